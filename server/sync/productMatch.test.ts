@@ -206,6 +206,19 @@ describe("matchProducts with the SKU map", () => {
     expect(rows.map((r) => r.warnings)).toEqual([[], ["PRICE_DIFFERS"]]);
   });
 
+  it("ignores binary noise in a price vintrace computed", () => {
+    const { rows } = matchProducts(
+      input({
+        variants: [variant({ id: "v1", sku: "A", productTitle: "Wine", price: "0.30" }), variant({ id: "v2", sku: "B", productTitle: "Wine", price: "47.23" })],
+        stockItems: [
+          { code: "A", description: "Wine", price: 0.1 + 0.2 },
+          { code: "B", description: "Wine", price: 15 + 32.23 },
+        ],
+      }),
+    );
+    expect(rows.map((r) => r.warnings)).toEqual([[], []]);
+  });
+
   it("reports a mapped code absent from /inventory under the mapped code", () => {
     const result = matchProducts(input({ variants: [variant({ id: "v1", sku: "PK" })], skuMap: { PK: { code: "NOPE", multiplier: 2 } } }));
     expect(result.codesToConfirm).toEqual(["NOPE"]);

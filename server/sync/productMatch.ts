@@ -245,8 +245,8 @@ function parseDecimal(text: string): Decimal | null {
 }
 
 function decimalFromNumber(value: number): Decimal | null {
-  // A JSON number's shortest round-trip text is the decimal vintrace sent (9.99 → "9.99").
-  return Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  // Six places keep a per-unit price in fractions of a cent (1.665) and drop binary noise (0.1 + 0.2).
+  return Number.isFinite(value) ? parseDecimal(value.toFixed(6)) : null;
 }
 
 const DASHES = /[\u002D\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;

@@ -1,0 +1,5 @@
+// The tags this app writes on Shopify orders. Reconciliation looks for orders carrying neither.
+export const SYNC_TAGS = {
+  created: "vintrace-order-created",
+  error: "vintrace-order-error",
+} as const;

@@ -1,0 +1,194 @@
+// Builds realistic REST orders/create payloads (shopify-notes §2) for the simulated shops: string money, ids as
+// numbers plus admin_graphql_api_id, line prices from the catalog, discount allocations, 10% GST, shipping lines
+// and addresses. All arithmetic is in integer cents.
+import type { OrderWebhookPayload, RestTaxLine } from "@/server/shopify/order-payload";
+import { demoWineries } from "@/simulators/catalog";
+import { catalogVariantsFor } from "@/simulators/shopify/shop-catalog";
+
+export interface OrderLineInput {
+  sku: string;
+  qty: number;
+  /** unit price for a SKU that is not in the shop's catalog */
+  price?: string;
+  title?: string;
+  giftCard?: boolean;
+}
+
+export interface BuildOrderInput {
+  shop: string;
+  lines: OrderLineInput[];
+  name?: string;
+  orderNumber?: number;
+  id?: number;
+  createdAt?: string;
+  test?: boolean;
+  cancelledAt?: string | null;
+  /** a percentage discount code spread across the lines */
+  discountPercent?: number;
+  taxesIncluded?: boolean;
+  currency?: string;
+  shippingPrice?: string;
+  /** false: an order with no customer, email or addresses (POS, draft orders) */
+  withCustomer?: boolean;
+  tags?: string[];
+}
+
+export interface SimOrderPayload extends OrderWebhookPayload {
+  order_number: number;
+  number: number;
+  confirmation_number: string;
+  discount_codes: { code: string; amount: string; type: string }[];
+  discount_applications: { type: string; code: string; value: string; value_type: string; allocation_method: string; target_selection: string; target_type: string }[];
+}
+
+const GST_RATE = 0.1;
+const DISCOUNT_CODE = "WELCOME";
+
+let lastId = 6_120_458_723_400;
+/** Unique within the process: orders, line items and shipping lines all draw from it. */
+export const nextShopifyId = () => ++lastId;
+
+export const toCents = (amount: string): number => {
+  const [whole, fraction = ""] = amount.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2)) * (amount.startsWith("-") ? -1 : 1);
+};
+export const fromCents = (cents: number): string => `${cents < 0 ? "-" : ""}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
+
+/** GST in cents on an amount that includes it (1/11th) or excludes it (10%). */
+const taxOn = (cents: number, included: boolean) => Math.round(included ? (cents * GST_RATE) / (1 + GST_RATE) : cents * GST_RATE);
+const gstLine = (cents: number): RestTaxLine => ({ title: "GST", rate: GST_RATE, price: fromCents(cents) });
+
+function defaultTaxesIncluded(shop: string): boolean {
+  const winery = demoWineries.find((w) => w.shopDomain === shop);
+  return winery ? winery.priceList.taxPolicy === "Tax Inclusive" : true;
+}
+
+export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
+  if (input.lines.length === 0) throw new Error("an order needs at least one line");
+  const catalog = catalogVariantsFor(input.shop);
+  const currency = input.currency ?? "AUD";
+  const taxesIncluded = input.taxesIncluded ?? defaultTaxesIncluded(input.shop);
+  const id = input.id ?? nextShopifyId();
+  const orderNumber = input.orderNumber ?? 1001;
+  const createdAt = input.createdAt ?? new Date().toISOString();
+  const percent = input.discountPercent ?? 0;
+
+  const lineItems = input.lines.map((line) => {
+    if (!Number.isInteger(line.qty) || line.qty < 1) throw new Error(`quantity for ${line.sku} must be a positive whole number`);
+    const variant = catalog.find((v) => v.sku === line.sku);
+    const price = line.price ?? variant?.price;
+    if (!price) throw new Error(`SKU ${line.sku} is not in ${input.shop}'s catalog; give it a price`);
+    const lineCents = toCents(price) * line.qty;
+    const discountCents = Math.round((lineCents * percent) / 100);
+    const taxCents = taxOn(lineCents - discountCents, taxesIncluded);
+    const lineId = nextShopifyId();
+    const title = line.title ?? variant?.productTitle ?? line.sku;
+    const variantTitle = variant && variant.title !== "Default Title" ? variant.title : null;
+    return {
+      lineCents,
+      discountCents,
+      taxCents,
+      item: {
+        id: lineId,
+        admin_graphql_api_id: `gid://shopify/LineItem/${lineId}`,
+        product_id: variant?.productId ?? null,
+        variant_id: variant?.id ?? null,
+        sku: line.sku || null,
+        title,
+        variant_title: variantTitle,
+        name: variantTitle ? `${title} - ${variantTitle}` : title,
+        vendor: demoWineries.find((w) => w.shopDomain === input.shop)?.name ?? "Simulated Winery",
+        quantity: line.qty,
+        current_quantity: line.qty,
+        price,
+        total_discount: "0.00",
+        taxable: !line.giftCard,
+        requires_shipping: !line.giftCard,
+        gift_card: line.giftCard ?? false,
+        discount_allocations: discountCents ? [{ amount: fromCents(discountCents), discount_application_index: 0 }] : [],
+        tax_lines: [gstLine(taxCents)],
+      },
+    };
+  });
+
+  const shippingCents = toCents(input.shippingPrice ?? "10.00");
+  const shippingTaxCents = taxOn(shippingCents, taxesIncluded);
+  const sum = (f: (l: (typeof lineItems)[number]) => number) => lineItems.reduce((total, l) => total + f(l), 0);
+  const lineTotal = sum((l) => l.lineCents);
+  const discounts = sum((l) => l.discountCents);
+  const tax = sum((l) => l.taxCents) + shippingTaxCents;
+  const subtotal = lineTotal - discounts;
+  const total = subtotal + shippingCents + (taxesIncluded ? 0 : tax);
+  const money = (cents: number) => ({ amount: fromCents(cents), currency_code: currency });
+  const withCustomer = input.withCustomer ?? true;
+  const customerId = nextShopifyId();
+  const address = {
+    first_name: "Jane",
+    last_name: "Citizen",
+    name: "Jane Citizen",
+    company: null,
+    address1: "12 Cellar Door Rd",
+    address2: "",
+    city: "Tanunda",
+    province: "South Australia",
+    province_code: "SA",
+    zip: "5352",
+    country: "Australia",
+    country_code: "AU",
+    phone: "+61 400 000 000",
+  };
+
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: input.name ?? `#${orderNumber}`,
+    order_number: orderNumber,
+    number: orderNumber - 1000,
+    confirmation_number: id.toString(36).toUpperCase().slice(-9),
+    created_at: createdAt,
+    updated_at: createdAt,
+    processed_at: createdAt,
+    test: input.test ?? false,
+    cancelled_at: input.cancelledAt ?? null,
+    cancel_reason: input.cancelledAt ? "customer" : null,
+    tags: (input.tags ?? []).join(", "),
+    email: withCustomer ? "jane@example.com" : null,
+    phone: null,
+    note: null,
+    source_name: "web",
+    currency,
+    presentment_currency: currency,
+    taxes_included: taxesIncluded,
+    financial_status: "paid",
+    fulfillment_status: null,
+    total_line_items_price: fromCents(lineTotal),
+    total_discounts: fromCents(discounts),
+    subtotal_price: fromCents(subtotal),
+    total_tax: fromCents(tax),
+    total_price: fromCents(total),
+    total_shipping_price_set: { shop_money: money(shippingCents), presentment_money: money(shippingCents) },
+    discount_codes: percent ? [{ code: DISCOUNT_CODE, amount: fromCents(discounts), type: "percentage" }] : [],
+    discount_applications: percent
+      ? [{ type: "discount_code", code: DISCOUNT_CODE, value: `${percent}.0`, value_type: "percentage", allocation_method: "across", target_selection: "all", target_type: "line_item" }]
+      : [],
+    tax_lines: [gstLine(tax)],
+    line_items: lineItems.map((l) => l.item),
+    shipping_lines: [
+      {
+        id: nextShopifyId(),
+        title: "Standard",
+        code: "STANDARD",
+        source: "shopify",
+        price: fromCents(shippingCents),
+        discounted_price: fromCents(shippingCents),
+        tax_lines: [gstLine(shippingTaxCents)],
+        discount_allocations: [],
+      },
+    ],
+    customer: withCustomer
+      ? { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: "jane@example.com", first_name: "Jane", last_name: "Citizen", phone: null }
+      : null,
+    shipping_address: withCustomer ? address : null,
+    billing_address: withCustomer ? address : null,
+  };
+}

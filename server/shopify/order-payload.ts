@@ -206,7 +206,8 @@ export function orderPayloadFromGraphql(order: OrderPayloadNode, lineItems: Line
     presentment_currency: order.presentmentCurrencyCode,
     taxes_included: order.taxesIncluded,
     financial_status: order.displayFinancialStatus?.toLowerCase() ?? null,
-    fulfillment_status: FULFILLMENT_STATUS[order.displayFulfillmentStatus] ?? order.displayFulfillmentStatus.toLowerCase(),
+    fulfillment_status:
+      order.displayFulfillmentStatus in FULFILLMENT_STATUS ? FULFILLMENT_STATUS[order.displayFulfillmentStatus] : order.displayFulfillmentStatus.toLowerCase(),
     total_line_items_price: sumMoney(lines.map((l) => ({ amount: l.price, times: l.quantity }))),
     total_discounts: amountOf(order.totalDiscountsSet),
     subtotal_price: amountOf(order.subtotalPriceSet),

@@ -28,6 +28,14 @@ describe("Admin GraphQL operations against the simulator", () => {
     expect(await admin.orderById("gid://shopify/Order/999")).toBeNull();
   });
 
+  it("sees an order cancelled after it was created", async () => {
+    const created = await s.sim.createOrder({ shop: HILLTOP });
+    s.sim.cancelOrder(HILLTOP, created.gid);
+    const admin = s.adminFor(HILLTOP);
+    expect((await admin.orderById(created.gid))?.cancelledAt).toEqual(expect.any(String));
+    expect((await admin.fetchOrderPayload(created.gid))?.cancel_reason).toBe("customer");
+  });
+
   it("keeps only exact name matches although the search matches #10010 for #1001", async () => {
     const admin = s.adminFor(HILLTOP);
     const exact = await s.sim.createOrder({ shop: HILLTOP, orderNumber: 1001 });

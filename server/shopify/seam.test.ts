@@ -43,6 +43,14 @@ describe("the simulator seam", () => {
     }
   });
 
+  it("rewrites a Request object too, body and headers included", async () => {
+    const request = new Request(`https://${SHOP}/admin/oauth/access_token`, { method: "POST", headers: { "X-Test": "1" }, body: '{"code":"c"}' });
+    const [input] = rewriteFetchForSimulator(request, undefined, origin);
+    const response = await fetch(input);
+    expect(response.status).toBe(200);
+    expect(seen.at(-1)).toMatchObject({ url: "/admin/oauth/access_token", headers: { "x-test": "1", [SIMULATOR_SHOP_HEADER.toLowerCase()]: SHOP } });
+  });
+
   it("leaves requests that are not for a shop's admin alone, even when on", () => {
     for (const url of ["https://au.vintrace.net/acme/api/v6/sales-order", `https://${SHOP}/products.json`, `http://${SHOP}/admin/x`]) {
       expect(rewriteFetchForSimulator(url, undefined, origin)[0]).toBe(url);

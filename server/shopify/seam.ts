@@ -31,9 +31,11 @@ export function rewriteFetchForSimulator(input: FetchArgs[0], init: FetchArgs[1]
   const target = simulatorUrlFor(href, origin);
   if (!target) return [input, init];
   if (input instanceof Request) {
-    const headers = new Headers(input.headers);
+    const original = new Request(input, init);
+    const headers = new Headers(original.headers);
     headers.set(SIMULATOR_SHOP_HEADER, target.shop);
-    return [new Request(target.url, new Request(input, { ...init, headers })), undefined];
+    const body = original.body === null ? {} : { body: original.body, duplex: "half" };
+    return [new Request(target.url, { method: original.method, headers, signal: original.signal, ...body }), undefined];
   }
   const headers = new Headers(init?.headers);
   headers.set(SIMULATOR_SHOP_HEADER, target.shop);

@@ -23,9 +23,11 @@ export class CostBucket {
     this.available = config.maximumAvailable;
   }
 
+  /** Starts a fresh, full bucket of the new size. */
   configure(config: BucketConfig): void {
     this.config = config;
-    this.available = Math.min(this.refill(), config.maximumAvailable);
+    this.available = config.maximumAvailable;
+    this.at = Date.now();
   }
 
   /** Charges `cost` when the bucket holds it; otherwise charges nothing and returns false (THROTTLED). */

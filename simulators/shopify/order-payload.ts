@@ -41,6 +41,9 @@ export interface SimOrderPayload extends OrderWebhookPayload {
   discount_applications: { type: string; code: string; value: string; value_type: string; allocation_method: string; target_selection: string; target_type: string }[];
 }
 
+/** An order that cannot be built from what was asked: the caller's mistake, not the simulator's. */
+export class OrderInputError extends Error {}
+
 const GST_RATE = 0.1;
 const DISCOUNT_CODE = "WELCOME";
 
@@ -64,7 +67,7 @@ function defaultTaxesIncluded(shop: string): boolean {
 }
 
 export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
-  if (input.lines.length === 0) throw new Error("an order needs at least one line");
+  if (input.lines.length === 0) throw new OrderInputError("an order needs at least one line");
   const catalog = catalogVariantsFor(input.shop);
   const currency = input.currency ?? "AUD";
   const taxesIncluded = input.taxesIncluded ?? defaultTaxesIncluded(input.shop);
@@ -74,10 +77,10 @@ export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
   const percent = input.discountPercent ?? 0;
 
   const lineItems = input.lines.map((line) => {
-    if (!Number.isInteger(line.qty) || line.qty < 1) throw new Error(`quantity for ${line.sku} must be a positive whole number`);
+    if (!Number.isInteger(line.qty) || line.qty < 1) throw new OrderInputError(`quantity for ${line.sku} must be a positive whole number`);
     const variant = catalog.find((v) => v.sku === line.sku);
     const price = line.price ?? variant?.price;
-    if (!price) throw new Error(`SKU ${line.sku} is not in ${input.shop}'s catalog; give it a price`);
+    if (!price) throw new OrderInputError(`SKU ${line.sku} is not in ${input.shop}'s catalog; give it a price`);
     const lineCents = toCents(price) * line.qty;
     const discountCents = Math.round((lineCents * percent) / 100);
     const taxCents = taxOn(lineCents - discountCents, taxesIncluded);

@@ -118,7 +118,9 @@ describe("the Shopify simulator over HTTP", () => {
     const bad = await control("/orders", { shop: "not a shop", lines: [{ sku: "X", qty: -1 }] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: string }).errors).toMatch(/shop: must be <name>.myshopify.com; lines.0.qty/);
-    expect((await control("/orders", { shop: HILLTOP, lines: [{ sku: "UNKNOWN", qty: 1 }] })).status).toBe(500);
+    const unpriced = await control("/orders", { shop: HILLTOP, lines: [{ sku: "UNKNOWN", qty: 1 }] });
+    expect(unpriced.status).toBe(400);
+    expect(((await unpriced.json()) as { errors: string }).errors).toMatch(/SKU UNKNOWN is not in hilltop-estate.myshopify.com's catalog/);
     expect((await control("/nope", {})).status).toBe(404);
   });
 });

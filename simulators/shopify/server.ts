@@ -10,7 +10,7 @@ import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
 import { demoWineries } from "@/simulators/catalog";
 import { findOperation, GraphqlRequestError, operationNameOf, type Variables } from "@/simulators/shopify/admin-graphql";
 import { SimOAuth } from "@/simulators/shopify/oauth";
-import { buildOrderPayload, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
+import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
 import { ACCESS_TOKEN_TTL_SECONDS, SimState, type SimFault, type SimShop, type ShopSettings } from "@/simulators/shopify/shop-state";
 import { deliverWebhook, type DeliveryResult } from "@/simulators/shopify/webhook";
@@ -71,6 +71,8 @@ export interface ShopifySimulator {
   createOrder(input: CreateOrderInput): Promise<CreatedOrder>;
   deliverOrderCreated(shop: string, gid: string, options?: { duplicates?: number; appUrl?: string }): Promise<DeliveryResult[]>;
   tagsOf(shop: string, gid: string): string[];
+  /** Cancels an existing order (its cancelledAt is set from now on). */
+  cancelOrder(shop: string, gid: string): void;
   orders(shop: string): SimOrderPayload[];
   seedVariants(shop: string, count: number): void;
   configureShop(shop: string, settings: Partial<ShopSettings>): void;
@@ -118,6 +120,7 @@ const control = {
   }),
   token: z.object({ shop: shopField, expiring: z.boolean().optional() }),
   shopOnly: z.object({ shop: shopField }),
+  orderRef: z.object({ shop: shopField, gid: z.string().startsWith("gid://shopify/Order/") }),
 };
 
 class HttpError extends Error {
@@ -307,6 +310,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const created = await createOrder(validated(control.order, await body()));
         return send(res, 201, created);
       }
+      case "POST /orders/cancel": {
+        const input = validated(control.orderRef, await body());
+        simulator.cancelOrder(input.shop, input.gid);
+        return send(res, 204);
+      }
       case "POST /reset":
         simulator.reset();
         return send(res, 204);
@@ -369,6 +377,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       if (error instanceof HttpError) return send(res, error.status, { errors: error.message });
+      if (error instanceof OrderInputError) return send(res, 400, { errors: error.message });
       send(res, 500, { errors: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -394,6 +403,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       const order = shop.orders.get(gid);
       if (!order) throw new HttpError(404, `no order ${gid} in ${domain}`);
       return deliverOrderCreated(shop, order.payload, opts.duplicates, opts.appUrl);
+    },
+    cancelOrder: (shop, gid) => {
+      if (!knownShop(shop).cancelOrder(gid)) throw new HttpError(404, `no order ${gid} in ${shop}`);
     },
     tagsOf: (shop, gid) => [...(knownShop(shop).orders.get(gid)?.tags ?? [])],
     orders: (shop) => [...knownShop(shop).orders.values()].map((o) => o.payload),

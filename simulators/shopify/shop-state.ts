@@ -86,6 +86,16 @@ export class SimShop {
     return order;
   }
 
+  /** Cancels an order after the fact, as a merchant would between the webhook and the sync. */
+  cancelOrder(gid: string): SimOrder | undefined {
+    const order = this.orders.get(gid);
+    if (order && !order.payload.cancelled_at) {
+      const now = new Date().toISOString();
+      order.payload = { ...order.payload, cancelled_at: now, cancel_reason: "customer", updated_at: now };
+    }
+    return order;
+  }
+
   seedVariants(count: number): void {
     this.variants = [...this.variants, ...generatedVariants(this.domain, count, this.variants.length)];
   }

@@ -1,6 +1,8 @@
 // v6 list paging: `first` (start index) and `max` (page size). Some tenants report a count (totalResult or
-// totalResultCount), some do not, and an endpoint may use a smaller page than asked (it then says so in
-// maxResult). So: stop when the count is reached, or when a page is shorter than the page size in effect.
+// totalResultCount), some do not, and an endpoint may silently use a smaller page than asked (a cap, sometimes
+// reported in maxResult). So we stop when the count is reached, or on an empty page, or on a page shorter than
+// the page size in effect. Without a count, a first page shorter than asked is ambiguous (the end, or a cap), so
+// its length becomes the page size and one more page is asked for.
 import type { VintraceResult } from "./errors";
 
 export interface Page<T> {
@@ -17,6 +19,8 @@ const MAX_PAGES = 10_000;
 /** Yields each page's rows; on a failure yields it and stops. */
 export async function* pages<T>(fetchPage: FetchPage<T>, max: number): AsyncGenerator<VintraceResult<T[]>> {
   let first = 0;
+  let pageSize = max;
+  let pageSizeKnown = false;
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await fetchPage(first, max);
     if (!result.ok) {
@@ -26,8 +30,21 @@ export async function* pages<T>(fetchPage: FetchPage<T>, max: number): AsyncGene
     const { rows, total, maxResult } = result.value;
     yield { ok: true, value: rows };
     first += rows.length;
-    const pageSize = maxResult && maxResult > 0 ? Math.min(maxResult, max) : max;
-    if (rows.length === 0 || rows.length < pageSize || (total !== null && first >= total)) return;
+    if (rows.length === 0) return;
+    if (total !== null) {
+      if (first >= total) return;
+      continue;
+    }
+    if (maxResult && maxResult > 0) {
+      pageSize = Math.min(max, maxResult);
+      pageSizeKnown = true;
+    }
+    if (rows.length >= pageSize) pageSizeKnown = true;
+    else if (pageSizeKnown) return;
+    else {
+      pageSize = rows.length;
+      pageSizeKnown = true;
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 export const SIMULATOR_SHOP_HEADER = "X-Shopify-Shop-Domain-Sim";
 
 /** A browser cannot carry a header through a redirect, so redirects name the shop in the path instead. */
-export const simulatorShopPath = (shop: string) => `/shops/${encodeURIComponent(shop)}`;
+const simulatorShopPath = (shop: string) => `/shops/${encodeURIComponent(shop)}`;
 
 function isShopAdminUrl(url: URL): boolean {
   return url.protocol === "https:" && url.hostname.endsWith(".myshopify.com") && url.pathname.startsWith("/admin/");
@@ -68,9 +68,4 @@ export function installSimulatorSeam(origin: string | undefined): void {
   if (installed || !origin) return;
   setAbstractFetchFunc((input, init) => globalThis.fetch(...rewriteFetchForSimulator(input, init, seamOrigin)));
   installed = true;
-}
-
-/** The origin the seam currently sends admin traffic to, if any. */
-export function simulatorSeamOrigin(): string | undefined {
-  return seamOrigin;
 }

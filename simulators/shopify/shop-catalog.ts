@@ -20,7 +20,7 @@ function shopSeed(shop: string): number {
   return hash;
 }
 
-export function variantFor(shop: string, index: number, product: Pick<DemoProduct, "sku" | "productTitle" | "variantTitle" | "shopifyPrice">): SimVariant {
+function variantFor(shop: string, index: number, product: Pick<DemoProduct, "sku" | "productTitle" | "variantTitle" | "shopifyPrice">): SimVariant {
   const id = 45_000_000_000_000 + shopSeed(shop) * 100_000 + index;
   return {
     id,

@@ -10,3 +10,4 @@ export { diagnoseRejection, type RejectionContext } from "./diagnoseRejection";
 export { verifyVintraceSettings, type SettingsCheck, type SettingsVerification, type VintraceSettingsToVerify } from "./verifySettings";
 export { normaliseVintraceUrl, type VintraceUrlResult } from "./url";
 export { redactRequest, type RecordedRequest } from "./redact";
+export { checkCreatedOrder, taxPolicyOf, type CreatedOrderCheck, type TaxPolicy } from "./checkCreatedOrder";

@@ -1,5 +1,14 @@
 // The simulator's own endpoints, under /<customerCode>/__sim/ (and /__sim/ for the whole server). None of this is
 // vintrace: production code never calls it. Tests use it to seed data, queue faults and read the request log.
+//   POST   seed           add to (or create) the customer: {tokens, parties, priceLists, storageAreas, stockItems, options}
+//   POST   reset          wipe the customer (orders, faults, log, options), then apply the body as a seed
+//   GET|POST|DELETE faults  the one-shot fault queue: {faults:[{match:"POST /sales-order", status, headers,
+//                          contentType, body, commitBeforeFailing, delayMs}]}
+//   GET|DELETE requests    the request log (Authorization redacted)
+//   GET    price-lists, storage-areas    what the real API cannot list
+//   GET|POST stock-items   read, or add/replace items by code (stock levels, prices)
+//   GET|POST options       per-customer options (see simOptionsSchema)
+// Server-wide: GET /__sim/health; GET|POST /__sim/options {latencyMs}.
 import { z } from "zod";
 import { json, v6Error, type SimResponse } from "./respond";
 import { applySeed, emptyCustomer, seedSchema, simOptionsSchema, stockItemSeedSchema, upsertStockItem, type CustomerState, type Fault } from "./state";

@@ -32,7 +32,9 @@ export async function diagnoseRejection(client: VintraceClient, body: SalesOrder
     const batch = codes.slice(i, i + LOOKUPS_AT_ONCE);
     const results = await Promise.all(batch.map((code) => client.lookupStock(code)));
     // A lookup that fails leaves that code unexplained rather than blamed.
-    results.forEach((result, index) => result.ok && items.set(batch[index], result.value));
+    results.forEach((result, index) => {
+      if (result.ok) items.set(batch[index], result.value);
+    });
   }
   const missing = codes.filter((code) => items.has(code) && items.get(code) === null);
   if (missing.length > 0) causes.push(missingStock(missing, body, context));

@@ -39,7 +39,13 @@ export async function startVintraceSimulator(options: VintraceSimulatorOptions =
     ms <= 0
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const entry = { timer: setTimeout(() => (timers.delete(entry), resolve()), ms), resolve };
+          const entry = {
+            timer: setTimeout(() => {
+              timers.delete(entry);
+              resolve();
+            }, ms),
+            resolve,
+          };
           timers.add(entry);
         });
 

@@ -1,0 +1,12 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * Applies prisma/migrations to the database at `url` (the same command production deploys run).
+ * Asynchronous on purpose: in embedded mode the database is served by this very process.
+ */
+export async function applyMigrations(url: string): Promise<void> {
+  const prisma = path.resolve(process.cwd(), "node_modules", ".bin", "prisma");
+  await promisify(execFile)(prisma, ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url } });
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedDatabase } from "@/server/embedded";
+import { applyMigrations } from "@/server/migrate";
+
+// Each test run gets a database of its own: a fresh one on the real PostgreSQL (TEST_DATABASE_URL, else
+// 127.0.0.1:5432), dropped afterwards; or, where no PostgreSQL answers, an embedded PGlite in a temp folder.
+
+export interface TestDatabase {
+  url: string;
+  kind: "postgres" | "pglite";
+  drop(): Promise<void>;
+}
+
+const LOCAL_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+    s.setTimeout(1500, () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function adminUrl(): Promise<string | null> {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  return (await portAnswers("127.0.0.1", 5432)) ? LOCAL_ADMIN_URL : null;
+}
+
+export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
+  const admin = await adminUrl();
+  if (admin) {
+    const name = `${label}_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    await applyMigrations(url.toString());
+    return {
+      url: url.toString(),
+      kind: "postgres",
+      async drop() {
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  if (process.env.REQUIRE_POSTGRES === "1") {
+    throw new Error("REQUIRE_POSTGRES=1 but no PostgreSQL answers (set TEST_DATABASE_URL or start it on 127.0.0.1:5432)");
+  }
+  console.warn("[tests] No PostgreSQL answered (TEST_DATABASE_URL or 127.0.0.1:5432): using embedded PGlite. Multi-process tests will be skipped.");
+  const dir = mkdtempSync(path.join(tmpdir(), "vs-pglite-"));
+  const embedded = await startEmbeddedDatabase(path.join(dir, "data"));
+  await applyMigrations(embedded.url);
+  return {
+    url: embedded.url,
+    kind: "pglite",
+    async drop() {
+      await embedded.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The secrets and settings a test process needs; fixed values, never used outside tests. */
+export function setTestEnvironment(): void {
+  process.env.NODE_ENV ??= "test";
+  process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0123456789";
+  process.env.ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+  process.env.SHOPIFY_API_KEY ??= "test-api-key";
+  process.env.SHOPIFY_API_SECRET ??= "test-api-secret";
+}

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "ShopifyConnection" ADD COLUMN     "subscriptionsCheckedAt" TIMESTAMP(3),
+ADD COLUMN     "subscriptionsProblem" TEXT;
+

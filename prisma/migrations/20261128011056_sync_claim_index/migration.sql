@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OrderSync_tenantId_nextAttemptAt_idx" ON "OrderSync"("tenantId", "nextAttemptAt");
+

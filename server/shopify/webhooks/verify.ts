@@ -1,0 +1,116 @@
+// Reading and verifying one webhook delivery (shopify-notes §1, §4.3). The body is read once, as received, and
+// never re-serialised before the HMAC check. A shop connected with a manual token signs with its own secret
+// (amendment 15); every other delivery is checked by the library against SHOPIFY_API_SECRET.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Shopify } from "@shopify/shopify-api";
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** The body as text, exactly as `Request.text()` would give it, or null once it passes `limit` bytes. */
+export async function readWebhookBody(request: Request, limit = MAX_WEBHOOK_BYTES): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await request.body?.cancel();
+    return null;
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, total));
+}
+
+/** The delivery's headers, classic `X-Shopify-*` or the newer `shopify-*` family (header names are case-blind). */
+export interface DeliveryHeaders {
+  hmac?: string;
+  /** lower case, as Shopify names topics: `orders/create` */
+  topic?: string;
+  shopDomain?: string;
+  apiVersion?: string;
+  webhookId?: string;
+  eventId?: string;
+  triggeredAt?: string;
+}
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers.get(`x-shopify-${name}`) ?? headers.get(`shopify-${name}`);
+  return value?.trim() || undefined;
+}
+
+export function deliveryHeaders(headers: Headers): DeliveryHeaders {
+  return {
+    hmac: header(headers, "hmac-sha256"),
+    topic: header(headers, "topic")?.toLowerCase(),
+    shopDomain: header(headers, "shop-domain")?.toLowerCase(),
+    apiVersion: header(headers, "api-version"),
+    webhookId: header(headers, "webhook-id"),
+    eventId: header(headers, "event-id"),
+    triggeredAt: header(headers, "triggered-at"),
+  };
+}
+
+export type Verification = { ok: true } | { ok: false; status: 400 | 401; reason: string };
+
+/** Headers a delivery may lack once its signature holds: compliance deliveries have arrived without them (§4.7). */
+const LENIENT_HEADERS = new Set(["x-shopify-shop-domain", "x-shopify-api-version", "shopify-shop-domain", "shopify-api-version"]);
+
+const REQUIRED: [keyof DeliveryHeaders, string][] = [
+  ["topic", "X-Shopify-Topic"],
+  ["shopDomain", "X-Shopify-Shop-Domain"],
+  ["apiVersion", "X-Shopify-API-Version"],
+  ["webhookId", "X-Shopify-Webhook-Id"],
+];
+
+export function hmacMatches(rawBody: string, secret: string, hmac: string): boolean {
+  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+  const given = Buffer.from(hmac, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export interface VerifyInput {
+  request: Request;
+  rawBody: string;
+  headers: DeliveryHeaders;
+  shopify: Shopify;
+  /** the shop's own signing secret (manual-token shops); undefined: the app's secret */
+  shopSecret?: string;
+  /** true for app/uninstalled and the compliance topics, which may lack the shop and version headers */
+  lenient: boolean;
+}
+
+/** Signature first, then headers, as the library orders them: a forged delivery is a 401 whatever its headers. */
+export async function verifyDelivery(input: VerifyInput): Promise<Verification> {
+  const { rawBody, headers, lenient } = input;
+  if (input.shopSecret !== undefined) {
+    if (!rawBody.length) return { ok: false, status: 400, reason: "The body is empty" };
+    if (!headers.hmac) return { ok: false, status: 400, reason: "Missing X-Shopify-Hmac-Sha256" };
+    if (!hmacMatches(rawBody, input.shopSecret, headers.hmac)) return { ok: false, status: 401, reason: "Invalid signature" };
+    const missing = REQUIRED.filter(([key, name]) => !headers[key] && !(lenient && LENIENT_HEADERS.has(name.toLowerCase()))).map(([, name]) => name);
+    return missing.length ? { ok: false, status: 400, reason: `Missing ${missing.join(", ")}` } : { ok: true };
+  }
+  const result = await input.shopify.webhooks.validate({ rawBody, rawRequest: input.request });
+  if (result.valid) return { ok: true };
+  switch (result.reason) {
+    case "invalid_hmac":
+      return { ok: false, status: 401, reason: "Invalid signature" };
+    case "missing_headers": {
+      const missing: string[] = "missingHeaders" in result ? result.missingHeaders : [];
+      if (lenient && missing.every((name) => LENIENT_HEADERS.has(name.toLowerCase()))) return { ok: true };
+      return { ok: false, status: 400, reason: `Missing ${missing.join(", ")}` };
+    }
+    case "missing_hmac":
+      return { ok: false, status: 400, reason: "Missing X-Shopify-Hmac-Sha256" };
+    default:
+      return { ok: false, status: 400, reason: "The body is empty" };
+  }
+}

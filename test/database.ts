@@ -78,7 +78,6 @@ export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
 
 /** The secrets and settings a test process needs; fixed values, never used outside tests. */
 export function setTestEnvironment(): void {
-  process.env.NODE_ENV ??= "test";
   process.env.AUTH_SECRET ??= "test-auth-secret-test-auth-secret-0123456789";
   process.env.ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
   process.env.SHOPIFY_API_KEY ??= "test-api-key";

@@ -1,0 +1,65 @@
+import type { Db } from "@/server/db";
+import { encryptSecret } from "@/server/crypto";
+import { hashPassword } from "@/server/auth/password";
+import { vintraceSettingsData } from "@/server/tenants/service";
+import { demoWineries } from "@/simulators/catalog";
+import { demoAccessToken } from "@/simulators/shopify/server";
+
+export const DEMO_LOGINS = [
+  { email: "support@winehub.test", password: "support-demo-pass", role: "SUPPORT" as const, shop: null },
+  { email: "owner@hilltop.test", password: "hilltop-demo-pass", role: "MERCHANT" as const, shop: demoWineries[0].shopDomain },
+  { email: "owner@riverbend.test", password: "riverbend-demo-pass", role: "MERCHANT" as const, shop: demoWineries[1].shopDomain },
+];
+
+/**
+ * The demo wineries, connected to the simulators, and the demo logins. Safe to run again: it updates the
+ * connection details (the simulators' ports may differ) and keeps everything else, including orders.
+ */
+export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string, allowlist: string[]): Promise<void> {
+  for (const winery of demoWineries) {
+    const settings = vintraceSettingsData(
+      {
+        baseUrl: vintraceUrlFor(winery.vintraceCode),
+        apiKey: winery.vintraceToken,
+        customerName: winery.customerName,
+        salesPriceList: winery.priceList.name,
+        storageAreaId: winery.storageArea.id,
+      },
+      allowlist,
+    );
+    const taxPolicy = winery.priceList.taxPolicy === "Tax Inclusive" ? "INCLUSIVE" : "EXCLUSIVE";
+    const tenant = await db.tenant.upsert({
+      where: { shopDomain: winery.shopDomain },
+      create: {
+        name: winery.name,
+        shopDomain: winery.shopDomain,
+        // the demo's simulated orders may carry any date
+        syncOrdersCreatedAfter: new Date("2020-01-01T00:00:00Z"),
+        vintrace: { create: { ...settings, taxPolicy } },
+      },
+      update: { vintrace: { update: { baseUrl: settings.baseUrl } } },
+    });
+    await db.shopifyConnection.upsert({
+      where: { tenantId: tenant.id },
+      create: {
+        tenantId: tenant.id,
+        method: "MANUAL",
+        accessTokenEnc: encryptSecret(demoAccessToken(winery.shopDomain)),
+        scopes: "read_orders,write_orders,read_products",
+      },
+      update: {},
+    });
+  }
+  for (const login of DEMO_LOGINS) {
+    if (await db.user.findUnique({ where: { email: login.email } })) continue;
+    const tenant = login.shop ? await db.tenant.findUniqueOrThrow({ where: { shopDomain: login.shop } }) : null;
+    await db.user.create({
+      data: {
+        email: login.email,
+        passwordHash: await hashPassword(login.password),
+        role: login.role,
+        memberships: tenant ? { create: { tenantId: tenant.id, role: "OWNER" } } : undefined,
+      },
+    });
+  }
+}

@@ -1,0 +1,43 @@
+// `npm run demo`: the dashboard on the embedded database (or DATABASE_URL), with both simulators and demo data.
+import { DEMO_LOGINS } from "@/prisma/seed";
+import { demoWineries } from "@/simulators/catalog";
+import { loadLocalSecrets } from "./localSecrets";
+import { startStack } from "./stack";
+
+loadLocalSecrets();
+const port = Number(process.env.PORT ?? 3000);
+const stack = await startStack({
+  port,
+  simulators: true,
+  vintracePort: Number(process.env.VINTRACE_SIM_PORT ?? 4010),
+  shopifyPort: Number(process.env.SHOPIFY_SIM_PORT ?? 4020),
+});
+
+// A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and
+// the bulk retry page to find.
+for (const winery of demoWineries) {
+  const existing = stack.shopify!.orders(winery.shopDomain).length;
+  if (existing > 0) continue;
+  const [a, b, c] = winery.products;
+  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: a.sku, qty: 2 }], deliver: false });
+  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: b.sku, qty: 1 }], deliver: false });
+  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: a.sku, qty: 1 }, { sku: c.sku, qty: 3 }], deliver: true });
+}
+
+console.log(`
+vintrace-sync is running at ${stack.appUrl}
+
+Sign in as:
+${DEMO_LOGINS.map((l) => `  ${l.email.padEnd(24)} ${l.password.padEnd(22)} ${l.role === "SUPPORT" ? "Winehub support (every winery)" : `winery owner (${l.shop})`}`).join("\n")}
+
+Simulators: vintrace ${stack.vintrace!.url}   Shopify ${stack.shopify!.url}
+Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} npm run sim:order -- --shop ${demoWineries[0].shopDomain}
+Press Ctrl+C to stop. Data stays in .data/ for the next run.
+`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.log("\nStopping…");
+    void stack.stop().then(() => process.exit(0));
+  });
+}

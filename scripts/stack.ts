@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { createPrisma } from "@/server/db";
+import { ensureDatabase } from "@/server/runtime";
+import { seedDemo } from "@/prisma/seed";
+import { demoWineries } from "@/simulators/catalog";
+import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
+import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
+
+// The whole local stack in one place, shared by `npm run demo`, `npm start` and the browser tests:
+// the database (PostgreSQL or embedded), optionally both simulators and the demo data, then `next start`.
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function currentRevision(): string {
+  try {
+    return readFileSync(path.join(root, ".git", "HEAD"), "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Builds the app when there is no build, or when the build is of another revision. */
+export async function buildIfNeeded(log: (line: string) => void): Promise<void> {
+  const stamp = path.join(root, ".next", "vintrace-sync-build");
+  const revision = currentRevision();
+  if (existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === revision) return;
+  log("Building the app (first run, or the code changed)…");
+  const build = spawn(nextBin, ["build"], { cwd: root, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
+  const code = await new Promise<number | null>((resolve) => build.once("exit", resolve));
+  if (code !== 0) throw new Error(`next build failed (exit code ${code}); its output is above`);
+  writeFileSync(stamp, revision);
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} while starting`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+export interface StackOptions {
+  port: number;
+  simulators: boolean;
+  vintracePort?: number;
+  shopifyPort?: number;
+  log?: (line: string) => void;
+  /** the app's own output */
+  appOutput?: "inherit" | "ignore";
+}
+
+export interface Stack {
+  appUrl: string;
+  databaseUrl: string;
+  vintrace?: VintraceSimulator;
+  shopify?: ShopifySimulator;
+  app: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const appUrl = process.env.APP_URL ?? `http://localhost:${options.port}`;
+  process.env.APP_URL = appUrl;
+  const { url: databaseUrl, embedded } = await ensureDatabase();
+  log(embedded ? `Database: embedded PGlite in .data/pglite (served on ${databaseUrl.replace(/^.*@/, "")})` : "Database: DATABASE_URL");
+
+  let vintrace: VintraceSimulator | undefined;
+  let shopify: ShopifySimulator | undefined;
+  if (options.simulators) {
+    vintrace = await startVintraceSimulator({ port: options.vintracePort ?? 0, seedDemo: true });
+    const shops = demoWineries.map((w) => w.shopDomain);
+    shopify = await startShopifySimulator({
+      port: options.shopifyPort ?? 0,
+      appUrl,
+      apiKey: process.env.SHOPIFY_API_KEY ?? "",
+      apiSecret: process.env.SHOPIFY_API_SECRET ?? "",
+      shops,
+      tokens: Object.fromEntries(shops.map((shop) => [shop, demoAccessToken(shop)])),
+    });
+    const allowlist = [process.env.OUTBOUND_ALLOWLIST, vintrace.url].filter(Boolean).join(",");
+    process.env.OUTBOUND_ALLOWLIST = allowlist;
+    process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
+    const db = createPrisma();
+    await seedDemo(db, (code) => vintrace!.customerUrl(code), allowlist.split(","));
+    await db.$disconnect();
+    log(`Simulators: vintrace ${vintrace.url}, Shopify ${shopify.url}`);
+  }
+
+  await buildIfNeeded(log);
+  const app = spawn(nextBin, ["start", "-p", String(options.port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", options.appOutput ?? "inherit", "inherit"],
+  });
+  await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, app);
+
+  return {
+    appUrl,
+    databaseUrl,
+    vintrace,
+    shopify,
+    app,
+    async stop() {
+      if (app.exitCode === null) {
+        const exited = new Promise((r) => app.once("exit", r));
+        app.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (app.exitCode === null) app.kill("SIGKILL");
+      }
+      await shopify?.close();
+      await vintrace?.close();
+      if (embedded?.owned) await embedded.stop();
+    },
+  };
+}

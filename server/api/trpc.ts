@@ -1,0 +1,60 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { CurrentUser } from "@/server/auth/currentUser";
+import type { Db } from "@/server/db";
+
+// The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
+// `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
+
+export interface Context {
+  db: Db;
+  user: CurrentUser | null;
+}
+
+export type Access = "public" | "signedIn" | "support" | "tenant";
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : undefined,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ access: "public" });
+
+export const signedInProcedure = t.procedure.meta({ access: "signedIn" }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const supportProcedure = signedInProcedure.meta({ access: "support" }).use(({ ctx, next }) => {
+  if (ctx.user.role !== "SUPPORT") throw new TRPCError({ code: "FORBIDDEN", message: "Only Winehub support staff can do this." });
+  return next();
+});
+
+/** Every procedure that touches one winery's data: takes `tenantId` and checks membership (or the support role). */
+export const tenantProcedure = signedInProcedure
+  .meta({ access: "tenant" })
+  .input(z.object({ tenantId: z.string().min(1).max(64) }))
+  .use(({ ctx, input, next }) => {
+    const allowed = ctx.user.role === "SUPPORT" || ctx.user.tenantIds.includes(input.tenantId);
+    if (!allowed) throw new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this winery." });
+    return next({ ctx: { ...ctx, tenantId: input.tenantId, isOwner: ctx.user.role === "SUPPORT" || ctx.user.ownerOf.includes(input.tenantId) } });
+  });

@@ -1,0 +1,5 @@
+import type { CliCommand } from "@/server/cli/types";
+import { commands as secrets } from "./secrets";
+import { commands as tenants } from "./tenants";
+
+export const allCommands: CliCommand[] = [...tenants, ...secrets];

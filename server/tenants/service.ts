@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { hashPassword } from "@/server/auth/password";
+import { encryptSecret } from "@/server/crypto";
+import type { Db } from "@/server/db";
+import { normaliseVintraceUrl } from "@/server/vintrace";
+
+// Creating wineries and users, shared by the CLI, the demo seed and the dashboard. Every input is validated here,
+// so each caller gets the same clear errors and nothing half-written.
+
+export const shopDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop domain like my-winery.myshopify.com");
+
+export const vintraceSettingsInputSchema = z.object({
+  baseUrl: z.string().trim().min(1, "is required"),
+  apiKey: z.string().trim().min(1, "is required").max(500),
+  authScheme: z.enum(["BEARER", "BASIC"]).default("BEARER"),
+  customerName: z.string().trim().min(1, "is required").max(200),
+  salesPriceList: z.string().trim().min(1, "is required").max(200),
+  storageAreaId: z.coerce.number().int().positive().nullable().optional(),
+});
+export type VintraceSettingsInput = z.input<typeof vintraceSettingsInputSchema>;
+
+export const newTenantSchema = z.object({
+  name: z.string().trim().min(1, "is required").max(120),
+  shopDomain: shopDomainSchema,
+  shopifyToken: z.string().trim().min(1).optional(),
+  webhookSecret: z.string().trim().min(1).optional(),
+  vintrace: vintraceSettingsInputSchema.optional(),
+});
+export type NewTenant = z.input<typeof newTenantSchema>;
+
+export class InputError extends Error {
+  constructor(public readonly fieldErrors: Record<string, string>) {
+    super(Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join("; "));
+  }
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
+  throw new InputError(fieldErrors);
+}
+
+/** The stored shape of vintrace settings: the URL normalised and checked, the key encrypted. */
+export function vintraceSettingsData(input: VintraceSettingsInput, allowlist: string[]) {
+  const parsed = parseOrThrow(vintraceSettingsInputSchema, input);
+  const url = normaliseVintraceUrl(parsed.baseUrl, allowlist);
+  if (!url.ok) throw new InputError({ baseUrl: url.message });
+  return {
+    baseUrl: url.url,
+    apiKeyEnc: encryptSecret(parsed.apiKey),
+    authScheme: parsed.authScheme,
+    customerName: parsed.customerName,
+    salesPriceList: parsed.salesPriceList,
+    storageAreaId: parsed.storageAreaId ?? null,
+  };
+}
+
+export async function createTenant(db: Db, input: NewTenant, allowlist: string[], actor: string) {
+  const data = parseOrThrow(newTenantSchema, input);
+  if (await db.tenant.findUnique({ where: { shopDomain: data.shopDomain } })) {
+    throw new InputError({ shop: `${data.shopDomain} is already a winery here` });
+  }
+  const vintrace = data.vintrace ? vintraceSettingsData(data.vintrace, allowlist) : undefined;
+  return db.$transaction(async (tx) => {
+    const tenant = await tx.tenant.create({
+      data: {
+        name: data.name,
+        shopDomain: data.shopDomain,
+        shopify: data.shopifyToken
+          ? {
+              create: {
+                method: "MANUAL",
+                accessTokenEnc: encryptSecret(data.shopifyToken),
+                webhookSecretEnc: data.webhookSecret ? encryptSecret(data.webhookSecret) : null,
+                scopes: "read_orders,write_orders,read_products",
+              },
+            }
+          : undefined,
+        vintrace: vintrace ? { create: vintrace } : undefined,
+      },
+    });
+    await tx.auditEvent.create({
+      data: { actorEmail: actor, tenantId: tenant.id, action: "tenant.created", details: { name: data.name, shop: data.shopDomain } },
+    });
+    return tenant;
+  });
+}
+
+export const newUserSchema = z
+  .object({
+    email: z.email("must be an email address").trim().toLowerCase(),
+    password: z.string().min(10, "must be at least 10 characters").max(200),
+    role: z.enum(["SUPPORT", "MERCHANT"]),
+    shopDomain: shopDomainSchema.optional(),
+    membershipRole: z.enum(["OWNER", "STAFF"]).default("OWNER"),
+  })
+  .refine((u) => u.role === "SUPPORT" || u.shopDomain, { message: "a winery user needs --shop", path: ["shop"] });
+export type NewUser = z.input<typeof newUserSchema>;
+
+export async function createUser(db: Db, input: NewUser, actor: string) {
+  const data = parseOrThrow(newUserSchema, input);
+  if (await db.user.findUnique({ where: { email: data.email } })) throw new InputError({ email: `${data.email} already has an account` });
+  const tenant = data.shopDomain ? await db.tenant.findUnique({ where: { shopDomain: data.shopDomain } }) : null;
+  if (data.shopDomain && !tenant) throw new InputError({ shop: `no winery has the shop ${data.shopDomain}` });
+  const passwordHash = await hashPassword(data.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: {
+        email: data.email,
+        passwordHash,
+        role: data.role,
+        memberships: tenant && data.role === "MERCHANT" ? { create: { tenantId: tenant.id, role: data.membershipRole } } : undefined,
+      },
+    });
+    await tx.auditEvent.create({
+      data: { actorEmail: actor, tenantId: tenant?.id, action: "user.created", details: { email: data.email, role: data.role } },
+    });
+    return user;
+  });
+}

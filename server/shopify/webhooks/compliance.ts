@@ -21,17 +21,6 @@ const customerRedactSchema = z.looseObject({
   customer: customerRef.nullish(),
 });
 
-/** `shop_domain` from a compliance body, for deliveries that came without the header (§4.7). */
-export function shopDomainFromBody(rawBody: string): string | undefined {
-  try {
-    const body: unknown = JSON.parse(rawBody);
-    const domain = typeof body === "object" && body !== null ? (body as { shop_domain?: unknown }).shop_domain : undefined;
-    return typeof domain === "string" && domain.trim() ? domain.trim().toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function parseBody<T>(schema: z.ZodType<T>, rawBody: string): T | null {
   try {
     const result = schema.safeParse(JSON.parse(rawBody));

@@ -32,6 +32,21 @@ export async function findWebhookTenant(db: SqlRunner, shopDomain: string): Prom
   return rows[0] ?? null;
 }
 
+/**
+ * The shop named in the body, for deliveries that came without the header (§4.7): `shop_domain` in compliance
+ * bodies, `myshopify_domain` in app/uninstalled's (the Shop resource).
+ */
+export function shopDomainFromBody(rawBody: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(rawBody);
+    const fields = typeof body === "object" && body !== null ? (body as { shop_domain?: unknown; myshopify_domain?: unknown }) : {};
+    const domain = fields.shop_domain ?? fields.myshopify_domain;
+    return typeof domain === "string" && domain.trim() ? domain.trim().toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Shopify's dedup key is the event id; deliveries without one fall back to the webhook id (shopify-notes §1.5). */
 export const dedupKeyOf = (headers: DeliveryHeaders) => headers.eventId ?? `webhook:${headers.webhookId ?? ""}`;
 

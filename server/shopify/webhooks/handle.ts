@@ -6,8 +6,8 @@ import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
-import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact, shopDomainFromBody } from "@/server/shopify/webhooks/compliance";
-import { acknowledged, findWebhookTenant, textResponse, type VerifiedDelivery } from "@/server/shopify/webhooks/delivery";
+import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";
+import { acknowledged, findWebhookTenant, shopDomainFromBody, textResponse, type VerifiedDelivery } from "@/server/shopify/webhooks/delivery";
 import { handleOrderCreated } from "@/server/shopify/webhooks/orders-create";
 import { deliveryHeaders, MAX_WEBHOOK_BYTES, readWebhookBody, verifyDelivery } from "@/server/shopify/webhooks/verify";
 

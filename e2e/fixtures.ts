@@ -1,0 +1,43 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { DEMO_LOGINS } from "@/prisma/seed";
+
+export { expect, DEMO_LOGINS };
+
+export interface StackInfo {
+  appUrl: string;
+  vintraceUrl: string;
+  shopifyUrl: string;
+  databaseUrl: string;
+}
+
+export function stackInfo(): StackInfo {
+  const need = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the browser tests through playwright.config.ts (its global setup starts the stack)`);
+    return value;
+  };
+  return {
+    appUrl: need("E2E_APP_URL"),
+    vintraceUrl: need("E2E_VINTRACE_URL"),
+    shopifyUrl: need("E2E_SHOPIFY_URL"),
+    databaseUrl: need("DATABASE_URL"),
+  };
+}
+
+export async function loginAs(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${stackInfo().appUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toHaveText(email);
+}
+
+export const demoLogin = (email: string) => {
+  const login = DEMO_LOGINS.find((l) => l.email === email);
+  if (!login) throw new Error(`no demo login ${email}`);
+  return login;
+};
+
+export const test = base.extend<{ appUrl: string }>({
+  appUrl: async ({}, use) => use(stackInfo().appUrl),
+});

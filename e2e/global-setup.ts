@@ -1,0 +1,22 @@
+import type { FullConfig } from "@playwright/test";
+import { createTestDatabase, setTestEnvironment } from "@/test/database";
+import { freePort, startStack } from "@/scripts/stack";
+
+// One stack for the browser tests: a fresh database, both simulators with the demo wineries, the demo logins,
+// and `next start` on a free port. Tests read where everything is from the environment (e2e/fixtures.ts).
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  setTestEnvironment();
+  const database = await createTestDatabase("e2e");
+  process.env.DATABASE_URL = database.url;
+  if (database.kind === "pglite") process.env.EMBEDDED_DB = "1";
+  const port = await freePort();
+  process.env.APP_URL = `http://127.0.0.1:${port}`;
+  const stack = await startStack({ port, simulators: true, log: (l) => console.log(`[e2e] ${l}`), appOutput: "ignore" });
+  process.env.E2E_APP_URL = stack.appUrl;
+  process.env.E2E_VINTRACE_URL = stack.vintrace!.url;
+  process.env.E2E_SHOPIFY_URL = stack.shopify!.url;
+  return async () => {
+    await stack.stop();
+    await database.drop();
+  };
+}

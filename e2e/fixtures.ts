@@ -1,7 +1,7 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { DEMO_LOGINS } from "@/prisma/seed";
 
-export { expect, DEMO_LOGINS };
+export { test, expect, DEMO_LOGINS };
 
 export interface StackInfo {
   appUrl: string;
@@ -37,7 +37,3 @@ export const demoLogin = (email: string) => {
   if (!login) throw new Error(`no demo login ${email}`);
   return login;
 };
-
-export const test = base.extend<{ appUrl: string }>({
-  appUrl: async ({}, use) => use(stackInfo().appUrl),
-});

@@ -1,0 +1,237 @@
+// Invitations: support invites winery users (and other support staff); a winery owner invites staff. The mail
+// carries a single-use link that expires after 7 days; only the sha256 of its token is stored. Who may invite whom
+// is decided by the procedure builder of the caller (tenantProcedure + isOwner, or supportProcedure).
+import { z } from "zod";
+import { hashToken, randomToken } from "@/server/crypto";
+import type { Db } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { getMailer, type Mailer } from "@/server/mail/mailer";
+import { renderMail } from "@/server/mail/render";
+import { InputError } from "@/server/tenants/service";
+import { clearFailures, lockedUntil, recordFailure, throttleKey } from "./loginThrottle";
+import { hashPassword, verifyPassword } from "./password";
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const MIN_PASSWORD_LENGTH = 10;
+
+export const newPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, "must be at most 200 characters");
+
+export const invitationInputSchema = z
+  .object({
+    email: z.email("must be an email address").max(254).trim().toLowerCase(),
+    tenantId: z.string().min(1).max(64).nullable(),
+    role: z.enum(["SUPPORT", "MERCHANT"]),
+    membershipRole: z.enum(["OWNER", "STAFF"]),
+    invitedBy: z.object({ id: z.string().min(1), email: z.string().min(1) }),
+  })
+  .refine((i) => (i.role === "MERCHANT") === (i.tenantId !== null), {
+    message: "a winery user is invited to one winery; support staff to none",
+    path: ["tenantId"],
+  });
+export type InvitationInput = z.input<typeof invitationInputSchema>;
+
+export interface MailDeps {
+  mailer?: Mailer;
+  appUrl?: string;
+  now?: Date;
+}
+
+export const invitationLink = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/invite/${token}`;
+
+function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
+  throw new InputError(fieldErrors);
+}
+
+/**
+ * Stores the invitation (replacing any still-open one for the same email and winery) and mails the link.
+ * When the mail cannot be sent, the invitation is withdrawn and the error thrown, so nothing waits on a lost link.
+ */
+export async function createInvitation(db: Db, input: InvitationInput, deps: MailDeps = {}): Promise<{ invitationId: string; expiresAt: Date }> {
+  const data = parseOrThrow(invitationInputSchema, input);
+  const now = deps.now ?? new Date();
+  const tenant = data.tenantId ? await db.tenant.findUnique({ where: { id: data.tenantId }, select: { id: true, name: true } }) : null;
+  if (data.tenantId && !tenant) throw new InputError({ tenantId: "no such winery" });
+
+  const existing = await db.user.findUnique({ where: { email: data.email }, include: { memberships: true } });
+  if (existing) {
+    if (existing.disabled) throw new InputError({ email: `${data.email} has a disabled account; enable it instead of inviting` });
+    if (existing.role !== data.role) {
+      throw new InputError({ email: `${data.email} already has a ${existing.role === "SUPPORT" ? "support" : "winery"} account` });
+    }
+    if (data.role === "SUPPORT") throw new InputError({ email: `${data.email} is already on the support team` });
+    if (existing.memberships.some((m) => m.tenantId === data.tenantId)) {
+      throw new InputError({ email: `${data.email} is already a user of ${tenant?.name ?? "this winery"}` });
+    }
+  }
+
+  const token = randomToken();
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+  const invitation = await db.$transaction(async (tx) => {
+    // An earlier open invitation for the same person and place stops working: only the newest link counts.
+    await tx.invitation.updateMany({
+      where: { email: data.email, tenantId: data.tenantId, acceptedAt: null, expiresAt: { gt: now } },
+      data: { expiresAt: now },
+    });
+    const created = await tx.invitation.create({
+      data: {
+        email: data.email,
+        tenantId: data.tenantId,
+        role: data.role,
+        membershipRole: data.membershipRole,
+        tokenHash: hashToken(token),
+        expiresAt,
+        invitedById: data.invitedBy.id,
+      },
+    });
+    await tx.auditEvent.create({
+      data: {
+        actorId: data.invitedBy.id,
+        actorEmail: data.invitedBy.email,
+        tenantId: data.tenantId,
+        action: "invitation.sent",
+        details: { email: data.email, role: data.role, membershipRole: data.role === "MERCHANT" ? data.membershipRole : null },
+      },
+    });
+    return created;
+  });
+
+  const appUrl = deps.appUrl ?? getEnv().APP_URL;
+  const place = tenant ? `${tenant.name} on vintrace-sync` : "the Winehub support team on vintrace-sync";
+  const as = data.role === "SUPPORT" ? "" : data.membershipRole === "OWNER" ? " as an owner" : " as staff";
+  const mail = renderMail(`You're invited to ${tenant ? tenant.name : "Winehub support"} on vintrace-sync`, [
+    { kind: "paragraph", text: `${data.invitedBy.email} invited you to ${place}${as}.` },
+    { kind: "paragraph", text: "vintrace-sync sends your Shopify orders to vintrace and tells you when one needs attention." },
+    { kind: "action", label: existing ? "Accept the invitation" : "Accept and choose a password", url: invitationLink(appUrl, token) },
+    {
+      kind: "paragraph",
+      text: `The link works once and expires on ${expiresAt.toUTCString()}. If you were not expecting this, ignore this mail.`,
+    },
+  ]);
+  try {
+    await (deps.mailer ?? getMailer()).send({ to: data.email, ...mail });
+  } catch (error) {
+    await db.invitation.delete({ where: { id: invitation.id } }).catch(() => {});
+    throw new Error(`The invitation mail to ${data.email} could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { invitationId: invitation.id, expiresAt };
+}
+
+export type InvitationView =
+  | {
+      state: "valid";
+      email: string;
+      tenantName: string | null;
+      role: "SUPPORT" | "MERCHANT";
+      membershipRole: "OWNER" | "STAFF";
+      /** the email already has an account with a password: accepting asks for it instead of a new one */
+      hasAccount: boolean;
+      expiresAt: Date;
+    }
+  | { state: "expired" | "used" | "unknown" };
+
+const tokenSchema = z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/);
+
+/** What the invitation page shows for a link. */
+export async function inspectInvitation(db: Db, token: string, now = new Date()): Promise<InvitationView> {
+  if (!tokenSchema.safeParse(token).success) return { state: "unknown" };
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { tenant: { select: { name: true } } } });
+  if (!invitation) return { state: "unknown" };
+  if (invitation.acceptedAt) return { state: "used" };
+  if (invitation.expiresAt <= now) return { state: "expired" };
+  const user = await db.user.findUnique({ where: { email: invitation.email }, select: { passwordHash: true } });
+  return {
+    state: "valid",
+    email: invitation.email,
+    tenantName: invitation.tenant?.name ?? null,
+    role: invitation.role,
+    membershipRole: invitation.membershipRole,
+    hasAccount: Boolean(user?.passwordHash),
+    expiresAt: invitation.expiresAt,
+  };
+}
+
+export const acceptInvitationSchema = z.object({
+  token: tokenSchema,
+  password: z.string().min(1, "is required").max(200),
+  name: z.string().trim().max(120).optional(),
+});
+
+export type AcceptResult =
+  | { ok: true; email: string }
+  | { ok: false; reason: "expired" | "used" | "unknown" | "wrong_password" | "locked" | "weak_password"; message: string };
+
+const REFUSALS = {
+  expired: "This invitation has expired. Ask whoever invited you to send a new one.",
+  used: "This invitation has already been used. Sign in instead, or ask for a new invitation.",
+  unknown: "This invitation link is not valid. Check that you copied the whole link from the mail.",
+  wrong_password: "That is not the password of your existing account.",
+  locked: "Too many failed attempts. Wait 15 minutes, then try again.",
+  weak_password: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
+} as const;
+
+const refuse = (reason: keyof typeof REFUSALS): AcceptResult => ({ ok: false, reason, message: REFUSALS[reason] });
+
+/**
+ * Accepts an invitation once. A new user sets a password; someone who already has an account confirms theirs and
+ * gains the membership. The token is consumed by a conditional update, so two racing accepts cannot both win.
+ * Afterwards the caller signs in with the same email and password.
+ */
+export async function acceptInvitation(db: Db, raw: unknown, now = new Date()): Promise<AcceptResult> {
+  const parsed = acceptInvitationSchema.safeParse(raw);
+  if (!parsed.success) return refuse("unknown");
+  const { token, password, name } = parsed.data;
+  const view = await inspectInvitation(db, token, now);
+  if (view.state !== "valid") return refuse(view.state);
+
+  const existing = await db.user.findUnique({ where: { email: view.email } });
+  let passwordHash: string | null = null;
+  if (existing?.passwordHash) {
+    const key = throttleKey(view.email);
+    if (await lockedUntil(db, key, now)) return refuse("locked");
+    if (!(await verifyPassword(existing.passwordHash, password))) {
+      await recordFailure(db, key, now);
+      return refuse("wrong_password");
+    }
+    await clearFailures(db, key);
+  } else {
+    if (!newPasswordSchema.safeParse(password).success) return refuse("weak_password");
+    passwordHash = await hashPassword(password);
+  }
+
+  const tokenHash = hashToken(token);
+  return db.$transaction(async (tx) => {
+    const consumed = await tx.invitation.updateMany({ where: { tokenHash, acceptedAt: null, expiresAt: { gt: now } }, data: { acceptedAt: now } });
+    if (consumed.count !== 1) return refuse("used");
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash } });
+    const user = existing
+      ? await tx.user.update({
+          where: { id: existing.id },
+          data: passwordHash ? { passwordHash, ...(name && !existing.name ? { name } : {}) } : {},
+        })
+      : await tx.user.create({ data: { email: invitation.email, name: name || null, passwordHash, role: invitation.role } });
+    if (invitation.tenantId && invitation.role === "MERCHANT") {
+      await tx.membership.upsert({
+        where: { userId_tenantId: { userId: user.id, tenantId: invitation.tenantId } },
+        create: { userId: user.id, tenantId: invitation.tenantId, role: invitation.membershipRole },
+        update: {},
+      });
+    }
+    await tx.auditEvent.create({
+      data: {
+        actorId: user.id,
+        actorEmail: user.email,
+        tenantId: invitation.tenantId,
+        action: "invitation.accepted",
+        details: { invitationId: invitation.id, role: invitation.role, membershipRole: invitation.membershipRole, newUser: !existing },
+      },
+    });
+    return { ok: true as const, email: user.email };
+  });
+}

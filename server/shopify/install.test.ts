@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "@/server/db";
+import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH } from "@/server/shopify/install";
+import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
+import { uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { getShopifyAccess } from "@/server/shopify/tokens";
+import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
+import { buildOrderPayload } from "@/simulators/shopify/order-payload";
+import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
+
+const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
+const cookiesFrom = (response: Response) => response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const CALLBACK_URL = `${TEST_APP.appUrl}/api/webhooks/shopify`;
+
+const db = createPrisma(process.env.DATABASE_URL);
+let s: SimulatedShopify;
+beforeAll(async () => {
+  s = await startSimulatedShopify();
+});
+afterAll(async () => {
+  await s.sim.close();
+  await db.$disconnect();
+});
+
+const deps = () => ({ db, shopify: s.shopify, appUrl: TEST_APP.appUrl });
+
+/** The browser's trip: our install route → the simulator's grant page → our callback. */
+async function installThroughOAuth(shop: string) {
+  const begin = await beginInstall(new Request(`${TEST_APP.appUrl}/api/shopify/install?shop=${shop}`, { headers: BROWSER }), { shopify: s.shopify });
+  expect(begin.status).toBe(302);
+  const approved = await fetch(begin.headers.get("Location") ?? "", { redirect: "manual" });
+  const callbackUrl = approved.headers.get("Location") ?? "";
+  expect(callbackUrl.startsWith(`${TEST_APP.appUrl}${INSTALL_CALLBACK_PATH}?`)).toBe(true);
+  return completeInstall(new Request(callbackUrl, { headers: { ...BROWSER, Cookie: cookiesFrom(begin) } }), deps());
+}
+
+async function subscriptionsAtShopify(shop: string): Promise<{ topic: string; uri: string }[]> {
+  const state = (await (await fetch(`${s.sim.url}/__sim/state?shop=${shop}`)).json()) as { shops: { subscriptions: { topic: string; uri: string }[] }[] };
+  return state.shops[0].subscriptions.map(({ topic, uri }) => ({ topic, uri }));
+}
+
+const deliver = (shop: string, topic: string, payload: unknown, extra: { triggeredAt?: string } = {}) =>
+  handleShopifyWebhook(webhookRequest({ shop, topic, payload, ...extra }).request, { db, shopify: s.shopify });
+const order = (shop: string) => buildOrderPayload({ shop, lines: [{ sku: "X", qty: 1, price: "10.00" }] });
+
+describe("install", () => {
+  it("refuses a shop address that is not a myshopify.com domain, in plain words", async () => {
+    for (const shop of ["evil.example.com", "", "https://x.myshopify.com.evil.com"]) {
+      const response = await beginInstall(new Request(`${TEST_APP.appUrl}/api/shopify/install?shop=${encodeURIComponent(shop)}`), { shopify: s.shopify });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/is not a Shopify shop address/);
+    }
+  });
+
+  it("refuses a callback with a forged signature and stores nothing", async () => {
+    const shop = uniqueShop("forged-callback");
+    const begin = await beginInstall(new Request(`${TEST_APP.appUrl}/api/shopify/install?shop=${shop}`, { headers: BROWSER }), { shopify: s.shopify });
+    const approved = await fetch(begin.headers.get("Location") ?? "", { redirect: "manual" });
+    const forged = new URL(approved.headers.get("Location") ?? "");
+    forged.searchParams.set("code", "stolen");
+    const { response } = await completeInstall(new Request(forged, { headers: { ...BROWSER, Cookie: cookiesFrom(begin) } }), deps());
+    expect(response.status).toBe(400);
+    expect(await db.tenant.count({ where: { shopDomain: shop } })).toBe(0);
+  });
+
+  it("installs, survives app/uninstalled, and a reinstall through OAuth brings the same winery back", async () => {
+    const shop = uniqueShop("lifecycle");
+
+    const first = await installThroughOAuth(shop);
+    expect(first.response.status).toBe(302);
+    expect(first.response.headers.get("Location")).toBe(`${TEST_APP.appUrl}/`);
+    expect(first.response.headers.getSetCookie().join()).toMatch(/shopify_app_session=/);
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { shopDomain: shop }, include: { shopify: true } });
+    expect(tenant).toMatchObject({ name: shop, status: "ACTIVE", shopify: { method: "OAUTH", revokedAt: null, subscriptionsProblem: null } });
+    expect(tenant.shopify?.accessTokenEnc).not.toMatch(/shpat_/);
+    expect(tenant.shopify?.refreshTokenEnc).toBeTruthy();
+    expect(tenant.shopify!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(first.result?.subscriptions.created).toEqual(["orders/create", "app/uninstalled"]);
+    expect(await subscriptionsAtShopify(shop)).toEqual([
+      { topic: "ORDERS_CREATE", uri: CALLBACK_URL },
+      { topic: "APP_UNINSTALLED", uri: CALLBACK_URL },
+    ]);
+    expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
+
+    expect((await deliver(shop, "app/uninstalled", { id: 1, myshopify_domain: shop })).status).toBe(200);
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "UNINSTALLED" });
+    await expect(getShopifyAccess(db, tenant.id, { shopify: s.shopify })).rejects.toMatchObject({ kind: "UNINSTALLED" });
+    expect((await deliver(shop, "orders/create", order(shop))).status).toBe(404);
+    const uninstalledAt = new Date().toISOString();
+
+    const second = await installThroughOAuth(shop);
+    expect(second.result).toMatchObject({ tenantId: tenant.id, reinstalled: true, subscriptions: { present: ["orders/create", "app/uninstalled"], created: [] } });
+    const back = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id }, include: { shopify: true } });
+    expect(back).toMatchObject({ status: "ACTIVE", shopify: { revokedAt: null } });
+    expect(await db.orderSync.count({ where: { tenantId: tenant.id } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { tenantId: tenant.id, action: { in: ["shopify.installed", "shopify.uninstalled", "shopify.reinstalled"] } } })).toBe(3);
+    expect((await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).shop).toBe(shop);
+    expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
+
+    // A late retry of the first uninstall (triggered before the reinstall) does not undo it.
+    expect((await deliver(shop, "app/uninstalled", { id: 1, myshopify_domain: shop }, { triggeredAt: uninstalledAt })).status).toBe(200);
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "ACTIVE" });
+  });
+});
+
+describe("ensureWebhookSubscriptions", () => {
+  it("reports Shopify's protected-customer-data refusal on the connection, and subscribes once access is granted", async () => {
+    const shop = uniqueShop("pcd");
+    s.sim.configureShop(shop, { pcdApproved: false });
+    const { result } = await installThroughOAuth(shop);
+    expect(result?.subscriptions.created).toEqual(["app/uninstalled"]);
+    expect(result?.subscriptions.failures).toEqual([{ topic: "orders/create", message: expect.stringMatching(/not approved .* protected customer data.*Partner Dashboard/s) }]);
+    const connection = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: result!.tenantId } });
+    expect(connection.subscriptionsProblem).toMatch(/^orders\/create: .*protected customer data/);
+    expect(connection.subscriptionsCheckedAt).toBeInstanceOf(Date);
+
+    s.sim.configureShop(shop, { pcdApproved: true });
+    const again = await ensureWebhookSubscriptions(db, result!.tenantId, { shopify: s.shopify, appUrl: TEST_APP.appUrl });
+    expect(again).toMatchObject({ present: ["app/uninstalled"], created: ["orders/create"], failures: [], problem: null });
+    expect((await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: result!.tenantId } })).subscriptionsProblem).toBeNull();
+  });
+
+  it("records every topic as failing when the shop has no usable token", async () => {
+    const shop = uniqueShop("no-token");
+    const { result } = await installThroughOAuth(shop);
+    await db.shopifyConnection.update({ where: { tenantId: result!.tenantId }, data: { accessTokenEnc: null, revokedAt: new Date() } });
+    const check = await ensureWebhookSubscriptions(db, result!.tenantId, { shopify: s.shopify, appUrl: TEST_APP.appUrl });
+    expect(check.failures.map((f) => f.topic)).toEqual(["orders/create", "app/uninstalled"]);
+    expect(check.problem).toMatch(/No valid Shopify token/);
+  });
+});

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { encryptSecret } from "@/server/crypto";
+import { createPrisma } from "@/server/db";
+import { createTestTenant, uniqueShop } from "@/server/shopify/testing";
+import { adminForTenant, getShopifyAccess, saveManualConnection, ShopifyAccessError } from "@/server/shopify/tokens";
+import { startSimulatedShopify, type SimulatedShopify } from "@/simulators/shopify/testing";
+
+const db = createPrisma(process.env.DATABASE_URL);
+let s: SimulatedShopify;
+beforeAll(async () => {
+  s = await startSimulatedShopify();
+});
+afterAll(async () => {
+  await s.sim.close();
+  await db.$disconnect();
+});
+
+/** A tenant whose stored access token expires in `expiresInMs`, with the simulator's matching refresh token. */
+async function expiringTenant(expiresInMs: number) {
+  const shop = uniqueShop("refresh");
+  const pair = s.sim.issueExpiringToken(shop);
+  const tenant = await createTestTenant(db, { shop });
+  await db.shopifyConnection.update({
+    where: { tenantId: tenant.id },
+    data: {
+      accessTokenEnc: encryptSecret(pair.accessToken),
+      accessTokenExpiresAt: new Date(Date.now() + expiresInMs),
+      refreshTokenEnc: encryptSecret(pair.refreshToken),
+      refreshTokenExpiresAt: new Date(Date.now() + 90 * 24 * 3600_000),
+    },
+  });
+  return { shop, tenant, pair };
+}
+
+/** Refresh grants that reach the simulator (the seam sends them through global fetch). */
+function countRefreshGrants() {
+  const spy = vi.spyOn(globalThis, "fetch");
+  return {
+    count: () =>
+      spy.mock.calls.filter(([input, init]) => {
+        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+        return url.endsWith("/admin/oauth/access_token") && String(init?.body ?? "").includes("refresh_token");
+      }).length,
+    restore: () => spy.mockRestore(),
+  };
+}
+
+describe("getShopifyAccess", () => {
+  it("uses a token that is good for more than 5 minutes as is", async () => {
+    const { tenant, shop, pair } = await expiringTenant(30 * 60_000);
+    const grants = countRefreshGrants();
+    try {
+      expect(await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).toEqual({ shop, accessToken: pair.accessToken });
+      expect(grants.count()).toBe(0);
+    } finally {
+      grants.restore();
+    }
+  });
+
+  it("refreshes a token expiring within 5 minutes exactly once for 10 concurrent callers, who all get the new token", async () => {
+    const { tenant, shop, pair } = await expiringTenant(2 * 60_000);
+    const grants = countRefreshGrants();
+    try {
+      const results = await Promise.all(Array.from({ length: 10 }, () => getShopifyAccess(db, tenant.id, { shopify: s.shopify })));
+      expect(grants.count()).toBe(1);
+      const tokens = new Set(results.map((r) => r.accessToken));
+      expect(tokens.size).toBe(1);
+      const [fresh] = tokens;
+      expect(fresh).not.toBe(pair.accessToken);
+      expect(results.every((r) => r.shop === shop)).toBe(true);
+
+      const stored = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+      expect(stored.accessTokenEnc).not.toContain(fresh);
+      expect(stored.accessTokenExpiresAt!.getTime() - Date.now()).toBeGreaterThan(3500_000);
+      expect(stored.refreshTokenEnc).not.toContain("shprt_");
+      // The rotated pair was stored: the next caller uses it without another grant, and it works at Shopify.
+      expect((await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).accessToken).toBe(fresh);
+      expect(grants.count()).toBe(1);
+      const admin = await adminForTenant(db, tenant.id, { shopify: s.shopify });
+      expect(await admin.orderById("gid://shopify/Order/1")).toBeNull();
+    } finally {
+      grants.restore();
+    }
+  });
+
+  it("classifies a refused refresh as REVOKED and keeps the stored pair", async () => {
+    const { tenant, shop } = await expiringTenant(-60_000);
+    s.sim.revokeTokens(shop);
+    const before = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+    const error = await getShopifyAccess(db, tenant.id, { shopify: s.shopify }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopifyAccessError);
+    expect(error).toMatchObject({ kind: "REVOKED", retryable: false, tenantId: tenant.id });
+    expect((await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } })).refreshTokenEnc).toBe(before.refreshTokenEnc);
+  });
+
+  it("classifies an unreachable Shopify as a retryable REFRESH_FAILED", async () => {
+    const { tenant } = await expiringTenant(60_000);
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("fetch failed"));
+    try {
+      await expect(getShopifyAccess(db, tenant.id, { shopify: s.shopify })).rejects.toMatchObject({ kind: "REFRESH_FAILED", retryable: true });
+    } finally {
+      fetchSpy.mockRestore();
+    }
+  });
+
+  it("refuses uninstalled, revoked and unconnected tenants with a typed error", async () => {
+    const uninstalled = await createTestTenant(db, { shop: uniqueShop("gone"), status: "UNINSTALLED" });
+    await expect(getShopifyAccess(db, uninstalled.id)).rejects.toMatchObject({ kind: "UNINSTALLED" });
+
+    const revoked = await createTestTenant(db, { shop: uniqueShop("revoked") });
+    await db.shopifyConnection.update({ where: { tenantId: revoked.id }, data: { accessTokenEnc: null, revokedAt: new Date() } });
+    await expect(getShopifyAccess(db, revoked.id)).rejects.toMatchObject({ kind: "REVOKED" });
+
+    const bare = await db.tenant.create({ data: { name: "bare", shopDomain: uniqueShop("bare") } });
+    await expect(getShopifyAccess(db, bare.id)).rejects.toMatchObject({ kind: "NOT_CONNECTED" });
+  });
+});
+
+describe("saveManualConnection", () => {
+  it("stores a custom-app token and webhook secret encrypted, and the token is used as is", async () => {
+    const shop = uniqueShop("manual");
+    const token = s.sim.issueToken(shop);
+    const tenant = await createTestTenant(db, { shop, status: "UNINSTALLED" });
+    await saveManualConnection(db, { tenantId: tenant.id, accessToken: ` ${token} `, webhookSecret: "custom-app-secret", scopes: "read_orders", actor: { email: "support@example.com" } });
+
+    const stored = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id }, include: { tenant: true } });
+    expect(stored).toMatchObject({ method: "MANUAL", accessTokenExpiresAt: null, refreshTokenEnc: null, revokedAt: null, scopes: "read_orders" });
+    expect(stored.tenant.status).toBe("ACTIVE");
+    expect(stored.accessTokenEnc).not.toContain(token);
+    expect(stored.webhookSecretEnc).not.toContain("custom-app-secret");
+    expect(await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).toEqual({ shop, accessToken: token });
+    expect(await db.auditEvent.findFirst({ where: { tenantId: tenant.id, action: "shopify.manual_connection" } })).toMatchObject({ actorEmail: "support@example.com" });
+  });
+});

@@ -75,3 +75,8 @@ export function hashToken(token: string): string {
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
 }
+
+/** For tests that rotate keys. */
+export function resetKeyring(): void {
+  keyring = undefined;
+}

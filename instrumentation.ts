@@ -1,0 +1,9 @@
+// Next.js calls register() once when a server instance starts. The sync worker runs in the app by default
+// (WORKER_MODE=in-app); web-only instances set WORKER_MODE=off and leave the work to `npm run worker` processes.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  if ((process.env.WORKER_MODE ?? "in-app") === "off") return;
+  const { startInAppWorker } = await import("./server/sync/inApp");
+  await startInAppWorker();
+}

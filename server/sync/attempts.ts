@@ -1,0 +1,73 @@
+// Every step of a sync is recorded as a SyncAttempt: which step, how it ended, the error class and plain message,
+// the redacted request and response (the vintrace client hands them over already scrubbed of the API key), how
+// long it took and who or what triggered it. The dashboard's order page is built from these rows.
+import type { Prisma } from "@/server/generated/prisma/client";
+import type { VintraceError, VintraceExchange } from "@/server/vintrace";
+
+export type AttemptStep = "LOOKUP" | "CREATE" | "DIAGNOSE" | "CHECK" | "TAG";
+export type AttemptOutcome = "ok" | "found" | "not_found" | "created" | "failed" | "skipped";
+
+export interface AttemptRecord {
+  step: AttemptStep;
+  outcome: AttemptOutcome;
+  errorClass?: VintraceError["class"] | null;
+  message?: string | null;
+  request?: Prisma.InputJsonValue;
+  response?: Prisma.InputJsonValue;
+  durationMs: number;
+}
+
+/** Response bodies are kept for the order's page, not as an archive: a runaway reply is cut. */
+const MAX_BODY_CHARS = 32_000;
+
+function responseOf(exchange: VintraceExchange): Prisma.InputJsonObject {
+  let body: Prisma.InputJsonValue | null = null;
+  if (exchange.responseBody !== null) {
+    const text = exchange.responseBody.length > MAX_BODY_CHARS ? `${exchange.responseBody.slice(0, MAX_BODY_CHARS)}…` : exchange.responseBody;
+    try {
+      body = JSON.parse(text) as Prisma.InputJsonValue;
+    } catch {
+      body = text;
+    }
+  }
+  return { status: exchange.status, body, durationMs: exchange.durationMs };
+}
+
+function requestOf(exchange: VintraceExchange): Prisma.InputJsonObject {
+  return JSON.parse(JSON.stringify(exchange.request)) as Prisma.InputJsonObject;
+}
+
+/** Collects the vintrace exchanges of one step (a lookup may page), to record them as one attempt. */
+export class ExchangeLog {
+  private exchanges: VintraceExchange[] = [];
+
+  readonly onExchange = (exchange: VintraceExchange) => {
+    this.exchanges.push(exchange);
+  };
+
+  /** The exchanges since the last take, as a request/response pair (a list when there were several). */
+  take(): { request?: Prisma.InputJsonValue; response?: Prisma.InputJsonValue; durationMs: number } {
+    const taken = this.exchanges;
+    this.exchanges = [];
+    if (taken.length === 0) return { durationMs: 0 };
+    const durationMs = taken.reduce((sum, e) => sum + e.durationMs, 0);
+    if (taken.length === 1) return { request: requestOf(taken[0]), response: responseOf(taken[0]), durationMs };
+    return { request: taken.map(requestOf), response: taken.map(responseOf), durationMs };
+  }
+}
+
+/** One attempt row for createMany. */
+export function attemptRow(orderSyncId: string, tenantId: string, trigger: string, record: AttemptRecord): Prisma.SyncAttemptCreateManyInput {
+  return {
+    orderSyncId,
+    tenantId,
+    trigger,
+    step: record.step,
+    outcome: record.outcome,
+    errorClass: record.errorClass ?? null,
+    message: record.message ?? null,
+    request: record.request,
+    response: record.response,
+    durationMs: Math.max(0, Math.round(record.durationMs)),
+  };
+}

@@ -1,0 +1,366 @@
+// One claimed sync record, from the Shopify order to a vintrace sales order and a tag. The rule that makes it safe
+// to run any number of times, from any worker, after any crash: ask vintrace whether the order already exists
+// (by externalTransactionId) right before every POST, and record what vintrace said before doing anything else.
+//
+//   skip rules (test order, before the winery's start date, cancelled, paused)  → SKIPPED / HELD, with the reason
+//   build the body (pure)                                                        → refusal: FAILED, explained
+//   LOOKUP by externalTransactionId                                              → found: SYNCED (no POST)
+//   re-check cancelledAt in Shopify, confirm the lease is still ours
+//   CREATE (POST)                                                                → SYNCED, or classified:
+//     TRANSIENT / RATE_LIMITED: after a 5xx look up again at once; retry later (after a timeout, late enough for
+//                               vintrace to have finished committing); give up after SYNC_MAX_ATTEMPTS → FAILED
+//     VALIDATION / CONFIG / AUTH: diagnose a refusal with our own lookups; FAILED at once, with the fix
+//   then the tag step (tagging.ts), which never sends the order again.
+import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
+import { ShopifyAdminError } from "@/server/shopify/admin-error";
+import type { ShopifyAdmin } from "@/server/shopify/admin";
+import {
+  checkCreatedOrder,
+  diagnoseRejection,
+  findSalesOrderByExternalId,
+  type SalesOrder,
+  type VintraceClient,
+  type VintraceError,
+  type VintraceErrorClass,
+} from "@/server/vintrace";
+import { attemptRow, ExchangeLog, type AttemptRecord } from "./attempts";
+import { holdLease } from "./claim";
+import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./buildSalesOrder";
+import { loadSalesOrderSettings, NotConnectedError, type SyncDeps } from "./context";
+import { parseShopifyOrder, type ShopifyOrder } from "./orderPayload";
+import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
+import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retryPolicy";
+import { runTagStep, scaledSchedule, type TagResult } from "./tagging";
+
+export type ProcessResult =
+  | "synced"
+  | "retry"
+  | "failed"
+  | "skipped"
+  | "held"
+  | `tag_${TagResult}`
+  | "lost_lease"
+  | "nothing_to_do";
+
+/** Who or what caused this run, for the attempt records. */
+export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status" | "source">): string {
+  if (row.queuedBy) return row.queuedBy;
+  if (row.status === "PENDING" && row.attempts <= 1) return row.source === "WEBHOOK" ? "webhook" : row.source === "RECONCILE" ? "reconcile" : "worker";
+  return "worker";
+}
+
+export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease): Promise<ProcessResult> {
+  const trigger = triggerOf(row);
+  if (row.status === "PENDING") return new OrderRun(deps, row, lease, trigger).run();
+  if (row.tagState === "PENDING_CREATED" || row.tagState === "PENDING_ERROR") {
+    return `tag_${await runTagStep(row, { deps, lease, trigger })}`;
+  }
+  await writeFenced(deps.db, row.id, lease, { ...released, nextAttemptAt: null });
+  return "nothing_to_do";
+}
+
+interface PlainError {
+  class: VintraceErrorClass;
+  message: string;
+  fix?: { where: "settings" | "products"; howTo: string } | null;
+  retryAfterMs?: number;
+  status?: number;
+}
+
+const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
+
+class OrderRun {
+  private readonly attempts: Prisma.SyncAttemptCreateManyInput[] = [];
+  private readonly exchanges = new ExchangeLog();
+  private admin: ShopifyAdmin | null = null;
+  private knownTags: string[] | null = null;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly row: OrderSync,
+    private readonly lease: Lease,
+    private readonly trigger: string,
+  ) {}
+
+  async run(): Promise<ProcessResult> {
+    const { db } = this.deps;
+    const tenant = await db.tenant.findUnique({ where: { id: this.row.tenantId } });
+    if (!tenant) return "nothing_to_do";
+    if (tenant.status === "PAUSED") return this.hold("Held: syncing is paused for this winery. Resume it to send this order.");
+    if (tenant.status === "UNINSTALLED") {
+      return this.hold("Held: the app was uninstalled from this Shopify shop. Reinstall it, then resume, to send this order.");
+    }
+    if (this.row.attempts > this.deps.maxAttempts) {
+      return this.failForGood({ class: "TRANSIENT", message: `Gave up after ${this.deps.maxAttempts} attempts.` });
+    }
+
+    const loaded = await loadSalesOrderSettings(db, tenant.id);
+    if (!loaded) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
+
+    const payload = await this.payload();
+    if (payload.kind === "done") return payload.result;
+    const parsed = parseShopifyOrder(payload.raw);
+    if (!parsed.ok) {
+      return this.failForGood({ class: "VALIDATION", message: `The order from Shopify could not be read: ${parsed.problems.join("; ")}.` });
+    }
+    const order = parsed.order;
+
+    const skipReason = skipReasonFor(order, tenant, loaded.syncTestOrders);
+    if (skipReason) return this.skip(skipReason);
+
+    const built = buildSalesOrder(order, loaded.settings, tenant.shopDomain);
+    if (!built.ok) return this.failForGood(refusalError(order, loaded.settings, built));
+
+    let client: VintraceClient;
+    try {
+      client = await this.deps.vintraceFor(tenant.id, { onExchange: this.exchanges.onExchange });
+    } catch (error) {
+      if (error instanceof NotConnectedError) return this.failForGood({ class: "CONFIG", message: error.message, fix: CONNECT_SETTINGS_FIX });
+      throw error;
+    }
+    const hint = { orderDate: built.body.orderDate ?? Date.parse(order.created_at), customerName: built.body.customerName ?? "" };
+    const externalId = built.body.externalTransactionId ?? "";
+
+    const existing = await this.lookup(client, externalId, hint);
+    if (!existing.ok) return this.retryOrFail(existing.error);
+    if (existing.value) return this.synced(existing.value, built, loaded.settings, "found");
+
+    if (payload.kind === "stored") {
+      const stillWanted = await this.recheckInShopify();
+      if (stillWanted !== null) return stillWanted;
+    }
+    if (!(await holdLease(this.deps.db, this.row.id, this.lease.owner, this.lease.leaseMs))) return "lost_lease";
+
+    const created = await client.createSalesOrder(built.body);
+    const createStep = this.exchanges.take();
+    this.record({
+      step: "CREATE",
+      outcome: created.ok ? "created" : "failed",
+      errorClass: created.ok ? null : created.error.class,
+      message: created.ok ? `Created ${created.value.code ?? `sales order ${created.value.id}`}` : created.error.message,
+      ...createStep,
+    });
+    if (created.ok) return this.synced(created.value, built, loaded.settings, "created");
+
+    const error = created.error;
+    if (error.class === "TRANSIENT" || error.class === "RATE_LIMITED") {
+      // A 5xx may come after vintrace committed the order: ask again before deciding anything.
+      if (error.status !== undefined && error.status >= 500) {
+        const again = await this.lookup(client, externalId, hint);
+        if (again.ok && again.value) return this.synced(again.value, built, loaded.settings, "found");
+      }
+      // No answer at all (a timeout): vintrace may still be committing, so the next lookup waits for it to settle.
+      return this.retryOrFail(error, error.status === undefined ? this.deps.postTimeoutSettleMs : 0);
+    }
+    if (error.class === "VALIDATION") {
+      const diagnosed = await diagnoseRejection(client, built.body, { rejection: error, lines: built.lines });
+      this.record({ step: "DIAGNOSE", outcome: "ok", errorClass: diagnosed.class, message: diagnosed.message, ...this.exchanges.take() });
+      return this.failForGood(diagnosed, missingSkusOf(diagnosed, built));
+    }
+    return this.failForGood(error);
+  }
+
+  /** The order as stored, or fetched from Shopify for a manual retry or reconciliation (then it is fresh). */
+  private async payload(): Promise<{ kind: "stored" | "fetched"; raw: unknown } | { kind: "done"; result: ProcessResult }> {
+    if (this.row.payload !== null && this.row.payload !== undefined) return { kind: "stored", raw: this.row.payload };
+    const started = performance.now();
+    try {
+      const admin = await this.shopifyAdmin();
+      const fetched = await admin.fetchOrderPayload(this.row.orderGid);
+      if (!fetched) return { kind: "done", result: await this.skip("Skipped: Shopify no longer has this order.") };
+      this.knownTags = fetched.tags.split(",").map((t) => t.trim()).filter(Boolean);
+      const stored = await writeFenced(this.deps.db, this.row.id, this.lease, {
+        payload: fetched as unknown as Prisma.InputJsonValue,
+        orderName: fetched.name,
+        orderCreatedAt: new Date(fetched.created_at),
+      });
+      if (!stored) return { kind: "done", result: "lost_lease" };
+      return { kind: "fetched", raw: fetched };
+    } catch (error) {
+      return { kind: "done", result: await this.shopifyFailed(error, started, "Could not read the order from Shopify") };
+    }
+  }
+
+  /** cancelledAt is checked again right before every POST: the merchant may have cancelled since the webhook. */
+  private async recheckInShopify(): Promise<ProcessResult | null> {
+    const started = performance.now();
+    try {
+      const admin = await this.shopifyAdmin();
+      const summary = await admin.orderById(this.row.orderGid);
+      if (!summary) return this.skip("Skipped: Shopify no longer has this order.");
+      this.knownTags = summary.tags;
+      if (summary.cancelledAt) return this.skip(`Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.`);
+      return null;
+    } catch (error) {
+      return this.shopifyFailed(error, started, "Could not check the order in Shopify before sending it");
+    }
+  }
+
+  private async shopifyFailed(error: unknown, started: number, what: string): Promise<ProcessResult> {
+    const message = `${what} (${error instanceof Error ? error.message : String(error)}); we will try again.`;
+    if (error instanceof ShopifyAdminError && (error.kind === "NOT_FOUND" || error.kind === "USER_ERROR")) {
+      return this.skip(`Skipped: Shopify no longer has this order (${error.message}).`);
+    }
+    this.record({ step: "CHECK", outcome: "failed", errorClass: "TRANSIENT", message, durationMs: performance.now() - started });
+    return this.retryOrFail({ class: "TRANSIENT", message });
+  }
+
+  private async shopifyAdmin(): Promise<ShopifyAdmin> {
+    this.admin ??= await this.deps.adminFor(this.row.tenantId);
+    return this.admin;
+  }
+
+  private async lookup(client: VintraceClient, externalId: string, hint: { orderDate: number; customerName: string }) {
+    const result = await findSalesOrderByExternalId(client, externalId, hint);
+    this.record({
+      step: "LOOKUP",
+      outcome: !result.ok ? "failed" : result.value ? "found" : "not_found",
+      errorClass: result.ok ? null : result.error.class,
+      message: !result.ok ? result.error.message : result.value ? `vintrace already has ${result.value.code ?? `sales order ${result.value.id}`}` : null,
+      ...this.exchanges.take(),
+    });
+    return result;
+  }
+
+  private record(record: AttemptRecord): void {
+    this.attempts.push(attemptRow(this.row.id, this.row.tenantId, this.trigger, record));
+  }
+
+  private async write(data: SyncUpdate): Promise<boolean> {
+    return writeFenced(this.deps.db, this.row.id, this.lease, data, this.attempts.splice(0));
+  }
+
+  private async synced(order: SalesOrder, built: Extract<BuildSalesOrderResult, { ok: true }>, settings: SalesOrderSettings, how: "created" | "found"): Promise<ProcessResult> {
+    const check = how === "created" ? checkCreatedOrder(built.body, order, { taxPolicy: settings.taxPolicy, currency: settings.currency }) : { warnings: [] };
+    const warnings = [
+      ...built.ignoredLines.map((l) => `Line '${l.line}' was not sent: ${l.reason}.`),
+      ...built.warnings,
+      ...check.warnings,
+    ];
+    const tagState = this.row.tagState === "CREATED" ? "CREATED" : "PENDING_CREATED";
+    const ok = await this.write({
+      status: "SYNCED",
+      vintraceSalesOrderId: order.id,
+      vintraceSalesOrderCode: order.code,
+      syncedAt: this.deps.now(),
+      statusReason: how === "found" ? "vintrace already had this order (found by its external transaction id); it was not sent again." : null,
+      lastErrorClass: null,
+      lastErrorMessage: null,
+      lastErrorFix: null,
+      lastErrorHowTo: null,
+      missingSkus: [],
+      warnings,
+      queuedBy: null,
+      tagState,
+      tagError: null,
+      nextAttemptAt: tagState === "CREATED" ? null : this.deps.now(),
+      ...(tagState === "CREATED" ? released : {}),
+    });
+    if (!ok) return "lost_lease";
+    if (tagState === "CREATED") return "synced";
+    await runTagStep({ ...this.row, tagState }, this.tagContext());
+    return "synced";
+  }
+
+  private async failForGood(error: PlainError, missingSkus: string[] = []): Promise<ProcessResult> {
+    const tagState = this.row.tagState === "ERROR" ? "ERROR" : "PENDING_ERROR";
+    const ok = await this.write({
+      status: "FAILED",
+      statusReason: null,
+      lastErrorClass: error.class,
+      lastErrorMessage: error.message,
+      lastErrorFix: error.fix?.where ?? null,
+      lastErrorHowTo: error.fix?.howTo ?? null,
+      missingSkus,
+      queuedBy: null,
+      tagState,
+      nextAttemptAt: tagState === "ERROR" ? null : this.deps.now(),
+      ...(tagState === "ERROR" ? released : {}),
+    });
+    if (!ok) return "lost_lease";
+    if (tagState === "PENDING_ERROR") await runTagStep({ ...this.row, tagState }, this.tagContext());
+    return "failed";
+  }
+
+  private async retryOrFail(error: PlainError, notBeforeMs = 0): Promise<ProcessResult> {
+    const decision = nextRetry({
+      errorClass: error.class,
+      attempt: Math.max(1, this.row.attempts),
+      retryAfterMs: error.retryAfterMs,
+      maxAttempts: this.deps.maxAttempts,
+      now: this.deps.now(),
+      random: this.deps.random,
+      schedule: scaledSchedule(DEFAULT_RETRY_SCHEDULE, this.deps.retryScale),
+    });
+    if (!decision.retry) {
+      const message = decision.cause === "ATTEMPTS_EXHAUSTED" ? `${error.message} We gave up after ${this.row.attempts} attempts.` : error.message;
+      return this.failForGood({ ...error, message });
+    }
+    const at = new Date(Math.max(decision.at.getTime(), this.deps.now().getTime() + notBeforeMs));
+    const ok = await this.write({
+      ...released,
+      status: "PENDING",
+      lastErrorClass: error.class,
+      lastErrorMessage: error.message,
+      lastErrorFix: error.fix?.where ?? null,
+      lastErrorHowTo: error.fix?.howTo ?? null,
+      queuedBy: null,
+      nextAttemptAt: at,
+    });
+    return ok ? "retry" : "lost_lease";
+  }
+
+  private async skip(reason: string): Promise<ProcessResult> {
+    this.record({ step: "CHECK", outcome: "skipped", message: reason, durationMs: 0 });
+    const ok = await this.write({ ...released, status: "SKIPPED", statusReason: reason, queuedBy: null, nextAttemptAt: null });
+    return ok ? "skipped" : "lost_lease";
+  }
+
+  private async hold(reason: string): Promise<ProcessResult> {
+    const ok = await this.write({ ...released, status: "HELD", statusReason: reason, nextAttemptAt: null });
+    return ok ? "held" : "lost_lease";
+  }
+
+  private tagContext() {
+    return { deps: this.deps, lease: this.lease, trigger: this.trigger, knownTags: this.knownTags, admin: this.admin ?? undefined };
+  }
+}
+
+/** Why an order is not sent at all, in words for the winery, or null. */
+export function skipReasonFor(order: ShopifyOrder, tenant: Pick<Tenant, "syncOrdersCreatedAfter">, syncTestOrders: boolean): string | null {
+  if (order.test && !syncTestOrders) {
+    return "Skipped: this is a Shopify test order. To send test orders to vintrace, turn on \"Sync test orders\" in Settings.";
+  }
+  if (Date.parse(order.created_at) < tenant.syncOrdersCreatedAfter.getTime()) {
+    return `Skipped: the order was placed before ${tenant.syncOrdersCreatedAfter.toISOString().slice(0, 10)}, when this winery started syncing. Earlier orders are never sent, so onboarding does not push history into vintrace.`;
+  }
+  if (order.cancelled_at) return `Skipped: the order was cancelled in Shopify (${order.cancelled_at}) before it was sent to vintrace.`;
+  return null;
+}
+
+/** A body the mapping refused: a setting (currency, shipping code) or the products (SKUs, mappings). */
+export function refusalError(order: ShopifyOrder, settings: SalesOrderSettings, built: Extract<BuildSalesOrderResult, { ok: false }>): PlainError {
+  const message = built.problems.join(" ");
+  if (order.currency.toUpperCase() !== settings.currency.toUpperCase()) {
+    return {
+      class: "CONFIG",
+      message,
+      fix: { where: "settings", howTo: `If your vintrace prices are in ${order.currency}, change the currency in Settings; otherwise enter this order in vintrace by hand.` },
+    };
+  }
+  if (settings.shippingPolicy === "STOCK_CODE" && !settings.shippingStockCode?.trim() && order.shipping_lines.length > 0) {
+    return { class: "CONFIG", message, fix: { where: "settings", howTo: "Set the shipping stock code in Settings, or stop sending shipping as a line." } };
+  }
+  return {
+    class: "VALIDATION",
+    message,
+    fix: { where: "products", howTo: "Fix the products named above on the Products page (map the SKU, or ignore the line), then retry." },
+  };
+}
+
+/** The vintrace codes a refusal named, and the Shopify SKUs they came from: a fix to either re-queues the order. */
+function missingSkusOf(error: VintraceError, built: Extract<BuildSalesOrderResult, { ok: true }>): string[] {
+  const codes = error.missingStockCodes ?? [];
+  const skus = built.lines.filter((line) => codes.includes(line.itemName) && line.sku).map((line) => line.sku as string);
+  return [...new Set([...codes, ...skus])];
+}

@@ -1,0 +1,177 @@
+// The durable sync worker. Any number of them (in the app, or `npm run worker` processes) share one PostgreSQL:
+// each claims due records with a lease (claim.ts), works on up to `concurrency` at once, and keeps its leases
+// alive while it works. A worker that dies stops renewing; its leases lapse and another worker takes the records,
+// where the lookup-before-POST rule (processOrder.ts) turns the repeat into "already in vintrace".
+//
+// It wakes at once on NOTIFY order_sync_due, when a record finishes, and every `pollMs` (the fallback, and the
+// only way in embedded mode, which has no LISTEN). It beats a WorkerHeartbeat row for the health endpoint, and
+// runs the scheduled jobs (jobs.ts). stop() is graceful: no new claims, in-flight syncs finish (or, past the
+// grace period, their leases are left to lapse), the heartbeat row is removed.
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Db } from "@/server/db";
+import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./claim";
+import type { SyncDeps } from "./context";
+import { startScheduler, type Scheduler, type SchedulerOptions } from "./jobs";
+import { isEmbedded, listenForDue, type DueListener } from "./notify";
+import { processOrder, type ProcessResult } from "./processOrder";
+
+export interface WorkerOptions {
+  deps: SyncDeps;
+  /** default: host:pid:random */
+  workerId?: string;
+  /** syncs in flight at once in this process */
+  concurrency?: number;
+  /** leased syncs per winery, across all workers */
+  perTenantLimit?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** LISTEN for order_sync_due on this database (default: DATABASE_URL unless embedded; null: poll only) */
+  listenUrl?: string | null;
+  /** work only for these wineries (default: all) */
+  onlyTenants?: string[];
+  /** run the scheduled jobs here (default true) */
+  scheduler?: boolean | Omit<SchedulerOptions, "owner">;
+  log?: (message: string) => void;
+  onProcessed?: (result: ProcessResult, syncId: string) => void;
+}
+
+export interface SyncWorker {
+  readonly id: string;
+  start(): Promise<void>;
+  /** graceful: waits up to `graceMs` for in-flight syncs */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** claim now (a hint; harmless when nothing is due) */
+  wake(): void;
+  inFlight(): number;
+}
+
+export const WORKER_DEFAULTS = {
+  concurrency: 16,
+  perTenantLimit: DEFAULT_PER_TENANT_LIMIT,
+  leaseMs: 60_000,
+  pollMs: 1_000,
+  heartbeatMs: 10_000,
+};
+
+export function createSyncWorker(options: WorkerOptions): SyncWorker {
+  const { deps } = options;
+  const db: Db = deps.db;
+  const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const concurrency = options.concurrency ?? WORKER_DEFAULTS.concurrency;
+  const perTenantLimit = options.perTenantLimit ?? WORKER_DEFAULTS.perTenantLimit;
+  const leaseMs = options.leaseMs ?? WORKER_DEFAULTS.leaseMs;
+  const pollMs = options.pollMs ?? WORKER_DEFAULTS.pollMs;
+  const heartbeatMs = options.heartbeatMs ?? WORKER_DEFAULTS.heartbeatMs;
+  const log = options.log ?? ((message: string) => console.error(`[worker ${id}] ${message}`));
+  const lease = { owner: id, leaseMs };
+
+  const inflight = new Map<string, Promise<void>>();
+  const timers: NodeJS.Timeout[] = [];
+  let listener: DueListener | null = null;
+  let scheduler: Scheduler | null = null;
+  let running = false;
+  let pumping = false;
+  let again = false;
+
+  async function pump(): Promise<void> {
+    if (!running) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        const free = concurrency - inflight.size;
+        if (free <= 0) break;
+        const rows = await claimDueSyncs(db, { owner: id, limit: free, perTenantLimit, leaseMs, onlyTenants: options.onlyTenants });
+        for (const row of rows) {
+          const work = processOrder(deps, row, lease)
+            .then((result) => options.onProcessed?.(result, row.id))
+            .catch((error: unknown) => log(`sync ${row.id} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+            .finally(() => {
+              inflight.delete(row.id);
+              void pump();
+            });
+          inflight.set(row.id, work);
+        }
+        // A full claim means there may be more; a short one means everything due is taken.
+        if (rows.length === free) again = true;
+      } while (again && running);
+    } catch (error) {
+      log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  async function beat(): Promise<void> {
+    try {
+      await db.workerHeartbeat.upsert({
+        where: { id },
+        create: { id, hostname: hostname(), pid: process.pid },
+        update: { beatAt: new Date() },
+      });
+    } catch (error) {
+      log(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async function renew(): Promise<void> {
+    try {
+      await renewLeases(db, id, [...inflight.keys()], leaseMs);
+    } catch (error) {
+      log(`lease renewal failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const every = (ms: number, fn: () => Promise<void> | void) => {
+    const timer = setInterval(() => void fn(), ms);
+    timers.push(timer);
+  };
+
+  return {
+    id,
+    async start() {
+      if (running) return;
+      running = true;
+      await beat();
+      every(heartbeatMs, beat);
+      every(Math.max(100, Math.floor(leaseMs / 3)), renew);
+      every(pollMs, pump);
+      const listenUrl = options.listenUrl === undefined ? (isEmbedded() ? null : (process.env.DATABASE_URL ?? null)) : options.listenUrl;
+      if (listenUrl) {
+        listener = listenForDue(listenUrl, () => void pump(), (error) => log(`LISTEN connection: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      if (options.scheduler !== false) {
+        const schedulerOptions = typeof options.scheduler === "object" ? options.scheduler : {};
+        scheduler = startScheduler(deps, { ...schedulerOptions, owner: id, log });
+      }
+      void pump();
+    },
+    async stop({ graceMs = 20_000 } = {}) {
+      if (!running) return;
+      running = false;
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      await Promise.all([listener?.close(), scheduler?.stop()]);
+      listener = null;
+      scheduler = null;
+      const pending = [...inflight.values()];
+      let timeout: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.allSettled(pending).then(() => true),
+        new Promise<boolean>((resolve) => {
+          timeout = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+      if (!finished) log(`${inflight.size} sync(s) still running after ${graceMs} ms; their leases will lapse and another worker will finish them`);
+      await db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
+    },
+    wake: () => void pump(),
+    inFlight: () => inflight.size,
+  };
+}

@@ -13,7 +13,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export const defaultDataDir = () => path.resolve(process.cwd(), ".data", "pglite");
+export const defaultDataDir = () => process.env.EMBEDDED_DATA_DIR ?? path.resolve(process.cwd(), ".data", "pglite");
 
 const serverFile = (dataDir: string) => path.join(path.dirname(dataDir), "pglite-server.json");
 

@@ -1,0 +1,121 @@
+// Permanent failures fail at once, are tagged vintrace-order-error and explained with a pointer to the fix; once
+// the fix is made, the automatic retry succeeds and swaps the tag. Retries that run out end the same way.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrisma } from "@/server/db";
+import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { retryAfterSettingsChange, retryAfterSkuMatched } from "./fixRetry";
+import { explainSyncError } from "./status";
+import { runUntilIdle, startSyncWorld, type SyncWorld } from "./testing";
+
+const db = createPrisma();
+let world: SyncWorld;
+
+beforeAll(async () => {
+  world = await startSyncWorld(db);
+});
+afterAll(async () => {
+  await world.close();
+  await db.$disconnect();
+});
+
+const posts = async (winery: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
+  ((await winery.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST" && r.path.endsWith("/sales-order")).length;
+
+describe("an unknown SKU", () => {
+  it("fails at once naming the product, and succeeds once the product exists in vintrace", async () => {
+    const winery = await world.addWinery();
+    const order = await winery.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "VALIDATION", lastErrorFix: "products", attempts: 1, tagState: "ERROR", nextAttemptAt: null });
+    expect(failed.lastErrorMessage).toContain("'TOTE-NAT'");
+    expect(failed.missingSkus).toContain("TOTE-NAT");
+    expect(explainSyncError(failed)).toMatchObject({ errorClass: "VALIDATION", fix: { where: "products" } });
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+
+    // A fix for another SKU re-queues nothing.
+    expect(await retryAfterSkuMatched(db, winery.tenantId, ["SOMETHING-ELSE"])).toBe(0);
+
+    await winery.simControl("stock-items", { code: "TOTE-NAT", description: "Canvas Tote", distributions: [{ areaId: 99, qty: 500 }] });
+    expect(await retryAfterSkuMatched(db, winery.tenantId, ["TOTE-NAT"])).toBe(1);
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+
+    const synced = await winery.sync(order.gid);
+    expect(synced).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null, missingSkus: [] });
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    const triggers = (await db.syncAttempt.findMany({ where: { orderSyncId: synced.id, step: "CREATE" }, orderBy: { createdAt: "asc" } })).map((a) => a.trigger);
+    expect(triggers).toEqual(["webhook", "product-fix"]);
+  });
+});
+
+describe("a wrong customer name in Settings", () => {
+  it("is a CONFIG failure pointing at Settings (with a did-you-mean), retried when the settings change", async () => {
+    const winery = await world.addWinery({ settings: { customerName: "shopify web customer" } });
+    const order = await winery.placeOrder();
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings" });
+    expect(failed.lastErrorMessage).toContain("Did you mean 'Shopify Web Customer'?");
+    expect(failed.lastErrorHowTo).toMatch(/customer name in Settings/);
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+
+    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { customerName: "Shopify Web Customer" } });
+    expect(await retryAfterSettingsChange(db, winery.tenantId)).toBe(1);
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+  });
+
+  it("settings-change retries leave failures older than 7 days and other classes alone", async () => {
+    const winery = await world.addWinery({ settings: { customerName: "Nobody" } });
+    const order = await winery.placeOrder();
+    await runUntilIdle(world.deps(), [winery.tenantId]);
+    const now = new Date(Date.now() + 8 * 24 * 60 * 60 * 1000);
+    expect(await retryAfterSettingsChange(db, winery.tenantId, { now })).toBe(0);
+    expect((await winery.sync(order.gid)).status).toBe("FAILED");
+  });
+});
+
+describe("a refused API key", () => {
+  it("fails at once as AUTH (no POST is made), tagged, pointing at Settings", async () => {
+    const winery = await world.addWinery();
+    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: (await import("@/server/crypto")).encryptSecret("wrong-key") } });
+    const order = await winery.placeOrder();
+    await runUntilIdle(world.deps(), [winery.tenantId]);
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "FAILED", lastErrorClass: "AUTH", lastErrorFix: "settings", attempts: 1 });
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(await posts(winery)).toBe(0);
+  });
+});
+
+describe("an order the mapping refuses", () => {
+  it("in another currency: a CONFIG failure before any call to vintrace", async () => {
+    const winery = await world.addWinery({ settings: { currency: "NZD" } });
+    const order = await winery.placeOrder();
+    await runUntilIdle(world.deps(), [winery.tenantId]);
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings" });
+    expect(failed.lastErrorMessage).toContain("AUD");
+    expect(await db.syncAttempt.count({ where: { orderSyncId: failed.id, step: { in: ["LOOKUP", "CREATE"] } } })).toBe(0);
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+  });
+});
+
+describe("transient failures that never end", () => {
+  it("give up after SYNC_MAX_ATTEMPTS: failed, tagged, with the last error", async () => {
+    const winery = await world.addWinery();
+    const outage = Array.from({ length: 3 }, () => ({ match: "POST /sales-order", status: 503, contentType: "text/html", body: "<html>down</html>" }));
+    await winery.simControl("faults", { faults: outage });
+    const order = await winery.placeOrder();
+    await runUntilIdle(world.deps({ maxAttempts: 3 }), [winery.tenantId]);
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "TRANSIENT", attempts: 3, tagState: "ERROR" });
+    expect(failed.lastErrorMessage).toMatch(/gave up after 3 attempts/);
+    expect(await posts(winery)).toBe(3);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+  });
+});

@@ -1,8 +1,24 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { auditRouter } from "@/server/api/routers/audit";
+import { ordersRouter } from "@/server/api/routers/orders";
+import { overviewRouter } from "@/server/api/routers/overview";
+import { productsRouter } from "@/server/api/routers/products";
+import { retryRouter } from "@/server/api/routers/retry";
+import { settingsRouter } from "@/server/api/routers/settings";
 import { tenantsRouter } from "@/server/api/routers/tenants";
+import { usersRouter } from "@/server/api/routers/users";
+import { wineriesRouter } from "@/server/api/routers/wineries";
 
 export const appRouter = createTRPCRouter({
   tenants: tenantsRouter,
+  overview: overviewRouter,
+  orders: ordersRouter,
+  retry: retryRouter,
+  products: productsRouter,
+  settings: settingsRouter,
+  wineries: wineriesRouter,
+  users: usersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

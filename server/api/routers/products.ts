@@ -1,0 +1,89 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { latestProductCheck, runProductCheck } from "@/server/dashboard/productCheck";
+import { retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
+
+const sku = z.string().trim().min(1, "is required").max(100, "is too long");
+
+const actorFields = (user: { id: string; email: string }) => ({ actorId: user.id, actorEmail: user.email });
+
+export const productsRouter = createTRPCRouter({
+  /** The last match check (and one in progress), with when it ran. */
+  latest: tenantProcedure.query(({ ctx }) => latestProductCheck(ctx.db, ctx.tenantId)),
+
+  /** Runs the match check now; the page shows it as running until it returns. */
+  run: tenantProcedure.mutation(async ({ ctx }) => {
+    const check = await runProductCheck(ctx.db, ctx.tenantId, { trigger: `user:${ctx.user.email}` });
+    await ctx.db.auditEvent.create({
+      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.checked", details: { status: check.status, summary: check.summary ? { ...check.summary } : null } },
+    });
+    return { id: check.id, status: check.status, error: check.error };
+  }),
+
+  /** The SKU map and the ignore rules (amendment 12). */
+  rules: tenantProcedure.query(async ({ ctx }) => {
+    const [mappings, settings] = await Promise.all([
+      ctx.db.skuMapping.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { shopifySku: "asc" } }),
+      ctx.db.vintraceSettings.findUnique({ where: { tenantId: ctx.tenantId }, select: { ignoreNoSkuLines: true, ignoreGiftCards: true, ignoredSkus: true } }),
+    ]);
+    return {
+      mappings: mappings.map((m) => ({ shopifySku: m.shopifySku, vintraceCode: m.vintraceCode, multiplier: m.multiplier })),
+      ignore: settings,
+    };
+  }),
+
+  /** Maps a Shopify SKU to a vintrace code (× units per item); orders that failed on either are queued again. */
+  saveMapping: tenantProcedure
+    .input(z.object({ shopifySku: sku, vintraceCode: sku, multiplier: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000) }))
+    .mutation(async ({ ctx, input }) => {
+      const data = { vintraceCode: input.vintraceCode, multiplier: input.multiplier };
+      await ctx.db.$transaction([
+        ctx.db.skuMapping.upsert({
+          where: { tenantId_shopifySku: { tenantId: ctx.tenantId, shopifySku: input.shopifySku } },
+          create: { tenantId: ctx.tenantId, shopifySku: input.shopifySku, ...data },
+          update: data,
+        }),
+        ctx.db.auditEvent.create({
+          data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_saved", details: { shopifySku: input.shopifySku, ...data } },
+        }),
+      ]);
+      const requeued = await retryAfterSkuMatched(ctx.db, ctx.tenantId, [input.shopifySku, input.vintraceCode]);
+      return { requeued };
+    }),
+
+  deleteMapping: tenantProcedure.input(z.object({ shopifySku: sku })).mutation(async ({ ctx, input }) => {
+    const { count } = await ctx.db.skuMapping.deleteMany({ where: { tenantId: ctx.tenantId, shopifySku: input.shopifySku } });
+    if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No mapping for ${input.shopifySku}.` });
+    await ctx.db.auditEvent.create({
+      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_deleted", details: { shopifySku: input.shopifySku } },
+    });
+    return { deleted: count };
+  }),
+
+  /** Lines to leave out of sales orders: those without a SKU, gift cards, listed SKUs. */
+  saveIgnoreRules: tenantProcedure
+    .input(z.object({ ignoreNoSkuLines: z.boolean(), ignoreGiftCards: z.boolean(), ignoredSkus: z.array(sku).max(1000) }))
+    .mutation(async ({ ctx, input }) => {
+      const before = await ctx.db.vintraceSettings.findUnique({
+        where: { tenantId: ctx.tenantId },
+        select: { ignoreNoSkuLines: true, ignoreGiftCards: true, ignoredSkus: true },
+      });
+      if (!before) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Set up vintrace in Settings first." });
+      const ignoredSkus = [...new Set(input.ignoredSkus)];
+      const after = { ignoreNoSkuLines: input.ignoreNoSkuLines, ignoreGiftCards: input.ignoreGiftCards, ignoredSkus };
+      await ctx.db.$transaction([
+        ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after }),
+        ctx.db.auditEvent.create({ data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.ignore_rules_saved", details: { before, after } } }),
+      ]);
+      // A newly ignored SKU, or a newly ignored kind of line, can be what an order failed on.
+      const added = ignoredSkus.filter((s) => !before.ignoredSkus.includes(s));
+      const widened = (input.ignoreNoSkuLines && !before.ignoreNoSkuLines) || (input.ignoreGiftCards && !before.ignoreGiftCards);
+      const requeued = widened
+        ? await retryAfterSettingsChange(ctx.db, ctx.tenantId, { includeValidation: true })
+        : added.length
+          ? await retryAfterSkuMatched(ctx.db, ctx.tenantId, added)
+          : 0;
+      return { requeued };
+    }),
+});

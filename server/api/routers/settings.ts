@@ -1,0 +1,51 @@
+import { TRPCError } from "@trpc/server";
+import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { getEnv } from "@/server/env";
+import { fieldErrors } from "@/server/dashboard/fieldErrors";
+import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection } from "@/server/dashboard/settings";
+import { retryAfterSettingsChange } from "@/server/sync/fixRetry";
+import { pauseTenant, resumeTenant } from "@/server/sync/pause";
+
+const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
+
+export const settingsRouter = createTRPCRouter({
+  /** The winery's settings, with the API key masked: the key never leaves the server. */
+  get: tenantProcedure.query(async ({ ctx }) => {
+    const view = await settingsView(ctx.db, ctx.tenantId);
+    if (!view) throw new TRPCError({ code: "NOT_FOUND", message: "No such winery." });
+    return view;
+  }),
+
+  /** Validates (each field's error is sent back beside it), saves, audits, and re-queues what a settings fix may fix. */
+  save: tenantProcedure.input(settingsInputSchema).mutation(async ({ ctx, input }) => {
+    const { tenantId: _tenantId, ...settings } = input;
+    const saved = await saveSettings(ctx.db, ctx.tenantId, settings, actorOf(ctx.user), getEnv().outboundAllowlist);
+    if (!saved.ok) throw fieldErrors(saved.fieldErrors, "The settings were not saved.");
+    const requeued = saved.changes.length ? await retryAfterSettingsChange(ctx.db, ctx.tenantId) : 0;
+    return { changed: saved.changes.map((c) => c.field), requeued };
+  }),
+
+  /** Checks the settings on the page (saved or not) against vintrace: one verdict per setting. */
+  testConnection: tenantProcedure.input(connectionTestSchema).mutation(async ({ ctx, input }) => {
+    const { tenantId: _tenantId, ...draft } = input;
+    const result = await testConnection(ctx.db, ctx.tenantId, draft, getEnv().outboundAllowlist);
+    if (!result.ok) throw fieldErrors(result.fieldErrors, "The connection cannot be tested yet.");
+    return result;
+  }),
+
+  pause: tenantProcedure.mutation(async ({ ctx }) => {
+    try {
+      return await pauseTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
+    } catch (error) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+    }
+  }),
+
+  resume: tenantProcedure.mutation(async ({ ctx }) => {
+    try {
+      return await resumeTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
+    } catch (error) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+    }
+  }),
+});

@@ -12,6 +12,7 @@ export default function LoginPage() {
         <Suspense>
           <LoginForm />
         </Suspense>
+        <p className="mt-4 text-center text-sm"><a href="/forgot-password" className="text-indigo-700 hover:underline">Forgot password?</a></p>
       </div>
     </main>
   );

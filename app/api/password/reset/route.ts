@@ -1,0 +1,15 @@
+import { resetPassword } from "@/server/auth/passwordReset";
+import { noStore, readJsonBody } from "@/server/auth/publicForms";
+import { getDb } from "@/server/db";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request) {
+  const read = await readJsonBody(request);
+  if (!read.ok) return read.response;
+  const result = await resetPassword(getDb(), read.body);
+  return result.ok
+    ? Response.json({ email: result.email }, { headers: noStore })
+    : Response.json({ reason: result.reason, message: result.message }, { status: result.reason === "weak_password" ? 400 : 410, headers: noStore });
+}

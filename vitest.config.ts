@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
     globalSetup: ["./test/globalSetup.ts"],
+    setupFiles: ["./test/perFileDatabase.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

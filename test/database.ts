@@ -13,6 +13,9 @@ import { applyMigrations } from "@/server/migrate";
 export interface TestDatabase {
   url: string;
   kind: "postgres" | "pglite";
+  /** the server's admin URL, on PostgreSQL (to make more databases from this one as a template) */
+  adminUrl?: string;
+  name?: string;
   drop(): Promise<void>;
 }
 
@@ -48,16 +51,7 @@ export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     await applyMigrations(url.toString());
-    return {
-      url: url.toString(),
-      kind: "postgres",
-      async drop() {
-        const c = new pg.Client({ connectionString: admin });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    return { url: url.toString(), kind: "postgres", adminUrl: admin, name, drop: () => dropDatabase(admin, name) };
   }
   if (process.env.REQUIRE_POSTGRES === "1") {
     throw new Error("REQUIRE_POSTGRES=1 but no PostgreSQL answers (set TEST_DATABASE_URL or start it on 127.0.0.1:5432)");
@@ -74,6 +68,28 @@ export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropDatabase(admin: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await c.end();
+}
+
+/**
+ * A copy of a migrated database, made with CREATE DATABASE … TEMPLATE (a file copy: about a tenth of a second),
+ * so each test file works on data of its own while the migrations ran once.
+ */
+export async function cloneDatabase(adminUrl: string, template: string, label: string): Promise<TestDatabase> {
+  const name = `${template}_${label}_${randomBytes(3).toString("hex")}`.slice(0, 63);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), kind: "postgres", adminUrl, name, drop: () => dropDatabase(adminUrl, name) };
 }
 
 /** The secrets and settings a test process needs; fixed values, never used outside tests. */

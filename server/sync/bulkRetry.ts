@@ -181,10 +181,13 @@ function inProgress(record: OrderSync): boolean {
   return leased || record.status === "PENDING";
 }
 
+const waitingForRetry = (record: OrderSync, now: Date) =>
+  record.status === "PENDING" && record.nextAttemptAt !== null && record.nextAttemptAt > now && (record.leaseUntil === null || record.leaseUntil <= now);
+
 function inProgressMessage(record: OrderSync): string {
   if (record.leaseUntil !== null && record.leaseUntil.getTime() > Date.now()) return "Being synced right now.";
-  if (record.attempts > 0 && record.nextAttemptAt) {
-    return `Already queued: attempt ${record.attempts} failed (${record.lastErrorMessage ?? "no details"}); the next try is at ${record.nextAttemptAt.toISOString()}.`;
+  if (waitingForRetry(record, new Date()) && record.nextAttemptAt) {
+    return `Already queued: attempt ${record.attempts} failed (${record.lastErrorMessage ?? "no details"}); the next try is at ${record.nextAttemptAt.toISOString()}. Confirming tries it now.`;
   }
   return "Already queued: the worker will send it shortly.";
 }
@@ -208,10 +211,18 @@ type RecordFields = Omit<Prisma.OrderSyncCreateManyInput, "tenantId" | "orderGid
 
 async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
   const { verdict, summary, record } = entry;
+  const now = new Date();
+  if (verdict.verdict === "in_progress" && record && waitingForRetry(record, now)) {
+    // Backing off after a failure: a person asking for it now gets it now.
+    const { count } = await db.orderSync.updateMany({
+      where: { id: record.id, status: "PENDING", nextAttemptAt: { gt: now }, ...notLeased(now) },
+      data: { nextAttemptAt: now, queuedBy },
+    });
+    return { ...verdict, action: count === 1 ? "queued" : "none" };
+  }
   if (!summary || verdict.verdict === "not_found" || verdict.verdict === "refused" || verdict.verdict === "in_progress") {
     return { ...verdict, action: "none" };
   }
-  const now = new Date();
 
   if (verdict.verdict === "already_synced") {
     if (!verdict.tagNeedsCorrection && !entry.inVintrace) return { ...verdict, action: "none" };

@@ -1,10 +1,10 @@
-import { WineryList } from "@/components/winery-list";
+import { Suspense } from "react";
+import { OverviewPage } from "@/components/overview";
 
-export default function OverviewPage() {
+export default function Page() {
   return (
-    <section>
-      <h1 className="mb-4 text-lg font-semibold">Wineries</h1>
-      <WineryList />
-    </section>
+    <Suspense>
+      <OverviewPage />
+    </Suspense>
   );
 }

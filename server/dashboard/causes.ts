@@ -1,7 +1,10 @@
 // What went wrong, in the words support staff and wineries use, derived from the error class the sync engine
 // recorded (and, for "unreachable", whether it was Shopify or vintrace that did not answer). The Overview groups
-// failures by these causes across wineries, and the sync log filters by them, with the same SQL expression.
-import { Prisma } from "@/server/generated/prisma/client";
+// failures by these causes across wineries, and the sync log filters by them (causeSql.ts is the same rule in SQL).
+// No server imports: the pages use these names and labels too.
+
+export const SYNC_STATUSES = ["PENDING", "HELD", "SYNCED", "FAILED", "SKIPPED"] as const;
+export type SyncStatusName = (typeof SYNC_STATUSES)[number];
 
 export const CAUSES = ["VINTRACE_UNREACHABLE", "SHOPIFY_UNREACHABLE", "RATE_LIMITED", "AUTH", "CONFIG", "VALIDATION", "NOT_FOUND"] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -60,14 +63,6 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
     retryable: false,
   },
 };
-
-/** The cause of a row's last error, in SQL over "OrderSync" aliased as `s`. NULL when it has none. */
-export const causeSql = Prisma.sql`(CASE
-  WHEN s."lastErrorClass" IS NULL THEN NULL
-  WHEN s."lastErrorClass" = 'TRANSIENT' AND s."lastErrorMessage" ILIKE '%shopify%' THEN 'SHOPIFY_UNREACHABLE'
-  WHEN s."lastErrorClass" = 'TRANSIENT' THEN 'VINTRACE_UNREACHABLE'
-  ELSE s."lastErrorClass"::text
-END)`;
 
 export function causeOf(errorClass: string | null, message: string | null): Cause | null {
   if (!errorClass) return null;

@@ -3,7 +3,8 @@
 // Support staff get the same for every winery at once, and the failures grouped by cause across wineries.
 import { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { CAUSE_INFO, CAUSES, causeSql, type Cause } from "./causes";
+import { CAUSE_INFO, CAUSES, type Cause } from "./causes";
+import { causeSql } from "./causeSql";
 
 export const CHART_DAYS = 14;
 /** Orders waiting this long with nothing synced since they arrived: the winery has gone silent. */

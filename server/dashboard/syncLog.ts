@@ -5,12 +5,11 @@
 import { z } from "zod";
 import { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { CAUSES, causeSql } from "./causes";
+import { CAUSES, SYNC_STATUSES, type SyncStatusName } from "./causes";
+import { causeSql } from "./causeSql";
 
-export const SYNC_STATUSES = ["PENDING", "HELD", "SYNCED", "FAILED", "SKIPPED"] as const;
-export const ERROR_CLASSES = ["AUTH", "VALIDATION", "CONFIG", "NOT_FOUND", "RATE_LIMITED", "TRANSIENT"] as const;
-export type SyncStatusName = (typeof SYNC_STATUSES)[number];
-export type ErrorClassName = (typeof ERROR_CLASSES)[number];
+export { SYNC_STATUSES, type SyncStatusName };
+export type ErrorClassName = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
 
 export const MAX_PAGE_SIZE = 200;
 

@@ -1,0 +1,85 @@
+// The sync log as CSV, with the same filters as the page. A route handler rather than a tRPC call so the browser
+// downloads it as a file, streamed page by page; so it checks the session and the winery access itself, exactly as
+// the tenant-scoped builder does.
+import { getCurrentUser } from "@/server/auth/currentUser";
+import { csvLine } from "@/server/dashboard/csv";
+import { CAUSES } from "@/server/dashboard/causes";
+import { allSyncLogRows, syncLogFilterSchema, SYNC_STATUSES } from "@/server/dashboard/syncLog";
+import { getDb } from "@/server/db";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const HEADER = ["Order", "Winery", "Status", "Reason", "Error class", "Error", "Fix in", "vintrace sales order", "Tag", "Attempts", "Order placed", "Received", "Synced"];
+
+const list = (value: string | null) => (value ? value.split(",").map((v) => v.trim()).filter(Boolean) : undefined);
+
+function text(status: number, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export async function GET(request: Request): Promise<Response> {
+  const db = getDb();
+  const user = await getCurrentUser(db);
+  if (!user) return text(401, "Sign in first.");
+  const params = new URL(request.url).searchParams;
+  const winery = params.get("winery");
+  if (winery && user.role !== "SUPPORT" && !user.tenantIds.includes(winery)) return text(403, "You do not have access to this winery.");
+  const tenantIds = winery ? [winery] : user.role === "SUPPORT" ? null : user.tenantIds;
+
+  const filter = syncLogFilterSchema.safeParse({
+    statuses: list(params.get("status"))?.filter((s) => (SYNC_STATUSES as readonly string[]).includes(s)),
+    causes: list(params.get("cause"))?.filter((c) => (CAUSES as readonly string[]).includes(c)),
+    from: params.get("from") || undefined,
+    to: params.get("to") || undefined,
+    search: params.get("q") || undefined,
+  });
+  if (!filter.success) return text(400, `Bad filter: ${filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+
+  const encoder = new TextEncoder();
+  const rows = allSyncLogRows(db, { tenantIds }, filter.data);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // A BOM so Excel reads the file as UTF-8.
+      controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
+    },
+    async pull(controller) {
+      const next = await rows.next();
+      if (next.done) return controller.close();
+      controller.enqueue(
+        encoder.encode(
+          next.value
+            .map((r) =>
+              csvLine([
+                r.orderName,
+                r.tenantName,
+                r.status,
+                r.statusReason,
+                r.lastErrorClass,
+                r.lastErrorMessage,
+                r.lastErrorFix,
+                r.vintraceSalesOrderCode,
+                r.tagState,
+                r.attempts,
+                r.orderCreatedAt,
+                r.createdAt,
+                r.syncedAt,
+              ]),
+            )
+            .join(""),
+        ),
+      );
+    },
+    async cancel() {
+      await rows.return(undefined);
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="sync-log-${stamp}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useViewer, useWineryHref } from "@/components/winery";
+import { cx } from "@/components/ui";
+
+const ITEMS = [
+  { href: "/", label: "Overview" },
+  { href: "/orders", label: "Orders" },
+  { href: "/retry", label: "Retry" },
+  { href: "/products", label: "Products" },
+  { href: "/settings", label: "Settings" },
+  { href: "/users", label: "Users" },
+  { href: "/audit", label: "Audit log" },
+  { href: "/wineries", label: "Wineries", supportOnly: true },
+];
+
+/** A column on laptops, a scrolling row on tablets; the current page is marked for screen readers too. */
+export function DashboardNav() {
+  const viewer = useViewer();
+  const pathname = usePathname();
+  const href = useWineryHref();
+  return (
+    <nav aria-label="Dashboard" className="lg:w-48 lg:shrink-0">
+      <ul className="flex gap-1 overflow-x-auto pb-2 lg:flex-col lg:overflow-visible lg:pb-0">
+        {ITEMS.filter((item) => !item.supportOnly || viewer.role === "SUPPORT").map((item) => {
+          const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href === "/wineries" ? item.href : href(item.href)}
+                aria-current={active ? "page" : undefined}
+                className={cx(
+                  "block rounded-md px-3 py-1.5 text-sm whitespace-nowrap focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400",
+                  active ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+                )}
+              >
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,236 @@
+"use client";
+
+// One order, Stripe-style: what happened, why, where to fix it, and every attempt with its request and response.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { JsonView } from "@/components/json-view";
+import { useTRPC } from "@/components/trpc";
+import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
+import { useWineryHref, WineryGate } from "@/components/winery";
+
+const TAG_TEXT: Record<string, string> = {
+  NONE: "Not tagged yet",
+  PENDING_CREATED: "Adding vintrace-order-created…",
+  PENDING_ERROR: "Adding vintrace-order-error…",
+  CREATED: "vintrace-order-created",
+  ERROR: "vintrace-order-error",
+};
+
+const STEP_TEXT: Record<string, string> = {
+  LOOKUP: "Looked for it in vintrace",
+  CREATE: "Created the sales order",
+  DIAGNOSE: "Diagnosed vintrace's refusal",
+  CHECK: "Checked the order",
+  TAG: "Tagged the Shopify order",
+};
+
+export function OrderDetailPage({ orderSyncId }: { orderSyncId: string }) {
+  return <WineryGate what="order">{(tenantId) => <OrderDetail tenantId={tenantId} orderSyncId={orderSyncId} />}</WineryGate>;
+}
+
+function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId: string }) {
+  const trpc = useTRPC();
+  const href = useWineryHref();
+  const queryClient = useQueryClient();
+  const detail = useQuery({
+    ...trpc.orders.get.queryOptions({ tenantId, orderSyncId }),
+    // Follow the order while the worker has it.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      return data && (data.status === "PENDING" || data.inProgress || data.tagState.startsWith("PENDING")) ? 2_000 : false;
+    },
+  });
+  const retry = useMutation(
+    trpc.orders.retry.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ tenantId, orderSyncId }) }),
+    }),
+  );
+
+  if (detail.isPending) return <Loading label="Loading the order…" />;
+  if (detail.isError) {
+    return (
+      <ErrorState
+        title={detail.error.data?.code === "NOT_FOUND" ? "No such order" : "Could not load the order"}
+        error={detail.error}
+        onRetry={detail.error.data?.code === "NOT_FOUND" ? undefined : () => void detail.refetch()}
+      />
+    );
+  }
+  const order = detail.data;
+  const canRetry = order.status === "FAILED" || order.status === "SKIPPED" || order.status === "HELD";
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href={href("/orders")} className="hover:underline">
+          Orders
+        </Link>{" "}
+        / {order.orderName}
+      </nav>
+      <PageHeader
+        title={`Order ${order.orderName}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <StatusBadge status={order.status} />
+            <span>{order.tenantName}</span>
+            {order.inProgress && <Badge tone="indigo">being synced now</Badge>}
+          </span>
+        }
+        actions={
+          <Button variant={canRetry ? "primary" : "secondary"} onClick={() => retry.mutate({ tenantId, orderSyncId })} disabled={retry.isPending}>
+            {retry.isPending ? "Retrying…" : "Retry"}
+          </Button>
+        }
+      />
+      {retry.isError && <Notice tone="error">The retry could not start: {retry.error.message}</Notice>}
+      {retry.data && (
+        <Notice tone={retry.data.action === "none" ? "info" : "success"} testId="retry-result">
+          {retry.data.action === "queued" ? "Queued: " : retry.data.action === "tag_queued" ? "Tag correction queued: " : ""}
+          {retry.data.message}
+        </Notice>
+      )}
+
+      {order.error && order.status !== "SYNCED" && (
+        <section aria-labelledby="why" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-950" data-testid="order-error">
+          <h2 id="why" className="font-semibold">
+            {order.status === "PENDING" ? "The last attempt failed; it will be tried again" : "Why it failed"}
+            {order.error.causeLabel && <span className="ml-2 font-normal text-red-800">({order.error.causeLabel})</span>}
+          </h2>
+          <p className="mt-1" data-testid="order-error-message">{order.error.message}</p>
+          {order.error.fix?.howTo && <p className="mt-2">{order.error.fix.howTo}</p>}
+          {order.error.fixHref && (
+            <p className="mt-2">
+              <Link href={order.error.fixHref} className="font-medium text-red-900 underline underline-offset-2 hover:no-underline" data-testid="fix-link">
+                {order.error.fixHref.startsWith("/products") ? "Fix it on the Products page →" : "Fix it in Settings →"}
+              </Link>
+            </p>
+          )}
+          <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>
+        </section>
+      )}
+      {order.statusReason && (
+        <Notice tone={order.status === "SYNCED" ? "success" : "info"}>{order.statusReason}</Notice>
+      )}
+
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card title="vintrace">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+            <dt className="text-slate-500">Sales order</dt>
+            <dd className="font-mono" data-testid="sales-order-code">{order.salesOrder ? (order.salesOrder.code ?? `#${order.salesOrder.id}`) : "—"}</dd>
+            <dt className="text-slate-500">Attempts</dt>
+            <dd>{order.attempts}</dd>
+            {order.status === "PENDING" && (
+              <>
+                <dt className="text-slate-500">Next attempt</dt>
+                <dd>
+                  <Time value={order.nextAttemptAt} />
+                </dd>
+              </>
+            )}
+            <dt className="text-slate-500">Synced</dt>
+            <dd>
+              <Time value={order.syncedAt} />
+            </dd>
+          </dl>
+        </Card>
+        <Card title="Shopify">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+            <dt className="text-slate-500">Tag</dt>
+            <dd data-testid="tag-state">
+              {TAG_TEXT[order.tagState] ?? order.tagState}
+              {order.tagError && <span className="block text-xs text-red-700">Tagging failed: {order.tagError}</span>}
+            </dd>
+            <dt className="text-slate-500">Placed</dt>
+            <dd>
+              <Time value={order.orderCreatedAt} />
+            </dd>
+            <dt className="text-slate-500">Received</dt>
+            <dd>
+              <Time value={order.createdAt} /> <span className="text-xs text-slate-500">({order.source.toLowerCase()})</span>
+            </dd>
+            {order.order && (
+              <>
+                <dt className="text-slate-500">Total</dt>
+                <dd>
+                  {order.order.total ?? "—"} {order.order.currency}
+                  {order.order.test && <Badge tone="amber">test order</Badge>}
+                  {order.order.cancelledAt && <Badge tone="red">cancelled</Badge>}
+                </dd>
+              </>
+            )}
+          </dl>
+        </Card>
+      </div>
+
+      {order.warnings.length > 0 && (
+        <Card title="Notes">
+          <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
+            {order.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </Card>
+      )}
+
+      {order.order && (
+        <Table label="Lines">
+          <thead>
+            <tr>
+              <Th>SKU</Th>
+              <Th>Product</Th>
+              <Th className="text-right">Qty</Th>
+              <Th className="text-right">Price</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {order.order.lines.map((line, i) => (
+              <tr key={`${line.sku}-${i}`} className={line.missing ? "bg-red-50" : undefined}>
+                <Td className="font-mono text-xs">
+                  {line.sku ?? <span className="text-slate-400">no SKU</span>}
+                  {line.missing && (
+                    <span className="ml-2">
+                      <Badge tone="red">not in vintrace</Badge>
+                    </span>
+                  )}
+                </Td>
+                <Td>
+                  {line.title}
+                  {line.giftCard && <Badge>gift card</Badge>}
+                </Td>
+                <Td className="text-right tabular-nums">{line.quantity}</Td>
+                <Td className="text-right tabular-nums">{line.price}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+
+      <Card title={`Timeline (${order.history.length})`}>
+        {order.history.length === 0 ? (
+          <p className="text-sm text-slate-500">No attempts yet: the worker picks the order up shortly.</p>
+        ) : (
+          <ol className="relative space-y-4 border-l border-slate-200 pl-5" aria-label="Attempts">
+            {order.history.map((a) => (
+              <li key={a.id} className="relative" data-testid="attempt">
+                <span
+                  aria-hidden
+                  className={`absolute top-1.5 -left-[1.65rem] h-2.5 w-2.5 rounded-full ring-4 ring-white ${a.outcome === "failed" ? "bg-red-500" : a.outcome === "skipped" ? "bg-slate-400" : "bg-emerald-500"}`}
+                />
+                <div className="flex flex-wrap items-baseline gap-x-2 text-sm">
+                  <span className="font-medium">{STEP_TEXT[a.step] ?? a.step}</span>
+                  <Badge tone={a.outcome === "failed" ? "red" : a.outcome === "skipped" ? "slate" : "green"}>{a.outcome.replace("_", " ")}</Badge>
+                  {a.errorClass && <Badge tone="red">{a.errorClass}</Badge>}
+                  <span className="text-xs text-slate-500">
+                    <Time value={a.at} /> · {a.durationMs} ms · by {a.trigger}
+                  </span>
+                </div>
+                {a.message && <p className="mt-0.5 text-sm text-slate-700">{a.message}</p>}
+                <JsonView label="Request" value={a.request} />
+                <JsonView label="Response" value={a.response} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+    </div>
+  );
+}

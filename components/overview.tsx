@@ -1,0 +1,280 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type ReactNode } from "react";
+import { DayChart } from "@/components/day-chart";
+import { useTRPC } from "@/components/trpc";
+import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, timeAgo, Time } from "@/components/ui";
+import { useWinery, useWineryHref } from "@/components/winery";
+import type { RouterOutputs } from "@/components/types";
+
+type Health = NonNullable<RouterOutputs["overview"]["winery"]["health"]>;
+type Group = RouterOutputs["overview"]["all"]["failures"][number];
+type Warning = Health["warnings"][number];
+
+const percent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)} %`);
+
+export function OverviewPage() {
+  const { isSupport, tenantId, wineries } = useWinery();
+  if (wineries.isPending) return <Loading />;
+  if (wineries.isError) return <ErrorState title="Could not load your wineries" error={wineries.error} onRetry={() => void wineries.refetch()} />;
+  if (isSupport && !tenantId) return <AllWineries />;
+  if (!tenantId) return <EmptyState title="No winery yet">Ask Winehub support to add your winery.</EmptyState>;
+  return <WineryOverview tenantId={tenantId} />;
+}
+
+function WarningList({ warnings, showWinery }: { warnings: (Warning & { winery?: string })[]; showWinery?: boolean }) {
+  if (warnings.length === 0) return null;
+  return (
+    <ul className="space-y-2" aria-label="Warnings">
+      {warnings.map((w, i) => (
+        <li
+          key={`${w.kind}-${i}`}
+          data-testid="warning"
+          className={
+            w.severity === "error"
+              ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+              : w.severity === "warning"
+                ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                : "flex flex-wrap items-center justify-between gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+          }
+        >
+          <span>
+            {showWinery && w.winery && <strong className="mr-1">{w.winery}:</strong>}
+            {w.message}
+          </span>
+          <Link href={w.href} className="font-medium underline underline-offset-2 hover:no-underline">
+            {w.action} →
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4">
+      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
+      <dd className="mt-1 text-2xl font-semibold tabular-nums">{value}</dd>
+      {hint && <dd className="mt-0.5 text-xs text-slate-500">{hint}</dd>}
+    </div>
+  );
+}
+
+function WineryOverview({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const href = useWineryHref();
+  const overview = useQuery({ ...trpc.overview.winery.queryOptions({ tenantId }), refetchInterval: 30_000 });
+  if (overview.isPending) return <Loading label="Loading the overview…" />;
+  if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
+  const { health, failures } = overview.data;
+  if (!health) return <ErrorState title="No such winery" error={null} />;
+  const total = health.synced + health.failed + health.skipped;
+  return (
+    <div className="space-y-6" data-testid="winery">
+      <PageHeader
+        title={health.name}
+        description={
+          <>
+            {health.shopDomain} · <StatusBadge status={health.status} />
+          </>
+        }
+        actions={<Link className="text-sm font-medium text-indigo-700 hover:underline" href={href("/orders")}>Open the sync log →</Link>}
+      />
+      <WarningList warnings={health.warnings} />
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        <Stat label="Synced" value={health.synced} hint="last 14 days" />
+        <Stat label="Failed" value={<Link href={href("/orders", { status: "FAILED" })} className="hover:underline">{health.failed}</Link>} hint="last 14 days" />
+        <Stat label="Waiting" value={<Link href={href("/orders", { status: "PENDING,HELD" })} className="hover:underline">{health.pending}</Link>} hint="pending or held now" />
+        <Stat label="Success rate" value={percent(health.successRate)} hint="synced ÷ (synced + failed)" />
+        <Stat label="Last sync" value={<span className="text-base">{timeAgo(health.lastSyncedAt)}</span>} hint={<Time value={health.lastSyncedAt} />} />
+      </dl>
+      <Card title="Orders, last 14 days">
+        {total === 0 && health.pending === 0 ? (
+          <EmptyState title="No orders in the last 14 days">New Shopify orders show here as they arrive.</EmptyState>
+        ) : (
+          <DayChart days={health.days} label={`${health.name}: orders per day over the last 14 days`} />
+        )}
+      </Card>
+      <FailureGroups groups={failures} tenantId={tenantId} />
+    </div>
+  );
+}
+
+function GroupAction({ group, tenantId }: { group: Group; tenantId: string | null }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const href = useWineryHref();
+  const [confirming, setConfirming] = useState(false);
+  const onSuccess = () => {
+    setConfirming(false);
+    void queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() });
+  };
+  const all = useMutation(trpc.overview.retryCause.mutationOptions({ onSuccess }));
+  const one = useMutation(trpc.overview.retryWineryCause.mutationOptions({ onSuccess }));
+  const mutation = tenantId ? one : all;
+  const list = href("/orders", { status: "FAILED", cause: group.cause }, tenantId);
+  const result = mutation.data;
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      {group.retryable &&
+        (confirming ? (
+          <>
+            <span className="text-sm">
+              Retry {group.orders} {group.orders === 1 ? "order" : "orders"}
+              {tenantId ? "" : ` in ${group.wineries} ${group.wineries === 1 ? "winery" : "wineries"}`}?
+            </span>
+            <Button
+              variant="primary"
+              disabled={mutation.isPending}
+              onClick={() => (tenantId ? one.mutate({ tenantId, cause: group.cause }) : all.mutate({ cause: group.cause }))}
+            >
+              {mutation.isPending ? "Retrying…" : "Confirm retry"}
+            </Button>
+            <Button variant="ghost" onClick={() => setConfirming(false)} disabled={mutation.isPending}>
+              Cancel
+            </Button>
+          </>
+        ) : (
+          <Button variant="primary" onClick={() => setConfirming(true)}>
+            Retry {group.orders} {group.orders === 1 ? "order" : "orders"}
+          </Button>
+        ))}
+      {!group.retryable && <span className="text-sm text-slate-600">{group.fix === "products" ? "Fix on each winery's Products page" : "Fix in each winery's Settings"}; saving the fix retries them.</span>}
+      <Link href={list} className="text-sm font-medium text-indigo-700 hover:underline">
+        Open the {group.orders} {group.orders === 1 ? "order" : "orders"} →
+      </Link>
+      {mutation.isError && <Notice tone="error">Retry failed: {mutation.error.message}</Notice>}
+      {result && (
+        <Notice tone={result.problems.length ? "warning" : "success"}>
+          Queued {result.queued}; {result.alreadyDone} already in vintrace; {result.notRetried} not retried.
+          {result.problems.map((p) => (
+            <span key={p.tenantId} className="block">
+              {p.message}
+            </span>
+          ))}
+        </Notice>
+      )}
+    </div>
+  );
+}
+
+function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string | null }) {
+  const href = useWineryHref();
+  return (
+    <Card title={tenantId ? "Failures by cause" : "Failures by cause, across wineries"}>
+      {groups.length === 0 ? (
+        <p className="text-sm text-slate-500">No failed orders. 🎉</p>
+      ) : (
+        <ul className="divide-y divide-slate-100" aria-label="Failures by cause">
+          {groups.map((group) => (
+            <li key={group.cause} className="py-3 first:pt-0 last:pb-0" data-testid="failure-group">
+              <p className="font-medium" data-testid="failure-group-title">
+                {group.label}: {group.orders} {group.orders === 1 ? "order" : "orders"}
+                {!tenantId && `, ${group.wineries} ${group.wineries === 1 ? "winery" : "wineries"}`}
+              </p>
+              <p className="mt-0.5 text-sm text-slate-600">{group.explanation}</p>
+              {!tenantId && (
+                <p className="mt-1 text-xs text-slate-500">
+                  {group.byWinery.slice(0, 6).map((w, i) => (
+                    <span key={w.tenantId}>
+                      {i > 0 && " · "}
+                      <Link className="hover:underline" href={href("/orders", { status: "FAILED", cause: group.cause }, w.tenantId)}>
+                        {w.name} ({w.orders})
+                      </Link>
+                    </span>
+                  ))}
+                  {group.byWinery.length > 6 && ` · and ${group.byWinery.length - 6} more`}
+                </p>
+              )}
+              <div className="mt-2">
+                <GroupAction group={group} tenantId={tenantId} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function AllWineries() {
+  const trpc = useTRPC();
+  const href = useWineryHref();
+  const overview = useQuery({ ...trpc.overview.all.queryOptions(), refetchInterval: 30_000 });
+  if (overview.isPending) return <Loading label="Loading every winery…" />;
+  if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
+  const { wineries, failures } = overview.data;
+  const warnings = wineries.flatMap((w) => w.warnings.filter((x) => x.severity !== "info").map((x) => ({ ...x, winery: w.name })));
+  const totals = wineries.reduce((t, w) => ({ synced: t.synced + w.synced, failed: t.failed + w.failed, pending: t.pending + w.pending }), { synced: 0, failed: 0, pending: 0 });
+  return (
+    <div className="space-y-6">
+      <PageHeader title="All wineries" description={`${wineries.length} wineries · last 14 days`} />
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        <Stat label="Synced" value={totals.synced} hint="last 14 days" />
+        <Stat label="Failed" value={totals.failed} hint="last 14 days" />
+        <Stat label="Waiting" value={totals.pending} hint="pending or held now" />
+        <Stat label="Success rate" value={percent(totals.synced + totals.failed ? totals.synced / (totals.synced + totals.failed) : null)} />
+      </dl>
+      {warnings.length > 0 && (
+        <Card title={`Needs attention (${warnings.length})`}>
+          <WarningList warnings={warnings} showWinery />
+        </Card>
+      )}
+      <FailureGroups groups={failures} tenantId={null} />
+      {wineries.length === 0 ? (
+        <EmptyState title="No wineries yet">
+          <Link className="text-indigo-700 hover:underline" href="/wineries">Add the first winery →</Link>
+        </EmptyState>
+      ) : (
+        <Table label="Wineries">
+          <thead>
+            <tr>
+              <Th>Winery</Th>
+              <Th>Status</Th>
+              <Th className="text-right">Synced</Th>
+              <Th className="text-right">Failed</Th>
+              <Th className="text-right">Waiting</Th>
+              <Th className="text-right">Success</Th>
+              <Th>Last sync</Th>
+              <Th>14 days</Th>
+              <Th>Warnings</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {wineries.map((w) => (
+              <tr key={w.tenantId} data-testid="winery" className="hover:bg-slate-50">
+                <Td>
+                  <Link href={href("/", {}, w.tenantId)} className="font-medium text-indigo-700 hover:underline">
+                    {w.name}
+                  </Link>
+                  <span className="block text-xs text-slate-500">{w.shopDomain}</span>
+                </Td>
+                <Td><StatusBadge status={w.status} /></Td>
+                <Td className="text-right tabular-nums">{w.synced}</Td>
+                <Td className="text-right tabular-nums">
+                  {w.failed > 0 ? <Link className="text-red-700 hover:underline" href={href("/orders", { status: "FAILED" }, w.tenantId)}>{w.failed}</Link> : 0}
+                </Td>
+                <Td className="text-right tabular-nums">{w.pending}</Td>
+                <Td className="text-right tabular-nums">{percent(w.successRate)}</Td>
+                <Td className="whitespace-nowrap">{timeAgo(w.lastSyncedAt)}</Td>
+                <Td><DayChart days={w.days} label={`${w.name}: orders per day`} compact /></Td>
+                <Td>
+                  {w.warnings.length === 0 ? (
+                    <span className="text-xs text-slate-400">None</span>
+                  ) : (
+                    <span className="text-xs text-red-700" title={w.warnings.map((x) => x.message).join("\n")}>
+                      {w.warnings.length} {w.warnings.length === 1 ? "warning" : "warnings"}
+                    </span>
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </div>
+  );
+}

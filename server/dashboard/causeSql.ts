@@ -1,0 +1,9 @@
+import { Prisma } from "@/server/generated/prisma/client";
+
+/** The cause of a row's last error, in SQL over "OrderSync" aliased as `s`. NULL when it has none. */
+export const causeSql = Prisma.sql`(CASE
+  WHEN s."lastErrorClass" IS NULL THEN NULL
+  WHEN s."lastErrorClass" = 'TRANSIENT' AND s."lastErrorMessage" ILIKE '%shopify%' THEN 'SHOPIFY_UNREACHABLE'
+  WHEN s."lastErrorClass" = 'TRANSIENT' THEN 'VINTRACE_UNREACHABLE'
+  ELSE s."lastErrorClass"::text
+END)`;

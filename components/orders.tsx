@@ -5,7 +5,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, EmptyState, ErrorState, Loading, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
@@ -67,23 +67,23 @@ export function OrdersPage() {
     router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
   };
 
+  // The search box writes the address once the typing pauses.
   useEffect(() => {
-    if ((params.get("q") ?? "") !== debounced) setParam({ q: debounced || null });
-    // only when the debounced text changes
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
+    if ((params.get("q") ?? "") === debounced) return;
+    const next = new URLSearchParams(params.toString());
+    if (debounced) next.set("q", debounced);
+    else next.delete("q");
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  }, [debounced, params, pathname, router]);
 
-  const filter = useMemo(
-    () => ({
-      statuses: statuses.length ? statuses : undefined,
-      causes: causes.length ? causes : undefined,
-      from: dayStart(from),
-      to: dayStart(to, 1),
-      search: debounced || undefined,
-    }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [params.get("status"), params.get("cause"), from, to, debounced],
-  );
+  // The query key hashes the input by value, so a new object per render is the same query.
+  const filter = {
+    statuses: statuses.length ? statuses : undefined,
+    causes: causes.length ? causes : undefined,
+    from: dayStart(from),
+    to: dayStart(to, 1),
+    search: debounced || undefined,
+  };
 
   const trpc = useTRPC();
   const scoped = useInfiniteQuery({

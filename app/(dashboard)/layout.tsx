@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Suspense, type ReactNode } from "react";
 import { DashboardNav } from "@/components/nav";
@@ -21,9 +22,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
           <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
             <div className="flex min-w-0 items-center gap-4">
-              <a href="/" className="font-semibold tracking-tight text-slate-900">
+              <Link href="/" className="font-semibold tracking-tight text-slate-900">
                 vintrace<span className="text-indigo-600">-sync</span>
-              </a>
+              </Link>
               <Suspense>
                 <WineryPicker />
               </Suspense>

@@ -1,0 +1,336 @@
+"use client";
+
+// A winery's vintrace settings. The API key is write-only: the page only learns whether one is set. "Test connection"
+// checks what is on the page (saved or not) and says, setting by setting, what vintrace thinks of it.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc";
+import type { RouterOutputs } from "@/components/types";
+import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
+import { WineryGate } from "@/components/winery";
+
+type View = RouterOutputs["settings"]["get"];
+type Verification = Extract<RouterOutputs["settings"]["testConnection"], { ok: true }>["verification"];
+
+interface Form {
+  baseUrl: string;
+  apiKey: string;
+  authScheme: "BEARER" | "BASIC";
+  customerName: string;
+  salesPriceList: string;
+  storageAreaId: string;
+  taxPolicy: "INCLUSIVE" | "EXCLUSIVE";
+  discountMode: "ADJUSTMENT" | "PERCENT";
+  currency: string;
+  shippingPolicy: "OMIT" | "STOCK_CODE";
+  shippingStockCode: string;
+  syncTestOrders: boolean;
+}
+
+const formOf = (v: View): Form => ({
+  baseUrl: v.baseUrl,
+  apiKey: "",
+  authScheme: v.authScheme,
+  customerName: v.customerName,
+  salesPriceList: v.salesPriceList,
+  storageAreaId: v.storageAreaId === null ? "" : String(v.storageAreaId),
+  taxPolicy: v.taxPolicy,
+  discountMode: v.discountMode,
+  currency: v.currency,
+  shippingPolicy: v.shippingPolicy,
+  shippingStockCode: v.shippingStockCode ?? "",
+  syncTestOrders: v.syncTestOrders,
+});
+
+/** The form's storage area as the API takes it; a non-number is sent as NaN so the server names the field. */
+const storageArea = (text: string) => (text.trim() === "" ? null : Number(text.trim()));
+
+function firstErrors(fieldErrors: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (fieldErrors && typeof fieldErrors === "object") {
+    for (const [field, messages] of Object.entries(fieldErrors as Record<string, unknown>)) {
+      if (Array.isArray(messages) && typeof messages[0] === "string") out[field] = messages[0];
+    }
+  }
+  return out;
+}
+
+export function SettingsPage() {
+  return <WineryGate what="settings">{(tenantId) => <Settings key={tenantId} tenantId={tenantId} />}</WineryGate>;
+}
+
+function Settings({ tenantId }: { tenantId: string }) {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.settings.get.queryOptions({ tenantId }));
+  if (settings.isPending) return <Loading label="Loading the settings…" />;
+  if (settings.isError) return <ErrorState title="Could not load the settings" error={settings.error} onRetry={() => void settings.refetch()} />;
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        title="Settings"
+        description={
+          <span>
+            {settings.data.tenantName} · vintrace connection and how orders are sent
+            {settings.data.updatedAt && (
+              <>
+                {" "}
+                · saved <Time value={settings.data.updatedAt} />
+              </>
+            )}
+          </span>
+        }
+      />
+      <PauseCard tenantId={tenantId} view={settings.data} />
+      <SettingsForm key={String(settings.data.updatedAt)} tenantId={tenantId} view={settings.data} />
+    </div>
+  );
+}
+
+function PauseCard({ tenantId, view }: { tenantId: string; view: View }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = () => void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ tenantId }) });
+  const pause = useMutation(trpc.settings.pause.mutationOptions({ onSuccess }));
+  const resume = useMutation(trpc.settings.resume.mutationOptions({ onSuccess }));
+  const paused = view.tenantStatus === "PAUSED";
+  const error = pause.error ?? resume.error;
+  return (
+    <Card title="Syncing">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-slate-700">
+          <StatusBadge status={view.tenantStatus} />{" "}
+          {paused
+            ? "Paused: new orders are stored and held; nothing is sent to vintrace until you resume."
+            : view.tenantStatus === "UNINSTALLED"
+              ? "The app is uninstalled from the shop."
+              : "Orders are sent to vintrace as they arrive."}
+        </p>
+        {view.tenantStatus !== "UNINSTALLED" &&
+          (paused ? (
+            <Button variant="primary" onClick={() => resume.mutate({ tenantId })} disabled={resume.isPending}>
+              {resume.isPending ? "Resuming…" : "Resume syncing"}
+            </Button>
+          ) : (
+            <Button variant="danger" onClick={() => pause.mutate({ tenantId })} disabled={pause.isPending}>
+              {pause.isPending ? "Pausing…" : "Pause syncing"}
+            </Button>
+          ))}
+      </div>
+      {resume.data && resume.data.orders > 0 && <p className="mt-2 text-sm text-slate-600">{resume.data.orders} held orders were queued.</p>}
+      {error && <Notice tone="error">{error.message}</Notice>}
+    </Card>
+  );
+}
+
+function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState<Form>(() => formOf(view));
+  const [saved, setSaved] = useState<{ changed: string[]; requeued: number } | null>(null);
+  const save = useMutation(
+    trpc.settings.save.mutationOptions({
+      onSuccess: (result) => {
+        setSaved(result);
+        void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ tenantId }) });
+      },
+    }),
+  );
+  const test = useMutation(trpc.settings.testConnection.mutationOptions());
+  const errors = { ...firstErrors(test.error?.data?.fieldErrors), ...firstErrors(save.error?.data?.fieldErrors) };
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(null);
+    save.mutate({
+      tenantId,
+      baseUrl: form.baseUrl,
+      apiKey: form.apiKey || undefined,
+      authScheme: form.authScheme,
+      customerName: form.customerName,
+      salesPriceList: form.salesPriceList,
+      storageAreaId: storageArea(form.storageAreaId),
+      taxPolicy: form.taxPolicy,
+      discountMode: form.discountMode,
+      currency: form.currency,
+      shippingPolicy: form.shippingPolicy,
+      shippingStockCode: form.shippingStockCode.trim() || null,
+      syncTestOrders: form.syncTestOrders,
+    });
+  };
+
+  const runTest = () => {
+    const area = storageArea(form.storageAreaId);
+    test.mutate({
+      tenantId,
+      baseUrl: form.baseUrl,
+      apiKey: form.apiKey || undefined,
+      authScheme: form.authScheme,
+      customerName: form.customerName,
+      salesPriceList: form.salesPriceList,
+      storageAreaId: area !== null && Number.isInteger(area) && area > 0 ? area : null,
+    });
+  };
+
+  const verification = test.data?.verification ?? null;
+  const fieldError = (field: keyof Form) => errors[field];
+  const saveProblem = save.error && !Object.keys(firstErrors(save.error.data?.fieldErrors)).length ? save.error.message : null;
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-5" aria-label="vintrace settings">
+      <Card title="vintrace connection">
+        <div className="grid gap-4 md:grid-cols-2">
+          <Field id="baseUrl" label="vintrace address" hint="The address you sign in to vintrace with, e.g. https://oz50.vintrace.net/yourcode" error={fieldError("baseUrl")}>
+            <TextInput id="baseUrl" value={form.baseUrl} onChange={(e) => set("baseUrl", e.target.value)} invalid={Boolean(fieldError("baseUrl"))} autoComplete="off" />
+          </Field>
+          <Field
+            id="apiKey"
+            label="API key"
+            hint={view.apiKey ? `${view.apiKey}. Leave blank to keep it; type a new key to replace it.` : "Create one in vintrace under your user's API tokens."}
+            error={fieldError("apiKey")}
+          >
+            <TextInput
+              id="apiKey"
+              type="password"
+              value={form.apiKey}
+              placeholder={view.apiKey ?? "Not set"}
+              onChange={(e) => set("apiKey", e.target.value)}
+              invalid={Boolean(fieldError("apiKey"))}
+              autoComplete="new-password"
+            />
+          </Field>
+          <Field id="authScheme" label="Authentication" error={fieldError("authScheme")}>
+            <Select id="authScheme" value={form.authScheme} onChange={(e) => set("authScheme", e.target.value as Form["authScheme"])}>
+              <option value="BEARER">Bearer token (API key)</option>
+              <option value="BASIC">Basic (user name and password)</option>
+            </Select>
+          </Field>
+          <Field id="customerName" label="Customer name" hint="The vintrace customer web orders are recorded against, exactly as vintrace spells it." error={fieldError("customerName")}>
+            <TextInput id="customerName" value={form.customerName} onChange={(e) => set("customerName", e.target.value)} invalid={Boolean(fieldError("customerName"))} />
+          </Field>
+          <Field id="salesPriceList" label="Sales price list" error={fieldError("salesPriceList")}>
+            <TextInput id="salesPriceList" value={form.salesPriceList} onChange={(e) => set("salesPriceList", e.target.value)} invalid={Boolean(fieldError("salesPriceList"))} />
+          </Field>
+          <Field id="storageAreaId" label="Storage area id" hint="Leave blank for vintrace's default." error={fieldError("storageAreaId")}>
+            <TextInput id="storageAreaId" inputMode="numeric" value={form.storageAreaId} onChange={(e) => set("storageAreaId", e.target.value)} invalid={Boolean(fieldError("storageAreaId"))} />
+          </Field>
+        </div>
+        <div className="mt-4 flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+          <Button onClick={runTest} disabled={test.isPending}>
+            {test.isPending ? "Testing…" : "Test connection"}
+          </Button>
+          <span className="text-xs text-slate-500">
+            {view.lastVerifiedAt ? (
+              <>
+                Saved settings last tested <Time value={view.lastVerifiedAt} />.
+              </>
+            ) : (
+              "Tests what is on this page, saved or not."
+            )}
+          </span>
+        </div>
+        {test.isError && !Object.keys(firstErrors(test.error.data?.fieldErrors)).length && <Notice tone="error">The test could not run: {test.error.message}</Notice>}
+        {verification && <VerificationResult verification={verification} onUseCustomer={(name) => set("customerName", name)} />}
+      </Card>
+
+      <Card title="How orders are sent">
+        <div className="grid gap-4 md:grid-cols-2">
+          <Field id="taxPolicy" label="Tax policy" hint="Whether your price list's prices include tax." error={fieldError("taxPolicy")}>
+            <Select id="taxPolicy" value={form.taxPolicy} onChange={(e) => set("taxPolicy", e.target.value as Form["taxPolicy"])}>
+              <option value="INCLUSIVE">Prices include tax</option>
+              <option value="EXCLUSIVE">Prices exclude tax</option>
+            </Select>
+          </Field>
+          <Field id="discountMode" label="Discounts" hint="Use a percentage when Xero is on in vintrace." error={fieldError("discountMode")}>
+            <Select id="discountMode" value={form.discountMode} onChange={(e) => set("discountMode", e.target.value as Form["discountMode"])}>
+              <option value="ADJUSTMENT">As a dollar adjustment</option>
+              <option value="PERCENT">As a percentage</option>
+            </Select>
+          </Field>
+          <Field id="currency" label="Currency" hint="Orders in another currency are refused, with a plain message." error={fieldError("currency")}>
+            <TextInput id="currency" value={form.currency} maxLength={3} onChange={(e) => set("currency", e.target.value.toUpperCase())} invalid={Boolean(fieldError("currency"))} />
+          </Field>
+          <Field id="shippingPolicy" label="Shipping" error={fieldError("shippingPolicy")}>
+            <Select id="shippingPolicy" value={form.shippingPolicy} onChange={(e) => set("shippingPolicy", e.target.value as Form["shippingPolicy"])}>
+              <option value="OMIT">Leave shipping out of the sales order</option>
+              <option value="STOCK_CODE">Send shipping as a line with a stock code</option>
+            </Select>
+          </Field>
+          {form.shippingPolicy === "STOCK_CODE" && (
+            <Field id="shippingStockCode" label="Shipping stock code" error={fieldError("shippingStockCode")}>
+              <TextInput id="shippingStockCode" value={form.shippingStockCode} onChange={(e) => set("shippingStockCode", e.target.value)} invalid={Boolean(fieldError("shippingStockCode"))} />
+            </Field>
+          )}
+          <div className="flex items-start gap-2 md:col-span-2">
+            <input id="syncTestOrders" type="checkbox" checked={form.syncTestOrders} onChange={(e) => set("syncTestOrders", e.target.checked)} className="mt-1 accent-indigo-600" />
+            <label htmlFor="syncTestOrders" className="text-sm">
+              <span className="font-medium text-slate-700">Sync test orders</span>
+              <span className="block text-xs text-slate-500">Shopify test orders are skipped unless this is on.</span>
+            </label>
+          </div>
+        </div>
+      </Card>
+
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" variant="primary" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : "Save settings"}
+        </Button>
+        {saved && (
+          <Notice tone="success" testId="settings-saved">
+            {saved.changed.length === 0
+              ? "Nothing changed."
+              : `Saved (${saved.changed.join(", ")}).${saved.requeued ? ` ${saved.requeued} failed ${saved.requeued === 1 ? "order was" : "orders were"} queued again.` : ""}`}
+          </Notice>
+        )}
+        {save.isError && (
+          <Notice tone="error" testId="settings-error">
+            {saveProblem ?? "Not saved: fix the fields marked above."}
+          </Notice>
+        )}
+      </div>
+    </form>
+  );
+}
+
+const CHECK_LABEL: Record<string, string> = { connection: "Connection", customer: "Customer", storageArea: "Storage area", priceList: "Price list" };
+const CHECK_ICON: Record<string, string> = { ok: "✓", error: "✕", warning: "!", unchecked: "–" };
+const CHECK_STYLE: Record<string, string> = {
+  ok: "bg-emerald-100 text-emerald-800",
+  error: "bg-red-100 text-red-800",
+  warning: "bg-amber-100 text-amber-800",
+  unchecked: "bg-slate-100 text-slate-600",
+};
+
+function VerificationResult({ verification, onUseCustomer }: { verification: Verification; onUseCustomer: (name: string) => void }) {
+  return (
+    <div className="mt-4 space-y-2" aria-live="polite" data-testid="verification">
+      <p className={`text-sm font-medium ${verification.ok ? "text-emerald-700" : "text-red-700"}`}>
+        {verification.ok ? "vintrace accepts these settings." : "vintrace does not accept these settings yet:"}
+      </p>
+      <ul className="space-y-2">
+        {verification.checks.map((check) => {
+          const suggested = check.key === "customer" ? /Did you mean '(.+)'\?/.exec(check.suggestion ?? "")?.[1] : undefined;
+          return (
+            <li key={check.key} className="flex gap-3 text-sm" data-testid={`check-${check.key}`}>
+              <span aria-hidden className={`mt-0.5 inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${CHECK_STYLE[check.status]}`}>
+                {CHECK_ICON[check.status]}
+              </span>
+              <div>
+                <p>
+                  <span className="font-medium">{CHECK_LABEL[check.key] ?? check.key}</span>
+                  <span className="sr-only"> ({check.status})</span>: {check.message}
+                </p>
+                {check.suggestion && <p className="text-slate-600">{check.suggestion}</p>}
+                {suggested && (
+                  <Button className="mt-1" onClick={() => onUseCustomer(suggested)}>
+                    Use &lsquo;{suggested}&rsquo;
+                  </Button>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,284 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createPrisma } from "@/server/db";
+import type { ErrorClass } from "@/server/generated/prisma/client";
+import { createMailer, type Mailer } from "@/server/mail/mailer";
+import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
+import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
+import { createChatPoster } from "./outbound";
+import { addChatWebhook, sendTestAlert } from "./settings";
+
+const db = createPrisma();
+const W = ALERT_POLICY.digestWindowMs;
+const MIN = 60_000;
+const appUrl = "http://app.test";
+let catcher: MailCatcher;
+let chat: ChatReceiver;
+let mailer: Mailer;
+let deps: AlertDeps;
+/**
+ * Each test runs in its own few windows, starting at a window boundary a little in the future (within the backfill
+ * horizon, past which a failure counts as already reported), so the support digest's claims never collide.
+ */
+let epoch = Math.ceil(Date.now() / W) * W;
+const nextStretch = () => {
+  epoch += 3 * W;
+  return epoch;
+};
+
+beforeAll(async () => {
+  catcher = await startMailCatcher({ httpPort: null });
+  chat = await startChatReceiver();
+  mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <alerts@test>", log: () => {} });
+  deps = { mailer, postChat: createChatPoster([chat.origin]), appUrl, owner: "test-a", supportWebhookUrl: chat.hook("support") };
+});
+beforeEach(() => {
+  catcher.clear();
+  chat.clear();
+});
+afterAll(async () => {
+  mailer.close();
+  await catcher.close();
+  await chat.close();
+  await db.$disconnect();
+});
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+
+async function winery(label: string, options: { optedIn?: number; optedOut?: number; silenceMinutes?: number } = {}) {
+  const id = unique();
+  const tenant = await db.tenant.create({
+    data: { name: `${label} ${id}`, shopDomain: `${label.toLowerCase().replace(/\W+/g, "-")}-${id}.myshopify.com`, silenceAlertMinutes: options.silenceMinutes ?? 120 },
+  });
+  const people = async (count: number, optIn: boolean) => {
+    const emails: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const email = `${optIn ? "in" : "out"}${i}-${id}@winery.test`;
+      await db.user.create({ data: { email, memberships: { create: { tenantId: tenant.id, role: i === 0 ? "OWNER" : "STAFF", alertEmails: optIn } } } });
+      emails.push(email);
+    }
+    return emails;
+  };
+  const optedIn = await people(options.optedIn ?? 1, true);
+  const optedOut = await people(options.optedOut ?? 1, false);
+  const hookName = `w-${id}`;
+  await addChatWebhook(db, tenant.id, { label: "Winery Slack", url: chat.hook(hookName) }, [chat.origin], "test");
+  return { tenant, optedIn, optedOut, hookName };
+}
+
+let orderNumber = 1000;
+async function fail(tenantId: string, errorClass: ErrorClass, count = 1) {
+  const rows = Array.from({ length: count }, () => {
+    orderNumber += 1;
+    return {
+      tenantId,
+      orderGid: `gid://shopify/Order/${unique()}${orderNumber}`,
+      orderName: `#${orderNumber}`,
+      source: "WEBHOOK" as const,
+      status: "FAILED" as const,
+      attempts: 1,
+      lastErrorClass: errorClass,
+      lastErrorMessage: `refused: ${errorClass.toLowerCase()} problem`,
+      lastErrorHowTo: errorClass === "VALIDATION" ? "Map SKU X-1 to a vintrace code in Products." : null,
+      lastErrorFix: errorClass === "VALIDATION" ? "products" : "settings",
+    };
+  });
+  await db.orderSync.createMany({ data: rows });
+  return db.orderSync.findMany({ where: { tenantId, orderName: { in: rows.map((r) => r.orderName) } }, orderBy: { orderName: "asc" } });
+}
+
+const mailsTo = (email: string, kind?: RegExp) => catcher.messages({ to: email }).filter((m) => !kind || kind.test(m.subject));
+
+describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP webhook)", () => {
+  it("the first failure after a quiet period is alerted at once; the rest wait for the digest, grouped by cause with links and fixes", async () => {
+    const t0 = nextStretch();
+    const w = await winery("Quiet Creek");
+    const [first] = await fail(w.tenant.id, "VALIDATION");
+    const r1 = await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps);
+    expect(r1.sent.map((s) => s.kind)).toEqual(["FIRST_FAILURE"]);
+    const immediate = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(immediate.subject).toBe(`${w.tenant.name}: order ${first.orderName} could not be sent to vintrace`);
+    expect(immediate.text).toContain(`${appUrl}/orders/${first.id}`);
+    expect(immediate.text).toContain("Fix: Map SKU X-1 to a vintrace code in Products.");
+    expect(immediate.html).toContain(`href="${appUrl}/orders/${first.id}"`);
+    expect(chat.messages(w.hookName)).toHaveLength(1);
+    expect(chat.messages(w.hookName)[0].text).toContain(first.orderName);
+
+    // More failures in the same stretch: no second immediate alert; the digest at the window's end lists them.
+    const more = [...(await fail(w.tenant.id, "VALIDATION", 2)), ...(await fail(w.tenant.id, "CONFIG", 1))];
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 3 * MIN), deps)).sent).toEqual([]);
+    const r2 = await runTenantAlerts(db, w.tenant.id, new Date(t0 + W + MIN), deps);
+    expect(r2.sent.map((s) => s.kind)).toEqual(["DIGEST"]);
+    const digest = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]) && m.subject.includes("3 orders"));
+    expect(digest.text).toContain("vintrace refused the order's contents (2)");
+    expect(digest.text).toContain("The settings do not match vintrace (1)");
+    for (const order of more) expect(digest.text).toContain(`${appUrl}/orders/${order.id}`);
+    expect(digest.text).not.toContain(`${appUrl}/orders/${first.id}`); // already alerted on its own
+    expect(digest.html).toContain("<h2");
+    expect(chat.messages(w.hookName)).toHaveLength(2);
+
+    // The opted-out staff member got nothing at all.
+    expect(mailsTo(w.optedOut[0])).toHaveLength(0);
+    // Nothing new: nothing sent.
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 2 * W + MIN), deps)).sent).toEqual([]);
+
+    const listed = await db.alert.findMany({ where: { tenantId: w.tenant.id }, include: { deliveries: true }, orderBy: { createdAt: "asc" } });
+    expect(listed.map((a) => [a.kind, a.failureCount, a.deliveries.map((d) => `${d.channel}:${d.ok}`).sort()])).toEqual([
+      ["FIRST_FAILURE", 1, ["CHAT:true", "EMAIL:true"]],
+      ["DIGEST", 3, ["CHAT:true", "EMAIL:true"]],
+    ]);
+  });
+
+  it("after the quiet period passes, the next failure is alerted at once again; opting out stops the mail", async () => {
+    const t0 = nextStretch();
+    const w = await winery("Second Wind");
+    await fail(w.tenant.id, "CONFIG");
+    await runTenantAlerts(db, w.tenant.id, new Date(t0), deps);
+    await runTenantAlerts(db, w.tenant.id, new Date(t0 + W + MIN), deps); // nothing left for the digest
+    const later = t0 + ALERT_POLICY.quietPeriodMs + 2 * W;
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(later), deps)).cleared).toEqual([{ tenantId: w.tenant.id, condition: "FAILING" }]);
+    await db.membership.updateMany({ where: { tenantId: w.tenant.id }, data: { alertEmails: false } });
+    catcher.clear();
+    chat.clear();
+    await fail(w.tenant.id, "CONFIG");
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(later + MIN), deps)).sent.map((s) => s.kind)).toEqual(["FIRST_FAILURE"]);
+    expect(chat.messages(w.hookName)).toHaveLength(1);
+    expect(catcher.messages()).toHaveLength(0);
+  });
+
+  it("vintrace refusing the key is alerted once (not also as a first failure), and again only after it has cleared", async () => {
+    // Real time here: clearing compares the orders' own timestamps.
+    const now = () => new Date();
+    const w = await winery("Keyless Estate");
+    await fail(w.tenant.id, "AUTH", 3);
+    const r1 = await runTenantAlerts(db, w.tenant.id, now(), deps);
+    expect(r1.sent.map((s) => s.kind)).toEqual(["AUTH_FAILING"]);
+    const mail = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(mail.subject).toContain("vintrace is refusing our API key");
+    expect(mail.text).toContain("3 orders have failed on this so far");
+
+    await fail(w.tenant.id, "AUTH", 5);
+    expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent).toEqual([]);
+    // An order goes through: the key works again, the condition clears.
+    await db.orderSync.create({
+      data: { tenantId: w.tenant.id, orderGid: `gid://shopify/Order/ok-${unique()}`, orderName: "#ok", source: "WEBHOOK", status: "SYNCED", syncedAt: now() },
+    });
+    const r3 = await runTenantAlerts(db, w.tenant.id, now(), deps);
+    expect(r3.cleared).toContainEqual({ tenantId: w.tenant.id, condition: "AUTH_FAILING" });
+    expect(r3.sent).toEqual([]);
+    // Broken again later: alerted again.
+    await new Promise((r) => setTimeout(r, 5));
+    await fail(w.tenant.id, "AUTH");
+    expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent.map((s) => s.kind)).toContain("AUTH_FAILING");
+    expect(mailsTo(w.optedIn[0], /refusing our API key/)).toHaveLength(2);
+    expect(mailsTo(w.optedIn[0], /could not be sent to vintrace$/)).toHaveLength(0);
+  });
+});
+
+describe("never a storm", () => {
+  it("1,000 failures in one window give exactly one digest per recipient, even with two instances running the cycle", async () => {
+    const t0 = nextStretch();
+    const w = await winery("Storm Valley", { optedIn: 2, optedOut: 1 });
+    await fail(w.tenant.id, "VALIDATION", 700);
+    await fail(w.tenant.id, "CONFIG", 300);
+    const other = { ...deps, owner: "test-b" };
+    // Two instances, the same minute, twice over; then again at the window's end.
+    for (const at of [t0 + MIN, t0 + 2 * MIN, t0 + W + MIN, t0 + W + 2 * MIN]) {
+      await Promise.all([runTenantAlerts(db, w.tenant.id, new Date(at), deps), runTenantAlerts(db, w.tenant.id, new Date(at), other)]);
+    }
+    for (const email of w.optedIn) {
+      expect(mailsTo(email, /could not be sent to vintrace$/).filter((m) => /^.*: 999 orders/.test(m.subject))).toHaveLength(1);
+      expect(mailsTo(email)).toHaveLength(2); // the immediate alert and the digest
+    }
+    expect(mailsTo(w.optedOut[0])).toHaveLength(0);
+    expect(chat.messages(w.hookName)).toHaveLength(2);
+    const digest = mailsTo(w.optedIn[0]).find((m) => m.subject.includes("999 orders"))!;
+    expect(digest.text).toContain("vintrace refused the order's contents (699)");
+    expect(digest.text).toContain("The settings do not match vintrace (300)");
+    expect(digest.text).toContain("…and 679 more with this cause.");
+    expect(digest.text.length).toBeLessThan(20_000);
+    expect(await db.alert.count({ where: { tenantId: w.tenant.id, kind: "DIGEST" } })).toBe(1);
+    expect(await db.alertFailure.count({ where: { tenantId: w.tenant.id, digestId: null } })).toBe(0);
+  });
+});
+
+describe("the silence warning", () => {
+  it("warns once when orders wait past the winery's threshold with nothing synced, and clears when one goes through", async () => {
+    const t0 = nextStretch();
+    const w = await winery("Still Waters", { silenceMinutes: 120 });
+    const order = (name: string, createdAt: number, status: "PENDING" | "SYNCED", syncedAt?: number) =>
+      db.orderSync.create({
+        data: {
+          tenantId: w.tenant.id,
+          orderGid: `gid://shopify/Order/${unique()}`,
+          orderName: name,
+          source: "WEBHOOK",
+          status,
+          createdAt: new Date(createdAt),
+          syncedAt: syncedAt ? new Date(syncedAt) : null,
+        },
+      });
+    await order("#1", t0 - 300 * MIN, "SYNCED", t0 - 299 * MIN);
+    await order("#2", t0 - 100 * MIN, "PENDING");
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0), deps)).sent).toEqual([]); // 100 minutes: not yet
+    const r = await runTenantAlerts(db, w.tenant.id, new Date(t0 + 30 * MIN), deps);
+    expect(r.sent.map((s) => s.kind)).toEqual(["SILENCE"]);
+    const mail = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(mail.subject).toBe(`${w.tenant.name}: no order has reached vintrace for 2 hours`);
+    expect(chat.messages(w.hookName)[0].text).toContain("none synced for over 2 hours");
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 45 * MIN), deps)).sent).toEqual([]);
+
+    await db.orderSync.updateMany({ where: { tenantId: w.tenant.id, orderName: "#2" }, data: { status: "SYNCED", syncedAt: new Date(t0 + 50 * MIN) } });
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 60 * MIN), deps)).cleared).toEqual([{ tenantId: w.tenant.id, condition: "SILENCE" }]);
+    expect(mailsTo(w.optedIn[0])).toHaveLength(1);
+
+    // A paused winery is quiet on purpose: no warning.
+    await order("#3", t0 - 10 * 60 * MIN, "PENDING");
+    await db.tenant.update({ where: { id: w.tenant.id }, data: { status: "PAUSED" } });
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 70 * MIN), deps)).sent).toEqual([]);
+  });
+});
+
+describe("support", () => {
+  it("support staff who opted in get one cross-winery digest per window, and the support chat webhook too", async () => {
+    const t0 = nextStretch();
+    // What earlier tests left for the support team goes out first, before anyone here is listening.
+    await runSupportDigest(db, new Date(t0 + MIN), deps);
+    const [a, b] = [await winery("Alpha Ridge"), await winery("Beta Flats")];
+    const inStaff = await db.user.create({ data: { email: `support-in-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
+    const outStaff = await db.user.create({ data: { email: `support-out-${unique()}@winehub.test`, role: "SUPPORT" } });
+    await fail(a.tenant.id, "VALIDATION", 4);
+    await fail(b.tenant.id, "AUTH", 2);
+    await runAlertCycle(db, new Date(t0 + MIN), deps);
+    const result = await runAlertCycle(db, new Date(t0 + W + MIN), deps);
+    expect(result.sent.filter((s) => s.kind === "SUPPORT_DIGEST")).toHaveLength(1);
+    expect((await runSupportDigest(db, new Date(t0 + W + 2 * MIN), { ...deps, owner: "test-b" })).sent).toEqual([]);
+    const mails = mailsTo(inStaff.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toMatch(/^vintrace-sync support digest: \d+ failed orders/);
+    expect(mails[0].text).toContain(`${a.tenant.name}: 4`);
+    expect(mails[0].text).toContain(`${b.tenant.name}: 2`);
+    expect(mails[0].text).toContain(`${b.tenant.name}: vintrace is refusing the API key`);
+    expect(mailsTo(outStaff.email)).toHaveLength(0);
+    expect(chat.messages("support").some((m) => m.text.includes(a.tenant.name))).toBe(true);
+  });
+});
+
+describe("test alerts and failing recipients", () => {
+  it("sends a test alert to every recipient and records each outcome, a failing webhook included", async () => {
+    const w = await winery("Test Bench", { optedIn: 2 });
+    chat.failWith(500);
+    const sent = await sendTestAlert(db, w.tenant.id, "cli", deps);
+    chat.failWith(null);
+    expect(sent.deliveries.map((d) => [d.channel, d.recipient, d.ok])).toEqual([
+      ["EMAIL", w.optedIn[0], true],
+      ["EMAIL", w.optedIn[1], true],
+      ["CHAT", `Winery Slack (${chat.origin})`, false],
+    ]);
+    expect(sent.deliveries[2].error).toContain("500");
+    for (const email of w.optedIn) expect(mailsTo(email, /test alert/)).toHaveLength(1);
+    const stored = await db.alert.findUniqueOrThrow({ where: { id: sent.alertId }, include: { deliveries: true } });
+    expect(stored.kind).toBe("TEST");
+    expect(stored.deliveries).toHaveLength(3);
+  });
+});

@@ -1,0 +1,392 @@
+// The alert cycle, run by the scheduler about once a minute on every instance (runAlertCycle). Per winery:
+//   1. the failure ledger takes in every order that is FAILED now, once per (order, attempt);
+//   2. immediate alerts: vintrace refusing the key (AUTH), or the first failure after a quiet period; each is a
+//      condition that is alerted when it opens and never again until it clears;
+//   3. the silence warning: an order has waited longer than the winery's threshold and nothing synced since;
+//   4. the digest of the 15-minute window that just ended: every failure not yet reported, grouped by cause, in
+//      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
+// Then the support team's cross-winery digest of the same window.
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/server/db";
+import { getEnv } from "@/server/env";
+import type { AlertKind, Prisma } from "@/server/generated/prisma/client";
+import { getMailer } from "@/server/mail/mailer";
+import { claimWindow, finishClaim } from "./claims";
+import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
+import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
+import {
+  authFailingAlert,
+  digestAlert,
+  firstFailureAlert,
+  silenceAlert,
+  supportDigestAlert,
+  type DigestGroup,
+  type ErrorClassName,
+  type FailedOrder,
+} from "./messages";
+import { createChatPoster } from "./outbound";
+
+export interface AlertPolicy {
+  digestWindowMs: number;
+  /** no failure for this long and the next one is alerted at once */
+  quietPeriodMs: number;
+  /** orders listed per cause in a digest (the rest are counted) */
+  listedPerCause: number;
+  /** failures older than this when first seen (before alerts were running) are taken as already reported */
+  backfillHorizonMs: number;
+}
+
+export const ALERT_POLICY: AlertPolicy = {
+  digestWindowMs: 15 * 60_000,
+  quietPeriodMs: 6 * 60 * 60_000,
+  listedPerCause: 20,
+  backfillHorizonMs: 24 * 60 * 60_000,
+};
+
+export interface AlertDeps extends DeliveryDeps {
+  appUrl: string;
+  /** who claims the digest windows (hostname:pid) */
+  owner: string;
+  policy?: Partial<AlertPolicy>;
+}
+
+export function alertDepsFromEnv(owner: string): AlertDeps {
+  const env = getEnv();
+  return {
+    mailer: getMailer(),
+    postChat: createChatPoster(env.outboundAllowlist),
+    supportWebhookUrl: env.SUPPORT_CHAT_WEBHOOK_URL ?? null,
+    appUrl: env.APP_URL,
+    owner,
+    log: (line) => console.warn(line),
+  };
+}
+
+export interface SentAlert {
+  tenantId: string | null;
+  kind: AlertKind;
+  alertId: string;
+  recipients: number;
+}
+
+export interface AlertCycleResult {
+  sent: SentAlert[];
+  cleared: { tenantId: string; condition: string }[];
+  errors: string[];
+}
+
+const EPOCH = new Date(0);
+/** The digest id of failures that were already old when the alerts first saw them: never reported. */
+const BACKFILL = "backfill";
+
+/** Orders synced at or after `since`: vintrace is taking orders again. */
+async function syncedSince(db: Db, tenantId: string, since: Date): Promise<boolean> {
+  const row = await db.orderSync.findFirst({
+    where: { tenantId, status: "SYNCED", syncedAt: { gte: since } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+async function ingestFailures(db: Db, tenantId: string, now: Date, policy: AlertPolicy): Promise<number> {
+  const horizon = new Date(now.getTime() - policy.backfillHorizonMs);
+  return db.$executeRaw`
+    INSERT INTO "AlertFailure" ("orderSyncId", "attempt", "tenantId", "errorClass", "seenAt", "digestId", "supportDigestId")
+    SELECT o.id, o.attempts, o."tenantId", o."lastErrorClass", ${now},
+           CASE WHEN o."updatedAt" < ${horizon} THEN ${BACKFILL} END, CASE WHEN o."updatedAt" < ${horizon} THEN ${BACKFILL} END
+    FROM "OrderSync" o
+    WHERE o."tenantId" = ${tenantId} AND o.status = 'FAILED'
+    ON CONFLICT DO NOTHING`;
+}
+
+async function failedOrders(db: Db, ids: string[]): Promise<Map<string, FailedOrder>> {
+  const rows = await db.orderSync.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, orderName: true, lastErrorClass: true, lastErrorMessage: true, lastErrorHowTo: true, lastErrorFix: true },
+  });
+  return new Map(
+    rows.map((r) => [r.id, { id: r.id, orderName: r.orderName, errorClass: r.lastErrorClass, message: r.lastErrorMessage, howTo: r.lastErrorHowTo, fix: r.lastErrorFix }]),
+  );
+}
+
+/** The failure an immediate alert named is reported; the digest need not list it again. */
+async function markReported(db: Db, orderSyncId: string, attempt: number, alertId: string): Promise<void> {
+  await db.alertFailure.updateMany({ where: { orderSyncId, attempt, digestId: null }, data: { digestId: alertId } });
+}
+
+interface TenantRow {
+  id: string;
+  name: string;
+  status: "ACTIVE" | "PAUSED" | "UNINSTALLED";
+  silenceAlertMinutes: number;
+}
+
+async function immediateAlerts(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
+  const states = await conditionStates(db, tenant.id);
+  let authOpenedNow = false;
+
+  if (states.auth.open) {
+    if (await syncedSince(db, tenant.id, states.auth.openedAt ?? EPOCH)) {
+      if (await clearCondition(db, tenant.id, "AUTH_FAILING", now)) result.cleared.push({ tenantId: tenant.id, condition: "AUTH_FAILING" });
+    }
+  } else {
+    const lastAuth = await db.alertFailure.findFirst({
+      where: { tenantId: tenant.id, errorClass: "AUTH", digestId: null, seenAt: { gt: states.auth.clearedAt ?? EPOCH } },
+      orderBy: { seenAt: "desc" },
+    });
+    // When it failed: when the ledger first saw it, or earlier if the order was last touched before that.
+    const failedAt = lastAuth
+      ? new Date(Math.min(lastAuth.seenAt.getTime(), (await db.orderSync.findUnique({ where: { id: lastAuth.orderSyncId }, select: { updatedAt: true } }))?.updatedAt.getTime() ?? Infinity))
+      : null;
+    if (lastAuth && failedAt && !(await syncedSince(db, tenant.id, failedAt))) {
+      if (await openCondition(db, tenant.id, "AUTH_FAILING", now, { orderSyncId: lastAuth.orderSyncId })) {
+        authOpenedNow = true;
+        const order = (await failedOrders(db, [lastAuth.orderSyncId])).get(lastAuth.orderSyncId);
+        const failing = await db.orderSync.count({ where: { tenantId: tenant.id, status: "FAILED", lastErrorClass: "AUTH" } });
+        if (order) {
+          const alertId = randomUUID();
+          await markReported(db, lastAuth.orderSyncId, lastAuth.attempt, alertId);
+          const sent = await deliverAlert(db, deps, {
+            id: alertId,
+            tenantId: tenant.id,
+            kind: "AUTH_FAILING",
+            failureCount: failing,
+            content: authFailingAlert(deps.appUrl, tenant.name, order, failing),
+            recipients: await tenantRecipients(db, tenant.id),
+            createdAt: now,
+          });
+          result.sent.push({ tenantId: tenant.id, kind: "AUTH_FAILING", alertId: sent.alertId, recipients: sent.deliveries.length });
+        }
+      }
+    }
+  }
+
+  if (states.failing.open) {
+    const latest = await db.alertFailure.findFirst({ where: { tenantId: tenant.id }, orderBy: { seenAt: "desc" }, select: { seenAt: true } });
+    if (!latest || latest.seenAt.getTime() < now.getTime() - policy.quietPeriodMs) {
+      if (await clearCondition(db, tenant.id, "FAILING", now)) result.cleared.push({ tenantId: tenant.id, condition: "FAILING" });
+    }
+    return;
+  }
+  const since = { tenantId: tenant.id, digestId: null, seenAt: { gt: states.failing.clearedAt ?? EPOCH } };
+  const first = await db.alertFailure.findFirst({ where: since, orderBy: [{ seenAt: "asc" }, { orderSyncId: "asc" }] });
+  if (!first) return;
+  if (!(await openCondition(db, tenant.id, "FAILING", now, { orderSyncId: first.orderSyncId }))) return;
+  // The key alert already told them; a second mail about the same moment would be noise.
+  if (authOpenedNow || states.auth.open) return;
+  const order = (await failedOrders(db, [first.orderSyncId])).get(first.orderSyncId);
+  if (!order) return;
+  const others = (await db.alertFailure.count({ where: since })) - 1;
+  const alertId = randomUUID();
+  await markReported(db, first.orderSyncId, first.attempt, alertId);
+  const sent = await deliverAlert(db, deps, {
+    id: alertId,
+    tenantId: tenant.id,
+    kind: "FIRST_FAILURE",
+    failureCount: others + 1,
+    content: firstFailureAlert(deps.appUrl, tenant.name, order, Math.max(0, others), Math.round(policy.quietPeriodMs / 3_600_000)),
+    recipients: await tenantRecipients(db, tenant.id),
+    createdAt: now,
+  });
+  result.sent.push({ tenantId: tenant.id, kind: "FIRST_FAILURE", alertId: sent.alertId, recipients: sent.deliveries.length });
+}
+
+async function silenceWarning(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, result: AlertCycleResult): Promise<void> {
+  const states = await conditionStates(db, tenant.id);
+  const thresholdMs = tenant.silenceAlertMinutes * 60_000;
+  let silent = false;
+  let oldest: { createdAt: Date } | null = null;
+  if (tenant.status === "ACTIVE") {
+    oldest = await db.orderSync.findFirst({ where: { tenantId: tenant.id, status: "PENDING" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+    silent = oldest !== null && oldest.createdAt.getTime() <= now.getTime() - thresholdMs && !(await syncedSince(db, tenant.id, oldest.createdAt));
+  }
+  if (!silent) {
+    if (states.silence.open && (await clearCondition(db, tenant.id, "SILENCE", now))) result.cleared.push({ tenantId: tenant.id, condition: "SILENCE" });
+    return;
+  }
+  if (states.silence.open || !oldest) return;
+  if (!(await openCondition(db, tenant.id, "SILENCE", now, { oldestWaitingSince: oldest.createdAt.toISOString() }))) return;
+  const [waiting, last] = await Promise.all([
+    db.orderSync.count({ where: { tenantId: tenant.id, status: "PENDING" } }),
+    db.orderSync.findFirst({ where: { tenantId: tenant.id, status: "SYNCED" }, orderBy: { syncedAt: "desc" }, select: { syncedAt: true } }),
+  ]);
+  const sent = await deliverAlert(db, deps, {
+    tenantId: tenant.id,
+    kind: "SILENCE",
+    content: silenceAlert(deps.appUrl, tenant.name, {
+      waiting,
+      oldestWaitingSince: oldest.createdAt,
+      lastSyncedAt: last?.syncedAt ?? null,
+      thresholdMinutes: tenant.silenceAlertMinutes,
+    }),
+    recipients: await tenantRecipients(db, tenant.id),
+    createdAt: now,
+  });
+  result.sent.push({ tenantId: tenant.id, kind: "SILENCE", alertId: sent.alertId, recipients: sent.deliveries.length });
+}
+
+/** The window that ended last: [start, end). */
+export function lastCompleteWindow(now: Date, windowMs: number): { start: Date; end: Date; key: string } {
+  const end = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { start: new Date(end - windowMs), end: new Date(end), key: new Date(end - windowMs).toISOString() };
+}
+
+async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
+  const window = lastCompleteWindow(now, policy.digestWindowMs);
+  const pending = await db.alertFailure.findFirst({ where: { tenantId: tenant.id, digestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } });
+  if (!pending) return;
+  if (!(await claimWindow(db, "alerts-digest", tenant.id, window.key, deps.owner, now))) return;
+  const alertId = randomUUID();
+  // Each failure goes to exactly one digest, even when a slow run overlaps the next window's.
+  const taken = await db.$queryRaw<{ orderSyncId: string; errorClass: ErrorClassName | null }[]>`
+    UPDATE "AlertFailure" SET "digestId" = ${alertId}
+    WHERE "tenantId" = ${tenant.id} AND "digestId" IS NULL AND "seenAt" < ${window.end}
+    RETURNING "orderSyncId", "errorClass"`;
+  let summary: Prisma.InputJsonValue = { failures: 0 };
+  if (taken.length > 0) {
+    const byClass = new Map<ErrorClassName | null, string[]>();
+    for (const row of taken) {
+      const ids = byClass.get(row.errorClass) ?? [];
+      if (!ids.includes(row.orderSyncId)) ids.push(row.orderSyncId);
+      byClass.set(row.errorClass, ids);
+    }
+    const listed = [...byClass.values()].flatMap((ids) => ids.slice(0, policy.listedPerCause));
+    const orders = await failedOrders(db, listed);
+    const groups: DigestGroup[] = [...byClass.entries()]
+      .map(([errorClass, ids]) => ({
+        errorClass,
+        count: ids.length,
+        orders: ids
+          .slice(0, policy.listedPerCause)
+          .map((id) => orders.get(id))
+          .filter((o): o is FailedOrder => o !== undefined),
+      }))
+      .sort((a, b) => b.count - a.count);
+    const failures = groups.reduce((sum, g) => sum + g.count, 0);
+    const sent = await deliverAlert(db, deps, {
+      id: alertId,
+      tenantId: tenant.id,
+      kind: "DIGEST",
+      failureCount: failures,
+      content: digestAlert(deps.appUrl, tenant.name, groups, window.end),
+      recipients: await tenantRecipients(db, tenant.id),
+      createdAt: now,
+    });
+    result.sent.push({ tenantId: tenant.id, kind: "DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
+    summary = { failures, alertId: sent.alertId, recipients: sent.deliveries.length };
+  }
+  await finishClaim(db, "alerts-digest", tenant.id, window.key, summary);
+}
+
+async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
+  const window = lastCompleteWindow(now, policy.digestWindowMs);
+  const [failure, opened] = await Promise.all([
+    db.alertFailure.findFirst({ where: { supportDigestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } }),
+    db.alertState.findFirst({ where: { open: true, supportSeen: false, openedAt: { lt: window.end } }, select: { tenantId: true } }),
+  ]);
+  if (!failure && !opened) return;
+  if (!(await claimWindow(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
+  const alertId = randomUUID();
+  const taken = await db.$queryRaw<{ tenantId: string; errorClass: ErrorClassName | null; count: bigint }[]>`
+    WITH taken AS (
+      UPDATE "AlertFailure" SET "supportDigestId" = ${alertId}
+      WHERE "supportDigestId" IS NULL AND "seenAt" < ${window.end}
+      RETURNING "tenantId", "errorClass")
+    SELECT "tenantId", "errorClass", count(*) AS count FROM taken GROUP BY "tenantId", "errorClass"`;
+  const newConditions = await db.$queryRaw<{ tenantId: string; condition: keyof typeof CONDITION_WORDS }[]>`
+    UPDATE "AlertState" SET "supportSeen" = true
+    WHERE "open" = true AND "supportSeen" = false AND "openedAt" < ${window.end}
+    RETURNING "tenantId", "condition"`;
+  const tenantIds = [...new Set([...taken.map((t) => t.tenantId), ...newConditions.map((c) => c.tenantId)])];
+  const names = new Map((await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
+  const rows = new Map<string, { winery: string; counts: { errorClass: ErrorClassName | null; count: number }[] }>();
+  for (const t of taken) {
+    const row = rows.get(t.tenantId) ?? { winery: names.get(t.tenantId) ?? t.tenantId, counts: [] };
+    row.counts.push({ errorClass: t.errorClass, count: Number(t.count) });
+    rows.set(t.tenantId, row);
+  }
+  const failures = taken.reduce((sum, t) => sum + Number(t.count), 0);
+  let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length };
+  if (failures > 0 || newConditions.length > 0) {
+    const sent = await deliverAlert(db, deps, {
+      id: alertId,
+      tenantId: null,
+      kind: "SUPPORT_DIGEST",
+      failureCount: failures,
+      content: supportDigestAlert(
+        deps.appUrl,
+        [...rows.values()].sort((a, b) => a.winery.localeCompare(b.winery)),
+        newConditions.map((c) => ({ winery: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
+        window.end,
+      ),
+      recipients: await supportRecipients(db, deps.supportWebhookUrl),
+      createdAt: now,
+    });
+    result.sent.push({ tenantId: null, kind: "SUPPORT_DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
+    summary = { failures, conditions: newConditions.length, alertId: sent.alertId, recipients: sent.deliveries.length };
+  }
+  await finishClaim(db, "alerts-support-digest", "all", window.key, summary);
+}
+
+type TenantRowOrId = TenantRow | string;
+
+async function loadTenant(db: Db, tenant: TenantRowOrId): Promise<TenantRow | null> {
+  if (typeof tenant !== "string") return tenant;
+  return db.tenant.findUnique({ where: { id: tenant }, select: { id: true, name: true, status: true, silenceAlertMinutes: true } });
+}
+
+function collector(deps: AlertDeps) {
+  const result: AlertCycleResult = { sent: [], cleared: [], errors: [] };
+  const step = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+      result.errors.push(message);
+      deps.log?.(`[alerts] ${message}`);
+    }
+  };
+  return { result, step };
+}
+
+async function tenantSteps(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, c: ReturnType<typeof collector>): Promise<void> {
+  await c.step(`${tenant.name}: failures`, async () => {
+    await ingestFailures(db, tenant.id, now, policy);
+    await immediateAlerts(db, tenant, now, deps, policy, c.result);
+  });
+  await c.step(`${tenant.name}: silence`, () => silenceWarning(db, tenant, now, deps, c.result));
+  await c.step(`${tenant.name}: digest`, () => tenantDigest(db, tenant, now, deps, policy, c.result));
+}
+
+/** One winery's part of the cycle: its failures, immediate alerts, silence warning and digest. */
+export async function runTenantAlerts(db: Db, tenant: TenantRowOrId, now: Date, deps: AlertDeps): Promise<AlertCycleResult> {
+  const c = collector(deps);
+  const row = await loadTenant(db, tenant);
+  if (row) await tenantSteps(db, row, now, deps, { ...ALERT_POLICY, ...deps.policy }, c);
+  return c.result;
+}
+
+/** The support team's cross-winery digest of the window that just ended. */
+export async function runSupportDigest(db: Db, now: Date, deps: AlertDeps): Promise<AlertCycleResult> {
+  const c = collector(deps);
+  await c.step("support digest", () => supportDigest(db, now, deps, { ...ALERT_POLICY, ...deps.policy }, c.result));
+  return c.result;
+}
+
+/**
+ * One alert cycle over every winery, then the support digest. The scheduler calls it about once a minute on every
+ * instance; one winery's trouble does not stop the others.
+ */
+export async function runAlertCycle(db: Db, now: Date, deps: AlertDeps): Promise<AlertCycleResult> {
+  const policy = { ...ALERT_POLICY, ...deps.policy };
+  const c = collector(deps);
+  const tenants = await db.tenant.findMany({
+    where: { status: { not: "UNINSTALLED" } },
+    select: { id: true, name: true, status: true, silenceAlertMinutes: true },
+    orderBy: { id: "asc" },
+  });
+  for (const tenant of tenants) await tenantSteps(db, tenant, now, deps, policy, c);
+  await c.step("support digest", () => supportDigest(db, now, deps, policy, c.result));
+  return c.result;
+}

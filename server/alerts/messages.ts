@@ -1,0 +1,159 @@
+// What each alert says, by mail (text + HTML blocks) and by chat (one short text). Pure functions: the cycle
+// gathers the facts, these put them in words. Every failed order links to its page, which shows its fix.
+import type { MailBlock } from "@/server/mail/render";
+
+export type ErrorClassName = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
+
+export interface AlertContent {
+  subject: string;
+  blocks: MailBlock[];
+  chat: string;
+}
+
+export interface FailedOrder {
+  id: string;
+  orderName: string;
+  errorClass: ErrorClassName | null;
+  message: string | null;
+  howTo: string | null;
+  fix: string | null;
+}
+
+export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: string }> = {
+  AUTH: { title: "vintrace refused our API key", fix: "Check the vintrace API key in Settings, then retry the orders." },
+  CONFIG: {
+    title: "The settings do not match vintrace",
+    fix: "Check the customer and storage area in Settings; the orders are retried when the settings change.",
+  },
+  VALIDATION: {
+    title: "vintrace refused the order's contents",
+    fix: "Match or map the products named on each order in Products; the orders are retried when they match.",
+  },
+  NOT_FOUND: { title: "Something the order needs was not found", fix: "Open the order to see what is missing." },
+  RATE_LIMITED: { title: "vintrace kept asking us to slow down", fix: "Retry the orders later; they were tried many times." },
+  TRANSIENT: { title: "vintrace could not be reached", fix: "Retry the orders once vintrace answers again; they were tried many times." },
+  OTHER: { title: "Other failures", fix: "Open the order to see what happened." },
+};
+
+export const causeOf = (errorClass: ErrorClassName | null) => CAUSES[errorClass ?? "OTHER"];
+
+export const orderUrl = (appUrl: string, id: string) => `${appUrl.replace(/\/$/, "")}/orders/${id}`;
+
+function orderLine(appUrl: string, order: FailedOrder) {
+  const message = order.message ?? "No message was recorded.";
+  const fix = order.howTo ?? causeOf(order.errorClass).fix;
+  return { text: `${order.orderName}: ${message}`, detail: `Fix: ${fix}`, url: orderUrl(appUrl, order.id) };
+}
+
+export function authFailingAlert(appUrl: string, winery: string, order: FailedOrder, failing: number): AlertContent {
+  const line = orderLine(appUrl, order);
+  return {
+    subject: `${winery}: vintrace is refusing our API key — orders are not being sent`,
+    blocks: [
+      { kind: "paragraph", text: `vintrace refused the API key for ${winery}, so no order can be sent until it is fixed.` },
+      { kind: "paragraph", text: `Fix: ${order.howTo ?? CAUSES.AUTH.fix}` },
+      { kind: "list", items: [line] },
+      { kind: "paragraph", text: `${failing} order${failing === 1 ? " has" : "s have"} failed on this so far. Further failures come in the 15-minute digest; you will not get this alert again until an order goes through.` },
+      { kind: "action", label: "Open the order", url: line.url },
+    ],
+    chat: `:rotating_light: *${winery}*: vintrace is refusing our API key; orders are not being sent. ${failing} failed so far.\nFix: ${order.howTo ?? CAUSES.AUTH.fix}\n${line.url}`,
+  };
+}
+
+export function firstFailureAlert(appUrl: string, winery: string, order: FailedOrder, others: number, quietHours: number): AlertContent {
+  const line = orderLine(appUrl, order);
+  const more = others > 0 ? ` ${others} more failed at the same time; the next digest lists them.` : "";
+  return {
+    subject: `${winery}: order ${order.orderName} could not be sent to vintrace`,
+    blocks: [
+      { kind: "paragraph", text: `After ${quietHours} hours without failures, an order for ${winery} could not be sent to vintrace.${more}` },
+      { kind: "list", items: [line] },
+      { kind: "paragraph", text: "Further failures come in a digest every 15 minutes." },
+      { kind: "action", label: "Open the order", url: line.url },
+    ],
+    chat: `:warning: *${winery}*: order ${order.orderName} could not be sent to vintrace: ${order.message ?? "no message"}.${more}\nFix: ${line.detail.slice(5)}\n${line.url}`,
+  };
+}
+
+export interface DigestGroup {
+  errorClass: ErrorClassName | null;
+  count: number;
+  /** the first few, to list */
+  orders: FailedOrder[];
+}
+
+export function digestAlert(appUrl: string, winery: string, groups: DigestGroup[], windowEnd: Date): AlertContent {
+  const total = groups.reduce((sum, g) => sum + g.count, 0);
+  const blocks: MailBlock[] = [
+    {
+      kind: "paragraph",
+      text: `${total} order${total === 1 ? "" : "s"} for ${winery} could not be sent to vintrace in the 15 minutes up to ${windowEnd.toUTCString()}. Grouped by cause, each with its fix:`,
+    },
+  ];
+  const chat = [`:inbox_tray: *${winery}*: ${total} order${total === 1 ? "" : "s"} failed in the last 15 minutes.`];
+  for (const group of groups) {
+    const cause = causeOf(group.errorClass);
+    blocks.push({ kind: "heading", text: `${cause.title} (${group.count})` });
+    blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}` });
+    blocks.push({ kind: "list", items: group.orders.map((o) => orderLine(appUrl, o)) });
+    if (group.count > group.orders.length) blocks.push({ kind: "paragraph", text: `…and ${group.count - group.orders.length} more with this cause.` });
+    chat.push(`• ${cause.title}: ${group.count} (e.g. ${group.orders.slice(0, 3).map((o) => `<${orderUrl(appUrl, o.id)}|${o.orderName}>`).join(", ")})`);
+  }
+  blocks.push({ kind: "action", label: "See the failed orders", url: `${appUrl.replace(/\/$/, "")}/orders?status=FAILED` });
+  return { subject: `${winery}: ${total} order${total === 1 ? "" : "s"} could not be sent to vintrace`, blocks, chat: chat.join("\n") };
+}
+
+export function silenceAlert(appUrl: string, winery: string, facts: { waiting: number; oldestWaitingSince: Date; lastSyncedAt: Date | null; thresholdMinutes: number }): AlertContent {
+  const span = facts.thresholdMinutes % 60 === 0 ? `${facts.thresholdMinutes / 60} hour${facts.thresholdMinutes === 60 ? "" : "s"}` : `${facts.thresholdMinutes} minutes`;
+  const last = facts.lastSyncedAt ? `The last order went through at ${facts.lastSyncedAt.toUTCString()}.` : "No order has gone through yet.";
+  const url = `${appUrl.replace(/\/$/, "")}/orders?status=PENDING`;
+  return {
+    subject: `${winery}: no order has reached vintrace for ${span}`,
+    blocks: [
+      {
+        kind: "paragraph",
+        text: `Shopify has ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} for ${winery} waiting since ${facts.oldestWaitingSince.toUTCString()}, and none has reached vintrace for over ${span}. ${last}`,
+      },
+      { kind: "paragraph", text: "vintrace may be down or slow, or the sync may be paused. Open the waiting orders to see their last attempt." },
+      { kind: "action", label: "See the waiting orders", url },
+    ],
+    chat: `:hourglass: *${winery}*: ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} waiting, none synced for over ${span}. ${last}\n${url}`,
+  };
+}
+
+export interface SupportDigestRow {
+  winery: string;
+  counts: { errorClass: ErrorClassName | null; count: number }[];
+}
+
+export function supportDigestAlert(appUrl: string, rows: SupportDigestRow[], opened: { winery: string; condition: string }[], windowEnd: Date): AlertContent {
+  const total = rows.reduce((sum, r) => sum + r.counts.reduce((s, c) => s + c.count, 0), 0);
+  const blocks: MailBlock[] = [{ kind: "paragraph", text: `Across the wineries, in the 15 minutes up to ${windowEnd.toUTCString()}:` }];
+  const chat = [`:bar_chart: *vintrace-sync support digest*: ${total} failed order${total === 1 ? "" : "s"} across ${rows.length} winer${rows.length === 1 ? "y" : "ies"}.`];
+  if (opened.length > 0) {
+    blocks.push({ kind: "heading", text: "New problems" });
+    blocks.push({ kind: "list", items: opened.map((o) => ({ text: `${o.winery}: ${o.condition}` })) });
+    chat.push(...opened.map((o) => `• ${o.winery}: ${o.condition}`));
+  }
+  if (rows.length > 0) {
+    blocks.push({ kind: "heading", text: `Failed orders (${total})` });
+    blocks.push({
+      kind: "list",
+      items: rows.map((r) => ({ text: `${r.winery}: ${r.counts.reduce((s, c) => s + c.count, 0)}`, detail: r.counts.map((c) => `${causeOf(c.errorClass).title}: ${c.count}`).join("; ") })),
+    });
+    chat.push(...rows.map((r) => `• ${r.winery}: ${r.counts.map((c) => `${c.errorClass ?? "OTHER"} ${c.count}`).join(", ")}`));
+  }
+  blocks.push({ kind: "action", label: "Open the dashboard", url: appUrl });
+  return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : ""}`, blocks, chat: chat.join("\n") };
+}
+
+export function testAlert(appUrl: string, winery: string, by: string): AlertContent {
+  return {
+    subject: `${winery}: test alert from vintrace-sync`,
+    blocks: [
+      { kind: "paragraph", text: `This is a test alert for ${winery}, sent by ${by}. Failure alerts for this winery reach you here.` },
+      { kind: "action", label: "Open vintrace-sync", url: appUrl },
+    ],
+    chat: `:white_check_mark: *${winery}*: test alert from vintrace-sync (sent by ${by}). Failure alerts for this winery will arrive here.`,
+  };
+}

@@ -1,0 +1,72 @@
+// A winery's alert settings: its chat webhooks (checked, then stored encrypted), the silence threshold, the test
+// alert. Who may change them is decided by the caller's procedure builder (owners and support staff).
+import { z } from "zod";
+import { encryptSecret } from "@/server/crypto";
+import type { Db } from "@/server/db";
+import { InputError } from "@/server/tenants/service";
+import { deliverAlert, tenantRecipients, type DeliveredAlert, type DeliveryDeps } from "./deliver";
+import { testAlert } from "./messages";
+import { checkChatWebhookUrl } from "./outbound";
+
+export const MAX_WEBHOOKS_PER_WINERY = 5;
+
+export const chatWebhookInputSchema = z.object({
+  label: z.string().trim().min(1, "is required").max(60),
+  url: z.string().trim().min(1, "is required").max(2000),
+});
+
+export const silenceMinutesSchema = z.coerce.number().int().min(15, "must be at least 15 minutes").max(7 * 24 * 60, "must be at most 7 days");
+
+export async function addChatWebhook(db: Db, tenantId: string, input: unknown, allowlist: string[], actor: string) {
+  const parsed = chatWebhookInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
+    throw new InputError(fieldErrors);
+  }
+  const check = checkChatWebhookUrl(parsed.data.url, allowlist);
+  if (!check.ok) throw new InputError({ url: check.message });
+  if ((await db.alertWebhook.count({ where: { tenantId } })) >= MAX_WEBHOOKS_PER_WINERY) {
+    throw new InputError({ url: `a winery can have at most ${MAX_WEBHOOKS_PER_WINERY} chat webhooks` });
+  }
+  return db.$transaction(async (tx) => {
+    const hook = await tx.alertWebhook.create({
+      data: { tenantId, label: parsed.data.label, urlEnc: encryptSecret(check.url), urlHint: check.hint, createdBy: actor },
+      select: { id: true, label: true, urlHint: true, createdAt: true },
+    });
+    await tx.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_added", details: { label: hook.label, origin: hook.urlHint } } });
+    return hook;
+  });
+}
+
+export function listChatWebhooks(db: Db, tenantId: string) {
+  return db.alertWebhook.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" }, select: { id: true, label: true, urlHint: true, createdAt: true, createdBy: true } });
+}
+
+export async function removeChatWebhook(db: Db, tenantId: string, id: string, actor: string): Promise<boolean> {
+  const { count } = await db.alertWebhook.deleteMany({ where: { id, tenantId } });
+  if (count === 1) await db.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_removed", details: { id } } });
+  return count === 1;
+}
+
+export async function setSilenceThreshold(db: Db, tenantId: string, minutes: unknown, actor: string): Promise<number> {
+  const parsed = silenceMinutesSchema.safeParse(minutes);
+  if (!parsed.success) throw new InputError({ silenceAlertMinutes: parsed.error.issues[0]?.message ?? "is not valid" });
+  await db.$transaction([
+    db.tenant.update({ where: { id: tenantId }, data: { silenceAlertMinutes: parsed.data } }),
+    db.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.silence_threshold", details: { minutes: parsed.data } } }),
+  ]);
+  return parsed.data;
+}
+
+export async function sendTestAlert(db: Db, tenantId: string, by: string, deps: DeliveryDeps & { appUrl: string }): Promise<DeliveredAlert> {
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true } });
+  if (!tenant) throw new InputError({ tenantId: "no such winery" });
+  return deliverAlert(db, deps, {
+    tenantId,
+    kind: "TEST",
+    content: testAlert(deps.appUrl, tenant.name, by),
+    recipients: await tenantRecipients(db, tenantId),
+    createdAt: new Date(),
+  });
+}

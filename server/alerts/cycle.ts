@@ -152,7 +152,7 @@ async function immediateAlerts(db: Db, tenant: TenantRow, now: Date, deps: Alert
             tenantId: tenant.id,
             kind: "AUTH_FAILING",
             failureCount: failing,
-            content: authFailingAlert(deps.appUrl, tenant.name, order, failing),
+            content: authFailingAlert(deps.appUrl, tenant, order, failing),
             recipients: await tenantRecipients(db, tenant.id),
             createdAt: now,
           });
@@ -185,7 +185,7 @@ async function immediateAlerts(db: Db, tenant: TenantRow, now: Date, deps: Alert
     tenantId: tenant.id,
     kind: "FIRST_FAILURE",
     failureCount: others + 1,
-    content: firstFailureAlert(deps.appUrl, tenant.name, order, Math.max(0, others), Math.round(policy.quietPeriodMs / 3_600_000)),
+    content: firstFailureAlert(deps.appUrl, tenant, order, Math.max(0, others), Math.round(policy.quietPeriodMs / 3_600_000)),
     recipients: await tenantRecipients(db, tenant.id),
     createdAt: now,
   });
@@ -214,7 +214,7 @@ async function silenceWarning(db: Db, tenant: TenantRow, now: Date, deps: AlertD
   const sent = await deliverAlert(db, deps, {
     tenantId: tenant.id,
     kind: "SILENCE",
-    content: silenceAlert(deps.appUrl, tenant.name, {
+    content: silenceAlert(deps.appUrl, tenant, {
       waiting,
       oldestWaitingSince: oldest.createdAt,
       lastSyncedAt: last?.syncedAt ?? null,
@@ -269,7 +269,7 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
       tenantId: tenant.id,
       kind: "DIGEST",
       failureCount: failures,
-      content: digestAlert(deps.appUrl, tenant.name, groups, window.end),
+      content: digestAlert(deps.appUrl, tenant, groups, window.end),
       recipients: await tenantRecipients(db, tenant.id),
       createdAt: now,
     });

@@ -19,15 +19,17 @@ export interface FailedOrder {
   fix: string | null;
 }
 
-export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: string }> = {
-  AUTH: { title: "vintrace refused our API key", fix: "Check the vintrace API key in Settings, then retry the orders." },
+export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: string; page?: "settings" | "products" }> = {
+  AUTH: { title: "vintrace refused our API key", fix: "Check the vintrace API key in Settings, then retry the orders.", page: "settings" },
   CONFIG: {
     title: "The settings do not match vintrace",
     fix: "Check the customer and storage area in Settings; the orders are retried when the settings change.",
+    page: "settings",
   },
   VALIDATION: {
     title: "vintrace refused the order's contents",
     fix: "Match or map the products named on each order in Products; the orders are retried when they match.",
+    page: "products",
   },
   NOT_FOUND: { title: "Something the order needs was not found", fix: "Open the order to see what is missing." },
   RATE_LIMITED: { title: "vintrace kept asking us to slow down", fix: "Retry the orders later; they were tried many times." },
@@ -37,7 +39,16 @@ export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: stri
 
 export const causeOf = (errorClass: ErrorClassName | null) => CAUSES[errorClass ?? "OTHER"];
 
-export const orderUrl = (appUrl: string, id: string) => `${appUrl.replace(/\/$/, "")}/orders/${id}`;
+export interface AlertWinery {
+  id: string;
+  name: string;
+}
+
+const base = (appUrl: string) => appUrl.replace(/\/$/, "");
+export const orderUrl = (appUrl: string, id: string) => `${base(appUrl)}/orders/${id}`;
+/** A dashboard page for the winery (the dashboard keeps the winery in ?winery=). */
+export const wineryUrl = (appUrl: string, winery: AlertWinery, path: string, extra: Record<string, string> = {}) =>
+  `${base(appUrl)}${path}?${new URLSearchParams({ winery: winery.id, ...extra }).toString()}`;
 
 function orderLine(appUrl: string, order: FailedOrder) {
   const message = order.message ?? "No message was recorded.";
@@ -45,8 +56,9 @@ function orderLine(appUrl: string, order: FailedOrder) {
   return { text: `${order.orderName}: ${message}`, detail: `Fix: ${fix}`, url: orderUrl(appUrl, order.id) };
 }
 
-export function authFailingAlert(appUrl: string, winery: string, order: FailedOrder, failing: number): AlertContent {
+export function authFailingAlert(appUrl: string, w: AlertWinery, order: FailedOrder, failing: number): AlertContent {
   const line = orderLine(appUrl, order);
+  const winery = w.name;
   return {
     subject: `${winery}: vintrace is refusing our API key — orders are not being sent`,
     blocks: [
@@ -54,14 +66,15 @@ export function authFailingAlert(appUrl: string, winery: string, order: FailedOr
       { kind: "paragraph", text: `Fix: ${order.howTo ?? CAUSES.AUTH.fix}` },
       { kind: "list", items: [line] },
       { kind: "paragraph", text: `${failing} order${failing === 1 ? " has" : "s have"} failed on this so far. Further failures come in the 15-minute digest; you will not get this alert again until an order goes through.` },
-      { kind: "action", label: "Open the order", url: line.url },
+      { kind: "action", label: "Check the API key in Settings", url: wineryUrl(appUrl, w, "/settings") },
     ],
     chat: `:rotating_light: *${winery}*: vintrace is refusing our API key; orders are not being sent. ${failing} failed so far.\nFix: ${order.howTo ?? CAUSES.AUTH.fix}\n${line.url}`,
   };
 }
 
-export function firstFailureAlert(appUrl: string, winery: string, order: FailedOrder, others: number, quietHours: number): AlertContent {
+export function firstFailureAlert(appUrl: string, w: AlertWinery, order: FailedOrder, others: number, quietHours: number): AlertContent {
   const line = orderLine(appUrl, order);
+  const winery = w.name;
   const more = others > 0 ? ` ${others} more failed at the same time; the next digest lists them.` : "";
   return {
     subject: `${winery}: order ${order.orderName} could not be sent to vintrace`,
@@ -82,7 +95,8 @@ export interface DigestGroup {
   orders: FailedOrder[];
 }
 
-export function digestAlert(appUrl: string, winery: string, groups: DigestGroup[], windowEnd: Date): AlertContent {
+export function digestAlert(appUrl: string, w: AlertWinery, groups: DigestGroup[], windowEnd: Date): AlertContent {
+  const winery = w.name;
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   const blocks: MailBlock[] = [
     {
@@ -94,19 +108,20 @@ export function digestAlert(appUrl: string, winery: string, groups: DigestGroup[
   for (const group of groups) {
     const cause = causeOf(group.errorClass);
     blocks.push({ kind: "heading", text: `${cause.title} (${group.count})` });
-    blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}` });
+    blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}${cause.page ? ` ${wineryUrl(appUrl, w, `/${cause.page}`)}` : ""}` });
     blocks.push({ kind: "list", items: group.orders.map((o) => orderLine(appUrl, o)) });
     if (group.count > group.orders.length) blocks.push({ kind: "paragraph", text: `…and ${group.count - group.orders.length} more with this cause.` });
     chat.push(`• ${cause.title}: ${group.count} (e.g. ${group.orders.slice(0, 3).map((o) => `<${orderUrl(appUrl, o.id)}|${o.orderName}>`).join(", ")})`);
   }
-  blocks.push({ kind: "action", label: "See the failed orders", url: `${appUrl.replace(/\/$/, "")}/orders?status=FAILED` });
+  blocks.push({ kind: "action", label: "See the failed orders", url: wineryUrl(appUrl, w, "/orders", { status: "FAILED" }) });
   return { subject: `${winery}: ${total} order${total === 1 ? "" : "s"} could not be sent to vintrace`, blocks, chat: chat.join("\n") };
 }
 
-export function silenceAlert(appUrl: string, winery: string, facts: { waiting: number; oldestWaitingSince: Date; lastSyncedAt: Date | null; thresholdMinutes: number }): AlertContent {
+export function silenceAlert(appUrl: string, w: AlertWinery, facts: { waiting: number; oldestWaitingSince: Date; lastSyncedAt: Date | null; thresholdMinutes: number }): AlertContent {
   const span = facts.thresholdMinutes % 60 === 0 ? `${facts.thresholdMinutes / 60} hour${facts.thresholdMinutes === 60 ? "" : "s"}` : `${facts.thresholdMinutes} minutes`;
   const last = facts.lastSyncedAt ? `The last order went through at ${facts.lastSyncedAt.toUTCString()}.` : "No order has gone through yet.";
-  const url = `${appUrl.replace(/\/$/, "")}/orders?status=PENDING`;
+  const winery = w.name;
+  const url = wineryUrl(appUrl, w, "/orders", { status: "PENDING" });
   return {
     subject: `${winery}: no order has reached vintrace for ${span}`,
     blocks: [
@@ -147,12 +162,13 @@ export function supportDigestAlert(appUrl: string, rows: SupportDigestRow[], ope
   return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : ""}`, blocks, chat: chat.join("\n") };
 }
 
-export function testAlert(appUrl: string, winery: string, by: string): AlertContent {
+export function testAlert(appUrl: string, w: AlertWinery, by: string): AlertContent {
+  const winery = w.name;
   return {
     subject: `${winery}: test alert from vintrace-sync`,
     blocks: [
       { kind: "paragraph", text: `This is a test alert for ${winery}, sent by ${by}. Failure alerts for this winery reach you here.` },
-      { kind: "action", label: "Open vintrace-sync", url: appUrl },
+      { kind: "action", label: "Open vintrace-sync", url: wineryUrl(appUrl, w, "/") },
     ],
     chat: `:white_check_mark: *${winery}*: test alert from vintrace-sync (sent by ${by}). Failure alerts for this winery will arrive here.`,
   };

@@ -60,12 +60,12 @@ export async function setSilenceThreshold(db: Db, tenantId: string, minutes: unk
 }
 
 export async function sendTestAlert(db: Db, tenantId: string, by: string, deps: DeliveryDeps & { appUrl: string }): Promise<DeliveredAlert> {
-  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true } });
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true } });
   if (!tenant) throw new InputError({ tenantId: "no such winery" });
   return deliverAlert(db, deps, {
     tenantId,
     kind: "TEST",
-    content: testAlert(deps.appUrl, tenant.name, by),
+    content: testAlert(deps.appUrl, tenant, by),
     recipients: await tenantRecipients(db, tenantId),
     createdAt: new Date(),
   });

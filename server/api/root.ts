@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { ordersRouter } from "@/server/api/routers/orders";
 import { overviewRouter } from "@/server/api/routers/overview";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   wineries: wineriesRouter,
   users: usersRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,7 +32,8 @@ export interface MailerOptions {
 }
 
 export function createMailer(options: MailerOptions): Mailer {
-  const log = options.log ?? ((line: string) => console.info(line));
+  // stderr: the log, and never mixed into a CLI command's --json output
+  const log = options.log ?? ((line: string) => console.warn(line));
   if (!options.smtpUrl) {
     log("[mail] SMTP_URL is not set: mail is written to this log instead of being sent.");
     return {

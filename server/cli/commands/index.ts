@@ -1,5 +1,6 @@
 import type { CliCommand } from "@/server/cli/types";
+import { commands as alerts } from "./alerts";
 import { commands as secrets } from "./secrets";
 import { commands as tenants } from "./tenants";
 
-export const allCommands: CliCommand[] = [...tenants, ...secrets];
+export const allCommands: CliCommand[] = [...tenants, ...secrets, ...alerts];

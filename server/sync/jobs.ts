@@ -2,6 +2,7 @@
 // same scheduler loop, and each job run first claims a unique JobClaim row for (job, scope, window). The insert
 // that wins does the work; the others see the conflict and move on, so N instances do each job once per window.
 // A worker that dies mid-job leaves its claim unfinished; the next window runs the job again.
+import { hostname } from "node:os";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -95,7 +96,23 @@ export function webhookCheckJob(): JobDefinition {
   };
 }
 
-export const defaultJobs = (): JobDefinition[] => [reconcileJob(), retentionJob(), webhookCheckJob()];
+/**
+ * Failure alerts (issue 7), every minute: immediate alerts and silence warnings are sent once per condition (an
+ * atomic state change), and the 15-minute digests claim their own (winery, window) rows inside the cycle.
+ */
+export function alertsJob(): JobDefinition {
+  return {
+    name: "alerts",
+    windowMs: MINUTE_MS,
+    scopes: async () => ["all"],
+    run: async (deps) => {
+      const { alertDepsFromEnv, runAlertCycle } = await import("@/server/alerts/cycle");
+      return runAlertCycle(deps.db, deps.now(), alertDepsFromEnv(`${hostname()}:${process.pid}`));
+    },
+  };
+}
+
+export const defaultJobs = (): JobDefinition[] => [reconcileJob(), retentionJob(), webhookCheckJob(), alertsJob()];
 
 /** Claims and runs every job whose current window is unclaimed; returns what this owner ran. */
 export async function runDueJobs(deps: SyncDeps, owner: string, jobs: JobDefinition[], log: (message: string) => void = () => {}): Promise<JobRun[]> {

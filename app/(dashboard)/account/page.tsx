@@ -1,0 +1,7 @@
+import { AccountPage } from "@/components/mail-account";
+
+export const metadata = { title: "Your account · vintrace-sync" };
+
+export default function Page() {
+  return <AccountPage />;
+}

@@ -15,6 +15,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.env.E2E_APP_URL = stack.appUrl;
   process.env.E2E_VINTRACE_URL = stack.vintrace!.url;
   process.env.E2E_SHOPIFY_URL = stack.shopify!.url;
+  process.env.E2E_MAIL_URL = stack.mail?.httpUrl ?? "";
   return async () => {
     await stack.stop();
     await database.drop();

@@ -11,6 +11,7 @@ const stack = await startStack({
   simulators: true,
   vintracePort: Number(process.env.VINTRACE_SIM_PORT ?? 4010),
   shopifyPort: Number(process.env.SHOPIFY_SIM_PORT ?? 4020),
+  mail: { smtpPort: Number(process.env.MAIL_SIM_SMTP_PORT ?? 2525), httpPort: Number(process.env.MAIL_SIM_PORT ?? 4030), dir: ".data/mail" },
 });
 
 // A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and
@@ -31,6 +32,7 @@ Sign in as:
 ${DEMO_LOGINS.map((l) => `  ${l.email.padEnd(24)} ${l.password.padEnd(22)} ${l.role === "SUPPORT" ? "Winehub support (every winery)" : `winery owner (${l.shop})`}`).join("\n")}
 
 Simulators: vintrace ${stack.vintrace!.url}   Shopify ${stack.shopify!.url}
+Mail (invitations, password resets, alerts): ${stack.mail ? `${stack.mail.httpUrl} (also .data/mail/*.eml)` : `sent through ${process.env.SMTP_URL}`}
 Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} npm run sim:order -- --shop ${demoWineries[0].shopDomain}
 Press Ctrl+C to stop. Data stays in .data/ for the next run.
 `);

@@ -8,6 +8,7 @@ import { seedDemo } from "@/prisma/seed";
 import { demoWineries } from "@/simulators/catalog";
 import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
+import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 
 // The whole local stack in one place, shared by `npm run demo`, `npm start` and the browser tests:
 // the database (PostgreSQL or embedded), optionally both simulators and the demo data, then `next start`.
@@ -66,6 +67,8 @@ export interface StackOptions {
   simulators: boolean;
   vintracePort?: number;
   shopifyPort?: number;
+  /** the local SMTP catcher, with the simulators: its SMTP port, its viewer's HTTP port, and a folder for .eml files */
+  mail?: { smtpPort?: number; httpPort?: number; dir?: string };
   log?: (line: string) => void;
   /** the app's own output */
   appOutput?: "inherit" | "ignore";
@@ -76,6 +79,7 @@ export interface Stack {
   databaseUrl: string;
   vintrace?: VintraceSimulator;
   shopify?: ShopifySimulator;
+  mail?: MailCatcher;
   app: ChildProcess;
   stop(): Promise<void>;
 }
@@ -89,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   let vintrace: VintraceSimulator | undefined;
   let shopify: ShopifySimulator | undefined;
+  let mail: MailCatcher | undefined;
   if (options.simulators) {
     vintrace = await startVintraceSimulator({ port: options.vintracePort ?? 0, seedDemo: true });
     const shops = demoWineries.map((w) => w.shopDomain);
@@ -107,6 +112,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await seedDemo(db, (code) => vintrace!.customerUrl(code), allowlist.split(","));
     await db.$disconnect();
     log(`Simulators: vintrace ${vintrace.url}, Shopify ${shopify.url}`);
+    // Mail goes to a local catcher unless a real SMTP server is configured.
+    if (!process.env.SMTP_URL) {
+      mail = await startMailCatcher({ smtpPort: options.mail?.smtpPort ?? 0, httpPort: options.mail?.httpPort ?? 0, dir: options.mail?.dir });
+      process.env.SMTP_URL = mail.smtpUrl;
+      log(`Mail: caught at ${mail.smtpUrl}; read it at ${mail.httpUrl}${options.mail?.dir ? ` (and in ${options.mail.dir})` : ""}`);
+    }
   }
 
   await buildIfNeeded(log);
@@ -122,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     databaseUrl,
     vintrace,
     shopify,
+    mail,
     app,
     async stop() {
       if (app.exitCode === null) {
@@ -132,6 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }
       await shopify?.close();
       await vintrace?.close();
+      await mail?.close();
       if (embedded?.owned) await embedded.stop();
     },
   };

@@ -18,7 +18,7 @@ const TAG_TEXT: Record<string, string> = {
 
 const STEP_TEXT: Record<string, string> = {
   LOOKUP: "Looked for it in vintrace",
-  CREATE: "Created the sales order",
+  CREATE: "Sent the sales order to vintrace",
   DIAGNOSE: "Diagnosed vintrace's refusal",
   CHECK: "Checked the order",
   TAG: "Tagged the Shopify order",

@@ -142,7 +142,14 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
             Retry {group.orders} {group.orders === 1 ? "order" : "orders"}
           </Button>
         ))}
-      {!group.retryable && <span className="text-sm text-slate-600">{group.fix === "products" ? "Fix on each winery's Products page" : "Fix in each winery's Settings"}; saving the fix retries them.</span>}
+      {!group.retryable &&
+        (tenantId && group.fix ? (
+          <Link href={href(group.fix === "products" ? "/products" : "/settings", {}, tenantId)} className="text-sm font-medium text-indigo-700 hover:underline">
+            {group.fix === "products" ? "Fix it on the Products page →" : "Fix it in Settings →"}
+          </Link>
+        ) : (
+          <span className="text-sm text-slate-600">{group.fix === "products" ? "Fix on each winery's Products page" : "Fix in each winery's Settings"}; saving the fix retries them.</span>
+        ))}
       <Link href={list} className="text-sm font-medium text-indigo-700 hover:underline">
         Open the {group.orders} {group.orders === 1 ? "order" : "orders"} →
       </Link>

@@ -224,7 +224,8 @@ interface ProcedureInfo {
 }
 
 function procedures(): ProcedureInfo[] {
-  const flat = appRouter._def.procedures as Record<string, { _def: { meta?: { access?: unknown }; type: string; inputs: unknown[] } }>;
+  // At run time `_def.procedures` is flat, keyed by dotted path ("settings.get"), whatever the nesting.
+  const flat = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: unknown }; type: string; inputs: unknown[] } }>;
   return Object.entries(flat).map(([path, proc]) => ({ path, access: proc._def.meta?.access, type: proc._def.type, inputs: proc._def.inputs as AnySchema[] }));
 }
 
@@ -243,10 +244,10 @@ function inputFor(proc: ProcedureInfo, ids: Record<string, unknown>): { input: u
 type Outcome = { ok: true; data: unknown } | { ok: false; code: string; message: string };
 
 async function call(user: CurrentUser, path: string, input: unknown): Promise<Outcome> {
-  const caller = createCaller({ db, user }) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
-  const [area, name] = path.split(".");
+  let target: unknown = createCaller({ db, user });
+  for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
   try {
-    return { ok: true, data: await caller[area][name](input) };
+    return { ok: true, data: await (target as (input: unknown) => Promise<unknown>)(input) };
   } catch (error) {
     if (error instanceof TRPCError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: "THROWN", message: error instanceof Error ? error.message : String(error) };

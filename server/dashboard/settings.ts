@@ -17,7 +17,7 @@ export const settingsInputSchema = z
     authScheme: z.enum(["BEARER", "BASIC"]),
     customerName: z.string().trim().min(1, "Enter the vintrace customer web orders are recorded against.").max(200),
     salesPriceList: z.string().trim().min(1, "Enter the sales price list.").max(200),
-    storageAreaId: z.number().int("must be a whole number").positive("must be a positive number").nullable(),
+    storageAreaId: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be a positive number").nullable(),
     taxPolicy: z.enum(["INCLUSIVE", "EXCLUSIVE"]),
     discountMode: z.enum(["ADJUSTMENT", "PERCENT"]),
     currency: z

@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
 import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
-import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
+import { handleShopifyWebhook, WEBHOOK_TOPICS } from "@/server/shopify/webhooks/handle";
 import { MAX_WEBHOOK_BYTES } from "@/server/shopify/webhooks/verify";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
@@ -164,5 +165,15 @@ describe("a shop connected with a manual token (amendment 15)", () => {
       expect((await handle(webhookRequest(orderDelivery(shop, { secret: "own" }), { headers: { [header]: null } }).request)).status).toBe(400);
     }
     expect(await stored(shop)).toEqual(NOTHING);
+  });
+});
+
+describe("shopify.app.toml", () => {
+  it("declares, app-wide at our endpoint, exactly the topics the endpoint handles", () => {
+    const toml = readFileSync("shopify.app.toml", "utf8");
+    const declared = [...toml.matchAll(/^\s*(?:compliance_)?topics\s*=\s*\[([^\]]*)\]/gm)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((t) => t[1]));
+    expect(declared.sort()).toEqual([...WEBHOOK_TOPICS].sort());
+    expect([...toml.matchAll(/^\s*uri\s*=\s*"([^"]+)"/gm)].map((m) => m[1])).toEqual(["/api/webhooks/shopify", "/api/webhooks/shopify"]);
+    expect(toml).toMatch(/^api_version = "2026-10"$/m);
   });
 });

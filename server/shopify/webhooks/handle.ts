@@ -21,14 +21,14 @@ export interface WebhookDeps {
 type TopicHandler = (delivery: VerifiedDelivery) => Promise<Response>;
 
 /** Acknowledged for any shop once the signature holds, even unknown or erased ones (amendment 13). */
-const LIFECYCLE_TOPICS: Record<string, TopicHandler> = {
-  "app/uninstalled": handleAppUninstalled,
-  "customers/data_request": handleCustomersDataRequest,
-  "customers/redact": handleCustomersRedact,
-  "shop/redact": handleShopRedact,
-};
+const LIFECYCLE_TOPICS = new Map<string, TopicHandler>([
+  ["app/uninstalled", handleAppUninstalled],
+  ["customers/data_request", handleCustomersDataRequest],
+  ["customers/redact", handleCustomersRedact],
+  ["shop/redact", handleShopRedact],
+]);
 
-export const WEBHOOK_TOPICS = ["orders/create", ...Object.keys(LIFECYCLE_TOPICS)];
+export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
 
 export async function handleShopifyWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
   const rawBody = await readWebhookBody(request);
@@ -46,7 +46,7 @@ export async function handleShopifyWebhook(request: Request, deps: WebhookDeps):
     return handleOrderCreated({ request, rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, shopify, now });
   }
 
-  const handler = LIFECYCLE_TOPICS[headers.topic];
+  const handler = LIFECYCLE_TOPICS.get(headers.topic);
   const shopDomain = headers.shopDomain ?? shopDomainFromBody(rawBody);
   const tenant = shopDomain ? await findWebhookTenant(deps.db, shopDomain) : null;
   const verification = await verifyDelivery({

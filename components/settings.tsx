@@ -81,7 +81,7 @@ function Settings({ tenantId }: { tenantId: string }) {
         }
       />
       <PauseCard tenantId={tenantId} view={settings.data} />
-      <SettingsForm key={String(settings.data.updatedAt)} tenantId={tenantId} view={settings.data} />
+      <SettingsForm tenantId={tenantId} view={settings.data} />
     </div>
   );
 }
@@ -131,6 +131,8 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
     trpc.settings.save.mutationOptions({
       onSuccess: (result) => {
         setSaved(result);
+        // The key is write-only: once saved, the field goes back to "•••• set".
+        setForm((f) => ({ ...f, apiKey: "" }));
         void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ tenantId }) });
       },
     }),

@@ -1,0 +1,251 @@
+// The dashboard in Chromium, against the app running with both simulators. The tests share one stack and run in
+// this order: the bulk retry needs Hilltop's first order numbers, and the product check needs the catalog's
+// deliberate mismatches before the unknown-SKU test adds the missing product to vintrace.
+import type { Page, Response } from "@playwright/test";
+import { demoLogin, expect, loginAs, stackInfo, test } from "@/e2e/fixtures";
+import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { createShopifyOrder, hilltop, query, riverbend, shopifyOrders, tagsOf, tenantIdOf, vintraceControl, waitForSync } from "./helpers";
+
+const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+const nav = (page: Page, name: string) => page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name, exact: true }).click();
+
+/** Every tRPC answer the page receives, to check for secrets. */
+function recordTrpcAnswers(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on("response", (response: Response) => {
+    if (response.url().includes("/api/trpc/")) void response.text().then((t) => bodies.push(t), () => {});
+  });
+  return bodies;
+}
+
+test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page }) => {
+  const taken = (await shopifyOrders(hilltop.shopDomain)).map((o) => o.name);
+  expect(taken, "this test needs Hilltop's first order numbers").not.toContain("#1001");
+  // Created in Shopify only: no webhook reaches the app, so only the retry can bring them in.
+  const first = await createShopifyOrder({ shop: hilltop.shopDomain, orderNumber: 1001 });
+  const second = await createShopifyOrder({ shop: hilltop.shopDomain, orderNumber: 1002 });
+  expect([first.name, second.name]).toEqual(["#1001", "#1002"]);
+
+  const owner = demoLogin("owner@hilltop.test");
+  await loginAs(page, owner.email, owner.password);
+  await nav(page, "Retry");
+  await page.getByLabel("Order names").fill("#1001, 1002\n#9999");
+  await page.getByRole("button", { name: "Preview" }).click();
+
+  await expect(page.getByTestId("verdict-row")).toHaveCount(3);
+  await expect(page.locator('[data-testid="verdict-row"][data-verdict="found"]')).toHaveCount(2);
+  const notFound = page.locator('[data-testid="verdict-row"][data-verdict="not_found"]');
+  await expect(notFound).toHaveCount(1);
+  await expect(notFound).toContainText("#9999");
+  await expect(page.getByTestId("preview-counts")).toContainText("2 found · 1 not found");
+  // The preview changed nothing.
+  expect(await query(`SELECT id FROM "OrderSync" WHERE "orderGid" IN ($1, $2)`, [first.gid, second.gid])).toHaveLength(0);
+  await shot(page, "retry-preview");
+
+  await page.getByRole("button", { name: "Confirm: retry 2 orders" }).click();
+  await expect(page.getByTestId("retry-progress")).toHaveText("Done: 2 of 2 orders finished.", { timeout: 45_000 });
+  await expect(page.getByTestId("result-row").filter({ hasText: "Synced" })).toHaveCount(2);
+  for (const order of [first, second]) {
+    await expect.poll(() => tagsOf(hilltop.shopDomain, order.gid), { timeout: 20_000 }).toContain(SYNC_TAGS.created);
+  }
+  await shot(page, "retry-results");
+});
+
+test("settings: a wrong customer name is saved, Test connection says did you mean, the name is fixed and saved; no secret reaches the page", async ({ page }) => {
+  const answers = recordTrpcAnswers(page);
+  const owner = demoLogin("owner@hilltop.test");
+  await loginAs(page, owner.email, owner.password);
+  await nav(page, "Settings");
+  const customer = page.getByLabel("Customer name");
+  await expect(customer).toHaveValue(hilltop.customerName);
+  await expect(page.getByLabel("API key")).toHaveValue("");
+  await expect(page.getByLabel("API key")).toHaveAttribute("placeholder", "•••• set");
+
+  // A bad value is named beside its field, and nothing is saved.
+  await page.getByLabel("Currency").fill("XX");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("error-currency")).toContainText("three-letter currency code");
+  await page.getByLabel("Currency").fill("AUD");
+
+  await customer.fill("shopify web customer");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("settings-saved")).toContainText("customerName");
+  await expect(page.getByTestId("error-currency")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByTestId("check-customer")).toContainText(`Did you mean '${hilltop.customerName}'?`);
+  await shot(page, "settings-did-you-mean");
+
+  await page.getByRole("button", { name: `Use ‘${hilltop.customerName}’` }).click();
+  await expect(customer).toHaveValue(hilltop.customerName);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${hilltop.customerName}'`);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("settings-saved")).toContainText("customerName");
+
+  await page.reload();
+  await expect(page.getByLabel("Customer name")).toHaveValue(hilltop.customerName);
+  const [stored] = await query<{ customerName: string; apiKeyEnc: string }>(
+    `SELECT v."customerName", v."apiKeyEnc" FROM "VintraceSettings" v JOIN "Tenant" t ON t.id = v."tenantId" WHERE t."shopDomain" = $1`,
+    [hilltop.shopDomain],
+  );
+  expect(stored.customerName).toBe(hilltop.customerName);
+  const changes = await query<{ details: { changes: { field: string; to: unknown }[] } }>(
+    `SELECT a.details FROM "AuditEvent" a JOIN "Tenant" t ON t.id = a."tenantId" WHERE t."shopDomain" = $1 AND a.action = 'settings.changed' ORDER BY a."createdAt"`,
+    [hilltop.shopDomain],
+  );
+  expect(changes.map((c) => c.details.changes.find((x) => x.field === "customerName")?.to)).toEqual(["shopify web customer", hilltop.customerName]);
+  await shot(page, "settings-saved");
+
+  // The key, in plaintext or as stored, is nowhere: not in the server's HTML, the live page, or any tRPC answer.
+  const secrets = [hilltop.vintraceToken, stored.apiKeyEnc, ...stored.apiKeyEnc.split(".").slice(2)];
+  const serverHtml = await (await page.request.get(`${stackInfo().appUrl}/settings`)).text();
+  expect(serverHtml).toContain("Settings");
+  const pageHtml = await page.content();
+  expect(answers.length).toBeGreaterThan(0);
+  for (const secret of secrets) {
+    expect(serverHtml).not.toContain(secret);
+    expect(pageHtml).not.toContain(secret);
+    for (const answer of answers) expect(answer).not.toContain(secret);
+  }
+});
+
+test("the product check shows the simulator's three deliberate mismatches", async ({ page }) => {
+  const owner = demoLogin("owner@hilltop.test");
+  await loginAs(page, owner.email, owner.password);
+  await nav(page, "Products");
+  await expect(page.getByText("No check has run yet")).toBeVisible();
+  await page.getByRole("button", { name: "Run check now" }).click();
+
+  const rows = page.getByTestId("product-row");
+  await expect(rows).toHaveCount(3, { timeout: 30_000 });
+  await expect(page.locator('[data-testid="product-row"][data-sku="TOTE-NAT"]')).toHaveAttribute("data-status", "MISSING_IN_VINTRACE");
+  await expect(page.locator('[data-testid="product-row"][data-sku="21SHZ1500"]')).toHaveAttribute("data-warnings", /PRICE_DIFFERS/);
+  const renamed = page.locator('[data-testid="product-row"][data-sku="22PNR750"]');
+  await expect(renamed).toHaveAttribute("data-warnings", /NAME_DIFFERS/);
+  await expect(renamed.getByTestId("name-diff").locator("ins")).toContainText("Reserve");
+  await expect(page.getByTestId("filter-matched")).toContainText(String(hilltop.products.length - 1));
+  await expect(page.getByText(/Last checked just now/)).toBeVisible();
+  await shot(page, "product-check");
+});
+
+test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page }) => {
+  const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
+  const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+  expect(failed.lastErrorClass).toBe("VALIDATION");
+
+  const owner = demoLogin("owner@hilltop.test");
+  await loginAs(page, owner.email, owner.password);
+  await nav(page, "Orders");
+  await page.getByLabel("Order name").fill(order.name);
+  await expect(page.getByTestId("order-row")).toHaveCount(1);
+  await page.getByRole("link", { name: order.name, exact: true }).click();
+
+  await expect(page.getByTestId("order-error-message")).toContainText("TOTE-NAT");
+  await expect(page.getByTestId("order-error")).toContainText("Products vintrace does not know");
+  const fix = page.getByTestId("fix-link");
+  await expect(fix).toHaveText("Fix it on the Products page →");
+  await expect(fix).toHaveAttribute("href", `/products?winery=${await tenantIdOf(hilltop.shopDomain)}`);
+  await expect(page.getByTestId("tag-state")).toContainText(SYNC_TAGS.error);
+  await expect(page.getByTestId("attempt").first()).toBeVisible();
+  await page.getByTestId("attempt").filter({ hasText: "Sent the sales order" }).locator("summary", { hasText: "Response" }).click();
+  await expect(page.getByTestId("attempt").filter({ hasText: "Sent the sales order" }).locator("pre").last()).toContainText("TOTE-NAT");
+  await shot(page, "order-failed-unknown-sku");
+
+  await fix.click();
+  await expect(page).toHaveURL(/\/products\?winery=/);
+  await expect(page.getByRole("heading", { name: "Products" })).toBeVisible();
+  await page.goBack();
+
+  // The product is added in vintrace; the retry then goes through.
+  await vintraceControl(hilltop.vintraceCode, "stock-items", {
+    code: "TOTE-NAT",
+    description: "Canvas Tote",
+    owner: hilltop.storageArea.wineryName,
+    price: 15,
+    distributions: [{ areaId: hilltop.storageArea.id, qty: 500, committed: 0 }],
+  });
+  await page.getByRole("button", { name: "Retry", exact: true }).click();
+  await expect(page.getByTestId("retry-result")).toContainText("Queued");
+  await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "SYNCED" && r.tagState === "CREATED");
+  await expect(page.getByTestId("sales-order-code")).toHaveText(/^VSO\d+$/, { timeout: 15_000 });
+  await expect(page.getByTestId("order-error")).toHaveCount(0);
+  await expect.poll(() => tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
+  expect(await tagsOf(hilltop.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
+  await shot(page, "order-retried");
+});
+
+test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page }) => {
+  // vintrace refuses the key once for each winery: both orders fail with the same cause.
+  for (const winery of [hilltop, riverbend]) {
+    await vintraceControl(winery.vintraceCode, "faults", { match: "POST /sales-order", status: 401, body: { message: "Invalid token" } });
+  }
+  const orders = [
+    { shop: hilltop.shopDomain, order: await createShopifyOrder({ shop: hilltop.shopDomain, deliver: true }) },
+    { shop: riverbend.shopDomain, order: await createShopifyOrder({ shop: riverbend.shopDomain, deliver: true }) },
+  ];
+  for (const { shop, order } of orders) {
+    const row = await waitForSync(shop, order.gid, (r) => r.status === "FAILED");
+    expect(row.lastErrorClass).toBe("AUTH");
+  }
+
+  const support = demoLogin("support@winehub.test");
+  await loginAs(page, support.email, support.password);
+  await expect(page.getByRole("heading", { name: "All wineries" })).toBeVisible();
+  const group = page.getByTestId("failure-group").filter({ hasText: "vintrace refused the API key" });
+  await expect(group.getByTestId("failure-group-title")).toHaveText("vintrace refused the API key: 2 orders, 2 wineries");
+  await expect(group).toContainText(`${hilltop.name} (1)`);
+  await expect(group).toContainText(`${riverbend.name} (1)`);
+  await expect(page.getByTestId("warning").filter({ hasText: "The vintrace connection is failing" })).toHaveCount(2);
+  await shot(page, "support-failure-groups");
+
+  await group.getByRole("link", { name: "Open the 2 orders →" }).click();
+  await expect(page).toHaveURL(/cause=AUTH/);
+  const rows = page.getByTestId("order-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: hilltop.name })).toHaveCount(1);
+  await expect(rows.filter({ hasText: riverbend.name })).toHaveCount(1);
+  await shot(page, "support-group-orders");
+});
+
+test("a merchant signs in and sees only their winery", async ({ page }) => {
+  const owner = demoLogin("owner@riverbend.test");
+  await loginAs(page, owner.email, owner.password);
+  await expect(page.getByTestId("winery")).toHaveCount(1);
+  await expect(page.getByTestId("winery")).toContainText(riverbend.name);
+  await expect(page.getByTestId("winery-name")).toHaveText(riverbend.name);
+  await expect(page.getByLabel("Winery", { exact: true })).toHaveCount(0);
+  await expect(page.getByText(hilltop.name)).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Wineries" })).toHaveCount(0);
+  await shot(page, "merchant-overview");
+  await page.setViewportSize({ width: 820, height: 1100 });
+  await shot(page, "merchant-overview-tablet");
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await nav(page, "Orders");
+  const [{ count }] = await query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM "OrderSync" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t."shopDomain" = $1`,
+    [riverbend.shopDomain],
+  );
+  expect(count).toBeGreaterThan(0);
+  await expect(page.getByTestId("order-row")).toHaveCount(count);
+  await expect(page.getByText(hilltop.name)).toHaveCount(0);
+
+  // Hilltop's pages, orders and export are closed to River Bend's owner, however they are reached.
+  const hilltopId = await tenantIdOf(hilltop.shopDomain);
+  const [hilltopOrder] = await query<{ id: string }>(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 LIMIT 1`, [hilltopId]);
+  for (const path of [`/settings?winery=${hilltopId}`, `/orders/${hilltopOrder.id}?winery=${hilltopId}`, `/products?winery=${hilltopId}`]) {
+    await page.goto(`${stackInfo().appUrl}${path}`);
+    await expect(page.getByText("No such winery")).toBeVisible();
+    await expect(page.getByText(hilltop.name)).toHaveCount(0);
+  }
+  await page.goto(`${stackInfo().appUrl}/orders/${hilltopOrder.id}`);
+  await expect(page.getByText("No such order")).toBeVisible();
+  expect((await page.request.get(`${stackInfo().appUrl}/api/export/orders?winery=${hilltopId}`)).status()).toBe(403);
+  const ownExport = await page.request.get(`${stackInfo().appUrl}/api/export/orders`);
+  expect(ownExport.status()).toBe(200);
+  expect(await ownExport.text()).not.toContain(hilltop.name);
+  await page.goto(`${stackInfo().appUrl}/wineries`);
+  await expect(page.getByText("Support staff only")).toBeVisible();
+  await shot(page, "merchant-no-access");
+});

@@ -1,0 +1,81 @@
+// What the dashboard's browser tests need beyond the shared fixtures: the simulators' control endpoints and a look
+// at the database to wait for the worker.
+import pg from "pg";
+import { expect, stackInfo } from "@/e2e/fixtures";
+import { demoWineries } from "@/simulators/catalog";
+
+export const hilltop = demoWineries[0];
+export const riverbend = demoWineries[1];
+
+async function send(url: string, method: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url, { method, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text}`);
+  return text ? (JSON.parse(text) as unknown) : null;
+}
+
+export interface SimOrder {
+  gid: string;
+  name: string;
+}
+
+/** An order in the Shopify simulator; `deliver` also POSTs its orders/create webhook to the app. */
+export async function createShopifyOrder(input: { shop: string; lines?: { sku: string; qty: number }[]; orderNumber?: number; deliver?: boolean }): Promise<SimOrder> {
+  const created = (await send(`${stackInfo().shopifyUrl}/__sim/orders`, "POST", input)) as { gid: string; name: string };
+  return { gid: created.gid, name: created.name };
+}
+
+export async function shopifyOrders(shop: string): Promise<{ gid: string; name: string; tags: string[] }[]> {
+  const state = (await send(`${stackInfo().shopifyUrl}/__sim/state?shop=${encodeURIComponent(shop)}`, "GET")) as { shops: { orders: { gid: string; name: string; tags: string[] }[] }[] };
+  return state.shops[0]?.orders ?? [];
+}
+
+export async function tagsOf(shop: string, gid: string): Promise<string[]> {
+  return (await shopifyOrders(shop)).find((o) => o.gid === gid)?.tags ?? [];
+}
+
+export const vintraceControl = (code: string, action: string, body?: unknown, method = "POST") =>
+  send(`${stackInfo().vintraceUrl}/${code}/__sim/${action}`, method, body);
+
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: stackInfo().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function tenantIdOf(shop: string): Promise<string> {
+  const [row] = await query<{ id: string }>(`SELECT id FROM "Tenant" WHERE "shopDomain" = $1`, [shop]);
+  if (!row) throw new Error(`no tenant for ${shop}`);
+  return row.id;
+}
+
+export interface SyncRow {
+  id: string;
+  status: string;
+  tagState: string;
+  lastErrorClass: string | null;
+  vintraceSalesOrderCode: string | null;
+}
+
+/** Waits until the order's sync record satisfies `done` (the in-app worker runs on its own). */
+export async function waitForSync(shop: string, gid: string, done: (row: SyncRow) => boolean, timeout = 30_000): Promise<SyncRow> {
+  let last: SyncRow | undefined;
+  await expect
+    .poll(
+      async () => {
+        [last] = await query<SyncRow>(
+          `SELECT s.id, s.status::text AS status, s."tagState"::text AS "tagState", s."lastErrorClass"::text AS "lastErrorClass", s."vintraceSalesOrderCode"
+           FROM "OrderSync" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE t."shopDomain" = $1 AND s."orderGid" = $2`,
+          [shop, gid],
+        );
+        return last !== undefined && done(last);
+      },
+      { timeout, message: `order ${gid} in ${shop}` },
+    )
+    .toBe(true);
+  return last as SyncRow;
+}

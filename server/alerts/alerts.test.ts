@@ -289,3 +289,22 @@ describe("test alerts and failing recipients", () => {
     expect(stored.deliveries).toHaveLength(3);
   });
 });
+
+describe("retention", () => {
+  it("drops alerts and reported ledger entries older than the retention period, once a day", async () => {
+    const w = await winery("Old Vintage");
+    // A day no earlier test has run the cycle in (pruning is claimed once per day).
+    const now = new Date(Date.now() + 3 * 24 * 60 * MIN);
+    const longAgo = new Date(now.getTime() - 100 * 24 * 60 * MIN);
+    const old = await db.alert.create({ data: { tenantId: w.tenant.id, kind: "TEST", subject: "old", text: "old", createdAt: longAgo } });
+    const recent = await db.alert.create({ data: { tenantId: w.tenant.id, kind: "TEST", subject: "new", text: "new" } });
+    await db.alertFailure.create({ data: { orderSyncId: `gone-${unique()}`, attempt: 1, tenantId: w.tenant.id, seenAt: longAgo, digestId: "d", supportDigestId: "s" } });
+    await runAlertCycle(db, now, { ...deps, policy: { retentionDays: 90 } });
+    expect(await db.alert.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await db.alert.findUnique({ where: { id: recent.id } })).not.toBeNull();
+    expect(await db.alertFailure.count({ where: { tenantId: w.tenant.id } })).toBe(0);
+    const again = await db.alert.create({ data: { tenantId: w.tenant.id, kind: "TEST", subject: "old too", text: "old", createdAt: longAgo } });
+    await runAlertCycle(db, new Date(now.getTime() + MIN), { ...deps, policy: { retentionDays: 90 } });
+    expect(await db.alert.findUnique({ where: { id: again.id } })).not.toBeNull(); // pruning ran already today
+  });
+});

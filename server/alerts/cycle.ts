@@ -34,6 +34,8 @@ export interface AlertPolicy {
   listedPerCause: number;
   /** failures older than this when first seen (before alerts were running) are taken as already reported */
   backfillHorizonMs: number;
+  /** alerts and the failure ledger are kept this long (RETENTION_DAYS) */
+  retentionDays: number;
 }
 
 export const ALERT_POLICY: AlertPolicy = {
@@ -41,6 +43,7 @@ export const ALERT_POLICY: AlertPolicy = {
   quietPeriodMs: 6 * 60 * 60_000,
   listedPerCause: 20,
   backfillHorizonMs: 24 * 60 * 60_000,
+  retentionDays: 90,
 };
 
 export interface AlertDeps extends DeliveryDeps {
@@ -58,6 +61,7 @@ export function alertDepsFromEnv(owner: string): AlertDeps {
     supportWebhookUrl: env.SUPPORT_CHAT_WEBHOOK_URL ?? null,
     appUrl: env.APP_URL,
     owner,
+    policy: { retentionDays: env.RETENTION_DAYS },
     log: (line) => console.warn(line),
   };
 }
@@ -374,6 +378,20 @@ export async function runSupportDigest(db: Db, now: Date, deps: AlertDeps): Prom
   return c.result;
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Once a day: alerts, and ledger entries already in both digests, older than the retention period go. */
+async function pruneOldAlerts(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy): Promise<void> {
+  const day = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS).toISOString();
+  if (!(await claimWindow(db, "alerts-prune", "all", day, deps.owner, now))) return;
+  const cutoff = new Date(now.getTime() - policy.retentionDays * DAY_MS);
+  const [ledger, alerts] = await db.$transaction([
+    db.alertFailure.deleteMany({ where: { seenAt: { lt: cutoff }, digestId: { not: null }, supportDigestId: { not: null } } }),
+    db.alert.deleteMany({ where: { createdAt: { lt: cutoff } } }),
+  ]);
+  await finishClaim(db, "alerts-prune", "all", day, { cutoff: cutoff.toISOString(), ledger: ledger.count, alerts: alerts.count });
+}
+
 /**
  * One alert cycle over every winery, then the support digest. The scheduler calls it about once a minute on every
  * instance; one winery's trouble does not stop the others.
@@ -388,5 +406,6 @@ export async function runAlertCycle(db: Db, now: Date, deps: AlertDeps): Promise
   });
   for (const tenant of tenants) await tenantSteps(db, tenant, now, deps, policy, c);
   await c.step("support digest", () => supportDigest(db, now, deps, policy, c.result));
+  await c.step("pruning old alerts", () => pruneOldAlerts(db, now, deps, policy));
   return c.result;
 }

@@ -236,11 +236,11 @@ test("a merchant signs in and sees only their winery", async ({ page }) => {
   const [hilltopOrder] = await query<{ id: string }>(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 LIMIT 1`, [hilltopId]);
   for (const path of [`/settings?winery=${hilltopId}`, `/orders/${hilltopOrder.id}?winery=${hilltopId}`, `/products?winery=${hilltopId}`]) {
     await page.goto(`${stackInfo().appUrl}${path}`);
-    await expect(page.getByText("No such winery")).toBeVisible();
+    await expect(page.getByText("No such winery", { exact: true })).toBeVisible();
     await expect(page.getByText(hilltop.name)).toHaveCount(0);
   }
   await page.goto(`${stackInfo().appUrl}/orders/${hilltopOrder.id}`);
-  await expect(page.getByText("No such order")).toBeVisible();
+  await expect(page.getByText("No such order", { exact: true })).toBeVisible();
   expect((await page.request.get(`${stackInfo().appUrl}/api/export/orders?winery=${hilltopId}`)).status()).toBe(403);
   const ownExport = await page.request.get(`${stackInfo().appUrl}/api/export/orders`);
   expect(ownExport.status()).toBe(200);

@@ -9,7 +9,8 @@ export function AccountPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.alerts.myOptIns.queryOptions());
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.alerts.myOptIns.queryKey() });
+  // Returned, so the mutation stays pending until the refreshed opt-ins are in (the box never flickers back).
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.alerts.myOptIns.queryKey() });
   const setOptIn = useMutation(trpc.alerts.setOptIn.mutationOptions({ onSuccess: refresh }));
   const setSupport = useMutation(trpc.alerts.setSupportOptIn.mutationOptions({ onSuccess: refresh }));
 
@@ -33,7 +34,7 @@ export function AccountPage() {
                 <input
                   type="checkbox"
                   className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-                  checked={w.alertEmails}
+                  checked={setOptIn.isPending && setOptIn.variables?.tenantId === w.tenantId ? setOptIn.variables.enabled : w.alertEmails}
                   disabled={setOptIn.isPending}
                   onChange={(e) => setOptIn.mutate({ tenantId: w.tenantId, enabled: e.target.checked })}
                 />
@@ -47,7 +48,7 @@ export function AccountPage() {
                 <input
                   type="checkbox"
                   className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-                  checked={supportDigest}
+                  checked={setSupport.isPending ? setSupport.variables.enabled : supportDigest}
                   disabled={setSupport.isPending}
                   onChange={(e) => setSupport.mutate({ enabled: e.target.checked })}
                 />

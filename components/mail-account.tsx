@@ -2,6 +2,7 @@
 
 // The Account page: each user decides for themselves which alert mail they get.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Card, ErrorState, Loading, Notice, PageHeader } from "@/components/ui";
 
@@ -9,10 +10,14 @@ export function AccountPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.alerts.myOptIns.queryOptions());
-  // Returned, so the mutation stays pending until the refreshed opt-ins are in (the box never flickers back).
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.alerts.myOptIns.queryKey() });
-  const setOptIn = useMutation(trpc.alerts.setOptIn.mutationOptions({ onSuccess: refresh }));
-  const setSupport = useMutation(trpc.alerts.setSupportOptIn.mutationOptions({ onSuccess: refresh }));
+  // A box shows its new state at once, and keeps it until the saved state is back (or the change failed).
+  const [changing, setChanging] = useState<Record<string, boolean>>({});
+  const settle = (key: string) => async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.alerts.myOptIns.queryKey() });
+    setChanging(({ [key]: _done, ...rest }) => rest);
+  };
+  const setOptIn = useMutation(trpc.alerts.setOptIn.mutationOptions());
+  const setSupport = useMutation(trpc.alerts.setSupportOptIn.mutationOptions());
 
   if (mine.isPending) return <Loading label="Loading your account…" />;
   if (mine.isError) return <ErrorState title="Could not load your account" error={mine.error} onRetry={() => void mine.refetch()} />;
@@ -34,9 +39,12 @@ export function AccountPage() {
                 <input
                   type="checkbox"
                   className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-                  checked={setOptIn.isPending && setOptIn.variables?.tenantId === w.tenantId ? setOptIn.variables.enabled : w.alertEmails}
-                  disabled={setOptIn.isPending}
-                  onChange={(e) => setOptIn.mutate({ tenantId: w.tenantId, enabled: e.target.checked })}
+                  checked={changing[w.tenantId] ?? w.alertEmails}
+                  disabled={w.tenantId in changing}
+                  onChange={(e) => {
+                    setChanging((c) => ({ ...c, [w.tenantId]: e.target.checked }));
+                    setOptIn.mutate({ tenantId: w.tenantId, enabled: e.target.checked }, { onSettled: settle(w.tenantId) });
+                  }}
                 />
                 Email me {w.name}&apos;s failure alerts
               </label>
@@ -48,9 +56,12 @@ export function AccountPage() {
                 <input
                   type="checkbox"
                   className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-                  checked={setSupport.isPending ? setSupport.variables.enabled : supportDigest}
-                  disabled={setSupport.isPending}
-                  onChange={(e) => setSupport.mutate({ enabled: e.target.checked })}
+                  checked={changing.support ?? supportDigest}
+                  disabled={"support" in changing}
+                  onChange={(e) => {
+                    setChanging((c) => ({ ...c, support: e.target.checked }));
+                    setSupport.mutate({ enabled: e.target.checked }, { onSettled: settle("support") });
+                  }}
                 />
                 Email me the support team&apos;s cross-winery digest
               </label>

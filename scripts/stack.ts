@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -27,9 +27,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The commit checked out (.git/HEAD names a branch; its commit is what changes when code is committed). */
 function currentRevision(): string {
   try {
-    return readFileSync(path.join(root, ".git", "HEAD"), "utf8").trim();
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return "unknown";
   }

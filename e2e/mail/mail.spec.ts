@@ -115,3 +115,24 @@ test("forgot password answers the same for an unknown email, and sends it nothin
   const res = await fetch(`${mailUrl()}/messages.json?to=${encodeURIComponent(nobody)}`);
   expect(await res.json()).toEqual([]);
 });
+
+test("a user opts in on their Account page, sends a test alert from the Alerts page, and gets it by mail", async ({ page }) => {
+  const owner = demoLogin("owner@riverbend.test");
+  await loginAs(page, owner.email, owner.password);
+  await page.goto(`${stackInfo().appUrl}/account`);
+  const box = page.getByLabel("Email me River Bend Wines's failure alerts");
+  await box.check();
+  await expect(box).toBeChecked();
+  await expect(box).toBeEnabled();
+  await page.reload();
+  await expect(page.getByLabel("Email me River Bend Wines's failure alerts")).toBeChecked();
+
+  await page.goto(`${stackInfo().appUrl}/alerts`);
+  await expect(page.getByTestId("mail-recipients")).toContainText(owner.email);
+  await page.getByRole("button", { name: "Send a test alert" }).click();
+  await expect(page.getByTestId("test-alert-result")).toContainText(`Sent to ${owner.email}`);
+  const mail = await waitForCaughtMail(mailUrl(), owner.email, (m) => m.subject.includes("test alert"));
+  expect(mail.subject).toBe("River Bend Wines: test alert from vintrace-sync");
+  await expect(page.getByTestId("alert-row").first()).toContainText("test alert from vintrace-sync");
+  await page.screenshot({ path: test.info().outputPath("alerts-page.png"), fullPage: true });
+});

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OrderSync_createdAt_id_idx" ON "OrderSync"("createdAt" DESC, "id" DESC);
+

@@ -30,7 +30,21 @@ if (process.env.EMBEDDED_DB === "1" || !process.env.DATABASE_URL) {
   console.error("npm run worker needs DATABASE_URL (PostgreSQL). On the embedded database, the app's own worker does the work.");
   process.exit(2);
 }
-await ensureDatabase();
+// Several workers starting together all apply migrations; Prisma serialises them with a lock that waits only
+// 10 s, which a busy machine can exceed. Trying again is safe: applied migrations are skipped.
+for (let attempt = 1; ; attempt++) {
+  try {
+    await ensureDatabase();
+    break;
+  } catch (error) {
+    if (attempt >= 5) throw error;
+    console.error(`[worker] applying migrations failed (attempt ${attempt} of 5), trying again: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+  }
+}
+// Each sync in flight holds a connection for most of its database work: a pool smaller than the concurrency
+// makes syncs queue for connections instead of for vintrace.
+process.env.DB_POOL_SIZE ??= String(knobs.WORKER_CONCURRENCY + 4);
 const db = createPrisma();
 const deps = defaultSyncDeps(db, {
   maxAttempts: env.SYNC_MAX_ATTEMPTS,

@@ -7,8 +7,10 @@
 //
 // Fairness: each winery's oldest due records are ranked 1, 2, 3…, and the claim takes all the rank-1 records
 // before any rank-2 one, so one winery's backlog of thousands waits its turn behind every other winery's first
-// order. A winery never has more than `perTenantLimit` records leased at once across all workers: claims run
-// one at a time (a transaction-scoped advisory lock), so the count of its leases is exact.
+// order. A winery has at most `perTenantLimit` records leased across all workers, counted from the leases in
+// the database; two claims in the very same instant each see the other's leases only once committed, so for a
+// moment a winery may have up to (claiming workers × limit). The limit protects vintrace from a burst, and
+// vintrace requests are paced per winery as well (pacer.ts); exactness would cost a transaction per claim.
 import type { Db } from "@/server/db";
 import type { OrderSync } from "@/server/generated/prisma/client";
 
@@ -25,64 +27,56 @@ export interface ClaimOptions {
 
 export const DEFAULT_PER_TENANT_LIMIT = 4;
 
-/** Any fixed number: the advisory lock that makes claims take turns. */
-const CLAIM_LOCK_KEY = 0x5f_0c_1a_17;
-
 export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<OrderSync[]> {
   if (options.limit <= 0) return [];
-  const ids = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY}::bigint)`;
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      WITH inflight AS (
-        SELECT "tenantId", count(*)::int AS n
-        FROM "OrderSync"
-        WHERE "leaseUntil" > now()
-        GROUP BY "tenantId"
-      ),
-      candidates AS (
-        SELECT c.id, c."nextAttemptAt",
-               row_number() OVER (PARTITION BY t.id ORDER BY c."nextAttemptAt", c.id) AS rank,
-               COALESCE(i.n, 0) AS busy
-        FROM "Tenant" t
-        LEFT JOIN inflight i ON i."tenantId" = t.id
-        CROSS JOIN LATERAL (
-          SELECT s.id, s."nextAttemptAt"
-          FROM "OrderSync" s
-          WHERE s."tenantId" = t.id
-            AND s."nextAttemptAt" <= now()
-            AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR'))
-            AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= now())
-          ORDER BY s."nextAttemptAt"
-          LIMIT ${options.perTenantLimit}
-        ) c
-        WHERE t.status <> 'PAUSED'
-          AND (${options.onlyTenants ?? null}::text[] IS NULL OR t.id = ANY(${options.onlyTenants ?? null}::text[]))
-      ),
-      chosen AS (
-        SELECT id FROM candidates
-        WHERE rank <= ${options.perTenantLimit} - busy
-        ORDER BY rank, "nextAttemptAt"
-        LIMIT ${options.limit}
-      ),
-      locked AS (
-        SELECT s.id FROM "OrderSync" s
-        WHERE s.id IN (SELECT id FROM chosen)
+  const only = options.onlyTenants ?? null;
+  // One statement, so one round trip: claims run at the rate orders complete.
+  const rows = await db.$queryRaw<OrderSync[]>`
+    WITH inflight AS (
+      SELECT "tenantId", count(*)::int AS n
+      FROM "OrderSync"
+      WHERE "leaseUntil" > now()
+      GROUP BY "tenantId"
+    ),
+    candidates AS (
+      SELECT c.id, c."nextAttemptAt",
+             row_number() OVER (PARTITION BY t.id ORDER BY c."nextAttemptAt", c.id) AS rank,
+             COALESCE(i.n, 0) AS busy
+      FROM "Tenant" t
+      LEFT JOIN inflight i ON i."tenantId" = t.id
+      CROSS JOIN LATERAL (
+        SELECT s.id, s."nextAttemptAt"
+        FROM "OrderSync" s
+        WHERE s."tenantId" = t.id
+          AND s."nextAttemptAt" <= now()
+          AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR'))
           AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= now())
-        FOR UPDATE OF s SKIP LOCKED
-      )
-      UPDATE "OrderSync" u
-      SET "leaseOwner" = ${options.owner},
-          "leaseUntil" = now() + ${options.leaseMs}::int * interval '1 millisecond',
-          attempts = u.attempts + CASE WHEN u.status = 'PENDING' THEN 1 ELSE 0 END
-      FROM locked
-      WHERE u.id = locked.id
-      RETURNING u.id`;
-    return rows.map((r) => r.id);
-  });
-  if (ids.length === 0) return [];
-  const rows = await db.orderSync.findMany({ where: { id: { in: ids } } });
-  const order = new Map(ids.map((id, index) => [id, index]));
-  return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+        ORDER BY s."nextAttemptAt"
+        LIMIT ${options.perTenantLimit}
+      ) c
+      WHERE t.status <> 'PAUSED'
+        AND (${only}::text[] IS NULL OR t.id = ANY(${only}::text[]))
+    ),
+    chosen AS (
+      SELECT id FROM candidates
+      WHERE rank <= ${options.perTenantLimit} - busy
+      ORDER BY rank, "nextAttemptAt"
+      LIMIT ${options.limit}
+    ),
+    locked AS (
+      SELECT s.id FROM "OrderSync" s
+      WHERE s.id IN (SELECT id FROM chosen)
+        AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= now())
+      FOR UPDATE OF s SKIP LOCKED
+    )
+    UPDATE "OrderSync" u
+    SET "leaseOwner" = ${options.owner},
+        "leaseUntil" = now() + ${options.leaseMs}::int * interval '1 millisecond',
+        attempts = u.attempts + CASE WHEN u.status = 'PENDING' THEN 1 ELSE 0 END
+    FROM locked
+    WHERE u.id = locked.id
+    RETURNING u.*`;
+  return rows;
 }
 
 /** Pushes the lease of records still in hand further out; returns how many were ours to extend. */

@@ -4,6 +4,7 @@
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
+import type { SkuMapping, VintraceSettings } from "@/server/generated/prisma/client";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { createVintraceClient, normaliseVintraceUrl, type VintraceClient, type VintraceExchange } from "@/server/vintrace";
 import type { SalesOrderSettings } from "./buildSalesOrder";
@@ -12,6 +13,8 @@ import { defaultTenantPacer, type TenantPacer } from "./pacer";
 export interface VintraceClientRequest {
   /** sees every call, redacted: how attempts are recorded */
   onExchange?: (exchange: VintraceExchange) => void;
+  /** the winery's settings when the caller already read them (saves a query) */
+  settings?: VintraceSettings;
 }
 
 export type AdminFor = (tenantId: string) => Promise<ShopifyAdmin>;
@@ -42,7 +45,7 @@ export function vintraceFromSettings(
   options: { timeoutMs?: number; pacer?: TenantPacer; allowlist?: string[] } = {},
 ): VintraceFor {
   return async (tenantId, request = {}) => {
-    const settings = await db.vintraceSettings.findUnique({ where: { tenantId } });
+    const settings = request.settings ?? (await db.vintraceSettings.findUnique({ where: { tenantId } }));
     if (!settings) throw new NotConnectedError("This winery has no vintrace connection yet. Add the vintrace address and API key in Settings.");
     // Checked again at use: an address stored before the allowlist changed must not receive the key.
     const url = normaliseVintraceUrl(settings.baseUrl, options.allowlist ?? getEnv().outboundAllowlist);
@@ -70,11 +73,27 @@ export function adminFromTokens(db: Db): AdminFor {
   };
 }
 
+/**
+ * Keeps each winery's ShopifyAdmin for `ttlMs`, saving a token read per order. Safe because the token module
+ * hands out tokens valid for at least five more minutes; a failure is never kept.
+ */
+export function cachedAdminFor(adminFor: AdminFor, ttlMs = 60_000): AdminFor {
+  const cache = new Map<string, { admin: Promise<ShopifyAdmin>; until: number }>();
+  return (tenantId) => {
+    const hit = cache.get(tenantId);
+    if (hit && hit.until > Date.now()) return hit.admin;
+    const admin = adminFor(tenantId);
+    cache.set(tenantId, { admin, until: Date.now() + ttlMs });
+    admin.catch(() => cache.delete(tenantId));
+    return admin;
+  };
+}
+
 export function defaultSyncDeps(db: Db, overrides: Partial<SyncDeps> = {}): SyncDeps {
   const maxAttempts = overrides.maxAttempts ?? safeEnv()?.SYNC_MAX_ATTEMPTS ?? 10;
   return {
     db,
-    adminFor: overrides.adminFor ?? adminFromTokens(db),
+    adminFor: overrides.adminFor ?? cachedAdminFor(adminFromTokens(db)),
     vintraceFor: overrides.vintraceFor ?? vintraceFromSettings(db),
     maxAttempts,
     now: overrides.now ?? (() => new Date()),
@@ -92,26 +111,18 @@ function safeEnv() {
   }
 }
 
-/** The winery's mapping settings in the shape buildSalesOrder takes, with its SKU map. */
-export async function loadSalesOrderSettings(db: Db, tenantId: string): Promise<{ settings: SalesOrderSettings; syncTestOrders: boolean } | null> {
-  const [vintrace, mappings] = await Promise.all([
-    db.vintraceSettings.findUnique({ where: { tenantId } }),
-    db.skuMapping.findMany({ where: { tenantId } }),
-  ]);
-  if (!vintrace) return null;
+/** The winery's mapping settings in the shape buildSalesOrder takes, with the SKU mappings it needs. */
+export function salesOrderSettingsFrom(vintrace: VintraceSettings, mappings: Pick<SkuMapping, "shopifySku" | "vintraceCode" | "multiplier">[]): SalesOrderSettings {
   return {
-    syncTestOrders: vintrace.syncTestOrders,
-    settings: {
-      customerName: vintrace.customerName,
-      salesPriceList: vintrace.salesPriceList,
-      storageAreaId: vintrace.storageAreaId,
-      taxPolicy: vintrace.taxPolicy,
-      discountMode: vintrace.discountMode,
-      currency: vintrace.currency,
-      shippingPolicy: vintrace.shippingPolicy,
-      shippingStockCode: vintrace.shippingStockCode,
-      skuMap: Object.fromEntries(mappings.map((m) => [m.shopifySku, { code: m.vintraceCode, multiplier: m.multiplier }])),
-      ignore: { linesWithoutSku: vintrace.ignoreNoSkuLines, giftCards: vintrace.ignoreGiftCards, skus: vintrace.ignoredSkus },
-    },
+    customerName: vintrace.customerName,
+    salesPriceList: vintrace.salesPriceList,
+    storageAreaId: vintrace.storageAreaId,
+    taxPolicy: vintrace.taxPolicy,
+    discountMode: vintrace.discountMode,
+    currency: vintrace.currency,
+    shippingPolicy: vintrace.shippingPolicy,
+    shippingStockCode: vintrace.shippingStockCode,
+    skuMap: Object.fromEntries(mappings.map((m) => [m.shopifySku, { code: m.vintraceCode, multiplier: m.multiplier }])),
+    ignore: { linesWithoutSku: vintrace.ignoreNoSkuLines, giftCards: vintrace.ignoreGiftCards, skus: vintrace.ignoredSkus },
   };
 }

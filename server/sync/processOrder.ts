@@ -4,8 +4,8 @@
 //
 //   skip rules (test order, before the winery's start date, cancelled, paused)  → SKIPPED / HELD, with the reason
 //   build the body (pure)                                                        → refusal: FAILED, explained
-//   LOOKUP by externalTransactionId                                              → found: SYNCED (no POST)
-//   re-check cancelledAt in Shopify, confirm the lease is still ours
+//   LOOKUP by externalTransactionId, and (at the same time) re-check cancelledAt  → found: SYNCED (no POST)
+//   in Shopify; confirm the lease is still ours
 //   CREATE (POST)                                                                → SYNCED, or classified:
 //     TRANSIENT / RATE_LIMITED: after a 5xx look up again at once; retry later (after a timeout, late enough for
 //                               vintrace to have finished committing); give up after SYNC_MAX_ATTEMPTS → FAILED
@@ -26,7 +26,7 @@ import {
 import { attemptRow, ExchangeLog, type AttemptRecord } from "./attempts";
 import { holdLease } from "./claim";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./buildSalesOrder";
-import { loadSalesOrderSettings, NotConnectedError, type SyncDeps } from "./context";
+import { NotConnectedError, salesOrderSettingsFrom, type SyncDeps } from "./context";
 import { parseShopifyOrder, type ShopifyOrder } from "./orderPayload";
 import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retryPolicy";
@@ -67,6 +67,8 @@ interface PlainError {
   status?: number;
 }
 
+type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { kind: "failed"; error: unknown; started: number };
+
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
 class OrderRun {
@@ -84,7 +86,7 @@ class OrderRun {
 
   async run(): Promise<ProcessResult> {
     const { db } = this.deps;
-    const tenant = await db.tenant.findUnique({ where: { id: this.row.tenantId } });
+    const tenant = await db.tenant.findUnique({ where: { id: this.row.tenantId }, include: { vintrace: true } });
     if (!tenant) return "nothing_to_do";
     if (tenant.status === "PAUSED") return this.hold("Held: syncing is paused for this winery. Resume it to send this order.");
     if (tenant.status === "UNINSTALLED") {
@@ -94,8 +96,8 @@ class OrderRun {
       return this.failForGood({ class: "TRANSIENT", message: `Gave up after ${this.deps.maxAttempts} attempts.` });
     }
 
-    const loaded = await loadSalesOrderSettings(db, tenant.id);
-    if (!loaded) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
+    const vintraceSettings = tenant.vintrace;
+    if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
 
     const payload = await this.payload();
     if (payload.kind === "done") return payload.result;
@@ -105,15 +107,18 @@ class OrderRun {
     }
     const order = parsed.order;
 
-    const skipReason = skipReasonFor(order, tenant, loaded.syncTestOrders);
+    const skipReason = skipReasonFor(order, tenant, vintraceSettings.syncTestOrders);
     if (skipReason) return this.skip(skipReason);
 
-    const built = buildSalesOrder(order, loaded.settings, tenant.shopDomain);
-    if (!built.ok) return this.failForGood(refusalError(order, loaded.settings, built));
+    const skus = [...new Set(order.line_items.map((line) => line.sku?.trim()).filter((sku): sku is string => Boolean(sku)))];
+    const mappings = skus.length > 0 ? await db.skuMapping.findMany({ where: { tenantId: tenant.id, shopifySku: { in: skus } } }) : [];
+    const settings = salesOrderSettingsFrom(vintraceSettings, mappings);
+    const built = buildSalesOrder(order, settings, tenant.shopDomain);
+    if (!built.ok) return this.failForGood(refusalError(order, settings, built));
 
     let client: VintraceClient;
     try {
-      client = await this.deps.vintraceFor(tenant.id, { onExchange: this.exchanges.onExchange });
+      client = await this.deps.vintraceFor(tenant.id, { onExchange: this.exchanges.onExchange, settings: vintraceSettings });
     } catch (error) {
       if (error instanceof NotConnectedError) return this.failForGood({ class: "CONFIG", message: error.message, fix: CONNECT_SETTINGS_FIX });
       throw error;
@@ -121,14 +126,16 @@ class OrderRun {
     const hint = { orderDate: built.body.orderDate ?? Date.parse(order.created_at), customerName: built.body.customerName ?? "" };
     const externalId = built.body.externalTransactionId ?? "";
 
-    const existing = await this.lookup(client, externalId, hint);
+    // Asked together: does vintrace have it already, and is it still wanted (not cancelled since the webhook)?
+    const [existing, inShopify] = await Promise.all([
+      this.lookup(client, externalId, hint),
+      payload.kind === "stored" ? this.checkInShopify() : Promise.resolve<ShopifyCheck>({ kind: "wanted" }),
+    ]);
     if (!existing.ok) return this.retryOrFail(existing.error);
-    if (existing.value) return this.synced(existing.value, built, loaded.settings, "found");
+    if (existing.value) return this.synced(existing.value, built, settings, "found");
+    if (inShopify.kind === "skip") return this.skip(inShopify.reason);
+    if (inShopify.kind === "failed") return this.shopifyFailed(inShopify.error, inShopify.started, "Could not check the order in Shopify before sending it");
 
-    if (payload.kind === "stored") {
-      const stillWanted = await this.recheckInShopify();
-      if (stillWanted !== null) return stillWanted;
-    }
     if (!(await holdLease(this.deps.db, this.row.id, this.lease.owner, this.lease.leaseMs))) return "lost_lease";
 
     const created = await client.createSalesOrder(built.body);
@@ -140,14 +147,14 @@ class OrderRun {
       message: created.ok ? `Created ${created.value.code ?? `sales order ${created.value.id}`}` : created.error.message,
       ...createStep,
     });
-    if (created.ok) return this.synced(created.value, built, loaded.settings, "created");
+    if (created.ok) return this.synced(created.value, built, settings, "created");
 
     const error = created.error;
     if (error.class === "TRANSIENT" || error.class === "RATE_LIMITED") {
       // A 5xx may come after vintrace committed the order: ask again before deciding anything.
       if (error.status !== undefined && error.status >= 500) {
         const again = await this.lookup(client, externalId, hint);
-        if (again.ok && again.value) return this.synced(again.value, built, loaded.settings, "found");
+        if (again.ok && again.value) return this.synced(again.value, built, settings, "found");
       }
       // No answer at all (a timeout): vintrace may still be committing, so the next lookup waits for it to settle.
       return this.retryOrFail(error, error.status === undefined ? this.deps.postTimeoutSettleMs : 0);
@@ -181,18 +188,18 @@ class OrderRun {
     }
   }
 
-  /** cancelledAt is checked again right before every POST: the merchant may have cancelled since the webhook. */
-  private async recheckInShopify(): Promise<ProcessResult | null> {
+  /** cancelledAt is checked again before every POST: the merchant may have cancelled since the webhook. */
+  private async checkInShopify(): Promise<ShopifyCheck> {
     const started = performance.now();
     try {
       const admin = await this.shopifyAdmin();
       const summary = await admin.orderById(this.row.orderGid);
-      if (!summary) return this.skip("Skipped: Shopify no longer has this order.");
+      if (!summary) return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
       this.knownTags = summary.tags;
-      if (summary.cancelledAt) return this.skip(`Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.`);
-      return null;
+      if (summary.cancelledAt) return { kind: "skip", reason: `Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.` };
+      return { kind: "wanted" };
     } catch (error) {
-      return this.shopifyFailed(error, started, "Could not check the order in Shopify before sending it");
+      return { kind: "failed", error, started };
     }
   }
 

@@ -94,7 +94,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
             .catch((error: unknown) => log(`sync ${row.id} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
             .finally(() => {
               inflight.delete(row.id);
-              void pump();
+              afterCompletion();
             });
           inflight.set(row.id, work);
         }
@@ -106,6 +106,21 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
     } finally {
       pumping = false;
     }
+  }
+
+  // Under load, syncs finish one every few milliseconds; a claim per completion would cost a query each. A claim
+  // waits a moment for a few slots to free up, unless enough already have (or the worker ran dry).
+  const claimBatch = Math.max(1, Math.min(4, Math.floor(concurrency / 4)));
+  let batchTimer: NodeJS.Timeout | null = null;
+  function afterCompletion(): void {
+    if (concurrency - inflight.size >= claimBatch || inflight.size === 0) {
+      void pump();
+      return;
+    }
+    batchTimer ??= setTimeout(() => {
+      batchTimer = null;
+      void pump();
+    }, 10);
   }
 
   async function beat(): Promise<void> {
@@ -156,6 +171,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       if (!running) return;
       running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      if (batchTimer) clearTimeout(batchTimer);
       await Promise.all([listener?.close(), scheduler?.stop()]);
       listener = null;
       scheduler = null;

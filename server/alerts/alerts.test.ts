@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPrisma, type Db } from "@/server/db";
+import { createPrisma } from "@/server/db";
 import type { ErrorClass } from "@/server/generated/prisma/client";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
@@ -7,12 +7,10 @@ import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
 import { createChatPoster } from "./outbound";
 import { addChatWebhook, sendTestAlert } from "./settings";
-import { createTestDatabase, type TestDatabase } from "@/test/database";
 
-// A database of its own: the alert cycle looks at every winery, and worker processes started by other test files
-// run it too, so sharing the run's database would let them send (or claim) these tests' alerts first.
-let database: TestDatabase;
-let db: Db;
+// The file's own database (test/perFileDatabase.ts): the cycle looks at every winery, so no other file's workers
+// may run it here.
+const db = createPrisma();
 const W = ALERT_POLICY.digestWindowMs;
 const MIN = 60_000;
 const appUrl = "http://app.test";
@@ -31,8 +29,6 @@ const nextStretch = () => {
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase("alerts");
-  db = createPrisma(database.url);
   catcher = await startMailCatcher({ httpPort: null });
   chat = await startChatReceiver();
   mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <alerts@test>", log: () => {} });
@@ -47,7 +43,6 @@ afterAll(async () => {
   await catcher.close();
   await chat.close();
   await db.$disconnect();
-  await database.drop();
 });
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;

@@ -56,8 +56,31 @@ export class ExchangeLog {
   }
 }
 
-/** One attempt row for createMany. */
-export function attemptRow(orderSyncId: string, tenantId: string, trigger: string, record: AttemptRecord): Prisma.SyncAttemptCreateManyInput {
+/** One SyncAttempt row, as record.ts inserts it. */
+export interface AttemptInsert {
+  orderSyncId: string;
+  tenantId: string;
+  trigger: string;
+  step: AttemptStep;
+  outcome: AttemptOutcome;
+  errorClass: VintraceError["class"] | null;
+  message: string | null;
+  request: Prisma.InputJsonValue | null;
+  response: Prisma.InputJsonValue | null;
+  durationMs: number;
+  /** ISO time; steps of one run get strictly increasing times so the history reads in order */
+  createdAt: string;
+}
+
+let lastAt = 0;
+
+/** Now, but never the same millisecond twice in this process: attempts sort by createdAt. */
+function attemptTime(): string {
+  lastAt = Math.max(Date.now(), lastAt + 1);
+  return new Date(lastAt).toISOString();
+}
+
+export function attemptRow(orderSyncId: string, tenantId: string, trigger: string, record: AttemptRecord): AttemptInsert {
   return {
     orderSyncId,
     tenantId,
@@ -66,8 +89,9 @@ export function attemptRow(orderSyncId: string, tenantId: string, trigger: strin
     outcome: record.outcome,
     errorClass: record.errorClass ?? null,
     message: record.message ?? null,
-    request: record.request,
-    response: record.response,
+    request: record.request ?? null,
+    response: record.response ?? null,
     durationMs: Math.max(0, Math.round(record.durationMs)),
+    createdAt: attemptTime(),
   };
 }

@@ -13,6 +13,7 @@
 // vintrace requests are paced per winery as well (pacer.ts); exactness would cost a transaction per claim.
 import type { Db } from "@/server/db";
 import type { OrderSync } from "@/server/generated/prisma/client";
+import { UTC_NOW } from "./record";
 
 export interface ClaimOptions {
   owner: string;
@@ -35,7 +36,7 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
     WITH inflight AS (
       SELECT "tenantId", count(*)::int AS n
       FROM "OrderSync"
-      WHERE "leaseUntil" > now()
+      WHERE "leaseUntil" > ${UTC_NOW}
       GROUP BY "tenantId"
     ),
     candidates AS (
@@ -48,9 +49,9 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
         SELECT s.id, s."nextAttemptAt"
         FROM "OrderSync" s
         WHERE s."tenantId" = t.id
-          AND s."nextAttemptAt" <= now()
+          AND s."nextAttemptAt" <= ${UTC_NOW}
           AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR'))
-          AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= now())
+          AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= ${UTC_NOW})
         ORDER BY s."nextAttemptAt"
         LIMIT ${options.perTenantLimit}
       ) c
@@ -66,12 +67,12 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
     locked AS (
       SELECT s.id FROM "OrderSync" s
       WHERE s.id IN (SELECT id FROM chosen)
-        AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= now())
+        AND (s."leaseUntil" IS NULL OR s."leaseUntil" <= ${UTC_NOW})
       FOR UPDATE OF s SKIP LOCKED
     )
     UPDATE "OrderSync" u
     SET "leaseOwner" = ${options.owner},
-        "leaseUntil" = now() + ${options.leaseMs}::int * interval '1 millisecond',
+        "leaseUntil" = ${UTC_NOW} + ${options.leaseMs}::int * interval '1 millisecond',
         attempts = u.attempts + CASE WHEN u.status = 'PENDING' THEN 1 ELSE 0 END
     FROM locked
     WHERE u.id = locked.id
@@ -83,7 +84,7 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
 export async function renewLeases(db: Db, owner: string, ids: string[], leaseMs: number): Promise<number> {
   if (ids.length === 0) return 0;
   return db.$executeRaw`
-    UPDATE "OrderSync" SET "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'
+    UPDATE "OrderSync" SET "leaseUntil" = ${UTC_NOW} + ${leaseMs}::int * interval '1 millisecond'
     WHERE id = ANY(${ids}::text[]) AND "leaseOwner" = ${owner}`;
 }
 
@@ -93,8 +94,8 @@ export async function renewLeases(db: Db, owner: string, ids: string[], leaseMs:
  */
 export async function holdLease(db: Db, id: string, owner: string, leaseMs: number): Promise<boolean> {
   const count = await db.$executeRaw`
-    UPDATE "OrderSync" SET "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond'
-    WHERE id = ${id} AND "leaseOwner" = ${owner} AND "leaseUntil" > now()`;
+    UPDATE "OrderSync" SET "leaseUntil" = ${UTC_NOW} + ${leaseMs}::int * interval '1 millisecond'
+    WHERE id = ${id} AND "leaseOwner" = ${owner} AND "leaseUntil" > ${UTC_NOW}`;
   return count === 1;
 }
 

@@ -4,7 +4,7 @@
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
-import type { SkuMapping, VintraceSettings } from "@/server/generated/prisma/client";
+import type { SkuMapping, Tenant, VintraceSettings } from "@/server/generated/prisma/client";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { createVintraceClient, normaliseVintraceUrl, type VintraceClient, type VintraceExchange } from "@/server/vintrace";
 import type { SalesOrderSettings } from "./buildSalesOrder";
@@ -14,8 +14,10 @@ export interface VintraceClientRequest {
   /** sees every call, redacted: how attempts are recorded */
   onExchange?: (exchange: VintraceExchange) => void;
   /** the winery's settings when the caller already read them (saves a query) */
-  settings?: VintraceSettings;
+  settings?: VintraceConnectionSettings;
 }
+
+export type VintraceConnectionSettings = Pick<VintraceSettings, "baseUrl" | "apiKeyEnc" | "authScheme">;
 
 export type AdminFor = (tenantId: string) => Promise<ShopifyAdmin>;
 export type VintraceFor = (tenantId: string, request?: VintraceClientRequest) => Promise<VintraceClient>;
@@ -111,8 +113,25 @@ function safeEnv() {
   }
 }
 
+export type MappingSettings = Pick<
+  VintraceSettings,
+  | "customerName"
+  | "salesPriceList"
+  | "storageAreaId"
+  | "taxPolicy"
+  | "discountMode"
+  | "currency"
+  | "shippingPolicy"
+  | "shippingStockCode"
+  | "ignoreNoSkuLines"
+  | "ignoreGiftCards"
+  | "ignoredSkus"
+>;
+
+type Mapping = Pick<SkuMapping, "shopifySku" | "vintraceCode" | "multiplier">;
+
 /** The winery's mapping settings in the shape buildSalesOrder takes, with the SKU mappings it needs. */
-export function salesOrderSettingsFrom(vintrace: VintraceSettings, mappings: Pick<SkuMapping, "shopifySku" | "vintraceCode" | "multiplier">[]): SalesOrderSettings {
+export function salesOrderSettingsFrom(vintrace: MappingSettings, mappings: Mapping[]): SalesOrderSettings {
   return {
     customerName: vintrace.customerName,
     salesPriceList: vintrace.salesPriceList,
@@ -125,4 +144,48 @@ export function salesOrderSettingsFrom(vintrace: VintraceSettings, mappings: Pic
     skuMap: Object.fromEntries(mappings.map((m) => [m.shopifySku, { code: m.vintraceCode, multiplier: m.multiplier }])),
     ignore: { linesWithoutSku: vintrace.ignoreNoSkuLines, giftCards: vintrace.ignoreGiftCards, skus: vintrace.ignoredSkus },
   };
+}
+
+export interface OrderContext {
+  tenant: Pick<Tenant, "id" | "status" | "shopDomain" | "syncOrdersCreatedAfter">;
+  /** null: vintrace is not connected */
+  vintrace: (MappingSettings & VintraceConnectionSettings & Pick<VintraceSettings, "syncTestOrders">) | null;
+  /** the mappings of the SKUs asked for */
+  mappings: Mapping[];
+}
+
+interface ContextRow extends Omit<VintraceSettings, "tenantId" | "lastVerifiedAt" | "lastVerification" | "updatedAt"> {
+  id: string;
+  status: Tenant["status"];
+  shopDomain: string;
+  syncOrdersCreatedAfter: Date;
+  hasVintrace: boolean;
+  mappings: Mapping[];
+}
+
+/** The winery, its vintrace settings and the mappings of `skus`, in one query (it runs for every order). */
+export async function loadOrderContext(db: Db, tenantId: string, skus: string[]): Promise<OrderContext | null> {
+  const [row] = await db.$queryRaw<ContextRow[]>`
+    SELECT t.id, t.status::text AS status, t."shopDomain", t."syncOrdersCreatedAfter",
+           v."tenantId" IS NOT NULL AS "hasVintrace", v."baseUrl", v."apiKeyEnc", v."authScheme"::text AS "authScheme",
+           v."customerName", v."salesPriceList", v."storageAreaId", v."taxPolicy"::text AS "taxPolicy",
+           v."discountMode"::text AS "discountMode", v.currency, v."shippingPolicy"::text AS "shippingPolicy",
+           v."shippingStockCode", v."syncTestOrders", v."ignoreNoSkuLines", v."ignoreGiftCards", v."ignoredSkus",
+           COALESCE((
+             SELECT json_agg(json_build_object('shopifySku', m."shopifySku", 'vintraceCode', m."vintraceCode", 'multiplier', m.multiplier))
+             FROM "SkuMapping" m WHERE m."tenantId" = t.id AND m."shopifySku" = ANY(${skus}::text[])
+           ), '[]'::json) AS mappings
+    FROM "Tenant" t LEFT JOIN "VintraceSettings" v ON v."tenantId" = t.id
+    WHERE t.id = ${tenantId}`;
+  if (!row) return null;
+  const { id, status, shopDomain, syncOrdersCreatedAfter, hasVintrace, mappings, ...vintrace } = row;
+  return { tenant: { id, status, shopDomain, syncOrdersCreatedAfter }, vintrace: hasVintrace ? vintrace : null, mappings };
+}
+
+/** The SKUs of an order payload's lines, read loosely (the payload is parsed properly later). */
+export function skusOfPayload(payload: unknown): string[] {
+  const lines = payload && typeof payload === "object" ? (payload as { line_items?: unknown }).line_items : undefined;
+  if (!Array.isArray(lines)) return [];
+  const skus = lines.map((line) => (line && typeof line === "object" ? (line as { sku?: unknown }).sku : undefined));
+  return [...new Set(skus.filter((sku): sku is string => typeof sku === "string" && sku.trim() !== "").map((sku) => sku.trim()))];
 }

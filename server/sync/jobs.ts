@@ -8,6 +8,7 @@ import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { SyncDeps } from "./context";
 import { reconcileTenant } from "./reconcile";
+import { UTC_NOW } from "./record";
 import { purgeExpiredData } from "./retention";
 
 export interface JobDefinition {
@@ -36,7 +37,7 @@ export const windowOf = (now: Date, windowMs: number) => new Date(Math.floor(now
 export async function claimJob(db: Db, job: string, scope: string, window: string, owner: string): Promise<boolean> {
   const inserted = await db.$executeRaw`
     INSERT INTO "JobClaim" (job, scope, "window", owner, "claimedAt")
-    VALUES (${job}, ${scope}, ${window}, ${owner}, now())
+    VALUES (${job}, ${scope}, ${window}, ${owner}, ${UTC_NOW})
     ON CONFLICT DO NOTHING`;
   return inserted === 1;
 }

@@ -4,6 +4,7 @@
 // every other winery. Both are audited.
 import type { Db } from "@/server/db";
 import { notifyOrderSyncDue } from "./notify";
+import { UTC_NOW } from "./record";
 
 export interface Actor {
   email: string;
@@ -68,6 +69,6 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 async function queueHeld(tx: Tx, tenantId: string): Promise<number> {
   return tx.$executeRaw`
     UPDATE "OrderSync"
-    SET status = 'PENDING', "statusReason" = NULL, "nextAttemptAt" = COALESCE("orderCreatedAt", "createdAt"), "updatedAt" = now()
+    SET status = 'PENDING', "statusReason" = NULL, "nextAttemptAt" = COALESCE("orderCreatedAt", "createdAt"), "updatedAt" = ${UTC_NOW}
     WHERE "tenantId" = ${tenantId} AND status = 'HELD'`;
 }

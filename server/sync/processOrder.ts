@@ -23,10 +23,10 @@ import {
   type VintraceError,
   type VintraceErrorClass,
 } from "@/server/vintrace";
-import { attemptRow, ExchangeLog, type AttemptRecord } from "./attempts";
+import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from "./attempts";
 import { holdLease } from "./claim";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./buildSalesOrder";
-import { NotConnectedError, salesOrderSettingsFrom, type SyncDeps } from "./context";
+import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
 import { parseShopifyOrder, type ShopifyOrder } from "./orderPayload";
 import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retryPolicy";
@@ -72,7 +72,7 @@ type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { ki
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
 class OrderRun {
-  private readonly attempts: Prisma.SyncAttemptCreateManyInput[] = [];
+  private readonly attempts: AttemptInsert[] = [];
   private readonly exchanges = new ExchangeLog();
   private admin: ShopifyAdmin | null = null;
   private knownTags: string[] | null = null;
@@ -86,8 +86,9 @@ class OrderRun {
 
   async run(): Promise<ProcessResult> {
     const { db } = this.deps;
-    const tenant = await db.tenant.findUnique({ where: { id: this.row.tenantId }, include: { vintrace: true } });
-    if (!tenant) return "nothing_to_do";
+    const context = await loadOrderContext(db, this.row.tenantId, skusOfPayload(this.row.payload));
+    if (!context) return "nothing_to_do";
+    const { tenant } = context;
     if (tenant.status === "PAUSED") return this.hold("Held: syncing is paused for this winery. Resume it to send this order.");
     if (tenant.status === "UNINSTALLED") {
       return this.hold("Held: the app was uninstalled from this Shopify shop. Reinstall it, then resume, to send this order.");
@@ -96,7 +97,7 @@ class OrderRun {
       return this.failForGood({ class: "TRANSIENT", message: `Gave up after ${this.deps.maxAttempts} attempts.` });
     }
 
-    const vintraceSettings = tenant.vintrace;
+    const vintraceSettings = context.vintrace;
     if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
 
     const payload = await this.payload();
@@ -110,8 +111,11 @@ class OrderRun {
     const skipReason = skipReasonFor(order, tenant, vintraceSettings.syncTestOrders);
     if (skipReason) return this.skip(skipReason);
 
-    const skus = [...new Set(order.line_items.map((line) => line.sku?.trim()).filter((sku): sku is string => Boolean(sku)))];
-    const mappings = skus.length > 0 ? await db.skuMapping.findMany({ where: { tenantId: tenant.id, shopifySku: { in: skus } } }) : [];
+    // A payload fetched just now was not there to pick the SKU mappings by.
+    const mappings =
+      payload.kind === "fetched"
+        ? await db.skuMapping.findMany({ where: { tenantId: tenant.id, shopifySku: { in: skusOfPayload(payload.raw) } } })
+        : context.mappings;
     const settings = salesOrderSettingsFrom(vintraceSettings, mappings);
     const built = buildSalesOrder(order, settings, tenant.shopDomain);
     if (!built.ok) return this.failForGood(refusalError(order, settings, built));

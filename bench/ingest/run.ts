@@ -1,7 +1,7 @@
 // Webhook ingest on `next start`: signed orders/create deliveries for 50 shops at 300/s for 60 s, on PostgreSQL and
 // on embedded PGlite, against GET /api/health on the same server as the baseline.
 // Run: node scripts/node24.mjs bench/ingest/run.ts [--worktree] [--only postgres|pglite] [--duration 60] [--rate 300]
-//        [--capacity-duration 15] [--cpu-prof <dir>]
+//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>]
 // (results in bench/README.md)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -20,6 +20,9 @@ import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook
 const { values: args } = parseArgs({
   options: {
     worktree: { type: "boolean", default: false },
+    /** keep the exported, built tree and print its folder, or reuse one kept before (no build) */
+    keep: { type: "boolean", default: false },
+    app: { type: "string" },
     only: { type: "string" },
     duration: { type: "string", default: "60" },
     rate: { type: "string", default: "300" },
@@ -110,6 +113,11 @@ function worktreeApp(): BenchApp {
   return { dir, commit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+function keptApp(dir: string): BenchApp {
+  if (!existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error(`${dir} holds no built app (run once with --keep)`);
+  return { dir, commit: `${path.basename(dir)} (kept build)`, cleanup: () => {} };
+}
+
 function committedApp(): BenchApp {
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-ingest-head-"));
@@ -119,7 +127,8 @@ function committedApp(): BenchApp {
   run("cp", ["-al", path.join(ROOT, "node_modules"), path.join(dir, "node_modules")], ROOT);
   run(process.execPath, [path.join(dir, "node_modules", ".bin", "prisma"), "generate"], dir);
   run(process.execPath, [path.join(dir, "node_modules", ".bin", "next"), "build"], dir);
-  return { dir, commit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  if (args.keep) log(`kept the build in ${dir}: rerun with --app ${dir}`);
+  return { dir, commit, cleanup: () => (args.keep ? undefined : rmSync(dir, { recursive: true, force: true })) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -451,7 +460,7 @@ function table(rows: Measured[]): string {
 }
 
 async function main() {
-  const app = args.worktree ? worktreeApp() : committedApp();
+  const app = args.app ? keptApp(path.resolve(args.app)) : args.worktree ? worktreeApp() : committedApp();
   const machine = { nproc: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? "unknown", node: process.version };
   log(`machine: ${JSON.stringify(machine)}; app: ${app.commit}; load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   try {

@@ -92,6 +92,18 @@ describe("a refused API key", () => {
   });
 });
 
+describe("a stored API key that cannot be decrypted", () => {
+  it("is a CONFIG failure asking for the key again, not an endless crash", async () => {
+    const winery = await world.addWinery();
+    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: "v1.nokey.AAAA.AAAA.AAAA" } });
+    const order = await winery.placeOrder();
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings", lastErrorHowTo: "Enter the vintrace API key again in Settings." });
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+  });
+});
+
 describe("an order the mapping refuses", () => {
   it("in another currency: a CONFIG failure before any call to vintrace", async () => {
     const winery = await world.addWinery({ settings: { currency: "NZD" } });

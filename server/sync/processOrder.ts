@@ -51,7 +51,7 @@ export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status
 
 export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease): Promise<ProcessResult> {
   const trigger = triggerOf(row);
-  if (row.status === "PENDING") return new OrderRun(deps, row, lease, trigger).run();
+  if (row.status === "PENDING") return new OrderRun(deps, row, lease, trigger).runSafely();
   if (row.tagState === "PENDING_CREATED" || row.tagState === "PENDING_ERROR") {
     return `tag_${await runTagStep(row, { deps, lease, trigger })}`;
   }
@@ -84,7 +84,21 @@ class OrderRun {
     private readonly trigger: string,
   ) {}
 
-  async run(): Promise<ProcessResult> {
+  /**
+   * Anything unforeseen (a database hiccup, a bug) becomes a retry on the normal schedule rather than an exception
+   * that leaves the record to be claimed again, and fail again, every time its lease lapses. When even that write
+   * fails, the lease lapses and the record is taken up again later.
+   */
+  async runSafely(): Promise<ProcessResult> {
+    try {
+      return await this.run();
+    } catch (error) {
+      const message = `Something unexpected went wrong (${error instanceof Error ? error.message : String(error)}); we will try again.`;
+      return this.retryOrFail({ class: "TRANSIENT", message });
+    }
+  }
+
+  private async run(): Promise<ProcessResult> {
     const { db } = this.deps;
     const context = await loadOrderContext(db, this.row.tenantId, skusOfPayload(this.row.payload));
     if (!context) return "nothing_to_do";
@@ -125,7 +139,12 @@ class OrderRun {
       client = await this.deps.vintraceFor(tenant.id, { onExchange: this.exchanges.onExchange, settings: vintraceSettings });
     } catch (error) {
       if (error instanceof NotConnectedError) return this.failForGood({ class: "CONFIG", message: error.message, fix: CONNECT_SETTINGS_FIX });
-      throw error;
+      // The stored key cannot be read (the encryption key changed, or the ciphertext is damaged).
+      return this.failForGood({
+        class: "CONFIG",
+        message: `The vintrace API key stored in Settings cannot be used: ${error instanceof Error ? error.message : String(error)}.`,
+        fix: { where: "settings", howTo: "Enter the vintrace API key again in Settings." },
+      });
     }
     const hint = { orderDate: built.body.orderDate ?? Date.parse(order.created_at), customerName: built.body.customerName ?? "" };
     const externalId = built.body.externalTransactionId ?? "";

@@ -1,7 +1,8 @@
 // Claiming due sync records, fairly and safely across any number of worker processes.
 //
 // Due: a sync waiting for its (re)try (status PENDING) or a tag step waiting (tagState PENDING_*), whose
-// nextAttemptAt has come, and whose lease is free or has expired (a crashed worker's records come back this way).
+// nextAttemptAt has come, and whose lease is free or has expired (a crashed worker's records come back this way),
+// of an active winery (a paused one's wait for resume; an uninstalled one's for the app to be installed again).
 // The claim takes a lease (leaseOwner, leaseUntil) instead of holding a row lock for the whole sync, so a sync can
 // last many seconds without a transaction open, and a worker that dies simply lets its leases lapse.
 //
@@ -55,7 +56,7 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
         ORDER BY s."nextAttemptAt"
         LIMIT ${options.perTenantLimit}
       ) c
-      WHERE t.status <> 'PAUSED'
+      WHERE t.status = 'ACTIVE'
         AND (${only}::text[] IS NULL OR t.id = ANY(${only}::text[]))
     ),
     chosen AS (

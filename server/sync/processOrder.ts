@@ -38,6 +38,7 @@ export type ProcessResult =
   | "failed"
   | "skipped"
   | "held"
+  | "waiting"
   | `tag_${TagResult}`
   | "lost_lease"
   | "nothing_to_do";
@@ -105,7 +106,7 @@ class OrderRun {
     const { tenant } = context;
     if (tenant.status === "PAUSED") return this.hold("Held: syncing is paused for this winery. Resume it to send this order.");
     if (tenant.status === "UNINSTALLED") {
-      return this.hold("Held: the app was uninstalled from this Shopify shop. Reinstall it, then resume, to send this order.");
+      return this.wait("Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.");
     }
     if (this.row.attempts > this.deps.maxAttempts) {
       return this.failForGood({ class: "TRANSIENT", message: `Gave up after ${this.deps.maxAttempts} attempts.` });
@@ -330,6 +331,7 @@ class OrderRun {
     const ok = await this.write({
       ...released,
       status: "PENDING",
+      statusReason: null,
       lastErrorClass: error.class,
       lastErrorMessage: error.message,
       lastErrorFix: error.fix?.where ?? null,
@@ -344,6 +346,12 @@ class OrderRun {
     this.record({ step: "CHECK", outcome: "skipped", message: reason, durationMs: 0 });
     const ok = await this.write({ ...released, status: "SKIPPED", statusReason: reason, queuedBy: null, nextAttemptAt: null });
     return ok ? "skipped" : "lost_lease";
+  }
+
+  /** Leaves the order queued, with the reason, for when the winery can be served again (the claim skips it till then). */
+  private async wait(reason: string): Promise<ProcessResult> {
+    const ok = await this.write({ ...released, statusReason: reason, attempts: Math.max(0, this.row.attempts - 1) });
+    return ok ? "waiting" : "lost_lease";
   }
 
   private async hold(reason: string): Promise<ProcessResult> {

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { claimDueSyncs } from "./claim";
 import { pauseTenant, resumeTenant } from "./pause";
+import { processOrder } from "./processOrder";
 import { runUntilIdle, startSyncWorld, type SyncWorld } from "./testing";
 
 const db = createPrisma();
@@ -78,6 +80,24 @@ describe("pause and resume", () => {
       ["tenant.paused", actor.email],
       ["tenant.resumed", actor.email],
     ]);
+  });
+});
+
+describe("an uninstalled shop", () => {
+  it("keeps its orders waiting, with the reason, and sends them once the app is installed again", async () => {
+    const winery = await world.addWinery();
+    const order = await winery.placeOrder();
+    const lease = { owner: "test-uninstall", leaseMs: 30_000 };
+    const [claimed] = await claimDueSyncs(db, { ...lease, limit: 1, perTenantLimit: 1, onlyTenants: [winery.tenantId] });
+    await db.tenant.update({ where: { id: winery.tenantId }, data: { status: "UNINSTALLED" } });
+    expect(await processOrder(world.deps(), claimed, lease)).toBe("waiting");
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "PENDING", attempts: 0, leaseOwner: null, statusReason: expect.stringMatching(/uninstalled/) });
+    await expect(runUntilIdle(world.deps(), [winery.tenantId], { timeoutMs: 600 })).rejects.toThrow(/still busy/);
+    expect(await postCount(winery)).toBe(0);
+
+    await db.tenant.update({ where: { id: winery.tenantId }, data: { status: "ACTIVE" } });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "SYNCED", statusReason: null });
   });
 });
 

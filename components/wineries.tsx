@@ -235,6 +235,7 @@ export function InviteForm({
   return (
     <form
       aria-label="Invite a user"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         onInvite(email, role, () => setEmail(""));

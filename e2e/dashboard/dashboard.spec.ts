@@ -3,6 +3,7 @@
 // deliberate mismatches before the unknown-SKU test adds the missing product to vintrace.
 import type { Page, Response } from "@playwright/test";
 import { demoLogin, expect, loginAs, stackInfo, test } from "@/e2e/fixtures";
+import { hashPassword } from "@/server/auth/password";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { createShopifyOrder, hilltop, query, riverbend, shopifyOrders, tagsOf, tenantIdOf, vintraceControl, waitForSync } from "./helpers";
 
@@ -248,4 +249,70 @@ test("a merchant signs in and sees only their winery", async ({ page }) => {
   await page.goto(`${stackInfo().appUrl}/wineries`);
   await expect(page.getByText("Support staff only")).toBeVisible();
   await shot(page, "merchant-no-access");
+});
+
+test("an owner invites staff and removes a user, whose open session ends at once; both land in the audit log", async ({ page, browser }) => {
+  const hilltopId = await tenantIdOf(hilltop.shopDomain);
+  const staff = { email: "cellar-hand@hilltop.test", password: "cellar-hand-pass-1" };
+  const [user] = await query<{ id: string }>(
+    `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES ('e2e-staff-user', $1, $2, 'MERCHANT', now()) RETURNING id`,
+    [staff.email, await hashPassword(staff.password)],
+  );
+  await query(`INSERT INTO "Membership" ("userId", "tenantId", role) VALUES ($1, $2, 'STAFF')`, [user.id, hilltopId]);
+
+  // The staff member is signed in elsewhere, and only sees the users, without managing them.
+  const staffContext = await browser.newContext();
+  const staffPage = await staffContext.newPage();
+  await loginAs(staffPage, staff.email, staff.password);
+  await staffPage.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Users", exact: true }).click();
+  await expect(staffPage.getByText("Only an owner of this winery can invite or remove users.")).toBeVisible();
+  await expect(staffPage.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+
+  const owner = demoLogin("owner@hilltop.test");
+  await loginAs(page, owner.email, owner.password);
+  await nav(page, "Users");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("error-invite-email")).toContainText("email");
+  await page.getByLabel("Email").fill("new-sommelier@hilltop.test");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(/Invitation sent\. The link works once and expires/)).toBeVisible();
+  await expect(page.getByRole("list", { name: "Invitations" })).toContainText("new-sommelier@hilltop.test");
+
+  const row = page.getByTestId("member-row").filter({ hasText: staff.email });
+  await row.getByRole("button", { name: "Remove…" }).click();
+  await row.getByRole("button", { name: `Remove ${staff.email}` }).click();
+  await expect(page.getByText(`Removed ${staff.email}; their sessions have ended.`)).toBeVisible();
+  await expect(page.getByTestId("member-row").filter({ hasText: staff.email })).toHaveCount(0);
+  await shot(page, "users");
+
+  await staffPage.reload();
+  await expect(staffPage).toHaveURL(/\/login/);
+  await staffContext.close();
+
+  await nav(page, "Audit log");
+  await expect(page.getByTestId("audit-row").filter({ hasText: "user.removed" })).toContainText(staff.email);
+  await expect(page.getByTestId("audit-row").filter({ hasText: "invitation.sent" })).toContainText("new-sommelier@hilltop.test");
+  await page.getByLabel("Action", { exact: true }).selectOption("settings.");
+  await expect(page.getByTestId("audit-row").first()).toContainText("settings.changed");
+  await expect(page.getByTestId("audit-row").filter({ hasText: "user.removed" })).toHaveCount(0);
+  await shot(page, "audit-log");
+});
+
+test("support staff add a winery, with the shop domain checked beside its field, and get its install link", async ({ page }) => {
+  const support = demoLogin("support@winehub.test");
+  await loginAs(page, support.email, support.password);
+  await nav(page, "Wineries");
+  await page.getByLabel("Winery name").fill("Creek Side Cellars");
+  await page.getByLabel("Shopify shop").fill("creek side");
+  await page.getByRole("button", { name: "Add winery" }).click();
+  await expect(page.getByTestId("error-new-shop")).toContainText("myshopify.com");
+  await page.getByLabel("Shopify shop").fill("creek-side.myshopify.com");
+  await page.getByRole("button", { name: "Add winery" }).click();
+  await expect(page.getByText("Added Creek Side Cellars.", { exact: false })).toBeVisible();
+  const card = page.getByTestId("winery-card").filter({ hasText: "Creek Side Cellars" });
+  await expect(card).toContainText("not connected");
+  await card.getByRole("button", { name: "Connect shop" }).click();
+  await expect(card.getByTestId("install-link")).toHaveAttribute("href", "/api/shopify/install?shop=creek-side.myshopify.com");
+  await shot(page, "wineries");
 });

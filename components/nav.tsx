@@ -13,7 +13,9 @@ const ITEMS = [
   { href: "/settings", label: "Settings" },
   { href: "/users", label: "Users" },
   { href: "/audit", label: "Audit log" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/wineries", label: "Wineries", supportOnly: true },
+  { href: "/account", label: "Account" },
 ];
 
 /** A column on laptops, a scrolling row on tablets; the current page is marked for screen readers too. */
@@ -29,7 +31,7 @@ export function DashboardNav() {
           return (
             <li key={item.href}>
               <Link
-                href={item.href === "/wineries" ? item.href : href(item.href)}
+                href={item.href === "/wineries" || item.href === "/account" ? item.href : href(item.href)}
                 aria-current={active ? "page" : undefined}
                 className={cx(
                   "block rounded-md px-3 py-1.5 text-sm whitespace-nowrap focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400",

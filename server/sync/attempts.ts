@@ -17,6 +17,9 @@ export interface AttemptRecord {
   durationMs: number;
 }
 
+/** Exchanges kept per step: the order's page needs what happened, not every page of a long look-up. */
+const MAX_EXCHANGES = 5;
+
 /** Response bodies are kept for the order's page, not as an archive: a runaway reply is cut. */
 const MAX_BODY_CHARS = 32_000;
 
@@ -52,7 +55,11 @@ export class ExchangeLog {
     if (taken.length === 0) return { durationMs: 0 };
     const durationMs = taken.reduce((sum, e) => sum + e.durationMs, 0);
     if (taken.length === 1) return { request: requestOf(taken[0]), response: responseOf(taken[0]), durationMs };
-    return { request: taken.map(requestOf), response: taken.map(responseOf), durationMs };
+    // A look-up on a tenant that ignores the filter pages through its orders: keep the first pages and the last.
+    const kept = taken.length > MAX_EXCHANGES ? [...taken.slice(0, MAX_EXCHANGES - 1), taken[taken.length - 1]] : taken;
+    const omitted = taken.length - kept.length;
+    const note = omitted > 0 ? [{ omitted: `${omitted} more request${omitted === 1 ? "" : "s"} not kept` }] : [];
+    return { request: [...kept.map(requestOf), ...note], response: [...kept.map(responseOf), ...note], durationMs };
   }
 }
 

@@ -6,7 +6,7 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -138,7 +138,41 @@ interface BenchDatabase {
   kind: "postgres" | "pglite";
   url: string;
   env: Record<string, string>;
+  /** the processes doing this database's work, for CPU accounting */
+  pids(): number[];
   stop(): Promise<void>;
+}
+
+// CPU time from /proc, so the figures can be read apart from what else the machine was doing: a shared machine
+// stretches latencies, but the CPU one delivery costs stays about the same.
+const CLOCK_TICKS_PER_S = 100;
+
+function cpuMsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process has exited
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** PostgreSQL backends serving one database, found by their process title. */
+function backendsOf(database: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(` ${database} `);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 async function postgresDatabase(app: BenchApp): Promise<BenchDatabase> {
@@ -154,6 +188,7 @@ async function postgresDatabase(app: BenchApp): Promise<BenchDatabase> {
     kind: "postgres",
     url: url.href,
     env: {},
+    pids: () => backendsOf(name),
     async stop() {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
@@ -183,6 +218,7 @@ async function pgliteDatabase(app: BenchApp): Promise<BenchDatabase> {
     kind: "pglite",
     url,
     env: { EMBEDDED_DB: "1" },
+    pids: () => (child.pid ? [child.pid] : []),
     async stop() {
       await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
@@ -293,6 +329,19 @@ interface Measured {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** CPU milliseconds per request: the app server's, and the database's */
+  appCpuMs?: number;
+  dbCpuMs?: number;
+}
+
+/** Runs one phase and charges it the CPU the app server and the database spent meanwhile. */
+async function withCpu(appPid: number, database: BenchDatabase, phase: () => Promise<Measured>): Promise<Measured> {
+  const dbPids = database.pids();
+  const app0 = cpuMsOf([appPid]);
+  const db0 = cpuMsOf(dbPids);
+  const measured = await phase();
+  const per = (ms: number) => Math.round((ms / Math.max(1, measured.requests)) * 1000) / 1000;
+  return { ...measured, appCpuMs: per(cpuMsOf([appPid]) - app0), dbCpuMs: per(cpuMsOf(dbPids) - db0) };
 }
 
 async function drive(
@@ -429,16 +478,17 @@ async function benchOne(kind: "postgres" | "pglite", app: BenchApp) {
       await paced("warm-up", server.url, "webhook", { durationS: WARMUP_S, rate: RATE, deliveries: warm });
       await paced("warm-up", server.url, "health", { durationS: WARMUP_S, rate: RATE });
       const rows: Measured[] = [];
+      const measure = (phase: () => Promise<Measured>) => withCpu(server.child.pid ?? 0, database, phase);
       log(`${kind}: paced ${RATE}/s for ${DURATION_S} s → webhook, then /api/health`);
-      rows.push(await paced(`paced ${RATE}/s`, server.url, "webhook", { durationS: DURATION_S, rate: RATE, deliveries: pacedSet }));
-      rows.push(await paced(`paced ${RATE}/s`, server.url, "health", { durationS: DURATION_S, rate: RATE }));
+      rows.push(await measure(() => paced(`paced ${RATE}/s`, server.url, "webhook", { durationS: DURATION_S, rate: RATE, deliveries: pacedSet })));
+      rows.push(await measure(() => paced(`paced ${RATE}/s`, server.url, "health", { durationS: DURATION_S, rate: RATE })));
       log(`${kind}: autocannon overallRate ${RATE}, ${RATED_CONNECTIONS} connections, ${DURATION_S} s → webhook, then /api/health`);
       const rated = { durationS: DURATION_S, rate: RATE, connections: RATED_CONNECTIONS };
-      rows.push(await drive(`autocannon ${RATE}/s`, server.url, "webhook", { ...rated, deliveries: ratedSet }));
-      rows.push(await drive(`autocannon ${RATE}/s`, server.url, "health", rated));
+      rows.push(await measure(() => drive(`autocannon ${RATE}/s`, server.url, "webhook", { ...rated, deliveries: ratedSet })));
+      rows.push(await measure(() => drive(`autocannon ${RATE}/s`, server.url, "health", rated)));
       log(`${kind}: capacity, unthrottled, ${CAPACITY_CONNECTIONS} connections, ${CAPACITY_S} s each`);
-      const webhookMax = await drive("capacity", server.url, "webhook", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS, deliveries: capacitySet });
-      const healthMax = await drive("capacity", server.url, "health", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS });
+      const webhookMax = await measure(() => drive("capacity", server.url, "webhook", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS, deliveries: capacitySet }));
+      const healthMax = await measure(() => drive("capacity", server.url, "health", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS }));
       rows.push(webhookMax, healthMax);
       const stored = await countStored(database);
       const acknowledged = rows.filter((r) => r.target === "webhook").reduce((sum, r) => sum + r.requests - r.non2xx - r.errors - r.timeouts, 0);
@@ -452,11 +502,13 @@ async function benchOne(kind: "postgres" | "pglite", app: BenchApp) {
 }
 
 function table(rows: Measured[]): string {
-  const head = "| phase | route | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts | non-2xx |";
+  const head = "| phase | route | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts | non-2xx | app CPU ms/req | db CPU ms/req |";
   const lines = rows.map(
-    (r) => `| ${r.phase} | ${r.target === "webhook" ? "POST /api/webhooks/shopify" : "GET /api/health"} | ${r.throughputPerS} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.timeouts} | ${r.non2xx} |`,
+    (r) =>
+      `| ${r.phase} | ${r.target === "webhook" ? "POST /api/webhooks/shopify" : "GET /api/health"} | ${r.throughputPerS} | ${r.p50Ms} | ${r.p90Ms} | ` +
+      `${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.timeouts} | ${r.non2xx} | ${r.appCpuMs ?? ""} | ${r.dbCpuMs ?? ""} |`,
   );
-  return [head, "|---|---|---|---|---|---|---|---|---|---|", ...lines].join("\n");
+  return [head, "|---|---|---|---|---|---|---|---|---|---|---|---|", ...lines].join("\n");
 }
 
 async function main() {

@@ -27,7 +27,7 @@ function responseOf(exchange: VintraceExchange): Prisma.InputJsonObject {
   let body: Prisma.InputJsonValue | null = null;
   if (exchange.responseBody !== null) {
     // PostgreSQL's jsonb cannot hold a NUL character; a binary reply must not make its record fail.
-    const clean = exchange.responseBody.replace(/\u0000/g, "");
+    const clean = exchange.responseBody.replace(/\u0000|\\u0000/g, "");
     const text = clean.length > MAX_BODY_CHARS ? `${clean.slice(0, MAX_BODY_CHARS)}…` : clean;
     try {
       body = JSON.parse(text) as Prisma.InputJsonValue;

@@ -30,7 +30,7 @@ import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayl
 import { parseShopifyOrder, type ShopifyOrder } from "./orderPayload";
 import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retryPolicy";
-import { runTagStep, scaledSchedule, type TagResult } from "./tagging";
+import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
 
 export type ProcessResult =
   | "synced"
@@ -268,8 +268,7 @@ class OrderRun {
       ...built.warnings,
       ...check.warnings,
     ];
-    const tagState = this.row.tagState === "CREATED" ? "CREATED" : "PENDING_CREATED";
-    const ok = await this.write({
+    const syncedFields: SyncUpdate = {
       status: "SYNCED",
       vintraceSalesOrderId: order.id,
       vintraceSalesOrderCode: order.code,
@@ -282,35 +281,36 @@ class OrderRun {
       missingSkus: [],
       warnings,
       queuedBy: null,
-      tagState,
-      tagError: null,
-      nextAttemptAt: tagState === "CREATED" ? null : this.deps.now(),
-      ...(tagState === "CREATED" ? released : {}),
-    });
-    if (!ok) return "lost_lease";
-    if (tagState === "CREATED") return "synced";
-    await runTagStep({ ...this.row, tagState }, this.tagContext());
-    return "synced";
+    };
+    return (await this.writeWithTag(syncedFields, this.row.tagState === "CREATED" ? null : "PENDING_CREATED")) ? "synced" : "lost_lease";
+  }
+
+  /**
+   * Writes the sync's outcome together with its tag: tags first (an order already tagged that way is left alone),
+   * then one statement with both, so each order costs one write.
+   */
+  private async writeWithTag(fields: SyncUpdate, tagState: "PENDING_CREATED" | "PENDING_ERROR" | null): Promise<boolean> {
+    if (tagState === null) return this.write({ ...fields, ...released, nextAttemptAt: null });
+    const tag = await attemptTags({ ...this.row, tagState }, this.tagContext());
+    this.attempts.push(tag.attempt);
+    return this.write({ ...fields, ...tag.fields });
   }
 
   private async failForGood(error: PlainError, missingSkus: string[] = []): Promise<ProcessResult> {
-    const tagState = this.row.tagState === "ERROR" ? "ERROR" : "PENDING_ERROR";
-    const ok = await this.write({
-      status: "FAILED",
-      statusReason: null,
-      lastErrorClass: error.class,
-      lastErrorMessage: error.message,
-      lastErrorFix: error.fix?.where ?? null,
-      lastErrorHowTo: error.fix?.howTo ?? null,
-      missingSkus,
-      queuedBy: null,
-      tagState,
-      nextAttemptAt: tagState === "ERROR" ? null : this.deps.now(),
-      ...(tagState === "ERROR" ? released : {}),
-    });
-    if (!ok) return "lost_lease";
-    if (tagState === "PENDING_ERROR") await runTagStep({ ...this.row, tagState }, this.tagContext());
-    return "failed";
+    const ok = await this.writeWithTag(
+      {
+        status: "FAILED",
+        statusReason: null,
+        lastErrorClass: error.class,
+        lastErrorMessage: error.message,
+        lastErrorFix: error.fix?.where ?? null,
+        lastErrorHowTo: error.fix?.howTo ?? null,
+        missingSkus,
+        queuedBy: null,
+      },
+      this.row.tagState === "ERROR" ? null : "PENDING_ERROR",
+    );
+    return ok ? "failed" : "lost_lease";
   }
 
   private async retryOrFail(error: PlainError, notBeforeMs = 0): Promise<ProcessResult> {

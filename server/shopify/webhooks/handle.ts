@@ -13,7 +13,7 @@ import { deliveryHeaders, MAX_WEBHOOK_BYTES, readWebhookBody, verifyDelivery } f
 
 export interface WebhookDeps {
   db: Db;
-  /** default: the app's instance (getShopify()) */
+  /** default: the app's instance (getShopify()); its apiSecretKey signs every delivery but manual-token shops' */
   shopify?: Shopify;
   now?: () => Date;
 }
@@ -43,20 +43,18 @@ export async function handleShopifyWebhook(request: Request, deps: WebhookDeps):
   // Business topics: unknown and uninstalled shops are refused (404), and the shop must be named in the header.
   if (headers.topic === "orders/create") {
     if (!headers.shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain");
-    return handleOrderCreated({ request, rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, shopify, now });
+    return handleOrderCreated({ rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, appSecret: shopify.config.apiSecretKey, now });
   }
 
   const handler = LIFECYCLE_TOPICS.get(headers.topic);
   const shopDomain = headers.shopDomain ?? shopDomainFromBody(rawBody);
   const tenant = shopDomain ? await findWebhookTenant(deps.db, shopDomain) : null;
-  const verification = await verifyDelivery({
-    request,
+  const verification = verifyDelivery({
     rawBody,
     headers,
     // A topic we do not handle is checked as strictly as orders/create.
     lenient: handler !== undefined,
-    shopify,
-    shopSecret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc) : undefined,
+    secret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc) : shopify.config.apiSecretKey,
   });
   if (!verification.ok) return textResponse(verification.status, verification.reason);
   if (!shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain (and no shop_domain in the body)");

@@ -5,7 +5,6 @@
 // shop with its own secret (amendment 15) it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
 import { randomUUID } from "node:crypto";
-import type { Shopify } from "@shopify/shopify-api";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
@@ -20,11 +19,10 @@ export const PAUSED_REASON = "Winery paused";
 export type OrderDeliveryOutcome = "queued" | "held" | "order-known";
 
 export interface OrderDelivery {
-  request: Request;
   rawBody: string;
   headers: DeliveryHeaders & { shopDomain: string };
   db: Db;
-  shopify: Shopify;
+  appSecret: string;
   now: Date;
 }
 
@@ -95,9 +93,9 @@ async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWi
 const notInstalled = (shop: string) => textResponse(404, `No installed shop ${shop}`);
 
 export async function handleOrderCreated(delivery: OrderDelivery): Promise<Response> {
-  const { request, rawBody, headers, db, shopify } = delivery;
+  const { rawBody, headers, db, appSecret } = delivery;
 
-  const byApp = await verifyDelivery({ request, rawBody, headers, shopify, lenient: false });
+  const byApp = verifyDelivery({ rawBody, headers, secret: appSecret, lenient: false });
   if (byApp.ok) {
     const parsed = parseOrder(rawBody);
     if (!parsed.ok) return parsed.response;
@@ -111,7 +109,7 @@ export async function handleOrderCreated(delivery: OrderDelivery): Promise<Respo
 
   const tenant = await findWebhookTenant(db, headers.shopDomain);
   if (!tenant?.webhookSecretEnc) return textResponse(401, "Invalid signature");
-  const byShop = await verifyDelivery({ request, rawBody, headers, shopify, lenient: false, shopSecret: decryptSecret(tenant.webhookSecretEnc) });
+  const byShop = verifyDelivery({ rawBody, headers, secret: decryptSecret(tenant.webhookSecretEnc), lenient: false });
   if (!byShop.ok) return textResponse(byShop.status, byShop.reason);
   const parsed = parseOrder(rawBody);
   if (!parsed.ok) return parsed.response;

@@ -113,7 +113,28 @@ export function alertsJob(): JobDefinition {
   };
 }
 
-export const defaultJobs = (): JobDefinition[] => [reconcileJob(), retentionJob(), webhookCheckJob(), alertsJob()];
+/** The product-match check (issue 6), nightly for each connected winery with vintrace settings. */
+export function productCheckJob(): JobDefinition {
+  return {
+    name: "product-check",
+    windowMs: 24 * 60 * MINUTE_MS,
+    scopes: async (db) => {
+      const tenants = await db.tenant.findMany({
+        where: { status: "ACTIVE", shopify: { is: { revokedAt: null } }, vintrace: { isNot: null } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      return tenants.map((t) => t.id);
+    },
+    run: async (deps, tenantId) => {
+      const { runProductCheck } = await import("@/server/dashboard/productCheck");
+      const check = await runProductCheck(deps.db, tenantId, { adminFor: deps.adminFor, vintraceFor: deps.vintraceFor, now: deps.now, trigger: "nightly" });
+      return { id: check.id, status: check.status };
+    },
+  };
+}
+
+export const defaultJobs = (): JobDefinition[] => [reconcileJob(), retentionJob(), webhookCheckJob(), alertsJob(), productCheckJob()];
 
 /** Claims and runs every job whose current window is unclaimed; returns what this owner ran. */
 export async function runDueJobs(deps: SyncDeps, owner: string, jobs: JobDefinition[], log: (message: string) => void = () => {}): Promise<JobRun[]> {

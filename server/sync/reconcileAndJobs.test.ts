@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { claimJob, runDueJobs, windowOf, type JobDefinition } from "./jobs";
+import { claimJob, productCheckJob, runDueJobs, windowOf, type JobDefinition } from "./jobs";
 import { reconcileTenant } from "./reconcile";
 import { purgeExpiredData } from "./retention";
 import { runUntilIdle, startSyncWorld, uniqueLabel, type SyncWorld } from "./testing";
@@ -86,6 +86,19 @@ describe("scheduled jobs", () => {
     expect(await claimJob(db, name, "all", "w1", "a")).toBe(true);
     expect(await claimJob(db, name, "all", "w1", "b")).toBe(false);
     expect(await claimJob(db, name, "all", "w2", "b")).toBe(true);
+  });
+});
+
+describe("the nightly product check", () => {
+  it("runs once per winery and day however many workers race for it, and stores its result", async () => {
+    const winery = await world.addWinery();
+    const jobs = [productCheckJob()];
+    const [a, b] = await Promise.all([runDueJobs(world.deps(), "worker-a", jobs), runDueJobs(world.deps(), "worker-b", jobs)]);
+    const runsForWinery = [...a, ...b].filter((r) => r.scope === winery.tenantId);
+    expect(runsForWinery).toHaveLength(1);
+    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { status: "DONE" } });
+    const stored = await db.productCheck.findMany({ where: { tenantId: winery.tenantId } });
+    expect(stored).toMatchObject([{ trigger: "nightly", status: "DONE" }]);
   });
 });
 

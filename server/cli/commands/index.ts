@@ -1,6 +1,7 @@
 import type { CliCommand } from "@/server/cli/types";
 import { commands as alerts } from "./alerts";
+import { commands as orders } from "./orders";
 import { commands as secrets } from "./secrets";
 import { commands as tenants } from "./tenants";
 
-export const allCommands: CliCommand[] = [...tenants, ...secrets, ...alerts];
+export const allCommands: CliCommand[] = [...tenants, ...orders, ...secrets, ...alerts];

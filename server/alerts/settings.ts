@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
-import { InputError } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/tenants/service";
 import { deliverAlert, tenantRecipients, type DeliveredAlert, type DeliveryDeps } from "./deliver";
 import { testAlert } from "./messages";
 import { checkChatWebhookUrl } from "./outbound";
@@ -18,20 +18,15 @@ export const chatWebhookInputSchema = z.object({
 export const silenceMinutesSchema = z.coerce.number().int().min(15, "must be at least 15 minutes").max(7 * 24 * 60, "must be at most 7 days");
 
 export async function addChatWebhook(db: Db, tenantId: string, input: unknown, allowlist: string[], actor: string) {
-  const parsed = chatWebhookInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
-    throw new InputError(fieldErrors);
-  }
-  const check = checkChatWebhookUrl(parsed.data.url, allowlist);
+  const parsed = parseOrThrow(chatWebhookInputSchema, input);
+  const check = checkChatWebhookUrl(parsed.url, allowlist);
   if (!check.ok) throw new InputError({ url: check.message });
   if ((await db.alertWebhook.count({ where: { tenantId } })) >= MAX_WEBHOOKS_PER_WINERY) {
     throw new InputError({ url: `a winery can have at most ${MAX_WEBHOOKS_PER_WINERY} chat webhooks` });
   }
   return db.$transaction(async (tx) => {
     const hook = await tx.alertWebhook.create({
-      data: { tenantId, label: parsed.data.label, urlEnc: encryptSecret(check.url), urlHint: check.hint, createdBy: actor },
+      data: { tenantId, label: parsed.label, urlEnc: encryptSecret(check.url), urlHint: check.hint, createdBy: actor },
       select: { id: true, label: true, urlHint: true, createdAt: true },
     });
     await tx.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_added", details: { label: hook.label, origin: hook.urlHint } } });

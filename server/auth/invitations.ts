@@ -7,7 +7,7 @@ import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
-import { InputError } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/tenants/service";
 import { clearFailures, lockedUntil, recordFailure, throttleKey } from "./loginThrottle";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -40,14 +40,6 @@ export interface MailDeps {
 }
 
 export const invitationLink = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/invite/${token}`;
-
-function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
-  throw new InputError(fieldErrors);
-}
 
 /**
  * Stores the invitation (replacing any still-open one for the same email and winery) and mails the link.

@@ -6,6 +6,7 @@ import type { Db } from "@/server/db";
 import type { Prisma, ProductCheck } from "@/server/generated/prisma/client";
 import { adminFromTokens, vintraceFromSettings, type AdminFor, type VintraceFor } from "@/server/sync/context";
 import { retryAfterSkuMatched } from "@/server/sync/fixRetry";
+import { mapLimit } from "@/server/sync/mapLimit";
 import {
   confirmMissing,
   matchProducts,
@@ -55,19 +56,6 @@ export function viewOf(check: ProductCheck): ProductCheckView {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }
 
 /** Runs the check for one winery and stores it; a failure to reach Shopify or vintrace is stored as FAILED, with why. */

@@ -11,6 +11,7 @@ import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { findSalesOrderByExternalId } from "@/server/vintrace";
 import type { AdminFor, VintraceFor } from "./context";
+import { mapLimit } from "./mapLimit";
 import { notifyOrderSyncDue } from "./notify";
 import { orderNameFormatFor } from "./orderNameFormat";
 import { parseOrderNames, type RefusedToken } from "./parseOrderNames";
@@ -280,19 +281,6 @@ async function createRecord(db: Db, tenantId: string, summary: OrderSummary, fie
     skipDuplicates: true,
   });
   return created.count === 1;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }
 
 function countBy<K extends string>(values: K[], keys: K[]): Record<K, number> {

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import type { ProductVariant, ShopifyAdmin } from "@/server/shopify/admin";
-import { startSyncWorld, type SyncWorld, type Winery } from "@/server/sync/testing";
+import { startSyncWorldForFile } from "@/server/sync/testing";
 import { latestProductCheck, runProductCheck } from "./productCheck";
 
 const db = createPrisma();
-let world: SyncWorld;
-let winery: Winery;
+const world = await startSyncWorldForFile(db);
+const winery = await world.addWinery({ label: "products" });
 
 const variants: ProductVariant[] = [
   { id: "gid://shopify/ProductVariant/1", sku: "21SHZ750", title: "Default Title", productTitle: "2021 Shiraz 750ml", price: "35.00" },
@@ -23,16 +23,6 @@ const adminFor = async () =>
       yield* variants;
     },
   }) as unknown as ShopifyAdmin;
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-  winery = await world.addWinery({ label: "products" });
-});
-
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
 
 describe("the product check", () => {
   it("stores what it found, and re-queues the failed orders a now-matched SKU fixes", async () => {

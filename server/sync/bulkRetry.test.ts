@@ -1,6 +1,6 @@
 // Bulk retry: the preview says what would happen to every pasted name and changes nothing; the confirm queues
 // exactly what needs it, corrects tags, and never produces a second sales order, not even racing the worker.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createOrderCommands } from "@/server/cli/commands/orders";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -8,21 +8,12 @@ import { testOrderBody } from "@/server/vintrace/testing";
 import { confirmRetry, externalTransactionIdForGid, previewRetry, type RetryDeps } from "./bulkRetry";
 import { externalTransactionIdFor } from "./buildSalesOrder";
 import { parseShopifyOrder } from "./orderPayload";
-import { runUntilIdle, startSyncWorld, type SyncWorld, type Winery } from "./testing";
+import { runUntilIdle, startSyncWorldForFile, type Winery } from "./testing";
 
 const db = createPrisma();
-let world: SyncWorld;
-let retryDeps: RetryDeps;
+const world = await startSyncWorldForFile(db);
+const retryDeps: RetryDeps = { adminFor: world.adminFor, vintraceFor: world.deps().vintraceFor };
 const actor = { email: "support@winehub.test" };
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-  retryDeps = { adminFor: world.adminFor, vintraceFor: world.deps().vintraceFor };
-});
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
 
 async function snapshot(winery: Winery) {
   const syncs = await db.orderSync.findMany({ where: { tenantId: winery.tenantId }, orderBy: { id: "asc" } });

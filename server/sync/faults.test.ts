@@ -1,20 +1,12 @@
 // vintrace failing in every way it can on the POST: each order still ends as exactly one sales order (counted in
 // the vintrace simulator by externalTransactionId) and the right tag on the Shopify order.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { runUntilIdle, startSyncWorld, type SyncWorld } from "./testing";
+import { runUntilIdle, startSyncWorldForFile } from "./testing";
 
 const db = createPrisma();
-let world: SyncWorld;
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-});
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
+const world = await startSyncWorldForFile(db);
 
 async function attemptsOf(syncId: string) {
   return db.syncAttempt.findMany({ where: { orderSyncId: syncId }, orderBy: { createdAt: "asc" } });

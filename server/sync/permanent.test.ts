@@ -1,22 +1,14 @@
 // Permanent failures fail at once, are tagged vintrace-order-error and explained with a pointer to the fix; once
 // the fix is made, the automatic retry succeeds and swaps the tag. Retries that run out end the same way.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { retryAfterSettingsChange, retryAfterSkuMatched } from "./fixRetry";
 import { explainSyncError } from "./status";
-import { runUntilIdle, startSyncWorld, type SyncWorld } from "./testing";
+import { runUntilIdle, startSyncWorldForFile } from "./testing";
 
 const db = createPrisma();
-let world: SyncWorld;
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-});
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
+const world = await startSyncWorldForFile(db);
 
 const posts = async (winery: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
   ((await winery.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST" && r.path.endsWith("/sales-order")).length;

@@ -1,23 +1,15 @@
 // Reconciliation finds orders whose webhook never came; scheduled jobs run once per window however many workers
 // race for them; retention purges bodies and keeps summaries.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { claimJob, productCheckJob, runDueJobs, windowOf, type JobDefinition } from "./jobs";
 import { reconcileTenant } from "./reconcile";
 import { purgeExpiredData } from "./retention";
-import { runUntilIdle, startSyncWorld, uniqueLabel, type SyncWorld } from "./testing";
+import { runUntilIdle, startSyncWorldForFile, uniqueLabel } from "./testing";
 
 const db = createPrisma();
-let world: SyncWorld;
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-});
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
+const world = await startSyncWorldForFile(db);
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 

@@ -1,24 +1,16 @@
 // Orders that are not sent, and why; pausing a winery holds its deliveries and resuming works through them; a tag
 // that cannot be written is retried on its own without sending the sales order again.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { claimDueSyncs } from "./claim";
 import { pauseTenant, resumeTenant } from "./pause";
 import { processOrder } from "./processOrder";
-import { runUntilIdle, startSyncWorld, type SyncWorld } from "./testing";
+import { runUntilIdle, startSyncWorldForFile } from "./testing";
 
 const db = createPrisma();
-let world: SyncWorld;
+const world = await startSyncWorldForFile(db);
 const actor = { email: "support@winehub.test" };
-
-beforeAll(async () => {
-  world = await startSyncWorld(db);
-});
-afterAll(async () => {
-  await world.close();
-  await db.$disconnect();
-});
 
 const postCount = async (winery: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
   ((await winery.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST").length;

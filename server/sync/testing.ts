@@ -3,6 +3,7 @@
 // VintraceSettings, a simulator-issued Shopify token in ShopifyConnection), orders delivered through the real
 // webhook intake, and a way to run the worker until it has nothing left to do.
 import { randomBytes } from "node:crypto";
+import { afterAll } from "vitest";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
@@ -151,6 +152,16 @@ export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: numb
       await Promise.all([vintraceSim.close(), shopify.sim.close()]);
     },
   };
+}
+
+/** For a test file's top level (await it): a world for the file's tests, closed with `db` after the last of them. */
+export async function startSyncWorldForFile(db: Db): Promise<SyncWorld> {
+  const world = await startSyncWorld(db);
+  afterAll(async () => {
+    await world.close();
+    await db.$disconnect();
+  });
+  return world;
 }
 
 /**

@@ -16,8 +16,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createPrisma } from "@/server/db";
-import { startSyncWorld, type Winery } from "@/server/sync/testing";
-import { TEST_APP } from "@/simulators/shopify/testing";
+import { startSyncWorld, workerProcessEnv, type Winery } from "@/server/sync/testing";
 import { createTestDatabase, setTestEnvironment } from "@/test/database";
 
 const { values } = parseArgs({
@@ -54,13 +53,7 @@ function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: database.url,
-      EMBEDDED_DB: "",
-      SHOPIFY_API_KEY: TEST_APP.apiKey,
-      SHOPIFY_API_SECRET: TEST_APP.apiSecret,
-      SHOPIFY_ADMIN_ORIGIN: world.shopify.sim.url,
-      OUTBOUND_ALLOWLIST: world.vintraceSim.url,
-      APP_URL: TEST_APP.appUrl,
+      ...workerProcessEnv(world, database.url),
       WORKER_CONCURRENCY: String(CONCURRENCY),
       ...(process.env.BENCH_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}),
     },

@@ -15,7 +15,7 @@ import { simControl, testClient, testSeed, TEST_TOKEN } from "@/server/vintrace/
 import type { SalesOrder, VintraceClient } from "@/server/vintrace";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import type { SeedInput } from "@/simulators/vintrace/state";
-import { startSimulatedShopify, type SimulatedShopify } from "@/simulators/shopify/testing";
+import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
 import type { CreateOrderInput, CreatedOrder } from "@/simulators/shopify/server";
 import { claimDueSyncs } from "./claim";
 import { defaultSyncDeps, vintraceFromSettings, type AdminFor, type SyncDeps } from "./context";
@@ -151,6 +151,19 @@ export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: numb
     async close() {
       await Promise.all([vintraceSim.close(), shopify.sim.close()]);
     },
+  };
+}
+
+/** What a `scripts/worker.ts` process needs, beyond the parent's environment, to work for this world on `databaseUrl`. */
+export function workerProcessEnv(world: SyncWorld, databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    EMBEDDED_DB: "",
+    SHOPIFY_API_KEY: TEST_APP.apiKey,
+    SHOPIFY_API_SECRET: TEST_APP.apiSecret,
+    SHOPIFY_ADMIN_ORIGIN: world.shopify.sim.url,
+    OUTBOUND_ALLOWLIST: world.vintraceSim.url,
+    APP_URL: TEST_APP.appUrl,
   };
 }
 

@@ -5,10 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, type Db } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { TEST_APP } from "@/simulators/shopify/testing";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
 import { describeWithPostgres } from "@/test/requirePostgres";
-import { startSyncWorld, type SyncWorld, type Winery } from "./testing";
+import { startSyncWorld, workerProcessEnv, type SyncWorld, type Winery } from "./testing";
 
 let database: TestDatabase;
 let db: Db;
@@ -30,13 +29,7 @@ function startWorker(env: Record<string, string> = {}): { child: ChildProcess; o
     cwd: process.cwd(),
     env: {
       ...process.env,
-      DATABASE_URL: database.url,
-      EMBEDDED_DB: "",
-      SHOPIFY_API_KEY: TEST_APP.apiKey,
-      SHOPIFY_API_SECRET: TEST_APP.apiSecret,
-      SHOPIFY_ADMIN_ORIGIN: world.shopify.sim.url,
-      OUTBOUND_ALLOWLIST: world.vintraceSim.url,
-      APP_URL: TEST_APP.appUrl,
+      ...workerProcessEnv(world, database.url),
       WORKER_POLL_MS: "200",
       WORKER_LEASE_MS: "3000",
       WORKER_SCHEDULER: "off",

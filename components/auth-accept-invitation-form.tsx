@@ -1,44 +1,18 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "./auth-card";
-import { signInWith } from "./auth-sign-in-after";
+import { useSetPasswordAndSignIn } from "./auth-set-password";
 
 export function AcceptInvitationForm({ token, email, hasAccount }: { token: string; email: string; hasAccount: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const password = String(form.get("password") ?? "");
-    if (!hasAccount && password !== String(form.get("confirm") ?? "")) {
-      setError("The two passwords are not the same.");
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const res = await fetch("/api/invitations/accept", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token, password, name: String(form.get("name") ?? "") || undefined }),
-    });
-    const body = (await res.json().catch(() => ({}))) as { message?: string; email?: string };
-    if (!res.ok) {
-      setBusy(false);
-      setError(body.message ?? "The invitation could not be accepted. Try again.");
-      return;
-    }
-    if (!(await signInWith(email, password))) {
-      setBusy(false);
-      setError("Your account is ready, but signing in failed. Sign in from the sign-in page.");
-      return;
-    }
-    router.replace("/");
-    router.refresh();
-  }
+  const { error, busy, onSubmit } = useSetPasswordAndSignIn({
+    url: "/api/invitations/accept",
+    token,
+    email,
+    confirmed: !hasAccount,
+    extra: (form) => ({ name: String(form.get("name") ?? "") || undefined }),
+    refused: "The invitation could not be accepted. Try again.",
+    signInFailed: "Your account is ready, but signing in failed. Sign in from the sign-in page.",
+  });
 
   return (
     <form onSubmit={onSubmit} className="space-y-4">

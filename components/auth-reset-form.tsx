@@ -1,44 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "./auth-card";
-import { signInWith } from "./auth-sign-in-after";
+import { useSetPasswordAndSignIn } from "./auth-set-password";
 
 export function ResetPasswordForm({ token, email }: { token: string; email: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const password = String(form.get("password") ?? "");
-    if (password !== String(form.get("confirm") ?? "")) {
-      setError("The two passwords are not the same.");
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const res = await fetch("/api/password/reset", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token, password }),
-    });
-    const body = (await res.json().catch(() => ({}))) as { message?: string };
-    if (!res.ok) {
-      setBusy(false);
-      setError(body.message ?? "The password could not be changed. Try again.");
-      return;
-    }
-    if (!(await signInWith(email, password))) {
-      setBusy(false);
-      setError("Your password is changed, but signing in failed. Sign in from the sign-in page.");
-      return;
-    }
-    router.replace("/");
-    router.refresh();
-  }
+  const { error, busy, onSubmit } = useSetPasswordAndSignIn({
+    url: "/api/password/reset",
+    token,
+    email,
+    confirmed: true,
+    refused: "The password could not be changed. Try again.",
+    signInFailed: "Your password is changed, but signing in failed. Sign in from the sign-in page.",
+  });
 
   return (
     <form onSubmit={onSubmit} className="space-y-4">

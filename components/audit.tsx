@@ -2,12 +2,13 @@
 
 // Who changed which setting, who retried what, who invited whom. Filters live in the address.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { dayStart, useDebounced, useSetSearchParams } from "@/components/address-filters";
 import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
-import { Button, EmptyState, ErrorState, Loading, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
+import { EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
 import { useWinery } from "@/components/winery";
 
 type Row = RouterOutputs["audit"]["list"]["rows"][number];
@@ -22,13 +23,6 @@ const ACTIONS: { value: string; label: string }[] = [
   { value: "tenant.", label: "Wineries (added, paused, resumed)" },
   { value: "shopify.", label: "Shopify connections" },
 ];
-
-function dayStart(value: string, plusDays = 0): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00`);
-  date.setDate(date.getDate() + plusDays);
-  return date;
-}
 
 /** One line saying what happened, from the event's details. */
 function summary(row: Row): string {
@@ -48,26 +42,12 @@ function summary(row: Row): string {
 export function AuditPage() {
   const { isSupport, tenantId, wineries, requestedUnknown } = useWinery();
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
+  const setParam = useSetSearchParams();
   const action = params.get("action") ?? "";
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
   const [actor, setActor] = useState(params.get("actor") ?? "");
-  const [debouncedActor, setDebouncedActor] = useState(actor.trim());
-
-  const setParam = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-  };
-  useEffect(() => {
-    const timer = setTimeout(() => setDebouncedActor(actor.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [actor]);
+  const debouncedActor = useDebounced(actor.trim(), 250);
 
   const filter = { action: action || undefined, actor: debouncedActor || undefined, from: dayStart(from), to: dayStart(to, 1) };
   const trpc = useTRPC();
@@ -167,9 +147,7 @@ export function AuditPage() {
           </Table>
           {query.hasNextPage && (
             <div className="mt-3 text-right">
-              <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
-              </Button>
+              <LoadMoreButton query={query} />
             </div>
           )}
         </>

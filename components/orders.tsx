@@ -6,9 +6,10 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { dayStart, useDebounced, useSetSearchParams } from "@/components/address-filters";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
-import { Badge, Button, EmptyState, ErrorState, Loading, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
+import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
 import { useWinery, useWineryHref } from "@/components/winery";
 import { CAUSE_INFO, CAUSES, SYNC_STATUSES, type Cause, type SyncStatusName } from "@/server/dashboard/causes";
 
@@ -26,28 +27,12 @@ const TAG_LABEL: Record<string, string> = {
 const splitList = <T extends string>(value: string | null, allowed: readonly T[]): T[] =>
   (value ?? "").split(",").filter((v): v is T => (allowed as readonly string[]).includes(v));
 
-/** yyyy-mm-dd in the browser's time zone → the start of that day; `to` is inclusive, so the day after. */
-function dayStart(value: string | null, plusDays = 0): Date | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00`);
-  date.setDate(date.getDate() + plusDays);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
 export function OrdersPage() {
   const { isSupport, tenantId, wineries, requestedUnknown } = useWinery();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
+  const setParam = useSetSearchParams();
   const href = useWineryHref();
 
   const statuses = splitList(params.get("status"), SYNC_STATUSES);
@@ -57,24 +42,10 @@ export function OrdersPage() {
   const [search, setSearch] = useState(params.get("q") ?? "");
   const debounced = useDebounced(search.trim(), 250);
 
-  const setParam = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
-
   // The search box writes the address once the typing pauses.
   useEffect(() => {
-    if ((params.get("q") ?? "") === debounced) return;
-    const next = new URLSearchParams(params.toString());
-    if (debounced) next.set("q", debounced);
-    else next.delete("q");
-    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-  }, [debounced, params, pathname, router]);
+    if ((params.get("q") ?? "") !== debounced) setParam({ q: debounced || null });
+  }, [debounced, params, setParam]);
 
   // The query key hashes the input by value, so a new object per render is the same query.
   const filter = {
@@ -245,11 +216,7 @@ export function OrdersPage() {
           </Table>
           <div className="mt-3 flex items-center justify-between text-sm text-slate-500">
             <span aria-live="polite">{rows.length} shown</span>
-            {query.hasNextPage && (
-              <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
-              </Button>
-            )}
+            <LoadMoreButton query={query} />
           </div>
         </>
       )}

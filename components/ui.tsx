@@ -56,6 +56,16 @@ export function Button({ variant = "secondary", className, type = "button", ...p
   );
 }
 
+/** The next page of a list, for as long as there is one. */
+export function LoadMoreButton({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+      {query.isFetchingNextPage ? "Loading…" : "Load more"}
+    </Button>
+  );
+}
+
 export function LinkButton({ href, children, variant = "secondary" }: { href: string; children: ReactNode; variant?: keyof typeof BUTTON }) {
   return (
     <Link

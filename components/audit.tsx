@@ -9,7 +9,7 @@ import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { useWinery } from "@/components/winery";
+import { NoSuchWinery, useWinery } from "@/components/winery";
 
 type Row = RouterOutputs["audit"]["list"]["rows"][number];
 
@@ -109,7 +109,7 @@ export function AuditPage() {
         </div>
       </form>
       {requestedUnknown ? (
-        <ErrorState title="No such winery" error={{ message: "This winery does not exist, or you do not have access to it." }} />
+        <NoSuchWinery />
       ) : query.isPending && (tenantId !== null || isSupport) ? (
         <Loading label="Loading the audit log…" />
       ) : query.isError ? (

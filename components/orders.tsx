@@ -10,7 +10,7 @@ import { dayStart, useDebounced, useSetSearchParams } from "@/components/address
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { useWinery, useWineryHref } from "@/components/winery";
+import { NoSuchWinery, useWinery, useWineryHref } from "@/components/winery";
 import { CAUSE_INFO, CAUSES, SYNC_STATUSES, type Cause, type SyncStatusName } from "@/server/dashboard/causes";
 
 type Row = RouterOutputs["orders"]["list"]["rows"][number];
@@ -158,7 +158,7 @@ export function OrdersPage() {
       </form>
 
       {requestedUnknown ? (
-        <ErrorState title="No such winery" error={{ message: "This winery does not exist, or you do not have access to it." }} />
+        <NoSuchWinery />
       ) : query.isPending && (tenantId !== null || isSupport) ? (
         <Loading label="Loading orders…" />
       ) : query.isError ? (

@@ -89,6 +89,11 @@ export function WineryPicker() {
   );
 }
 
+/** A `?winery=` that does not exist or is not the viewer's; said the same way by every page. */
+export function NoSuchWinery() {
+  return <ErrorState title="No such winery" error={{ message: "This winery does not exist, or you do not have access to it." }} />;
+}
+
 /** For pages about one winery: renders `children` with its id, or asks support staff to choose one. */
 export function WineryGate({ children, what }: { children: (tenantId: string) => ReactNode; what: string }) {
   const { wineries, tenantId, requestedUnknown } = useWinery();
@@ -96,7 +101,7 @@ export function WineryGate({ children, what }: { children: (tenantId: string) =>
   const pathname = usePathname();
   if (wineries.isPending) return <Loading label="Loading wineries…" />;
   if (wineries.isError) return <ErrorState title="Could not load your wineries" error={wineries.error} onRetry={() => void wineries.refetch()} />;
-  if (requestedUnknown) return <ErrorState title="No such winery" error={{ message: "This winery does not exist, or you do not have access to it." }} />;
+  if (requestedUnknown) return <NoSuchWinery />;
   if (tenantId) return <>{children(tenantId)}</>;
   if (wineries.data.length === 0) return <EmptyState title="No wineries yet">Ask Winehub support to add yours.</EmptyState>;
   return (

@@ -147,18 +147,34 @@ interface BenchDatabase {
 // stretches latencies, but the CPU one delivery costs stays about the same.
 const CLOCK_TICKS_PER_S = 100;
 
-function cpuMsOf(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process has exited
-    }
+function cpuMsOfPid(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** CPU per process now, to be compared with a later reading. */
+function cpuSnapshot(pids: number[]): Map<number, number> {
+  const snapshot = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = cpuMsOfPid(pid);
+    if (ms !== undefined) snapshot.set(pid, ms);
+  }
+  return snapshot;
+}
+
+/**
+ * CPU spent between two snapshots: processes alive at both ends count their difference, new ones all of theirs.
+ * A process that exited in between (a pooled connection closed when idle) is lost: a lower bound then.
+ */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** PostgreSQL backends serving one database, found by their process title. */
@@ -336,12 +352,11 @@ interface Measured {
 
 /** Runs one phase and charges it the CPU the app server and the database spent meanwhile. */
 async function withCpu(appPid: number, database: BenchDatabase, phase: () => Promise<Measured>): Promise<Measured> {
-  const dbPids = database.pids();
-  const app0 = cpuMsOf([appPid]);
-  const db0 = cpuMsOf(dbPids);
+  const app0 = cpuSnapshot([appPid]);
+  const db0 = cpuSnapshot(database.pids());
   const measured = await phase();
   const per = (ms: number) => Math.round((ms / Math.max(1, measured.requests)) * 1000) / 1000;
-  return { ...measured, appCpuMs: per(cpuMsOf([appPid]) - app0), dbCpuMs: per(cpuMsOf(dbPids) - db0) };
+  return { ...measured, appCpuMs: per(cpuSpent(app0, cpuSnapshot([appPid]))), dbCpuMs: per(cpuSpent(db0, cpuSnapshot(database.pids()))) };
 }
 
 async function drive(
@@ -392,12 +407,14 @@ async function drive(
  */
 async function paced(phase: string, url: string, target: "webhook" | "health", opts: { durationS: number; rate: number; deliveries?: Delivery[] }): Promise<Measured> {
   const { hostname, port } = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  // fifo: every socket keeps being used, so none sits idle until the server's keep-alive timeout closes it under us.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, scheduling: "fifo" });
   const total = Math.round(opts.rate * opts.durationS);
   const latencies: number[] = [];
   let errors = 0;
   let timeouts = 0;
   let non2xx = 0;
+  const errorCodes = new Map<string, number>();
   const send = (i: number, due: number) =>
     new Promise<void>((resolve) => {
       const delivery = target === "webhook" ? opts.deliveries![i % opts.deliveries!.length] : undefined;
@@ -416,8 +433,9 @@ async function paced(phase: string, url: string, target: "webhook" | "health", o
         timeouts++;
         req.destroy();
       });
-      req.on("error", () => {
+      req.on("error", (error: NodeJS.ErrnoException) => {
         errors++;
+        errorCodes.set(error.code ?? error.message, (errorCodes.get(error.code ?? error.message) ?? 0) + 1);
         resolve();
       });
       req.end(delivery?.body);
@@ -432,6 +450,7 @@ async function paced(phase: string, url: string, target: "webhook" | "health", o
   }
   await Promise.all(inflight);
   const elapsedS = (performance.now() - start) / 1000;
+  if (errorCodes.size) log(`${phase} ${target}: errors ${JSON.stringify(Object.fromEntries(errorCodes))}`);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;

@@ -47,8 +47,10 @@ export class OrderInputError extends Error {}
 const GST_RATE = 0.1;
 const DISCOUNT_CODE = "WELCOME";
 
-let lastId = 6_120_458_723_400;
-/** Unique within the process: orders, line items and shipping lines all draw from it. */
+// Starts from the clock so that a restarted simulator (the demo's second run) never reuses an order id the app
+// already holds; stays far below 2^53, like real Shopify ids today.
+let lastId = 6_120_000_000_000 + (Date.now() % 1_000_000_000) * 100;
+/** Unique within the process and across restarts: orders, line items and shipping lines all draw from it. */
 export const nextShopifyId = () => ++lastId;
 
 export const toCents = (amount: string): number => {

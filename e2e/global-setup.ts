@@ -1,6 +1,7 @@
 import type { FullConfig } from "@playwright/test";
 import { createTestDatabase, setTestEnvironment } from "@/test/database";
-import { freePort, startStack } from "@/scripts/stack";
+import { freePort } from "@/scripts/processes";
+import { startStack } from "@/scripts/stack";
 
 // One stack for the browser tests: a fresh database, both simulators with the demo wineries, the demo logins,
 // and `next start` on a free port. Tests read where everything is from the environment (e2e/fixtures.ts).

@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { createPrisma } from "@/server/db";
 import { ensureDatabase } from "@/server/runtime";
@@ -9,23 +8,13 @@ import { demoWineries } from "@/simulators/catalog";
 import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { stopProcess } from "./processes";
 
 // The whole local stack in one place, shared by `npm run demo`, `npm start` and the browser tests:
 // the database (PostgreSQL or embedded), optionally both simulators and the demo data, then `next start`.
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The commit checked out (.git/HEAD names a branch; its commit is what changes when code is committed). */
 function currentRevision(): string {
@@ -137,12 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mail,
     app,
     async stop() {
-      if (app.exitCode === null) {
-        const exited = new Promise((r) => app.once("exit", r));
-        app.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (app.exitCode === null) app.kill("SIGKILL");
-      }
+      await stopProcess(app);
       await shopify?.close();
       await vintrace?.close();
       await mail?.close();

@@ -17,14 +17,15 @@ export const defaultDataDir = () => process.env.EMBEDDED_DATA_DIR ?? path.resolv
 
 const serverFile = (dataDir: string) => path.join(path.dirname(dataDir), "pglite-server.json");
 
-function answers(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections at host:port (within a second and a half). */
+export function portAnswers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port }, () => {
+    const socket = net.connect({ host, port }, () => {
       socket.destroy();
       resolve(true);
     });
     socket.on("error", () => resolve(false));
-    socket.setTimeout(1000, () => {
+    socket.setTimeout(1500, () => {
       socket.destroy();
       resolve(false);
     });
@@ -37,7 +38,7 @@ export async function startEmbeddedDatabase(dataDir = defaultDataDir()): Promise
   const file = serverFile(dataDir);
   if (existsSync(file)) {
     const { port, pid } = JSON.parse(readFileSync(file, "utf8")) as { port: number; pid: number };
-    if (pid !== process.pid && (await answers(port))) {
+    if (pid !== process.pid && (await portAnswers("127.0.0.1", port))) {
       return { url: urlFor(port), owned: false, stop: async () => {} };
     }
   }

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedDatabase } from "@/server/embedded";
+import { portAnswers, startEmbeddedDatabase } from "@/server/embedded";
 import { applyMigrations } from "@/server/migrate";
 
 // Each test run gets a database of its own: a fresh one on the real PostgreSQL (TEST_DATABASE_URL, else
@@ -20,20 +19,6 @@ export interface TestDatabase {
 }
 
 const LOCAL_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
-
-function portAnswers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-    s.setTimeout(1500, () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
 
 async function adminUrl(): Promise<string | null> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;

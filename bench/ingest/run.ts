@@ -7,7 +7,6 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +15,7 @@ import pg from "pg";
 import { encryptSecret } from "@/server/crypto";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook";
+import { freePort, stopProcess } from "@/scripts/processes";
 
 const { values: args } = parseArgs({
   options: {
@@ -262,29 +262,6 @@ async function seedTenants(url: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The server
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
 
 async function startApp(appDir: string, database: BenchDatabase): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

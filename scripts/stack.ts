@@ -98,6 +98,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const allowlist = [process.env.OUTBOUND_ALLOWLIST, vintrace.url].filter(Boolean).join(",");
     process.env.OUTBOUND_ALLOWLIST = allowlist;
     process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
+    // `next start` runs with NODE_ENV=production, which refuses plain-http Shopify and outbound origins otherwise.
+    process.env.ALLOW_SIMULATORS = "1";
     const db = createPrisma();
     await seedDemo(db, (code) => vintrace!.customerUrl(code), allowlist.split(","));
     await db.$disconnect();

@@ -35,4 +35,37 @@ describe("parseEnv", () => {
     ]);
     expect(() => parseEnv({ ...good, ENCRYPTION_OLD_KEYS: "nokey" })).toThrow(/ENCRYPTION_OLD_KEYS/);
   });
+
+  it("defaults the proxy depth to the socket peer and the session lifetime to 12 hours", () => {
+    expect(parseEnv(good)).toMatchObject({ TRUSTED_PROXY_HOPS: 0, SESSION_MAX_HOURS: 12, ALLOW_SIMULATORS: false });
+    expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+
+  describe("in production", () => {
+    const prod = { ...good, NODE_ENV: "production" };
+
+    it("refuses an http APP_URL other than localhost", () => {
+      expect(() => parseEnv({ ...prod, APP_URL: "http://sync.winehub.example" })).toThrow(/APP_URL: must be https/);
+      expect(parseEnv({ ...prod, APP_URL: "https://sync.winehub.example" }).APP_URL).toBe("https://sync.winehub.example");
+      expect(parseEnv({ ...prod, APP_URL: "http://127.0.0.1:3000" }).APP_URL).toBe("http://127.0.0.1:3000");
+    });
+
+    it("refuses a Shopify simulator and http outbound origins unless ALLOW_SIMULATORS=1", () => {
+      const simulated = { ...prod, SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:4020", OUTBOUND_ALLOWLIST: "http://127.0.0.1:4010,https://hooks.example.com" };
+      let message = "";
+      try {
+        parseEnv(simulated);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain("SHOPIFY_ADMIN_ORIGIN");
+      expect(message).toContain("OUTBOUND_ALLOWLIST: http://127.0.0.1:4010");
+      expect(message).not.toContain("hooks.example.com");
+      expect(parseEnv({ ...simulated, ALLOW_SIMULATORS: "1" }).SHOPIFY_ADMIN_ORIGIN).toBe("http://127.0.0.1:4020");
+    });
+
+    it("leaves development alone", () => {
+      expect(parseEnv({ ...good, APP_URL: "http://sync.example", SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:4020" }).APP_URL).toBe("http://sync.example");
+    });
+  });
 });

@@ -39,6 +39,12 @@ export const envSchema = z.object({
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().default("vintrace-sync <no-reply@localhost>"),
   OUTBOUND_ALLOWLIST: z.string().default(""),
+  /** How many X-Forwarded-For entries, counted from the right, were added by proxies we run (0: use the socket peer). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** A session ends this many hours after sign-in, however active it is (the idle timeout applies on top). */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** "1" lets a production process reach plain-http simulators (SHOPIFY_ADMIN_ORIGIN, OUTBOUND_ALLOWLIST). */
+  ALLOW_SIMULATORS: z.enum(["0", "1", ""]).default("").transform((v) => v === "1"),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; outboundAllowlist: string[] };
@@ -51,7 +57,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const parsed = result.data;
-  return {
+  const env: Env = {
     ...parsed,
     APP_URL: parsed.APP_URL ?? `http://localhost:${parsed.PORT}`,
     outboundAllowlist: parsed.OUTBOUND_ALLOWLIST.split(",")
@@ -59,6 +65,35 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .filter(Boolean)
       .map((o) => new URL(o).origin),
   };
+  const problems = productionProblems(env);
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  return env;
+}
+
+const isLoopbackHost = (host: string) => host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+
+/**
+ * In production, session cookies, OAuth callbacks and reset links must travel over https, and Admin API calls must
+ * not go to a plain-http origin that anyone on the path could answer. Simulators are admitted only on request.
+ */
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  const app = new URL(env.APP_URL);
+  if (app.protocol !== "https:" && !isLoopbackHost(app.hostname)) {
+    problems.push(`APP_URL: must be https in production (got ${app.origin}); only localhost may use http`);
+  }
+  if (!env.ALLOW_SIMULATORS) {
+    if (env.SHOPIFY_ADMIN_ORIGIN) {
+      problems.push("SHOPIFY_ADMIN_ORIGIN: points Shopify calls at a simulator; refused in production unless ALLOW_SIMULATORS=1");
+    }
+    for (const origin of env.outboundAllowlist) {
+      if (!origin.startsWith("https:")) {
+        problems.push(`OUTBOUND_ALLOWLIST: ${origin} is not https; refused in production unless ALLOW_SIMULATORS=1`);
+      }
+    }
+  }
+  return problems;
 }
 
 let cached: Env | undefined;

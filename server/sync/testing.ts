@@ -163,6 +163,7 @@ export function workerProcessEnv(world: SyncWorld, databaseUrl: string): Record<
     SHOPIFY_API_SECRET: TEST_APP.apiSecret,
     SHOPIFY_ADMIN_ORIGIN: world.shopify.sim.url,
     OUTBOUND_ALLOWLIST: world.vintraceSim.url,
+    ALLOW_SIMULATORS: "1",
     APP_URL: TEST_APP.appUrl,
   };
 }

@@ -184,9 +184,9 @@ test("an order whose every product line is ignored is not sent as shipping alone
     `SELECT "shippingPolicy"::text AS "shippingPolicy", "shippingStockCode", "ignoredSkus" FROM "VintraceSettings" WHERE "tenantId" = $1`,
     [hilltopId],
   );
-  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['GIFT-WRAP'] WHERE "tenantId" = $1`, [hilltopId]);
+  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [hilltopId]);
   try {
-    const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "GIFT-WRAP", qty: 1 }], deliver: true });
+    const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
     const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
     expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
     expect(await tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
@@ -199,7 +199,7 @@ test("an order whose every product line is ignored is not sent as shipping alone
 
     await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${hilltopId}`);
     await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
-    await expect(page.getByTestId("order-error-message")).toContainText("SKU 'GIFT-WRAP' is on your ignore list");
+    await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
     await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
     const fix = page.getByTestId("fix-link");
     await expect(fix).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);

@@ -3,7 +3,7 @@
 // The Products page: the match check between Shopify variants and vintrace stock items (run on demand here, and
 // nightly), its filters and CSV, and the winery's product rules: the SKU map and what to ignore (amendment 12).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
@@ -55,6 +55,13 @@ function Products({ tenantId }: { tenantId: string }) {
   );
   const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(null);
   const running = run.isPending || Boolean(latest.data?.running);
+  // A failed order's fix link points at the ignore rules. They and the check above them load after the page, too
+  // late for the browser's own scroll to the fragment, so it is done once both are in.
+  const rulesLoaded = !useQuery(trpc.products.rules.queryOptions({ tenantId })).isPending;
+  const loaded = rulesLoaded && !latest.isPending;
+  useEffect(() => {
+    if (loaded && window.location.hash === `#${IGNORE_RULES_ID}`) document.getElementById(IGNORE_RULES_ID)?.scrollIntoView({ block: "start" });
+  }, [loaded]);
 
   return (
     <div className="space-y-5">
@@ -339,13 +346,8 @@ function IgnoreRules({
     const list = skus.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
     save.mutate({ tenantId, ignoreNoSkuLines: noSku, ignoreGiftCards: giftCards, ignoredSkus: list });
   };
-  // A failed order's fix link points here; the rules load after the page, too late for the browser's own scroll.
-  const section = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (window.location.hash === `#${IGNORE_RULES_ID}`) section.current?.scrollIntoView({ block: "start" });
-  }, []);
   return (
-    <div id={IGNORE_RULES_ID} ref={section} className="scroll-mt-4">
+    <div id={IGNORE_RULES_ID} className="scroll-mt-4">
       <Card title="Ignore rules">
         <form onSubmit={submit} className="space-y-3" aria-label="Ignore rules">
           <p className="text-sm text-slate-600">

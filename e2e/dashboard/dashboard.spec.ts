@@ -208,6 +208,8 @@ test("an order whose every product line is ignored is not sent as shipping alone
     await fix.click();
     await expect(page).toHaveURL(/\/products\?winery=.*#ignore-rules$/);
     await expect(page.getByRole("form", { name: "Ignore rules" })).toBeInViewport();
+    // The page was scrolled to the rules (they start below the fold at this size).
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     await shot(page, "order-failed-no-product-lines-fix");
   } finally {
     await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = $2::"ShippingPolicy", "shippingStockCode" = $3, "ignoredSkus" = $4 WHERE "tenantId" = $1`, [

@@ -178,6 +178,49 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await shot(page, "order-retried");
 });
 
+test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page }) => {
+  const hilltopId = await tenantIdOf(hilltop.shopDomain);
+  const [before] = await query<{ shippingPolicy: string; shippingStockCode: string | null; ignoredSkus: string[] }>(
+    `SELECT "shippingPolicy"::text AS "shippingPolicy", "shippingStockCode", "ignoredSkus" FROM "VintraceSettings" WHERE "tenantId" = $1`,
+    [hilltopId],
+  );
+  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [hilltopId]);
+  try {
+    const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
+    const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+    expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
+    expect(await tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
+
+    const owner = demoLogin("owner@hilltop.test");
+    await loginAs(page, owner.email, owner.password);
+    const group = page.getByTestId("failure-group").filter({ hasText: "No product lines to send" });
+    await expect(group.getByTestId("failure-group-title")).toHaveText(/^No product lines to send: \d+ orders?$/);
+    await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
+
+    await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${hilltopId}`);
+    await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
+    await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
+    await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
+    const fix = page.getByTestId("fix-link");
+    await expect(fix).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
+    await shot(page, "order-failed-no-product-lines");
+
+    await fix.click();
+    await expect(page).toHaveURL(/\/products\?winery=.*#ignore-rules$/);
+    await expect(page.getByRole("form", { name: "Ignore rules" })).toBeInViewport();
+    // The page was scrolled to the rules (they start below the fold at this size).
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    await shot(page, "order-failed-no-product-lines-fix");
+  } finally {
+    await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = $2::"ShippingPolicy", "shippingStockCode" = $3, "ignoredSkus" = $4 WHERE "tenantId" = $1`, [
+      hilltopId,
+      before.shippingPolicy,
+      before.shippingStockCode,
+      before.ignoredSkus,
+    ]);
+  }
+});
+
 test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page }) => {
   // vintrace refuses the key once for each winery: both orders fail with the same cause.
   for (const winery of [hilltop, riverbend]) {

@@ -70,6 +70,10 @@ interface PlainError {
 
 type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { kind: "failed"; error: unknown; started: number };
 
+const NO_PRODUCT_LINES_HOW_TO =
+  "If a line left out belongs in vintrace, change the ignore rules on the Products page (lines without a SKU, gift cards, " +
+  "the ignored SKUs), then retry the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
+
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
 class OrderRun {
@@ -376,9 +380,13 @@ export function skipReasonFor(order: ShopifyOrder, tenant: Pick<Tenant, "syncOrd
   return null;
 }
 
-/** A body the mapping refused: a setting (currency, shipping code) or the products (SKUs, mappings). */
+/**
+ * A body the mapping refused: a setting (currency, shipping code) or the products (SKUs, mappings, or ignore rules
+ * that leave no product line). Each is permanent until the winery changes something, so none is retried by itself.
+ */
 export function refusalError(order: ShopifyOrder, settings: SalesOrderSettings, built: Extract<BuildSalesOrderResult, { ok: false }>): PlainError {
   const message = built.problems.join(" ");
+  if (built.noProductLines) return { class: "VALIDATION", message, fix: { where: "products", howTo: NO_PRODUCT_LINES_HOW_TO } };
   if (order.currency.toUpperCase() !== settings.currency.toUpperCase()) {
     return {
       class: "CONFIG",

@@ -198,7 +198,7 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
           <Field
             id="apiKey"
             label="API key"
-            hint={locked ? view.apiKey ?? "Not set" : view.apiKey ? `${view.apiKey}. Leave blank to keep it; type a new key to replace it.` : "Create one in vintrace under your user's API tokens."}
+            hint={locked ? undefined : view.apiKey ? `${view.apiKey}. Leave blank to keep it; type a new key to replace it.` : "Create one in vintrace under your user's API tokens."}
             error={fieldError("apiKey")}
           >
             <TextInput

@@ -81,7 +81,7 @@ export function LinkButton({ href, children, variant = "secondary" }: { href: st
 }
 
 const INPUT =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-400 read-only:bg-slate-50 read-only:text-slate-600 disabled:bg-slate-50 disabled:text-slate-600";
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-400";
 
 export function Field({ id, label, hint, error, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode }) {
   return (
@@ -109,14 +109,14 @@ export function TextInput({ invalid, className, ...props }: InputHTMLAttributes<
     <input
       aria-invalid={invalid || undefined}
       aria-describedby={props.id ? (invalid ? `${props.id}-error` : `${props.id}-hint`) : undefined}
-      className={cx(INPUT, className)}
+      className={cx(INPUT, "read-only:bg-slate-50 read-only:text-slate-600", className)}
       {...props}
     />
   );
 }
 
 export function Select({ invalid, className, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
-  return <select aria-invalid={invalid || undefined} className={cx(INPUT, "pr-8", className)} {...props} />;
+  return <select aria-invalid={invalid || undefined} className={cx(INPUT, "pr-8 disabled:bg-slate-50 disabled:text-slate-600", className)} {...props} />;
 }
 
 export function TextArea({ className, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement>) {

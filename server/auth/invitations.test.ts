@@ -191,6 +191,32 @@ describe("who may invite, and what an invitation tells the inviter", () => {
     await expectRefusedUnchanged(fromSupport.token, fromSupport.email);
   });
 
+  it("an acceptance that meets the inviter being disabled waits for it, then refuses", async () => {
+    const { t, owner } = await owned();
+    const { email, token } = await invite(t, owner, "STAFF");
+    const other = createPrisma();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The disable is under way on another connection (its row lock held) when the invitee accepts.
+    const disabling = other.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: owner.id }, data: { disabled: true } });
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const accepting = acceptInvitation(db, { token, password: "a-long-enough-password" });
+    // Released once the acceptance waits on a lock (or after 5 s, when it never does).
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const [{ waiting }] = await db.$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (waiting > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    release();
+    await disabling;
+    expect(await accepting).toMatchObject({ ok: false, reason: "not_allowed" });
+    expect(await db.user.findUnique({ where: { email } })).toBeNull();
+    await other.$disconnect();
+  });
+
   it("a staff member cannot send an invitation, for an owner or for staff", async () => {
     const { t } = await owned();
     const staff = await db.user.create({ data: { email: `staff-${unique()}@winery.test`, memberships: { create: { tenantId: t.id, role: "STAFF" } } } });

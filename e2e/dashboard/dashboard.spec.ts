@@ -111,6 +111,30 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   }
 });
 
+test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page }) => {
+  const staff = { email: "cellar-door@hilltop.test", password: "cellar-door-pass-1" };
+  const [user] = await query<{ id: string }>(
+    `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES ('e2e-settings-staff', $1, $2, 'MERCHANT', now()) RETURNING id`,
+    [staff.email, await hashPassword(staff.password)],
+  );
+  await query(`INSERT INTO "Membership" ("userId", "tenantId", role) VALUES ($1, $2, 'STAFF')`, [user.id, await tenantIdOf(hilltop.shopDomain)]);
+  await loginAs(page, staff.email, staff.password);
+  await nav(page, "Settings");
+
+  await expect(page.getByTestId("connection-locked")).toContainText("Only an owner of this winery or Winehub support can change the connection");
+  for (const label of ["vintrace address", "API key", "Customer name"]) await expect(page.getByLabel(label)).toHaveAttribute("readonly", "");
+  await expect(page.getByLabel("Authentication")).toBeDisabled();
+  await expect(page.getByLabel("Sales price list")).toBeEditable();
+  await expect(page.getByLabel("Currency")).toBeEditable();
+
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByTestId("check-connection")).toBeVisible();
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${hilltop.customerName}'`);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("settings-saved")).toContainText("Nothing changed.");
+  await shot(page, "settings-staff");
+});
+
 test("the product check shows the simulator's three deliberate mismatches", async ({ page }) => {
   const owner = demoLogin("owner@hilltop.test");
   await loginAs(page, owner.email, owner.password);

@@ -6,6 +6,7 @@ import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getShopify } from "@/server/shopify/api";
+import { learnShopId } from "@/server/shopify/shop-id";
 import { ensureWebhookSubscriptions, type SubscriptionCheck } from "@/server/shopify/subscriptions";
 
 export const INSTALL_CALLBACK_PATH = "/api/shopify/callback";
@@ -89,6 +90,7 @@ export async function completeInstall(request: Request, deps: CallbackDeps): Pro
   }
   const now = deps.now?.() ?? new Date();
   const saved = await saveInstallation(deps.db, callback.session, now);
+  await learnShopId(deps.db, saved.tenantId, { shop: callback.session.shop, accessToken: callback.session.accessToken ?? "" }, { shopify });
   const subscriptions = await ensureWebhookSubscriptions(deps.db, saved.tenantId, { shopify, appUrl, now: () => now });
 
   const headers = new Headers({ Location: new URL("/", appUrl).href });

@@ -16,7 +16,7 @@ test("forged app/uninstalled and shop/redact leave the winery installed and sync
   const { appUrl, shopifyUrl } = stackInfo();
   const victim = hilltop.shopDomain;
   const tenantId = await tenantIdOf(victim);
-  const post = (signed: { headers: Record<string, string>; body: string }) => request.post(`${appUrl}${WEBHOOK_PATH}`, { headers: signed.headers, data: signed.body });
+  const post = (signed: { headers: Record<string, string>; body: string }) => request.post(`${appUrl}${WEBHOOK_PATH}`, { headers: signed.headers, data: Buffer.from(signed.body) });
 
   // What the attacker's own development store hands out: a launch link signed with the app secret.
   const forgery = await collectLaunchLink(shopifyUrl, "attacker-dev-store.myshopify.com", apiKey());

@@ -37,7 +37,7 @@ export interface ShopifyAdmin {
   /** Shopify's numeric id of the shop ("123" from gid://shopify/Shop/123); it also proves the token is accepted. */
   shopId(): Promise<string>;
   orderById(gid: string): Promise<OrderSummary | null>;
-  /** Orders whose name is exactly `name`; the search itself matches loosely (amendment 19). */
+  /** Orders whose name is exactly `name`; the search itself matches loosely. */
   ordersByName(name: string): Promise<OrderSummary[]>;
   /** One page of orders created after `createdAfter` that carry neither sync tag, oldest first. */
   ordersForReconcile(args: { createdAfter: Date; first?: number; after?: string | null }): Promise<OrdersPage>;

@@ -1,6 +1,6 @@
-// Installing the app on a shop through OAuth (shopify-notes §4.5): GET /api/shopify/install?shop=… sends the
-// merchant to Shopify's grant screen; /api/shopify/callback receives the expiring offline token pair, stores it
-// encrypted, creates the winery (or brings an uninstalled one back), subscribes our webhooks and lands on the app.
+// Installing the app on a shop through OAuth: GET /api/shopify/install?shop=… sends the merchant to Shopify's grant
+// screen; /api/shopify/callback receives the expiring offline token pair, stores it encrypted, creates the winery (or
+// brings an uninstalled one back), records Shopify's id for the shop, subscribes our webhooks and lands on the app.
 import type { Shopify } from "@shopify/shopify-api";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";

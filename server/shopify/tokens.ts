@@ -1,7 +1,7 @@
 // Shopify access for one tenant. Offline tokens from OAuth expire after an hour and come with a rotating refresh
-// token (shopify-notes §4.6): a token expiring within 5 minutes is refreshed before use, under a row lock on the
-// ShopifyConnection so two callers never spend the same refresh token, and the new pair is stored in the same
-// transaction. A caller that waited on the lock finds the fresh token and uses it.
+// token: a token expiring within 5 minutes is refreshed before use, under a row lock on the ShopifyConnection so two
+// callers never spend the same refresh token, and the new pair is stored in the same transaction. A caller that
+// waited on the lock finds the fresh token and uses it.
 import { HttpResponseError, type Shopify } from "@shopify/shopify-api";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
@@ -167,7 +167,7 @@ export interface ManualConnectionInput {
   tenantId: string;
   /** a custom app's Admin API access token (shpat_…) */
   accessToken: string;
-  /** the custom app's webhook signing secret, when its webhooks come to us (amendment 15) */
+  /** the custom app's webhook signing secret, when its webhooks come to us */
   webhookSecret?: string;
   scopes?: string;
   /** the support user entering it, for the audit trail */

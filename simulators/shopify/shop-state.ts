@@ -25,7 +25,7 @@ export type SimFault =
 
 export interface ShopSettings {
   bucket: BucketConfig;
-  /** a shop connected with a manual token signs webhooks with its own secret (amendment 15) */
+  /** a shop connected with a manual token signs webhooks with its own secret */
   webhookSecret?: string;
   /** false: order topics are refused as protected customer data */
   pcdApproved: boolean;
@@ -39,7 +39,7 @@ interface AccessToken {
 }
 
 interface RefreshToken {
-  /** the token this one replaced; it dies once this one is used (shopify-notes §4.6) */
+  /** the token this one replaced; it dies once this one is used */
   predecessor?: string;
   revoked: boolean;
 }

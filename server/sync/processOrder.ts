@@ -14,6 +14,7 @@
 import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
+import { recordSuspectedForgery } from "@/server/shopify/webhooks/delivery";
 import {
   checkCreatedOrder,
   diagnoseRejection,
@@ -222,7 +223,17 @@ class OrderRun {
     try {
       const admin = await this.shopifyAdmin();
       const summary = await admin.orderById(this.row.orderGid);
-      if (!summary) return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
+      if (!summary) {
+        // The order came in a delivery for this shop, yet the shop does not have it: deleted since, or replayed
+        // from another shop.
+        await recordSuspectedForgery(this.deps.db, this.deps.now(), {
+          tenantId: this.row.tenantId,
+          topic: "orders/create",
+          orderGid: this.row.orderGid,
+          reason: "The order is not in this shop: deleted since the webhook, or the delivery came from another shop",
+        });
+        return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
+      }
       this.knownTags = summary.tags;
       if (summary.cancelledAt) return { kind: "skip", reason: `Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.` };
       return { kind: "wanted" };

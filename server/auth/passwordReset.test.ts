@@ -13,6 +13,7 @@ import { createInvitation, INVITATION_TTL_MS } from "./invitations";
 import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, inspectResetToken, requestPasswordReset, RESET_LIMITS, RESET_TTL_MS, resetPassword } from "./passwordReset";
 import { signInWithPassword } from "./signIn";
 import { loadCurrentUser } from "./currentUser";
+import { openSession } from "./sessions";
 
 const db = createPrisma();
 let catcher: MailCatcher;
@@ -71,10 +72,16 @@ describe("password reset over real SMTP", () => {
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(RESET_TTL_MS + 1000);
     expect(JSON.stringify(stored)).not.toContain(token);
 
-    expect(await loadCurrentUser(db, u.id, 0)).not.toBeNull();
-    expect(await resetPassword(db, { token, password: "short" })).toMatchObject({ ok: false, reason: "weak_password" });
-    expect(await resetPassword(db, { token, password: "the-new-long-password" })).toEqual({ ok: true, email: u.email });
-    expect(await loadCurrentUser(db, u.id, 0)).toBeNull(); // the session opened before the reset has ended
+    const before = { uid: u.id, sv: 0, sid: await openSession(db, u.id) };
+    expect(await loadCurrentUser(db, before)).not.toBeNull();
+    expect(await resetPassword(db, { token, password: "short" }, new Date(), { mailer, appUrl })).toMatchObject({ ok: false, reason: "weak_password" });
+    expect(await resetPassword(db, { token, password: "the-new-long-password" }, new Date(), { mailer, appUrl })).toEqual({ ok: true, email: u.email });
+    expect(await loadCurrentUser(db, before)).toBeNull(); // the session opened before the reset has ended
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: before.sid } })).endedAt).not.toBeNull();
+    const notice = await catcher.waitFor((m) => m.to.includes(u.email) && m.subject === "Your vintrace-sync password was changed");
+    expect(notice.text).toContain("reset with a link");
+    expect(notice.text).toContain("If this wasn't you");
+    expect(notice.text).toContain(`${appUrl}/forgot-password`);
     expect((await signInWithPassword(db, { email: u.email, password: "the-old-long-password" })).ok).toBe(false);
     expect((await signInWithPassword(db, { email: u.email, password: "the-new-long-password" })).ok).toBe(true);
 

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createPrisma } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
-import { resetMailer } from "@/server/mail/mailer";
-import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { catchProcessMail } from "@/test/processMail";
 import { loadCurrentUser, type SessionClaims } from "./currentUser";
 import { PASSWORD_CHECK_POLICY } from "./loginThrottle";
 import { hashPassword } from "./password";
@@ -11,23 +9,11 @@ import { openSession } from "./sessions";
 import { signInWithPassword } from "./signIn";
 
 const db = createPrisma();
-let catcher: MailCatcher;
 const appUrl = "http://app.test";
+const mail = catchProcessMail(appUrl); // the procedures use the process-wide mailer
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
 
-beforeAll(async () => {
-  catcher = await startMailCatcher({ httpPort: null });
-  // The procedures use the process-wide mailer: point it at the catcher.
-  process.env.SMTP_URL = catcher.smtpUrl;
-  process.env.APP_URL = appUrl;
-  resetEnvCache();
-  resetMailer();
-});
-afterAll(async () => {
-  resetMailer();
-  await catcher.close();
-  await db.$disconnect();
-});
+afterAll(() => db.$disconnect());
 
 /** A user signed in on two devices: `here` makes the calls, `there` is another browser. */
 async function signedInTwice(password = "the-current-password") {
@@ -54,12 +40,12 @@ describe("changing the password on the Account page", () => {
     expect((await signInWithPassword(db, { email: user.email, password })).ok).toBe(false);
     expect((await signInWithPassword(db, { email: user.email, password: "a-brand-new-password" })).ok).toBe(true);
 
-    const mail = await catcher.waitFor((m) => m.to.includes(user.email));
-    expect(mail.subject).toBe("Your vintrace-sync password was changed");
-    expect(mail.text).toContain("changed on the Account page");
-    expect(mail.text).toContain("If this wasn't you");
-    expect(mail.html).toContain(`${appUrl}/forgot-password`);
-    expect(mail.text).not.toContain("a-brand-new-password");
+    const notice = await mail.catcher.waitFor((m) => m.to.includes(user.email));
+    expect(notice.subject).toBe("Your vintrace-sync password was changed");
+    expect(notice.text).toContain("changed on the Account page");
+    expect(notice.text).toContain("If this wasn't you");
+    expect(notice.html).toContain(`${appUrl}/forgot-password`);
+    expect(notice.text).not.toContain("a-brand-new-password");
     expect(await db.auditEvent.count({ where: { actorId: user.id, action: "password.changed" } })).toBe(1);
   });
 

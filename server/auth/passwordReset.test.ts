@@ -5,9 +5,9 @@ import { POST as resetRoute } from "@/app/api/password/reset/route";
 import ResetPasswordPage from "@/app/reset-password/[token]/page";
 import InvitePage from "@/app/invite/[token]/page";
 import { createPrisma, getDb } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
-import { createMailer, resetMailer, type Mailer } from "@/server/mail/mailer";
-import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { createMailer, type Mailer } from "@/server/mail/mailer";
+import type { MailCatcher } from "@/simulators/mail/catcher";
+import { catchProcessMail } from "@/test/processMail";
 import { hashPassword } from "./password";
 import { createInvitation, INVITATION_TTL_MS } from "./invitations";
 import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, inspectResetToken, requestPasswordReset, RESET_LIMITS, RESET_TTL_MS, resetPassword } from "./passwordReset";
@@ -16,24 +16,19 @@ import { loadCurrentUser } from "./currentUser";
 import { openSession } from "./sessions";
 
 const db = createPrisma();
-let catcher: MailCatcher;
 let mailer: Mailer;
 const appUrl = "http://app.test";
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
+// The route handlers use the process-wide mailer; the functions called directly get `mailer`, on the same catcher.
+const mail = catchProcessMail(appUrl);
+let catcher: MailCatcher;
 
-beforeAll(async () => {
-  catcher = await startMailCatcher({ httpPort: null });
+beforeAll(() => {
+  catcher = mail.catcher;
   mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <no-reply@test>", log: () => {} });
-  // The route handlers use the process-wide mailer: point it at the catcher.
-  process.env.SMTP_URL = catcher.smtpUrl;
-  process.env.APP_URL = appUrl;
-  resetEnvCache();
-  resetMailer();
 });
 afterAll(async () => {
-  resetMailer();
   mailer.close();
-  await catcher.close();
   await db.$disconnect();
   await getDb().$disconnect();
 });

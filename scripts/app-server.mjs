@@ -4,10 +4,11 @@
 // TRUSTED_PROXY_HOPS entries from the right of this header.
 // Usage: node scripts/app-server.mjs <port> <host>
 import http from "node:http";
-import next from "next";
 import { appendPeer } from "./forwarded-for.mjs";
 
+// As `next start` does, and before Next (and React through it) is loaded, since both read it when loaded.
 process.env.NODE_ENV = "production";
+const { default: next } = await import("next");
 const [port, hostname] = [Number(process.argv[2] ?? process.env.PORT ?? 3000), process.argv[3] ?? "127.0.0.1"];
 const app = next({ dev: false, dir: process.cwd(), hostname, port });
 const handle = app.getRequestHandler();

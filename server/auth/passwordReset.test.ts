@@ -8,7 +8,7 @@ import { createPrisma, getDb } from "@/server/db";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import type { MailCatcher } from "@/simulators/mail/catcher";
 import { catchProcessMail } from "@/test/processMail";
-import { hashPassword } from "./password";
+import { argon2Slots, ARGON2_LIMITS, hashPassword } from "./password";
 import { createInvitation, INVITATION_TTL_MS } from "./invitations";
 import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, inspectResetToken, requestPasswordReset, RESET_LIMITS, RESET_TTL_MS, resetPassword } from "./passwordReset";
 import { signInWithPassword } from "./signIn";
@@ -141,7 +141,7 @@ describe("password reset over real SMTP", () => {
     expect(limited).toEqual([...Array(RESET_LIMITS.perAddress.max).fill(false), true]);
   });
 
-  it("the reset endpoint refuses a reused token with 410 and a plain message", async () => {
+  it("the reset endpoint refuses a reused token with 410 and a plain message, and answers 429 while the server is busy", async () => {
     const u = await user();
     await (await requestPasswordReset(db, { email: u.email }, null, { mailer, appUrl })).delivery;
     const token = tokenFrom(catcher.messages({ to: u.email }).at(-1)!.text);
@@ -151,6 +151,19 @@ describe("password reset over real SMTP", () => {
     const again = await post("another-long-password");
     expect(again.status).toBe(410);
     expect(await again.json()).toMatchObject({ reason: "used", message: expect.stringContaining("already been used") });
+
+    // With every argon2 slot taken, a fresh link answers 429 and stays usable.
+    await (await requestPasswordReset(db, { email: u.email }, null, { mailer, appUrl })).delivery;
+    const fresh = tokenFrom(catcher.messages({ to: u.email }).at(-1)!.text);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = Array.from({ length: ARGON2_LIMITS.concurrency + ARGON2_LIMITS.queue }, () => argon2Slots.run(() => gate));
+    const busy = await resetRoute(new Request("http://app.test/api/password/reset", { method: "POST", body: JSON.stringify({ token: fresh, password: "third-long-password" }) }));
+    open();
+    await Promise.all(held);
+    expect(busy.status).toBe(429);
+    expect(await inspectResetToken(db, fresh)).toEqual({ state: "valid", email: u.email });
+
     const junk = await resetRoute(new Request("http://app.test/api/password/reset", { method: "POST", body: "{not json" }));
     expect(junk.status).toBe(400);
   });

@@ -11,6 +11,7 @@ import { getMailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
 import { mailPasswordChanged } from "./account";
 import { newPasswordSchema, type MailDeps } from "./invitations";
+import { BusyError } from "./limiter";
 import { clearAccountThrottles } from "./loginThrottle";
 import { hashPassword } from "./password";
 import { endSessionsOf } from "./sessions";
@@ -106,13 +107,14 @@ export const resetPasswordSchema = z.object({ token: tokenSchema, password: z.st
 
 export type ResetResult =
   | { ok: true; email: string }
-  | { ok: false; reason: "expired" | "used" | "unknown" | "weak_password"; message: string };
+  | { ok: false; reason: "expired" | "used" | "unknown" | "weak_password" | "busy"; message: string };
 
 const REFUSALS = {
   expired: "This reset link has expired. Ask for a new one.",
   used: "This reset link has already been used. Ask for a new one if you still need it.",
   unknown: "This reset link is not valid. Check that you copied the whole link from the mail, or ask for a new one.",
   weak_password: `Choose a password of at least 10 characters.`,
+  busy: "The server is busy. Wait a few seconds, then try again: your link still works.",
 } as const;
 
 const refuse = (reason: keyof typeof REFUSALS): ResetResult => ({ ok: false, reason, message: REFUSALS[reason] });
@@ -124,7 +126,13 @@ export async function resetPassword(db: Db, raw: unknown, now = new Date(), deps
   const view = await inspectResetToken(db, parsed.data.token, now);
   if (view.state !== "valid") return refuse(view.state);
   if (!newPasswordSchema.safeParse(parsed.data.password).success) return refuse("weak_password");
-  const passwordHash = await hashPassword(parsed.data.password);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(parsed.data.password);
+  } catch (error) {
+    if (error instanceof BusyError) return refuse("busy");
+    throw error;
+  }
   const tokenHash = hashToken(parsed.data.token);
 
   const result = await db.$transaction(async (tx) => {

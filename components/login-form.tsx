@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 const MESSAGES: Record<string, string> = {
   invalid: "The email or password is wrong.",
   locked: "Too many failed attempts. Wait 15 minutes, then try again.",
+  busy: "Sign-in is busy right now. Wait a few seconds, then try again.",
 };
 
 export function LoginForm() {

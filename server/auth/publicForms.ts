@@ -1,5 +1,6 @@
 // Shared by the public JSON endpoints of invitations and password reset: a bounded body, the client's address,
 // and a floor on the answer time so that whether an email has an account is not told by timing.
+import { clientAddressFrom } from "./clientAddress";
 
 export const MAX_FORM_BODY_BYTES = 4_096;
 
@@ -15,14 +16,9 @@ export async function readJsonBody(request: Request): Promise<{ ok: true; body: 
   }
 }
 
-/**
- * The client's address as the proxy in front of the app reports it (the first X-Forwarded-For hop), else null.
- * It only feeds a rate limit; a forged header can dodge the per-address count but never the per-email one.
- */
+/** The client's address (see clientAddress.ts), else null. It only feeds rate limits. */
 export function clientAddressOf(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const address = forwarded || request.headers.get("x-real-ip")?.trim();
-  return address && address.length <= 64 ? address : null;
+  return clientAddressFrom(request.headers.get("x-forwarded-for"));
 }
 
 export async function answerNoSoonerThan(startedAt: number, floorMs: number): Promise<void> {

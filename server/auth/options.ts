@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { safeRedirectPath } from "./safeRedirect";
 import { signInWithPassword } from "./signIn";
 
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -36,6 +37,9 @@ export function authOptions(): NextAuthOptions {
       },
       async session({ session, token }) {
         return { ...session, uid: token.uid, sv: token.sv };
+      },
+      async redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
       },
     },
   };

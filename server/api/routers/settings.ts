@@ -37,7 +37,7 @@ export const settingsRouter = createTRPCRouter({
     try {
       return await pauseTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
     } catch (error) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error), cause: error });
     }
   }),
 
@@ -45,7 +45,7 @@ export const settingsRouter = createTRPCRouter({
     try {
       return await resumeTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
     } catch (error) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error), cause: error });
     }
   }),
 });

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { afterEach, describe, expect, it } from "vitest";
+import { proxy } from "@/proxy";
+import { setTestEnvironment } from "@/test/database";
+import { resetEnvCache } from "./env";
 import { CSP_HEADER, newCspNonce, securityHeaders } from "./securityHeaders";
 
 const directives = (policy: string) => new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(" ")]));
@@ -40,5 +44,33 @@ describe("security headers", () => {
     const nonces = new Set(Array.from({ length: 1_000 }, newCspNonce));
     expect(nonces.size).toBe(1_000);
     for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+  });
+});
+
+describe("proxy.ts", () => {
+  setTestEnvironment();
+  const startedWith = process.env.APP_URL;
+  const setAppUrl = (url: string | undefined) => {
+    if (url === undefined) delete process.env.APP_URL;
+    else process.env.APP_URL = url;
+    resetEnvCache();
+  };
+  afterEach(() => setAppUrl(startedWith));
+
+  it("reads APP_URL when the request comes, not when the app was built", () => {
+    for (const [url, hsts] of [["https://sync.example.com", true], ["http://localhost:3000", false]] as const) {
+      setAppUrl(url);
+      const response = proxy(new NextRequest(`${url}/orders`));
+      expect(response.headers.has("strict-transport-security")).toBe(hsts);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+    }
+  });
+
+  it("hands Next.js the same policy, nonce included, on the request it renders", () => {
+    setAppUrl("http://localhost:3000");
+    const response = proxy(new NextRequest("http://localhost:3000/login"));
+    const policy = response.headers.get(CSP_HEADER);
+    expect(policy).toMatch(/'nonce-[A-Za-z0-9+/]+={0,2}'/);
+    expect(response.headers.get(`x-middleware-request-${CSP_HEADER.toLowerCase()}`)).toBe(policy);
   });
 });

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { safeRedirectPath } from "@/server/auth/safeRedirect";
 
 const MESSAGES: Record<string, string> = {
   invalid: "The email or password is wrong.",
@@ -12,7 +13,7 @@ const MESSAGES: Record<string, string> = {
 
 export function LoginForm() {
   const router = useRouter();
-  const next = useSearchParams().get("callbackUrl") ?? "/";
+  const callbackUrl = useSearchParams().get("callbackUrl");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -31,7 +32,7 @@ export function LoginForm() {
       setError(MESSAGES[result?.error ?? ""] ?? MESSAGES.invalid);
       return;
     }
-    router.replace(next.startsWith("/") ? next : "/");
+    router.replace(safeRedirectPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 

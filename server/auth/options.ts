@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { clientAddressFrom } from "./clientAddress";
+import { safeRedirectPath } from "./safeRedirect";
 import { endSession, IDLE_TIMEOUT_MS, openSession } from "./sessions";
 import { signInWithPassword } from "./signIn";
 
@@ -46,6 +47,9 @@ export function authOptions(): NextAuthOptions {
       },
       async session({ session, token }) {
         return { ...session, uid: token.uid, sv: token.sv, sid: token.sid };
+      },
+      async redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeRedirectPath(url, baseUrl)}`;
       },
     },
     events: {

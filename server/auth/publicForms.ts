@@ -1,14 +1,18 @@
 // Shared by the public JSON endpoints of invitations and password reset: a bounded body, the client's address,
 // and a floor on the answer time so that whether an email has an account is not told by timing.
+import { readWebhookBody } from "@/server/shopify/webhooks/verify";
 import { clientAddressFrom } from "./clientAddress";
 
-export const MAX_FORM_BODY_BYTES = 4_096;
+export const MAX_FORM_BODY_BYTES = 16 * 1024;
 
+/**
+ * The body parsed as JSON, or the answer to send instead: 413 as soon as more than MAX_FORM_BODY_BYTES arrive,
+ * whatever Content-Length says or whether there is one (the body is read chunk by chunk and dropped at the limit,
+ * so an endless body costs no more than that), 400 when it is not JSON.
+ */
 export async function readJsonBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_FORM_BODY_BYTES) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
-  const text = await request.text();
-  if (text.length > MAX_FORM_BODY_BYTES) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
+  const text = await readWebhookBody(request, MAX_FORM_BODY_BYTES);
+  if (text === null) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
   try {
     return { ok: true, body: JSON.parse(text) as unknown };
   } catch {

@@ -9,7 +9,7 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
 import { WineryGate } from "@/components/winery";
-import { toCsv } from "@/server/dashboard/csv";
+import { toCsv } from "@/lib/csv";
 
 type Check = NonNullable<RouterOutputs["products"]["latest"]["last"]>;
 type Row = Check["rows"][number];

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import { newTenantId } from "@/server/tenants/service";
 import { TEST_APP } from "@/simulators/shopify/testing";
 import { signedWebhookRequest, WEBHOOK_PATH, type WebhookRequestInput } from "@/simulators/shopify/webhook";
 
@@ -16,16 +17,18 @@ export interface TestTenantInput {
 }
 
 export async function createTestTenant(db: Db, input: TestTenantInput) {
+  const tenantId = newTenantId();
   return db.tenant.create({
     data: {
+      id: tenantId,
       name: input.shop,
       shopDomain: input.shop,
       status: input.status ?? "ACTIVE",
       shopify: {
         create: {
           method: input.webhookSecret ? "MANUAL" : "OAUTH",
-          accessTokenEnc: encryptSecret(input.accessToken ?? "shpat_test"),
-          webhookSecretEnc: input.webhookSecret ? encryptSecret(input.webhookSecret) : null,
+          accessTokenEnc: encryptSecret(input.accessToken ?? "shpat_test", { tenantId, column: "ShopifyConnection.accessTokenEnc" }),
+          webhookSecretEnc: input.webhookSecret ? encryptSecret(input.webhookSecret, { tenantId, column: "ShopifyConnection.webhookSecretEnc" }) : null,
         },
       },
     },

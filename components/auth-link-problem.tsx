@@ -1,8 +1,10 @@
 import { AuthCard } from "./auth-card";
 
-type LinkState = "expired" | "used" | "unknown";
+type ResetState = "expired" | "used" | "unknown";
+type InvitationState = ResetState | "revoked";
+type Copy = { title: string; body: string };
 
-const COPY: Record<"invitation" | "reset", Record<LinkState, { title: string; body: string }>> = {
+const COPY: { invitation: Record<InvitationState, Copy>; reset: Record<ResetState, Copy> } = {
   invitation: {
     expired: {
       title: "This invitation has expired",
@@ -11,6 +13,10 @@ const COPY: Record<"invitation" | "reset", Record<LinkState, { title: string; bo
     used: {
       title: "This invitation has already been used",
       body: "Each invitation link works once. If you accepted it, sign in with your email and password.",
+    },
+    revoked: {
+      title: "This invitation has been withdrawn",
+      body: "Whoever sent it withdrew it, or no longer manages the winery. Ask an owner of the winery, or Winehub support, if you still need access.",
     },
     unknown: {
       title: "This invitation link is not valid",
@@ -24,9 +30,10 @@ const COPY: Record<"invitation" | "reset", Record<LinkState, { title: string; bo
   },
 };
 
-/** The clear page for an expired, used or unknown invitation or reset link. */
-export function LinkProblem({ kind, state }: { kind: "invitation" | "reset"; state: LinkState }) {
-  const copy = COPY[kind][state];
+/** The clear page for an expired, used, withdrawn or unknown invitation, or an expired, used or unknown reset link. */
+export function LinkProblem(props: { kind: "invitation"; state: InvitationState } | { kind: "reset"; state: ResetState }) {
+  const { kind, state } = props;
+  const copy = props.kind === "invitation" ? COPY.invitation[props.state] : COPY.reset[props.state];
   return (
     <AuthCard title={copy.title}>
       <p data-testid="link-problem" data-state={state} className="mt-4 text-sm text-slate-700">{copy.body}</p>

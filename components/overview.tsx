@@ -144,11 +144,18 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
         ))}
       {!group.retryable &&
         (tenantId && group.fix ? (
-          <Link href={href(group.fix === "products" ? "/products" : "/settings", {}, tenantId)} className="text-sm font-medium text-indigo-700 hover:underline">
+          <Link
+            href={`${href(group.fix === "products" ? "/products" : "/settings", {}, tenantId)}${group.fixSection ? `#${group.fixSection}` : ""}`}
+            className="text-sm font-medium text-indigo-700 hover:underline"
+            data-testid="failure-group-fix"
+          >
             {group.fix === "products" ? "Fix it on the Products page →" : "Fix it in Settings →"}
           </Link>
         ) : (
-          <span className="text-sm text-slate-600">{group.fix === "products" ? "Fix on each winery's Products page" : "Fix in each winery's Settings"}; saving the fix retries them.</span>
+          <span className="text-sm text-slate-600">
+            {group.fix === "products" ? "Fix on each winery's Products page" : "Fix in each winery's Settings"};{" "}
+            {group.fixRetries ? "saving the fix retries them." : "then retry them by hand."}
+          </span>
         ))}
       <Link href={list} className="text-sm font-medium text-indigo-700 hover:underline">
         Open the {group.orders} {group.orders === 1 ? "order" : "orders"} →

@@ -3,13 +3,16 @@
 // The Products page: the match check between Shopify variants and vintrace stock items (run on demand here, and
 // nightly), its filters and CSV, and the winery's product rules: the SKU map and what to ignore (amendment 12).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
 import { WineryGate } from "@/components/winery";
+import type { CauseInfo } from "@/server/dashboard/causes";
 import { toCsv } from "@/lib/csv";
+
+const IGNORE_RULES_ID: NonNullable<CauseInfo["fixSection"]> = "ignore-rules";
 
 type Check = NonNullable<RouterOutputs["products"]["latest"]["last"]>;
 type Row = Check["rows"][number];
@@ -52,6 +55,13 @@ function Products({ tenantId }: { tenantId: string }) {
   );
   const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(null);
   const running = run.isPending || Boolean(latest.data?.running);
+  // A failed order's fix link points at the ignore rules. They and the check above them load after the page, too
+  // late for the browser's own scroll to the fragment, so it is done once both are in.
+  const rulesLoaded = !useQuery(trpc.products.rules.queryOptions({ tenantId })).isPending;
+  const loaded = rulesLoaded && !latest.isPending;
+  useEffect(() => {
+    if (loaded && window.location.hash === `#${IGNORE_RULES_ID}`) document.getElementById(IGNORE_RULES_ID)?.scrollIntoView({ block: "start" });
+  }, [loaded]);
 
   return (
     <div className="space-y-5">
@@ -337,24 +347,29 @@ function IgnoreRules({
     save.mutate({ tenantId, ignoreNoSkuLines: noSku, ignoreGiftCards: giftCards, ignoredSkus: list });
   };
   return (
-    <Card title="Ignore rules">
-      <form onSubmit={submit} className="space-y-3" aria-label="Ignore rules">
-        <p className="text-sm text-slate-600">Ignored lines are left out of the sales order and noted on the order&apos;s page.</p>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={noSku} onChange={(e) => setNoSku(e.target.checked)} className="accent-indigo-600" /> Lines without a SKU
-        </label>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={giftCards} onChange={(e) => setGiftCards(e.target.checked)} className="accent-indigo-600" /> Gift cards
-        </label>
-        <Field id="ignored-skus" label="These SKUs" hint={prefill ? `To ignore ${prefill.sku}, add it here.` : "One per line (or separated by commas)."}>
-          <TextArea id="ignored-skus" rows={4} value={skus} onChange={(e) => setSkus(e.target.value)} />
-        </Field>
-        <Button type="submit" variant="primary" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save ignore rules"}
-        </Button>
-        {save.data && <Notice tone="success">Saved.{save.data.requeued ? ` ${save.data.requeued} failed ${save.data.requeued === 1 ? "order was" : "orders were"} queued again.` : ""}</Notice>}
-        {save.error && <Notice tone="error">{save.error.message}</Notice>}
-      </form>
-    </Card>
+    <div id={IGNORE_RULES_ID} className="scroll-mt-4">
+      <Card title="Ignore rules">
+        <form onSubmit={submit} className="space-y-3" aria-label="Ignore rules">
+          <p className="text-sm text-slate-600">
+            Ignored lines are left out of the sales order and noted on the order&apos;s page. An order whose every product line is ignored is not sent
+            at all, never as shipping alone.
+          </p>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={noSku} onChange={(e) => setNoSku(e.target.checked)} className="accent-indigo-600" /> Lines without a SKU
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={giftCards} onChange={(e) => setGiftCards(e.target.checked)} className="accent-indigo-600" /> Gift cards
+          </label>
+          <Field id="ignored-skus" label="These SKUs" hint={prefill ? `To ignore ${prefill.sku}, add it here.` : "One per line (or separated by commas)."}>
+            <TextArea id="ignored-skus" rows={4} value={skus} onChange={(e) => setSkus(e.target.value)} />
+          </Field>
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save ignore rules"}
+          </Button>
+          {save.data && <Notice tone="success">Saved.{save.data.requeued ? ` ${save.data.requeued} failed ${save.data.requeued === 1 ? "order was" : "orders were"} queued again.` : ""}</Notice>}
+          {save.error && <Notice tone="error">{save.error.message}</Notice>}
+        </form>
+      </Card>
+    </div>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 // A winery's vintrace settings. The API key is write-only: the page only learns whether one is set. "Test connection"
-// checks what is on the page (saved or not) and says, setting by setting, what vintrace thinks of it.
+// checks what is on the page (saved or not) and says, setting by setting, what vintrace thinks of it. Staff see the
+// connection (address, key, authentication, customer) read-only: only an owner or Winehub support changes it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
@@ -175,26 +176,36 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
   };
 
   const verification = test.data?.verification ?? null;
+  const locked = !view.canChangeConnection;
   const fieldError = (field: keyof Form) => errors[field];
   const saveProblem = save.error && !Object.keys(firstErrors(save.error.data?.fieldErrors)).length ? save.error.message : null;
 
   return (
     <form onSubmit={submit} noValidate className="space-y-5" aria-label="vintrace settings">
       <Card title="vintrace connection">
+        {locked && (
+          <div className="mb-4">
+            <Notice testId="connection-locked">
+              Only an owner of this winery or Winehub support can change the connection: it decides where your orders go and with which key. You can
+              still test it, and change how orders are sent below.
+            </Notice>
+          </div>
+        )}
         <div className="grid gap-4 md:grid-cols-2">
           <Field id="baseUrl" label="vintrace address" hint="The address you sign in to vintrace with, e.g. https://oz50.vintrace.net/yourcode" error={fieldError("baseUrl")}>
-            <TextInput id="baseUrl" value={form.baseUrl} onChange={(e) => set("baseUrl", e.target.value)} invalid={Boolean(fieldError("baseUrl"))} autoComplete="off" />
+            <TextInput id="baseUrl" value={form.baseUrl} readOnly={locked} onChange={(e) => set("baseUrl", e.target.value)} invalid={Boolean(fieldError("baseUrl"))} autoComplete="off" />
           </Field>
           <Field
             id="apiKey"
             label="API key"
-            hint={view.apiKey ? `${view.apiKey}. Leave blank to keep it; type a new key to replace it.` : "Create one in vintrace under your user's API tokens."}
+            hint={locked ? undefined : view.apiKey ? `${view.apiKey}. Leave blank to keep it; type a new key to replace it.` : "Create one in vintrace under your user's API tokens."}
             error={fieldError("apiKey")}
           >
             <TextInput
               id="apiKey"
               type="password"
               value={form.apiKey}
+              readOnly={locked}
               placeholder={view.apiKey ?? "Not set"}
               onChange={(e) => set("apiKey", e.target.value)}
               invalid={Boolean(fieldError("apiKey"))}
@@ -202,13 +213,13 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
             />
           </Field>
           <Field id="authScheme" label="Authentication" error={fieldError("authScheme")}>
-            <Select id="authScheme" value={form.authScheme} onChange={(e) => set("authScheme", e.target.value as Form["authScheme"])}>
+            <Select id="authScheme" value={form.authScheme} disabled={locked} onChange={(e) => set("authScheme", e.target.value as Form["authScheme"])}>
               <option value="BEARER">Bearer token (API key)</option>
               <option value="BASIC">Basic (user name and password)</option>
             </Select>
           </Field>
           <Field id="customerName" label="Customer name" hint="The vintrace customer web orders are recorded against, exactly as vintrace spells it." error={fieldError("customerName")}>
-            <TextInput id="customerName" value={form.customerName} onChange={(e) => set("customerName", e.target.value)} invalid={Boolean(fieldError("customerName"))} />
+            <TextInput id="customerName" value={form.customerName} readOnly={locked} onChange={(e) => set("customerName", e.target.value)} invalid={Boolean(fieldError("customerName"))} />
           </Field>
           <Field id="salesPriceList" label="Sales price list" error={fieldError("salesPriceList")}>
             <TextInput id="salesPriceList" value={form.salesPriceList} onChange={(e) => set("salesPriceList", e.target.value)} invalid={Boolean(fieldError("salesPriceList"))} />
@@ -226,13 +237,15 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
               <>
                 Saved settings last tested <Time value={view.lastVerifiedAt} />.
               </>
+            ) : locked ? (
+              "Tests the saved connection."
             ) : (
               "Tests what is on this page, saved or not."
             )}
           </span>
         </div>
         {test.isError && !Object.keys(firstErrors(test.error.data?.fieldErrors)).length && <Notice tone="error">The test could not run: {test.error.message}</Notice>}
-        {verification && <VerificationResult verification={verification} onUseCustomer={(name) => set("customerName", name)} />}
+        {verification && <VerificationResult verification={verification} onUseCustomer={locked ? null : (name) => set("customerName", name)} />}
       </Card>
 
       <Card title="How orders are sent">
@@ -303,7 +316,8 @@ const CHECK_STYLE: Record<string, string> = {
   unchecked: "bg-slate-100 text-slate-600",
 };
 
-function VerificationResult({ verification, onUseCustomer }: { verification: Verification; onUseCustomer: (name: string) => void }) {
+/** The verdicts; a suggested customer name can be taken over by whoever may change the connection (onUseCustomer). */
+function VerificationResult({ verification, onUseCustomer }: { verification: Verification; onUseCustomer: ((name: string) => void) | null }) {
   return (
     <div className="mt-4 space-y-2" aria-live="polite" data-testid="verification">
       <p className={`text-sm font-medium ${verification.ok ? "text-emerald-700" : "text-red-700"}`}>
@@ -323,7 +337,7 @@ function VerificationResult({ verification, onUseCustomer }: { verification: Ver
                   <span className="sr-only"> ({check.status})</span>: {check.message}
                 </p>
                 {check.suggestion && <p className="text-slate-600">{check.suggestion}</p>}
-                {suggested && (
+                {suggested && onUseCustomer && (
                   <Button className="mt-1" onClick={() => onUseCustomer(suggested)}>
                     Use &lsquo;{suggested}&rsquo;
                   </Button>

@@ -109,14 +109,14 @@ export function TextInput({ invalid, className, ...props }: InputHTMLAttributes<
     <input
       aria-invalid={invalid || undefined}
       aria-describedby={props.id ? (invalid ? `${props.id}-error` : `${props.id}-hint`) : undefined}
-      className={cx(INPUT, className)}
+      className={cx(INPUT, "read-only:bg-slate-50 read-only:text-slate-600", className)}
       {...props}
     />
   );
 }
 
 export function Select({ invalid, className, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
-  return <select aria-invalid={invalid || undefined} className={cx(INPUT, "pr-8", className)} {...props} />;
+  return <select aria-invalid={invalid || undefined} className={cx(INPUT, "pr-8 disabled:bg-slate-50 disabled:text-slate-600", className)} {...props} />;
 }
 
 export function TextArea({ className, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement>) {

@@ -111,6 +111,30 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   }
 });
 
+test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page }) => {
+  const staff = { email: "cellar-door@hilltop.test", password: "cellar-door-pass-1" };
+  const [user] = await query<{ id: string }>(
+    `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES ('e2e-settings-staff', $1, $2, 'MERCHANT', now()) RETURNING id`,
+    [staff.email, await hashPassword(staff.password)],
+  );
+  await query(`INSERT INTO "Membership" ("userId", "tenantId", role) VALUES ($1, $2, 'STAFF')`, [user.id, await tenantIdOf(hilltop.shopDomain)]);
+  await loginAs(page, staff.email, staff.password);
+  await nav(page, "Settings");
+
+  await expect(page.getByTestId("connection-locked")).toContainText("Only an owner of this winery or Winehub support can change the connection");
+  for (const label of ["vintrace address", "API key", "Customer name"]) await expect(page.getByLabel(label)).toHaveAttribute("readonly", "");
+  await expect(page.getByLabel("Authentication")).toBeDisabled();
+  await expect(page.getByLabel("Sales price list")).toBeEditable();
+  await expect(page.getByLabel("Currency")).toBeEditable();
+
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByTestId("check-connection")).toBeVisible();
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${hilltop.customerName}'`);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("settings-saved")).toContainText("Nothing changed.");
+  await shot(page, "settings-staff");
+});
+
 test("the product check shows the simulator's three deliberate mismatches", async ({ page }) => {
   const owner = demoLogin("owner@hilltop.test");
   await loginAs(page, owner.email, owner.password);
@@ -176,6 +200,49 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await expect.poll(() => tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
   expect(await tagsOf(hilltop.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
   await shot(page, "order-retried");
+});
+
+test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page }) => {
+  const hilltopId = await tenantIdOf(hilltop.shopDomain);
+  const [before] = await query<{ shippingPolicy: string; shippingStockCode: string | null; ignoredSkus: string[] }>(
+    `SELECT "shippingPolicy"::text AS "shippingPolicy", "shippingStockCode", "ignoredSkus" FROM "VintraceSettings" WHERE "tenantId" = $1`,
+    [hilltopId],
+  );
+  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [hilltopId]);
+  try {
+    const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
+    const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+    expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
+    expect(await tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
+
+    const owner = demoLogin("owner@hilltop.test");
+    await loginAs(page, owner.email, owner.password);
+    const group = page.getByTestId("failure-group").filter({ hasText: "No product lines to send" });
+    await expect(group.getByTestId("failure-group-title")).toHaveText(/^No product lines to send: \d+ orders?$/);
+    await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
+
+    await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${hilltopId}`);
+    await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
+    await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
+    await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
+    const fix = page.getByTestId("fix-link");
+    await expect(fix).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
+    await shot(page, "order-failed-no-product-lines");
+
+    await fix.click();
+    await expect(page).toHaveURL(/\/products\?winery=.*#ignore-rules$/);
+    await expect(page.getByRole("form", { name: "Ignore rules" })).toBeInViewport();
+    // The page was scrolled to the rules (they start below the fold at this size).
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    await shot(page, "order-failed-no-product-lines-fix");
+  } finally {
+    await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = $2::"ShippingPolicy", "shippingStockCode" = $3, "ignoredSkus" = $4 WHERE "tenantId" = $1`, [
+      hilltopId,
+      before.shippingPolicy,
+      before.shippingStockCode,
+      before.ignoredSkus,
+    ]);
+  }
 });
 
 test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page }) => {

@@ -5,12 +5,14 @@
 //   3. the silence warning: an order has waited longer than the winery's threshold and nothing synced since;
 //   4. the digest of the 15-minute window that just ended: every failure not yet reported, grouped by cause, in
 //      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
-// Then the support team's cross-winery digest of the same window.
+// Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
+// deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out).
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { AlertKind, Prisma } from "@/server/generated/prisma/client";
 import { getMailer } from "@/server/mail/mailer";
+import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
 import { claimWindow, finishClaim } from "./claims";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
@@ -23,6 +25,7 @@ import {
   type DigestGroup,
   type ErrorClassName,
   type FailedOrder,
+  type WebhookNotice,
 } from "./messages";
 import { createChatPoster } from "./outbound";
 
@@ -283,13 +286,26 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
   await finishClaim(db, "alerts-digest", tenant.id, window.key, summary);
 }
 
+/** The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind. */
+async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promise<WebhookNotice[]> {
+  const rows = await db.$queryRaw<{ winery: string; action: string; count: number; reason: string | null }[]>`
+    SELECT left(coalesce(t."name", a."details"->>'headerShop', 'a shop we do not know'), 200) AS "winery", a."action",
+           count(*)::int AS "count", left((array_agg(a."details"->>'reason' ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
+    FROM "AuditEvent" a LEFT JOIN "Tenant" t ON t."id" = a."tenantId"
+    WHERE a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[]) AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
+    GROUP BY 1, 2
+    ORDER BY 1, 2`;
+  return rows.map((r) => ({ winery: r.winery, what: WEBHOOK_NOTICES[r.action], count: r.count, reason: r.reason }));
+}
+
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
-  const [failure, opened] = await Promise.all([
+  const [failure, opened, notices] = await Promise.all([
     db.alertFailure.findFirst({ where: { supportDigestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } }),
     db.alertState.findFirst({ where: { open: true, supportSeen: false, openedAt: { lt: window.end } }, select: { tenantId: true } }),
+    webhookNotices(db, window),
   ]);
-  if (!failure && !opened) return;
+  if (!failure && !opened && notices.length === 0) return;
   if (!(await claimWindow(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
   const alertId = randomUUID();
   const taken = await db.$queryRaw<{ tenantId: string; errorClass: ErrorClassName | null; count: bigint }[]>`
@@ -311,8 +327,8 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     rows.set(t.tenantId, row);
   }
   const failures = taken.reduce((sum, t) => sum + Number(t.count), 0);
-  let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length };
-  if (failures > 0 || newConditions.length > 0) {
+  let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length, webhookNotices: notices.length };
+  if (failures > 0 || newConditions.length > 0 || notices.length > 0) {
     const sent = await deliverAlert(db, deps, {
       id: alertId,
       tenantId: null,
@@ -323,12 +339,13 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
         [...rows.values()].sort((a, b) => a.winery.localeCompare(b.winery)),
         newConditions.map((c) => ({ winery: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
         window.end,
+        notices,
       ),
       recipients: await supportRecipients(db, deps.supportWebhookUrl),
       createdAt: now,
     });
     result.sent.push({ tenantId: null, kind: "SUPPORT_DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
-    summary = { failures, conditions: newConditions.length, alertId: sent.alertId, recipients: sent.deliveries.length };
+    summary = { failures, conditions: newConditions.length, webhookNotices: notices.length, alertId: sent.alertId, recipients: sent.deliveries.length };
   }
   await finishClaim(db, "alerts-support-digest", "all", window.key, summary);
 }

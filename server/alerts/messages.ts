@@ -141,7 +141,22 @@ export interface SupportDigestRow {
   counts: { errorClass: ErrorClassName | null; count: number }[];
 }
 
-export function supportDigestAlert(appUrl: string, rows: SupportDigestRow[], opened: { winery: string; condition: string }[], windowEnd: Date): AlertContent {
+/** Audit events about Shopify deliveries that support should look at, per winery (or shop) and kind. */
+export interface WebhookNotice {
+  winery: string;
+  what: string;
+  count: number;
+  /** why, for the latest of them */
+  reason: string | null;
+}
+
+export function supportDigestAlert(
+  appUrl: string,
+  rows: SupportDigestRow[],
+  opened: { winery: string; condition: string }[],
+  windowEnd: Date,
+  notices: WebhookNotice[] = [],
+): AlertContent {
   const total = rows.reduce((sum, r) => sum + r.counts.reduce((s, c) => s + c.count, 0), 0);
   const blocks: MailBlock[] = [{ kind: "paragraph", text: `Across the wineries, in the 15 minutes up to ${windowEnd.toUTCString()}:` }];
   const chat = [`:bar_chart: *vintrace-sync support digest*: ${total} failed order${total === 1 ? "" : "s"} across ${rows.length} winer${rows.length === 1 ? "y" : "ies"}.`];
@@ -149,6 +164,12 @@ export function supportDigestAlert(appUrl: string, rows: SupportDigestRow[], ope
     blocks.push({ kind: "heading", text: "New problems" });
     blocks.push({ kind: "list", items: opened.map((o) => ({ text: `${o.winery}: ${o.condition}` })) });
     chat.push(...opened.map((o) => `• ${o.winery}: ${o.condition}`));
+  }
+  if (notices.length > 0) {
+    const times = (n: WebhookNotice) => (n.count > 1 ? ` (${n.count} times)` : "");
+    blocks.push({ kind: "heading", text: "Shopify webhooks to look at (see the audit log)" });
+    blocks.push({ kind: "list", items: notices.map((n) => ({ text: `${n.winery}: ${n.what}${times(n)}`, detail: n.reason ?? undefined })) });
+    chat.push(...notices.map((n) => `• :warning: ${n.winery}: ${n.what}${times(n)}`));
   }
   if (rows.length > 0) {
     blocks.push({ kind: "heading", text: `Failed orders (${total})` });
@@ -159,7 +180,9 @@ export function supportDigestAlert(appUrl: string, rows: SupportDigestRow[], ope
     chat.push(...rows.map((r) => `• ${r.winery}: ${r.counts.map((c) => `${c.errorClass ?? "OTHER"} ${c.count}`).join(", ")}`));
   }
   blocks.push({ kind: "action", label: "Open the dashboard", url: appUrl });
-  return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : ""}`, blocks, chat: chat.join("\n") };
+  const problems = opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : "";
+  const webhooks = notices.length ? `, ${notices.length} webhook notice${notices.length === 1 ? "" : "s"}` : "";
+  return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${problems}${webhooks}`, blocks, chat: chat.join("\n") };
 }
 
 export function testAlert(appUrl: string, w: AlertWinery, by: string): AlertContent {

@@ -2,7 +2,8 @@
 // judged by the builder that made it (its `meta.access`):
 //   tenant     as a merchant of winery A, called with winery B's id → FORBIDDEN or NOT_FOUND; called with A's id
 //              but B's record ids (orders, users, invitations…) → FORBIDDEN or NOT_FOUND, or an answer holding
-//              nothing of B's; a query called with A's id answers nothing of B's;
+//              nothing of B's; a query called with A's id answers nothing of B's; a query by A's staff is answered;
+//   owner      as tenant, and A's staff are refused (FORBIDDEN) with A's own ids;
 //   support    → FORBIDDEN for the merchant;
 //   signedIn / public → answers nothing of B's;
 //   anything else (no builder we know) fails the sweep.
@@ -22,7 +23,9 @@ import { resetEnvCache } from "@/server/env";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 
 const db = createPrisma();
-const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "tenant"];
+const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "tenant", "owner"];
+/** The builders that scope a procedure to one winery. */
+const WINERY_SCOPED: unknown[] = ["tenant", "owner"];
 const stamp = Date.now().toString(36);
 
 interface Winery {
@@ -47,6 +50,7 @@ let vintrace: VintraceSimulator;
 let a: Winery;
 let b: Winery;
 let merchantA: CurrentUser;
+let staffA: CurrentUser;
 let support: CurrentUser;
 
 async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: boolean): Promise<Winery> {
@@ -273,6 +277,8 @@ beforeAll(async () => {
   a = await seedWinery("a", vintrace.customerUrl("hilltop"), false);
   b = await seedWinery("b", vintrace.customerUrl("riverbend"), true);
   merchantA = { id: a.ownerId, email: a.ownerEmail, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [a.tenantId] };
+  const staffUser = await db.user.findUniqueOrThrow({ where: { email: `staff-a-${stamp}@iso.test` } });
+  staffA = { id: staffUser.id, email: staffUser.email, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [] };
   const supportUser = await db.user.create({ data: { email: `support-${stamp}@iso.test`, role: "SUPPORT" } });
   support = { id: supportUser.id, email: supportUser.email, name: null, role: "SUPPORT", tenantIds: [], ownerOf: [] };
 });
@@ -312,7 +318,7 @@ describe("the isolation sweep over every procedure", () => {
     for (const proc of procedures()) {
       const { input } = inputFor(proc, idsOfB());
       const outcome = await call(merchantA, proc.path, input);
-      if (proc.access === "tenant" || proc.access === "support") {
+      if (WINERY_SCOPED.includes(proc.access) || proc.access === "support") {
         const allowed = proc.access === "support" ? ["FORBIDDEN"] : ["FORBIDDEN", "NOT_FOUND"];
         if (outcome.ok || !allowed.includes(outcome.code)) {
           failures.push(`${proc.path} [${String(proc.access)}] with B's ids: ${outcome.ok ? "answered" : outcome.code} (expected ${allowed.join(" or ")})`);
@@ -335,7 +341,7 @@ describe("the isolation sweep over every procedure", () => {
     const failures: string[] = [];
     const markers = markersOf(b);
     const ids = { ...idsOfB(), tenantId: a.tenantId };
-    for (const proc of procedures().filter((p) => p.access === "tenant")) {
+    for (const proc of procedures().filter((p) => WINERY_SCOPED.includes(p.access))) {
       const { input, idKeys } = inputFor(proc, ids);
       // Mutations without record ids would only change A's own data: the sweep does not run them.
       if (proc.type === "mutation" && idKeys.length === 0) continue;
@@ -351,6 +357,23 @@ describe("the isolation sweep over every procedure", () => {
     expect(await db.membership.count({ where: { userId: b.ownerId, tenantId: b.tenantId } })).toBe(1);
     expect((await db.invitation.findUniqueOrThrow({ where: { id: b.invitationId } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
     expect(await db.alertWebhook.count({ where: { id: b.alertWebhookId } })).toBe(1);
+  });
+
+  it("refuses A's staff every owner-only procedure on A, and answers them every winery query", async () => {
+    const failures: string[] = [];
+    const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId, tenantIds: [a.tenantId] };
+    const before = { members: await db.membership.count({ where: { tenantId: a.tenantId } }), invitation: await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } }) };
+    expect(procedures().filter((p) => p.access === "owner").map((p) => p.path)).toEqual(expect.arrayContaining(["users.invite", "users.remove"]));
+    for (const proc of procedures().filter((p) => WINERY_SCOPED.includes(p.access))) {
+      if (proc.access === "tenant" && proc.type === "mutation") continue;
+      const outcome = await call(staffA, proc.path, inputFor(proc, ids).input);
+      const refused = !outcome.ok && outcome.code === "FORBIDDEN";
+      if (proc.access === "owner" && !refused) failures.push(`${proc.path} [owner] as staff: ${outcome.ok ? "answered" : outcome.code}`);
+      if (proc.access === "tenant" && refused) failures.push(`${proc.path} [tenant] query refused to staff`);
+    }
+    expect(failures).toEqual([]);
+    expect(await db.membership.count({ where: { tenantId: a.tenantId } })).toBe(before.members);
+    expect(await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } })).toEqual(before.invitation);
   });
 
   it("sends no secret to anyone: every query's answer, as the merchant and as support", async () => {
@@ -451,5 +474,71 @@ describe("settings never send the API key", () => {
       .catch((e: unknown) => e);
     expect((badUrl as TRPCError & { cause: z.ZodError }).cause.issues[0]).toMatchObject({ path: ["baseUrl"] });
     expect((await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: a.tenantId } })).baseUrl).toBe(vintrace.customerUrl("hilltop"));
+  });
+});
+
+describe("the vintrace connection is changed by owners and support only", () => {
+  /** The save input that keeps every setting as the page shows it. */
+  const unchanged = (view: Awaited<ReturnType<ReturnType<typeof createCaller>["settings"]["get"]>>) => ({
+    tenantId: view.tenantId,
+    baseUrl: view.baseUrl,
+    authScheme: view.authScheme,
+    customerName: view.customerName,
+    salesPriceList: view.salesPriceList,
+    storageAreaId: view.storageAreaId,
+    taxPolicy: view.taxPolicy,
+    discountMode: view.discountMode,
+    currency: view.currency,
+    shippingPolicy: view.shippingPolicy,
+    shippingStockCode: view.shippingStockCode,
+    syncTestOrders: view.syncTestOrders,
+  });
+  const connectionEdits = () => [
+    { baseUrl: vintrace.customerUrl("riverbend") },
+    { apiKey: `staff-typed-key-${stamp}` },
+    { authScheme: "BASIC" as const },
+    { customerName: "Someone Else's Customer" },
+  ];
+
+  it("staff see the connection as read-only, cannot change any part of it, and still change how orders are sent", async () => {
+    const staff = createCaller({ db, user: staffA });
+    const view = await staff.settings.get({ tenantId: a.tenantId });
+    expect(view.canChangeConnection).toBe(false);
+    expect((await createCaller({ db, user: merchantA }).settings.get({ tenantId: a.tenantId })).canChangeConnection).toBe(true);
+    expect((await createCaller({ db, user: support }).settings.get({ tenantId: a.tenantId })).canChangeConnection).toBe(true);
+
+    const stored = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: a.tenantId } });
+    for (const edit of connectionEdits()) {
+      const refused = await staff.settings.save({ ...unchanged(view), ...edit }).catch((e: unknown) => e);
+      expect(refused, JSON.stringify(edit)).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("Only an owner of this winery or Winehub support") });
+    }
+    expect(await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: a.tenantId } })).toEqual(stored);
+
+    const saved = await staff.settings.save({ ...unchanged(view), salesPriceList: "Wholesale", taxPolicy: "EXCLUSIVE" });
+    expect(saved.changed.sort()).toEqual(["salesPriceList", "taxPolicy"]);
+    const after = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: a.tenantId } });
+    expect(after).toMatchObject({ baseUrl: stored.baseUrl, apiKeyEnc: stored.apiKeyEnc, authScheme: stored.authScheme, customerName: stored.customerName, salesPriceList: "Wholesale" });
+  });
+
+  it("staff test the saved connection, never one with their own address, key or customer", async () => {
+    const staff = createCaller({ db, user: staffA });
+    const saved = await staff.settings.testConnection({ tenantId: a.tenantId });
+    expect(saved.ok && saved.testedSaved).toBe(true);
+    const view = await staff.settings.get({ tenantId: a.tenantId });
+    expect(await staff.settings.testConnection({ ...unchanged(view), salesPriceList: "Retail Inclusive" })).toMatchObject({ ok: true });
+    for (const edit of connectionEdits()) {
+      await expect(staff.settings.testConnection({ tenantId: a.tenantId, ...edit }), JSON.stringify(edit)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
+    // An owner may test another address before saving it.
+    const owner = createCaller({ db, user: merchantA });
+    expect(await owner.settings.testConnection({ tenantId: a.tenantId, baseUrl: vintrace.customerUrl("riverbend"), apiKey: "demo-riverbend-token" })).toMatchObject({ ok: true, testedSaved: false });
+  });
+
+  it("support staff change the connection", async () => {
+    const caller = createCaller({ db, user: support });
+    const view = await caller.settings.get({ tenantId: a.tenantId });
+    const saved = await caller.settings.save({ ...unchanged(view), customerName: "Shopify Web Customer (support)" });
+    expect(saved.changed).toEqual(["customerName"]);
+    await caller.settings.save(unchanged(view));
   });
 });

@@ -12,7 +12,7 @@ export interface Context {
   user: CurrentUser | null;
 }
 
-export type Access = "public" | "signedIn" | "support" | "tenant";
+export type Access = "public" | "signedIn" | "support" | "tenant" | "owner";
 export interface Meta {
   access: Access;
 }
@@ -58,3 +58,9 @@ export const tenantProcedure = signedInProcedure
     if (!allowed) throw new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this winery." });
     return next({ ctx: { ...ctx, tenantId: input.tenantId, isOwner: ctx.user.role === "SUPPORT" || ctx.user.ownerOf.includes(input.tenantId) } });
   });
+
+/** A winery's owner (or support staff): tenant-scoped like every winery procedure, then owner-only. */
+export const tenantOwnerProcedure = tenantProcedure.meta({ access: "owner" }).use(({ ctx, next }) => {
+  if (!ctx.isOwner) throw new TRPCError({ code: "FORBIDDEN", message: "Only an owner of this winery or Winehub support can do this." });
+  return next();
+});

@@ -3,15 +3,18 @@ import { createPrisma } from "@/server/db";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { signInWithPassword } from "./signIn";
-import { acceptInvitation, createInvitation, inspectInvitation, INVITATION_TTL_MS } from "./invitations";
+import { acceptInvitation, createInvitation, inspectInvitation, INVITATION_TTL_MS, InviterNotAllowedError } from "./invitations";
 
 const db = createPrisma();
 let catcher: MailCatcher;
 let mailer: Mailer;
 const appUrl = "http://app.test";
-const inviter = { id: "inviter", email: "owner@winery.test" };
+// Support staff may invite anyone: the inviter of the tests that are not about who invites.
+let inviter: { id: string; email: string };
 
 beforeAll(async () => {
+  const support = await db.user.create({ data: { email: `inviter-${unique()}@winehub.test`, role: "SUPPORT" } });
+  inviter = { id: support.id, email: support.email };
   catcher = await startMailCatcher({ httpPort: null });
   mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <no-reply@test>", log: () => {} });
 });
@@ -121,10 +124,10 @@ describe("invitations over real SMTP", () => {
     await expect(
       createInvitation(db, { email: `s-${unique()}@x.test`, tenantId: t.id, role: "SUPPORT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl }),
     ).rejects.toThrow(/tenantId/);
-    const support = await db.user.create({ data: { email: `support-${unique()}@winehub.test`, role: "SUPPORT" } });
+    const member = await db.user.create({ data: { email: `member-${unique()}@winery.test`, memberships: { create: { tenantId: t.id, role: "STAFF" } } } });
     await expect(
-      createInvitation(db, { email: support.email, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl }),
-    ).rejects.toThrow(/support account/);
+      createInvitation(db, { email: member.email, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl }),
+    ).rejects.toThrow(/already a user/);
   });
 
   it("withdraws the invitation when the mail cannot be sent", async () => {
@@ -136,5 +139,106 @@ describe("invitations over real SMTP", () => {
     ).rejects.toThrow(/could not be sent/);
     expect(await db.invitation.count({ where: { email } })).toBe(0);
     broken.close();
+  });
+});
+
+describe("who may invite, and what an invitation tells the inviter", () => {
+  async function owned() {
+    const t = await tenant();
+    const owner = await db.user.create({ data: { email: `owner-${unique()}@winery.test`, memberships: { create: { tenantId: t.id, role: "OWNER" } } } });
+    return { t, owner: { id: owner.id, email: owner.email } };
+  }
+
+  async function invite(t: { id: string }, invitedBy: { id: string; email: string }, membershipRole: "OWNER" | "STAFF") {
+    const email = `invitee-${unique()}@winery.test`;
+    await createInvitation(db, { email, tenantId: t.id, role: "MERCHANT", membershipRole, invitedBy }, { mailer, appUrl });
+    return { email, token: tokenFrom((await catcher.waitFor((m) => m.to.includes(email))).text) };
+  }
+
+  /** The invitation was refused and nothing changed: no account, no membership, the link still unused. */
+  async function expectRefusedUnchanged(token: string, email: string) {
+    const result = await acceptInvitation(db, { token, password: "a-long-enough-password" });
+    expect(result).toMatchObject({ ok: false, reason: "not_allowed", message: expect.stringContaining("can no longer be accepted") });
+    expect(await db.user.findUnique({ where: { email } })).toBeNull();
+    expect(await db.invitation.findFirstOrThrow({ where: { email } })).toMatchObject({ acceptedAt: null });
+  }
+
+  it("an owner's invitation works while they are an owner, and stops once they are removed, disabled, or made staff", async () => {
+    const { t, owner } = await owned();
+    const kept = await invite(t, owner, "OWNER");
+    expect((await acceptInvitation(db, { token: kept.token, password: "a-long-enough-password" })).ok).toBe(true);
+
+    const afterRemoval = await invite(t, owner, "STAFF");
+    const afterDemotion = await invite(t, owner, "OWNER");
+    const staffInvite = await invite(t, owner, "STAFF");
+
+    await db.membership.update({ where: { userId_tenantId: { userId: owner.id, tenantId: t.id } }, data: { role: "STAFF" } });
+    // An owner invitation needs an owner; so does a staff one, since staff invite nobody.
+    await expectRefusedUnchanged(afterDemotion.token, afterDemotion.email);
+    await expectRefusedUnchanged(staffInvite.token, staffInvite.email);
+
+    await db.membership.delete({ where: { userId_tenantId: { userId: owner.id, tenantId: t.id } } });
+    await expectRefusedUnchanged(afterRemoval.token, afterRemoval.email);
+  });
+
+  it("a disabled inviter's invitations stop working, support staff's too", async () => {
+    const { t, owner } = await owned();
+    const fromOwner = await invite(t, owner, "STAFF");
+    const support = await db.user.create({ data: { email: `support-${unique()}@winehub.test`, role: "SUPPORT" } });
+    const fromSupport = await invite(t, { id: support.id, email: support.email }, "OWNER");
+    await db.user.updateMany({ where: { id: { in: [owner.id, support.id] } }, data: { disabled: true } });
+    await expectRefusedUnchanged(fromOwner.token, fromOwner.email);
+    await expectRefusedUnchanged(fromSupport.token, fromSupport.email);
+  });
+
+  it("an acceptance that meets the inviter being disabled waits for it, then refuses", async () => {
+    const { t, owner } = await owned();
+    const { email, token } = await invite(t, owner, "STAFF");
+    const other = createPrisma();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The disable is under way on another connection (its row lock held) when the invitee accepts.
+    const disabling = other.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: owner.id }, data: { disabled: true } });
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const accepting = acceptInvitation(db, { token, password: "a-long-enough-password" });
+    // Released once the acceptance waits on a lock (or after 5 s, when it never does).
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const [{ waiting }] = await db.$queryRaw<{ waiting: number }[]>`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (waiting > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    release();
+    await disabling;
+    expect(await accepting).toMatchObject({ ok: false, reason: "not_allowed" });
+    expect(await db.user.findUnique({ where: { email } })).toBeNull();
+    await other.$disconnect();
+  });
+
+  it("a staff member cannot send an invitation, for an owner or for staff", async () => {
+    const { t } = await owned();
+    const staff = await db.user.create({ data: { email: `staff-${unique()}@winery.test`, memberships: { create: { tenantId: t.id, role: "STAFF" } } } });
+    for (const membershipRole of ["OWNER", "STAFF"] as const) {
+      const email = `by-staff-${unique()}@winery.test`;
+      await expect(
+        createInvitation(db, { email, tenantId: t.id, role: "MERCHANT", membershipRole, invitedBy: { id: staff.id, email: staff.email } }, { mailer, appUrl }),
+      ).rejects.toBeInstanceOf(InviterNotAllowedError);
+      expect(await db.invitation.count({ where: { email } })).toBe(0);
+    }
+  });
+
+  it("a withdrawn invitation cannot be accepted, and its link is shown as withdrawn", async () => {
+    const { t, owner } = await owned();
+    const { email, token } = await invite(t, owner, "STAFF");
+    await db.invitation.updateMany({ where: { email }, data: { revokedAt: new Date() } });
+    expect(await inspectInvitation(db, token)).toEqual({ state: "revoked" });
+    expect(await acceptInvitation(db, { token, password: "a-long-enough-password" })).toMatchObject({
+      ok: false,
+      reason: "revoked",
+      message: expect.stringContaining("withdrawn"),
+    });
+    expect(await db.user.findUnique({ where: { email } })).toBeNull();
   });
 });

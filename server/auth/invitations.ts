@@ -1,10 +1,13 @@
-// Invitations: support invites winery users (and other support staff); a winery owner invites staff. The mail
-// carries a single-use link that expires after 7 days; only the sha256 of its token is stored. Who may invite whom
-// is decided by the procedure builder of the caller (tenantProcedure + isOwner, or supportProcedure).
+// Invitations: support invites winery users (and other support staff); a winery owner invites its owners and staff.
+// The mail carries a single-use link that expires after 7 days; only the sha256 of its token is stored. Who may
+// invite whom is decided by the procedure builder of the caller (tenantOwnerProcedure or supportProcedure), and
+// checked again here when the invitation is sent and when it is accepted: an inviter who has since been removed or
+// disabled no longer lets anyone in.
 import { z } from "zod";
 import { hashToken, randomToken } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
+import type { Prisma } from "@/server/generated/prisma/client";
 import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
 import { InputError, parseOrThrow } from "@/server/tenants/service";
@@ -39,6 +42,47 @@ export interface MailDeps {
   now?: Date;
 }
 
+type Tx = Prisma.TransactionClient;
+
+/** What an invitation grants: a support account, or a membership of one winery with this role. */
+interface Grant {
+  role: "SUPPORT" | "MERCHANT";
+  tenantId: string | null;
+  membershipRole: "OWNER" | "STAFF";
+}
+
+/** The inviter may no longer grant what the invitation grants. */
+export class InviterNotAllowedError extends Error {
+  constructor() {
+    super("Only an owner of this winery or Winehub support can invite to it.");
+  }
+}
+
+/**
+ * Whether this user may grant this invitation now: support staff may invite anyone; an owner of the winery may invite
+ * its owners and staff; nobody else, and nobody disabled. The rows read are locked for the rest of the transaction,
+ * the inviter's membership before the user, the order a removal takes them in, so a removal waits or is waited for.
+ */
+export async function inviterMayGrant(tx: Tx, inviterId: string | null, grant: Grant): Promise<boolean> {
+  if (!inviterId) return false;
+  const memberships = grant.tenantId
+    ? await tx.$queryRaw<{ role: string }[]>`SELECT role::text AS role FROM "Membership" WHERE "userId" = ${inviterId} AND "tenantId" = ${grant.tenantId} FOR SHARE`
+    : [];
+  const [inviter] = await tx.$queryRaw<{ role: string; disabled: boolean }[]>`SELECT role::text AS role, disabled FROM "User" WHERE id = ${inviterId} FOR SHARE`;
+  if (!inviter || inviter.disabled) return false;
+  if (inviter.role === "SUPPORT") return true;
+  return grant.role === "MERCHANT" && memberships[0]?.role === "OWNER";
+}
+
+/** Withdraws the open invitations a user sent to a winery, when they leave it: their links stop working at once. */
+export async function revokeInvitationsSentBy(tx: Tx, inviterId: string, tenantId: string, now = new Date()): Promise<number> {
+  const { count } = await tx.invitation.updateMany({
+    where: { invitedById: inviterId, tenantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
+  return count;
+}
+
 export const invitationLink = (appUrl: string, token: string) => `${appUrl.replace(/\/$/, "")}/invite/${token}`;
 
 /**
@@ -52,23 +96,24 @@ export async function createInvitation(db: Db, input: InvitationInput, deps: Mai
   if (data.tenantId && !tenant) throw new InputError({ tenantId: "no such winery" });
 
   const existing = await db.user.findUnique({ where: { email: data.email }, include: { memberships: true } });
-  if (existing) {
-    if (existing.disabled) throw new InputError({ email: `${data.email} has a disabled account; enable it instead of inviting` });
-    if (existing.role !== data.role) {
-      throw new InputError({ email: `${data.email} already has a ${existing.role === "SUPPORT" ? "support" : "winery"} account` });
-    }
-    if (data.role === "SUPPORT") throw new InputError({ email: `${data.email} is already on the support team` });
-    if (existing.memberships.some((m) => m.tenantId === data.tenantId)) {
-      throw new InputError({ email: `${data.email} is already a user of ${tenant?.name ?? "this winery"}` });
-    }
+  // Only what the inviter can already see is said: the winery's own users, and (to support) the support team.
+  if (existing?.memberships.some((m) => m.tenantId === data.tenantId)) {
+    throw new InputError({ email: `${data.email} is already a user of ${tenant?.name ?? "this winery"}` });
   }
+  if (existing && data.role === "SUPPORT" && existing.role === "SUPPORT" && !existing.disabled) {
+    throw new InputError({ email: `${data.email} is already on the support team` });
+  }
+  // A disabled account, or one of the other kind, cannot accept: it gets no mail, but the inviter is answered as for
+  // anyone else, so an invitation never tells whether an address is support staff's or a disabled account's.
+  const deliverable = !existing || (!existing.disabled && existing.role === data.role);
 
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
   const invitation = await db.$transaction(async (tx) => {
+    if (!(await inviterMayGrant(tx, data.invitedBy.id, data))) throw new InviterNotAllowedError();
     // An earlier open invitation for the same person and place stops working: only the newest link counts.
     await tx.invitation.updateMany({
-      where: { email: data.email, tenantId: data.tenantId, acceptedAt: null, expiresAt: { gt: now } },
+      where: { email: data.email, tenantId: data.tenantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
       data: { expiresAt: now },
     });
     const created = await tx.invitation.create({
@@ -93,6 +138,7 @@ export async function createInvitation(db: Db, input: InvitationInput, deps: Mai
     });
     return created;
   });
+  if (!deliverable) return { invitationId: invitation.id, expiresAt };
 
   const appUrl = deps.appUrl ?? getEnv().APP_URL;
   const place = tenant ? `${tenant.name} on vintrace-sync` : "the Winehub support team on vintrace-sync";
@@ -126,7 +172,7 @@ export type InvitationView =
       hasAccount: boolean;
       expiresAt: Date;
     }
-  | { state: "expired" | "used" | "unknown" };
+  | { state: "expired" | "used" | "revoked" | "unknown" };
 
 const tokenSchema = z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -136,6 +182,7 @@ export async function inspectInvitation(db: Db, token: string, now = new Date())
   const invitation = await db.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { tenant: { select: { name: true } } } });
   if (!invitation) return { state: "unknown" };
   if (invitation.acceptedAt) return { state: "used" };
+  if (invitation.revokedAt) return { state: "revoked" };
   if (invitation.expiresAt <= now) return { state: "expired" };
   const user = await db.user.findUnique({ where: { email: invitation.email }, select: { passwordHash: true } });
   return {
@@ -157,11 +204,13 @@ export const acceptInvitationSchema = z.object({
 
 export type AcceptResult =
   | { ok: true; email: string }
-  | { ok: false; reason: "expired" | "used" | "unknown" | "wrong_password" | "locked" | "weak_password"; message: string };
+  | { ok: false; reason: "expired" | "used" | "revoked" | "not_allowed" | "unknown" | "wrong_password" | "locked" | "weak_password"; message: string };
 
 const REFUSALS = {
   expired: "This invitation has expired. Ask whoever invited you to send a new one.",
   used: "This invitation has already been used. Sign in instead, or ask for a new invitation.",
+  revoked: "This invitation has been withdrawn. Ask an owner of the winery, or Winehub support, if you still need access.",
+  not_allowed: "This invitation can no longer be accepted. Ask an owner of the winery, or Winehub support, to invite you again.",
   unknown: "This invitation link is not valid. Check that you copied the whole link from the mail.",
   wrong_password: "That is not the password of your existing account.",
   locked: "Too many failed attempts. Wait 15 minutes, then try again.",
@@ -183,6 +232,7 @@ export async function acceptInvitation(db: Db, raw: unknown, now = new Date()): 
   if (view.state !== "valid") return refuse(view.state);
 
   const existing = await db.user.findUnique({ where: { email: view.email } });
+  if (existing && (existing.disabled || existing.role !== view.role)) return refuse("not_allowed");
   let passwordHash: string | null = null;
   if (existing?.passwordHash) {
     const key = throttleKey(view.email);
@@ -199,9 +249,17 @@ export async function acceptInvitation(db: Db, raw: unknown, now = new Date()): 
 
   const tokenHash = hashToken(token);
   return db.$transaction(async (tx) => {
-    const consumed = await tx.invitation.updateMany({ where: { tokenHash, acceptedAt: null, expiresAt: { gt: now } }, data: { acceptedAt: now } });
-    if (consumed.count !== 1) return refuse("used");
     const invitation = await tx.invitation.findUniqueOrThrow({ where: { tokenHash } });
+    // Checked before anything is written, so a refusal changes nothing.
+    if (!(await inviterMayGrant(tx, invitation.invitedById, invitation))) return refuse("not_allowed");
+    const consumed = await tx.invitation.updateMany({
+      where: { tokenHash, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: { acceptedAt: now },
+    });
+    if (consumed.count !== 1) {
+      const { revokedAt } = await tx.invitation.findUniqueOrThrow({ where: { tokenHash }, select: { revokedAt: true } });
+      return refuse(revokedAt ? "revoked" : "used");
+    }
     const user = existing
       ? await tx.user.update({
           where: { id: existing.id },

@@ -155,10 +155,11 @@ describe("password reset over real SMTP", () => {
 });
 
 describe("the invitation page", () => {
-  it("shows a clear page for an expired, a used and an unknown link", async () => {
+  it("shows a clear page for an expired, a used, a withdrawn and an unknown link", async () => {
     const t = await db.tenant.create({ data: { name: `Page Estate ${unique()}`, shopDomain: `page-${unique()}.myshopify.com` } });
+    const inviter = await db.user.create({ data: { email: `page-inviter-${unique()}@winehub.test`, role: "SUPPORT" } });
     const invite = async (email: string, now?: Date) => {
-      await createInvitation(db, { email, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: { id: "x", email: "o@x.test" } }, { mailer, appUrl, now });
+      await createInvitation(db, { email, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl, now });
       return /\/invite\/([A-Za-z0-9_-]+)/.exec(catcher.messages({ to: email }).at(-1)!.text)![1];
     };
     const expired = await invite(`old-${unique()}@winery.test`, new Date(Date.now() - INVITATION_TTL_MS - 1000));
@@ -166,6 +167,9 @@ describe("the invitation page", () => {
     const used = await invite(`used-${unique()}@winery.test`);
     await db.invitation.updateMany({ where: { email: { startsWith: "used-" }, tenantId: t.id }, data: { acceptedAt: new Date() } });
     expect(await html(InvitePage({ params: Promise.resolve({ token: used }) }))).toContain("This invitation has already been used");
+    const withdrawn = await invite(`withdrawn-${unique()}@winery.test`);
+    await db.invitation.updateMany({ where: { email: { startsWith: "withdrawn-" }, tenantId: t.id }, data: { revokedAt: new Date() } });
+    expect(await html(InvitePage({ params: Promise.resolve({ token: withdrawn }) }))).toContain("This invitation has been withdrawn");
     expect(await html(InvitePage({ params: Promise.resolve({ token: "abc" }) }))).toContain("This invitation link is not valid");
   });
 });

@@ -90,7 +90,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
       cause,
       causeLabel: cause ? CAUSE_INFO[cause].label : null,
       // The sync engine's pointer first; else where this kind of failure is fixed.
-      fixHref: fixHref(explained.fix?.where ?? (cause ? CAUSE_INFO[cause].fix : null), row.tenantId),
+      fixHref: fixHref(explained.fix?.where ?? (cause ? CAUSE_INFO[cause].fix : null), row.tenantId, cause),
     },
     order:
       parsed && parsed.ok

@@ -3,7 +3,7 @@
 // Support staff get the same for every winery at once, and the failures grouped by cause across wineries.
 import { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { CAUSE_INFO, CAUSES, type Cause } from "./causes";
+import { CAUSE_INFO, CAUSES, type Cause, type CauseInfo } from "./causes";
 import { causeSql } from "./causeSql";
 
 export const CHART_DAYS = 14;
@@ -50,12 +50,8 @@ export interface WineryHealth {
   warnings: Warning[];
 }
 
-export interface FailureGroup {
+export interface FailureGroup extends CauseInfo {
   cause: Cause;
-  label: string;
-  explanation: string;
-  fix: "settings" | "products" | null;
-  retryable: boolean;
   orders: number;
   wineries: number;
   /** the wineries with the most such failures first */

@@ -1,6 +1,8 @@
 // A winery's vintrace settings as the Settings page sees them, and saving them. The API key is write-only: the page
 // learns whether one is set, never the key or its ciphertext. Every save records which fields changed in the audit
-// log (the key only as "replaced"), then re-queues the orders a settings change may fix.
+// log (the key only as "replaced"), then re-queues the orders a settings change may fix. The connection itself (where
+// orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
+// change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import { z } from "zod";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
@@ -8,6 +10,34 @@ import type { Prisma } from "@/server/generated/prisma/client";
 import { normaliseVintraceUrl, verifyVintraceSettings, type SettingsVerification } from "@/server/vintrace";
 
 export const MASKED_KEY = "•••• set";
+
+/** The vintrace connection: only an owner of the winery or support staff may change these. */
+export const CONNECTION_FIELDS = ["baseUrl", "apiKey", "authScheme", "customerName"] as const;
+export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
+
+interface Connection {
+  baseUrl: string;
+  authScheme: "BEARER" | "BASIC";
+  customerName: string;
+}
+
+/** The connection fields `next` (and a newly typed key) would change; every one of them when nothing is stored yet. */
+function connectionEdits(stored: Connection | null, next: Connection, newKey: boolean): ConnectionField[] {
+  return CONNECTION_FIELDS.filter((field) => (field === "apiKey" ? newKey || !stored : !stored || stored[field] !== next[field]));
+}
+
+/** Whoever saves or tests settings, and whether they may change the connection. */
+export interface SettingsEditor {
+  id?: string | null;
+  email: string;
+  mayChangeConnection: boolean;
+}
+
+/** Answered instead when someone who may not change the connection tries to. */
+export interface ConnectionLocked {
+  ok: false;
+  connectionLocked: ConnectionField[];
+}
 
 export const settingsInputSchema = z
   .object({
@@ -132,21 +162,23 @@ export interface SettingsChange {
   to: string | number | boolean | null;
 }
 
-export type SaveSettingsResult = { ok: true; changes: SettingsChange[] } | { ok: false; fieldErrors: Record<string, string> };
+export type SaveSettingsResult = { ok: true; changes: SettingsChange[] } | { ok: false; fieldErrors: Record<string, string> } | ConnectionLocked;
 
-export interface Actor {
-  id?: string | null;
-  email: string;
-}
-
-/** Validates against the stored state (a first save needs a key; the address must be vintrace's), then saves. */
-export async function saveSettings(db: Db, tenantId: string, input: SettingsInput, actor: Actor, allowlist: string[]): Promise<SaveSettingsResult> {
+/**
+ * Validates against the stored state (a first save needs a key; the address must be vintrace's), refuses a change
+ * to the connection by someone who may not make it, then saves.
+ */
+export async function saveSettings(db: Db, tenantId: string, input: SettingsInput, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
   const existing = await db.vintraceSettings.findUnique({ where: { tenantId } });
   const errors: Record<string, string> = {};
   const url = normaliseVintraceUrl(input.baseUrl, allowlist);
   if (!url.ok) errors.baseUrl = url.message;
   if (!existing && !input.apiKey) errors.apiKey = "Enter the vintrace API key.";
   if (!url.ok || Object.keys(errors).length) return { ok: false, fieldErrors: errors };
+  if (!actor.mayChangeConnection) {
+    const locked = connectionEdits(existing, { baseUrl: url.url, authScheme: input.authScheme, customerName: input.customerName }, Boolean(input.apiKey));
+    if (locked.length) return { ok: false, connectionLocked: locked };
+  }
 
   const next = {
     baseUrl: url.url,
@@ -199,17 +231,26 @@ export const connectionTestSchema = z.object({
 });
 export type ConnectionTestInput = z.infer<typeof connectionTestSchema>;
 
-export type ConnectionTestResult = { ok: true; verification: SettingsVerification; testedSaved: boolean } | { ok: false; fieldErrors: Record<string, string> };
+export type ConnectionTestResult =
+  | { ok: true; verification: SettingsVerification; testedSaved: boolean }
+  | { ok: false; fieldErrors: Record<string, string> }
+  | ConnectionLocked;
 
 /**
  * Tests the settings as shown on the page (unsaved edits included) against vintrace. A key typed in the form is
  * used once and never stored here; otherwise the stored key is. The result is remembered when it tested exactly
- * the saved settings.
+ * the saved settings. Someone who may not change the connection tests the saved one only: the stored key is never
+ * sent to an address, or as a customer, that they chose.
  */
-export async function testConnection(db: Db, tenantId: string, draft: ConnectionTestInput, allowlist: string[]): Promise<ConnectionTestResult> {
+export async function testConnection(
+  db: Db,
+  tenantId: string,
+  draft: ConnectionTestInput,
+  options: { allowlist: string[]; mayChangeConnection: boolean },
+): Promise<ConnectionTestResult> {
   const stored = await db.vintraceSettings.findUnique({ where: { tenantId } });
   const baseUrl = draft.baseUrl ?? stored?.baseUrl ?? "";
-  const url = normaliseVintraceUrl(baseUrl, allowlist);
+  const url = normaliseVintraceUrl(baseUrl, options.allowlist);
   const apiKey = draft.apiKey || (stored ? decryptSecret(stored.apiKeyEnc, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : "");
   const errors: Record<string, string> = {};
   if (!url.ok) errors.baseUrl = url.message;
@@ -223,6 +264,10 @@ export async function testConnection(db: Db, tenantId: string, draft: Connection
     salesPriceList: draft.salesPriceList ?? stored?.salesPriceList ?? "",
     storageAreaId: draft.storageAreaId !== undefined ? draft.storageAreaId : (stored?.storageAreaId ?? null),
   };
+  if (!options.mayChangeConnection) {
+    const locked = connectionEdits(stored, tested, Boolean(draft.apiKey));
+    if (locked.length) return { ok: false, connectionLocked: locked };
+  }
   const verification = await verifyVintraceSettings({ ...tested, apiKey, timeoutMs: 10_000 });
   const testedSaved =
     stored !== null &&

@@ -34,8 +34,10 @@ export type WebhookSubscription = gql.WebhookSubscriptionNode;
 
 export interface ShopifyAdmin {
   readonly shop: string;
+  /** Shopify's numeric id of the shop ("123" from gid://shopify/Shop/123); it also proves the token is accepted. */
+  shopId(): Promise<string>;
   orderById(gid: string): Promise<OrderSummary | null>;
-  /** Orders whose name is exactly `name`; the search itself matches loosely (amendment 19). */
+  /** Orders whose name is exactly `name`; the search itself matches loosely. */
   ordersByName(name: string): Promise<OrderSummary[]>;
   /** One page of orders created after `createdAfter` that carry neither sync tag, oldest first. */
   ordersForReconcile(args: { createdAfter: Date; first?: number; after?: string | null }): Promise<OrdersPage>;
@@ -64,6 +66,13 @@ const quoted = (value: string) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"
 
 /** `orders/create` → `ORDERS_CREATE` */
 export const webhookTopicEnum = (topic: string) => topic.trim().toUpperCase().replace(/[/.]/g, "_");
+
+/** `gid://shopify/Shop/123` → `123` */
+export function numericShopId(gid: string): string {
+  const match = /^gid:\/\/shopify\/Shop\/(\d+)$/.exec(gid);
+  if (!match) throw new Error(`Shopify answered an unexpected shop id "${gid.slice(0, 80)}"`);
+  return match[1];
+}
 
 export function reconcileQuery(createdAfter: Date): string {
   const notTagged = Object.values(SYNC_TAGS).map((tag) => `-tag:${quoted(tag)}`);
@@ -102,6 +111,11 @@ export function createShopifyAdmin(credentials: ShopCredentials, options: Shopif
 
   return {
     shop: credentials.shop,
+
+    async shopId() {
+      const data = await run<gql.ShopIdData>("ShopId", gql.SHOP_ID);
+      return numericShopId(data.shop.id);
+    },
 
     async orderById(gid) {
       const data = await run<gql.OrderByIdData>("OrderById", gql.ORDER_BY_ID, { id: gid });

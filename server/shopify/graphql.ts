@@ -20,6 +20,11 @@ export interface UserError {
   message: string;
 }
 
+export const SHOP_ID = `query ShopId {
+  shop { id }
+}`;
+export type ShopIdData = { shop: { id: string } };
+
 const ORDER_SUMMARY_FIELDS = "id name tags test cancelledAt createdAt";
 
 export interface OrderSummaryNode {

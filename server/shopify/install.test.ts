@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH } from "@/server/shopify/install";
 import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
-import { uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/server/shopify/testing";
 import { getShopifyAccess } from "@/server/shopify/tokens";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
-import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
+import { TEST_APP } from "@/simulators/shopify/testing";
 
 const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
 const cookiesFrom = (response: Response) => response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 const CALLBACK_URL = `${TEST_APP.appUrl}/api/webhooks/shopify`;
 
 const db = createPrisma(process.env.DATABASE_URL);
-let s: SimulatedShopify;
-beforeAll(async () => {
-  s = await startSimulatedShopify();
-});
-afterAll(async () => {
-  await s.sim.close();
-  await db.$disconnect();
-});
+const s = await startSimulatedShopifyForFile(db);
 
 const deps = () => ({ db, shopify: s.shopify, appUrl: TEST_APP.appUrl });
 
@@ -72,6 +65,8 @@ describe("install", () => {
     expect(first.response.headers.getSetCookie().join()).toMatch(/shopify_app_session=/);
     const tenant = await db.tenant.findUniqueOrThrow({ where: { shopDomain: shop }, include: { shopify: true } });
     expect(tenant).toMatchObject({ name: shop, status: "ACTIVE", shopify: { method: "OAUTH", revokedAt: null, subscriptionsProblem: null } });
+    // Shopify's id for the shop, which every lifecycle webhook must name.
+    expect(tenant.shopifyShopId).toBe(String(s.sim.shopId(shop)));
     expect(tenant.shopify?.accessTokenEnc).not.toMatch(/shpat_/);
     expect(tenant.shopify?.refreshTokenEnc).toBeTruthy();
     expect(tenant.shopify!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
@@ -82,7 +77,8 @@ describe("install", () => {
     ]);
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
 
-    expect((await deliver(shop, "app/uninstalled", { id: 1, myshopify_domain: shop })).status).toBe(200);
+    s.sim.revokeTokens(shop);
+    expect((await deliver(shop, "app/uninstalled", s.sim.lifecyclePayload(shop, "app/uninstalled"))).status).toBe(200);
     expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "UNINSTALLED" });
     await expect(getShopifyAccess(db, tenant.id, { shopify: s.shopify })).rejects.toMatchObject({ kind: "UNINSTALLED" });
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(404);
@@ -98,7 +94,7 @@ describe("install", () => {
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
 
     // A late retry of the first uninstall (triggered before the reinstall) does not undo it.
-    expect((await deliver(shop, "app/uninstalled", { id: 1, myshopify_domain: shop }, { triggeredAt: uninstalledAt })).status).toBe(200);
+    expect((await deliver(shop, "app/uninstalled", s.sim.lifecyclePayload(shop, "app/uninstalled"), { triggeredAt: uninstalledAt })).status).toBe(200);
     expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "ACTIVE" });
   });
 });

@@ -1,11 +1,12 @@
-// Installing the app on a shop through OAuth (shopify-notes §4.5): GET /api/shopify/install?shop=… sends the
-// merchant to Shopify's grant screen; /api/shopify/callback receives the expiring offline token pair, stores it
-// encrypted, creates the winery (or brings an uninstalled one back), subscribes our webhooks and lands on the app.
+// Installing the app on a shop through OAuth: GET /api/shopify/install?shop=… sends the merchant to Shopify's grant
+// screen; /api/shopify/callback receives the expiring offline token pair, stores it encrypted, creates the winery (or
+// brings an uninstalled one back), records Shopify's id for the shop, subscribes our webhooks and lands on the app.
 import type { Shopify } from "@shopify/shopify-api";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getShopify } from "@/server/shopify/api";
+import { learnShopId } from "@/server/shopify/shop-id";
 import { ensureWebhookSubscriptions, type SubscriptionCheck } from "@/server/shopify/subscriptions";
 
 export const INSTALL_CALLBACK_PATH = "/api/shopify/callback";
@@ -89,6 +90,7 @@ export async function completeInstall(request: Request, deps: CallbackDeps): Pro
   }
   const now = deps.now?.() ?? new Date();
   const saved = await saveInstallation(deps.db, callback.session, now);
+  await learnShopId(deps.db, saved.tenantId, { shop: callback.session.shop, accessToken: callback.session.accessToken ?? "" }, { shopify });
   const subscriptions = await ensureWebhookSubscriptions(deps.db, saved.tenantId, { shopify, appUrl, now: () => now });
 
   const headers = new Headers({ Location: new URL("/", appUrl).href });

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
-import { createTestTenant, uniqueShop } from "@/server/shopify/testing";
+import { createTestTenant, startSimulatedShopifyForFile, uniqueShop } from "@/server/shopify/testing";
 import { adminForTenant, getShopifyAccess, saveManualConnection, ShopifyAccessError } from "@/server/shopify/tokens";
-import { startSimulatedShopify, type SimulatedShopify } from "@/simulators/shopify/testing";
 
 const db = createPrisma(process.env.DATABASE_URL);
-let s: SimulatedShopify;
-beforeAll(async () => {
-  s = await startSimulatedShopify();
-});
-afterAll(async () => {
-  await s.sim.close();
-  await db.$disconnect();
-});
+const s = await startSimulatedShopifyForFile(db);
 
 /** A tenant whose stored access token expires in `expiresInMs`, with the simulator's matching refresh token. */
 async function expiringTenant(expiresInMs: number) {
@@ -121,14 +113,45 @@ describe("saveManualConnection", () => {
     const shop = uniqueShop("manual");
     const token = s.sim.issueToken(shop);
     const tenant = await createTestTenant(db, { shop, status: "UNINSTALLED" });
-    await saveManualConnection(db, { tenantId: tenant.id, accessToken: ` ${token} `, webhookSecret: "custom-app-secret", scopes: "read_orders", actor: { email: "support@example.com" } });
+    await saveManualConnection(
+      db,
+      { tenantId: tenant.id, accessToken: ` ${token} `, webhookSecret: "custom-app-secret", scopes: "read_orders", actor: { email: "support@example.com" } },
+      { shopify: s.shopify },
+    );
 
     const stored = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id }, include: { tenant: true } });
     expect(stored).toMatchObject({ method: "MANUAL", accessTokenExpiresAt: null, refreshTokenEnc: null, revokedAt: null, scopes: "read_orders" });
     expect(stored.tenant.status).toBe("ACTIVE");
+    expect(stored.tenant.shopifyShopId).toBe(String(s.sim.shopId(shop)));
     expect(stored.accessTokenEnc).not.toContain(token);
     expect(stored.webhookSecretEnc).not.toContain("custom-app-secret");
     expect(await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).toEqual({ shop, accessToken: token });
     expect(await db.auditEvent.findFirst({ where: { tenantId: tenant.id, action: "shopify.manual_connection" } })).toMatchObject({ actorEmail: "support@example.com" });
+  });
+});
+
+describe("the Shopify shop id of a winery connected before it was recorded", () => {
+  it("is asked for once, when the winery's Admin client is first made, and stored", async () => {
+    const shop = uniqueShop("backfill");
+    const tenant = await createTestTenant(db, { shop, accessToken: s.sim.issueToken(shop) });
+    expect(tenant.shopifyShopId).toBeNull();
+    await adminForTenant(db, tenant.id, { shopify: s.shopify });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).shopifyShopId).toBe(String(s.sim.shopId(shop)));
+    await adminForTenant(db, tenant.id, { shopify: s.shopify });
+    expect(s.sim.requests(shop).filter((r) => r.operation === "ShopId")).toHaveLength(1);
+  });
+
+  it("a failed ask does not stop the caller, and the id another winery holds is left to it and recorded", async () => {
+    const shop = uniqueShop("backfill-fails");
+    const tenant = await createTestTenant(db, { shop, accessToken: s.sim.issueToken(shop) });
+    s.sim.injectFaults(shop, [{ kind: "HTTP", status: 500, operation: "ShopId" }]);
+    const admin = await adminForTenant(db, tenant.id, { shopify: s.shopify });
+    expect(await admin.orderById("gid://shopify/Order/1")).toBeNull();
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).shopifyShopId).toBeNull();
+
+    const twin = uniqueShop("twin");
+    await createTestTenant(db, { shop: twin, shopifyShopId: String(s.sim.shopId(shop)) });
+    await saveManualConnection(db, { tenantId: tenant.id, accessToken: s.sim.issueToken(shop) }, { shopify: s.shopify });
+    expect(await db.auditEvent.findFirst({ where: { tenantId: tenant.id, action: "shopify.shop_id_conflict" } })).toMatchObject({ details: { heldBy: twin } });
   });
 });

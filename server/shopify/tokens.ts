@@ -1,12 +1,13 @@
 // Shopify access for one tenant. Offline tokens from OAuth expire after an hour and come with a rotating refresh
-// token (shopify-notes §4.6): a token expiring within 5 minutes is refreshed before use, under a row lock on the
-// ShopifyConnection so two callers never spend the same refresh token, and the new pair is stored in the same
-// transaction. A caller that waited on the lock finds the fresh token and uses it.
+// token: a token expiring within 5 minutes is refreshed before use, under a row lock on the ShopifyConnection so two
+// callers never spend the same refresh token, and the new pair is stored in the same transaction. A caller that
+// waited on the lock finds the fresh token and uses it.
 import { HttpResponseError, type Shopify } from "@shopify/shopify-api";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { createShopifyAdmin, type ShopifyAdmin, type ShopifyAdminOptions } from "@/server/shopify/admin";
 import { getShopify } from "@/server/shopify/api";
+import { learnShopId } from "@/server/shopify/shop-id";
 
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -42,10 +43,13 @@ export interface ShopifyAccess {
 export interface TokenOptions {
   shopify?: Shopify;
   now?: () => Date;
+  /** use a stored token even though we marked the app uninstalled or the token revoked: to ask Shopify whether it is */
+  evenIfUninstalled?: boolean;
 }
 
 interface ConnectionState {
   shopDomain: string;
+  shopifyShopId: string | null;
   tenantStatus: string;
   accessTokenEnc: string | null;
   accessTokenExpiresAt: Date | null;
@@ -55,10 +59,10 @@ interface ConnectionState {
 }
 
 /** The stored token when it can be used as is; null when it must be refreshed first. Throws when there is none. */
-function currentToken(tenantId: string, state: ConnectionState | null, now: Date): ShopifyAccess | null {
+function currentToken(tenantId: string, state: ConnectionState | null, now: Date, evenIfUninstalled = false): ShopifyAccess | null {
   if (!state) throw new ShopifyAccessError("NOT_CONNECTED", tenantId, "This winery has no Shopify connection");
-  if (state.tenantStatus === "UNINSTALLED") throw new ShopifyAccessError("UNINSTALLED", tenantId, `The app is uninstalled from ${state.shopDomain}`);
-  if (state.revokedAt || !state.accessTokenEnc) {
+  if (state.tenantStatus === "UNINSTALLED" && !evenIfUninstalled) throw new ShopifyAccessError("UNINSTALLED", tenantId, `The app is uninstalled from ${state.shopDomain}`);
+  if ((state.revokedAt && !evenIfUninstalled) || !state.accessTokenEnc) {
     throw new ShopifyAccessError("REVOKED", tenantId, `No valid Shopify token for ${state.shopDomain}: install the app again or enter a new token`);
   }
   const access = { shop: state.shopDomain, accessToken: decryptSecret(state.accessTokenEnc, { tenantId, column: "ShopifyConnection.accessTokenEnc" }) };
@@ -72,8 +76,8 @@ function currentToken(tenantId: string, state: ConnectionState | null, now: Date
 }
 
 async function readState(db: Db, tenantId: string): Promise<ConnectionState | null> {
-  const row = await db.shopifyConnection.findUnique({ where: { tenantId }, include: { tenant: { select: { shopDomain: true, status: true } } } });
-  return row && { ...row, shopDomain: row.tenant.shopDomain, tenantStatus: row.tenant.status };
+  const row = await db.shopifyConnection.findUnique({ where: { tenantId }, include: { tenant: { select: { shopDomain: true, shopifyShopId: true, status: true } } } });
+  return row && { ...row, shopDomain: row.tenant.shopDomain, shopifyShopId: row.tenant.shopifyShopId, tenantStatus: row.tenant.status };
 }
 
 function refreshFailure(tenantId: string, shop: string, error: unknown): ShopifyAccessError {
@@ -87,21 +91,27 @@ function refreshFailure(tenantId: string, shop: string, error: unknown): Shopify
 
 /** The shop and a usable access token for the tenant, refreshing an expiring one first. */
 export async function getShopifyAccess(db: Db, tenantId: string, options: TokenOptions = {}): Promise<ShopifyAccess> {
-  const now = () => options.now?.() ?? new Date();
-  const ready = currentToken(tenantId, await readState(db, tenantId), now());
-  if (ready) return ready;
+  return (await accessWithShopId(db, tenantId, options)).access;
+}
 
-  return db.$transaction(
+/** The access, and the winery's Shopify shop id as stored (null until it is known). */
+async function accessWithShopId(db: Db, tenantId: string, options: TokenOptions): Promise<{ access: ShopifyAccess; shopifyShopId: string | null }> {
+  const now = () => options.now?.() ?? new Date();
+  const state = await readState(db, tenantId);
+  const ready = currentToken(tenantId, state, now(), options.evenIfUninstalled);
+  if (ready) return { access: ready, shopifyShopId: state?.shopifyShopId ?? null };
+
+  const access = await db.$transaction(
     async (tx) => {
       const locked = await tx.$queryRaw<ConnectionState[]>`
-        SELECT t."shopDomain", t."status"::text AS "tenantStatus", c."accessTokenEnc", c."accessTokenExpiresAt",
+        SELECT t."shopDomain", t."shopifyShopId", t."status"::text AS "tenantStatus", c."accessTokenEnc", c."accessTokenExpiresAt",
                c."refreshTokenEnc", c."refreshTokenExpiresAt", c."revokedAt"
         FROM "ShopifyConnection" c JOIN "Tenant" t ON t."id" = c."tenantId"
         WHERE c."tenantId" = ${tenantId}
         FOR UPDATE OF c`;
       const state = locked[0] ?? null;
       // Whoever held the lock before us may have refreshed already.
-      const fresh = currentToken(tenantId, state, now());
+      const fresh = currentToken(tenantId, state, now(), options.evenIfUninstalled);
       if (fresh) return fresh;
       const { shopDomain: shop, refreshTokenEnc, refreshTokenExpiresAt } = state as ConnectionState & { refreshTokenEnc: string };
       if (refreshTokenExpiresAt && refreshTokenExpiresAt.getTime() <= now().getTime()) {
@@ -132,19 +142,32 @@ export async function getShopifyAccess(db: Db, tenantId: string, options: TokenO
     // The refresh is an HTTP call made while holding the lock; waiters queue behind it.
     { maxWait: 20_000, timeout: 30_000 },
   );
+  return { access, shopifyShopId: state?.shopifyShopId ?? null };
 }
 
-/** An Admin API client for the tenant's shop, with a token fresh enough for the next few minutes. */
+/** Wineries whose missing shop id this process has already asked Shopify for, whatever the answer. */
+const askedForShopId = new Set<string>();
+
+/**
+ * An Admin API client for the tenant's shop, with a token fresh enough for the next few minutes. A winery
+ * connected before shop ids were recorded gets its id here: asked once per process, in a single try, so a
+ * failure costs the caller one quick request and is left for the next process.
+ */
 export async function adminForTenant(db: Db, tenantId: string, options: TokenOptions & ShopifyAdminOptions = {}): Promise<ShopifyAdmin> {
-  const access = await getShopifyAccess(db, tenantId, options);
-  return createShopifyAdmin(access, { ...options, shopify: options.shopify ?? getShopify() });
+  const { access, shopifyShopId } = await accessWithShopId(db, tenantId, options);
+  const adminOptions = { ...options, shopify: options.shopify ?? getShopify() };
+  if (shopifyShopId === null && !askedForShopId.has(tenantId)) {
+    askedForShopId.add(tenantId);
+    await learnShopId(db, tenantId, access, adminOptions);
+  }
+  return createShopifyAdmin(access, adminOptions);
 }
 
 export interface ManualConnectionInput {
   tenantId: string;
   /** a custom app's Admin API access token (shpat_…) */
   accessToken: string;
-  /** the custom app's webhook signing secret, when its webhooks come to us (amendment 15) */
+  /** the custom app's webhook signing secret, when its webhooks come to us */
   webhookSecret?: string;
   scopes?: string;
   /** the support user entering it, for the audit trail */
@@ -152,7 +175,7 @@ export interface ManualConnectionInput {
 }
 
 /** Support staff connect a shop with a custom-app token instead of OAuth; such tokens do not expire. */
-export async function saveManualConnection(db: Db, input: ManualConnectionInput): Promise<void> {
+export async function saveManualConnection(db: Db, input: ManualConnectionInput, options: { shopify?: Shopify } = {}): Promise<void> {
   const accessToken = input.accessToken.trim();
   if (!accessToken) throw new Error("The access token is empty");
   const webhookSecret = input.webhookSecret?.trim() || null;
@@ -167,7 +190,7 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput)
     revokedAt: null,
     installedAt: new Date(),
   };
-  await db.$transaction(async (tx) => {
+  const { shopDomain } = await db.$transaction(async (tx) => {
     await tx.shopifyConnection.upsert({ where: { tenantId: input.tenantId }, create: { tenantId: input.tenantId, ...fields }, update: fields });
     await tx.tenant.updateMany({ where: { id: input.tenantId, status: "UNINSTALLED" }, data: { status: "ACTIVE" } });
     await tx.auditEvent.create({
@@ -179,5 +202,7 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput)
         details: { withWebhookSecret: webhookSecret !== null, scopes: fields.scopes },
       },
     });
+    return tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { shopDomain: true } });
   });
+  await learnShopId(db, input.tenantId, { shop: shopDomain, accessToken }, { shopify: options.shopify ?? getShopify() });
 }

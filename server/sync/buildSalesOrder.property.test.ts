@@ -111,3 +111,53 @@ describe("buildSalesOrder preserves Shopify's money to the cent", () => {
     );
   });
 });
+
+const lineKind = fc.constantFrom("sent" as const, "noSku" as const, "giftCard" as const, "ignoredSku" as const, "zeroQuantity" as const);
+
+describe("buildSalesOrder never sends shipping alone", () => {
+  it("sends a sales order only with a product line in it, and otherwise says there is none", () => {
+    fc.assert(
+      fc.property(
+        fc.array(lineKind, { maxLength: 6 }),
+        fc.bigInt({ min: 0n, max: 5_000n }),
+        fc.constantFrom("OMIT" as const, "STOCK_CODE" as const),
+        (kinds, shippingCents, shippingPolicy) => {
+          const lineItems = kinds.map((kind, index) =>
+            sampleLineItem({
+              sku: kind === "noSku" ? "" : kind === "ignoredSku" ? "IGNORED" : `SKU-${index}`,
+              gift_card: kind === "giftCard",
+              quantity: kind === "zeroQuantity" ? 0 : 1,
+            }),
+          );
+          const shipping = formatScaled(shippingCents, 2);
+          const order = sampleOrder({
+            line_items: lineItems,
+            shipping_lines: [{ id: 1, title: "Standard", price: shipping, discounted_price: shipping, discount_allocations: [], tax_lines: [] }],
+          });
+          const settings: SalesOrderSettings = {
+            customerName: "Shopify Web Customer",
+            salesPriceList: "Retail",
+            storageAreaId: null,
+            taxPolicy: "INCLUSIVE",
+            discountMode: "ADJUSTMENT",
+            currency: "AUD",
+            shippingPolicy,
+            shippingStockCode: "FREIGHT",
+            skuMap: {},
+            ignore: { linesWithoutSku: true, giftCards: true, skus: ["IGNORED"] },
+          };
+          const result = buildSalesOrder(order, settings, "shop.myshopify.com");
+          const productLinesSent = kinds.filter((kind) => kind === "sent").length;
+          if (result.ok) {
+            expect(result.body.salesOrderItems.filter((item) => item.itemName !== "FREIGHT")).toHaveLength(productLinesSent);
+            expect(productLinesSent).toBeGreaterThan(0);
+          } else {
+            expect(result.noProductLines).toBe(true);
+            expect(productLinesSent).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -135,9 +135,44 @@ describe("buildSalesOrder: lines", () => {
 
   it("refuses an order whose every line is ignored", () => {
     const order = sampleOrder({ line_items: [sampleLineItem({ sku: "GIFT-50", gift_card: true })] });
-    expect(problems(buildSalesOrder(order, settings({ ignore: { linesWithoutSku: false, giftCards: true, skus: [] } }), shop))[0]).toMatch(
-      /nothing to send/,
-    );
+    const result = buildSalesOrder(order, settings({ ignore: { linesWithoutSku: false, giftCards: true, skus: [] } }), shop);
+    expect(result).toMatchObject({ ok: false, noProductLines: true });
+    expect(problems(result)).toEqual([
+      "No product lines to send: your product rules leave out every product line of this order ('2021 Shiraz - 750ml' (gift card)), so it is not sent to vintrace, not even its shipping.",
+    ]);
+  });
+
+  it("never sends shipping alone when every product line has no SKU and lines without a SKU are ignored", () => {
+    const order = sampleOrder({
+      line_items: [sampleLineItem({ sku: "", title: "Gift wrap", variant_title: null }), sampleLineItem({ sku: null, title: "Tasting fee", variant_title: null })],
+    });
+    const shippingAsStock = settings({ shippingPolicy: "STOCK_CODE", shippingStockCode: "FREIGHT", ignore: { linesWithoutSku: true, giftCards: false, skus: [] } });
+    const result = buildSalesOrder(order, shippingAsStock, shop);
+    expect(result).toEqual({
+      ok: false,
+      noProductLines: true,
+      problems: [
+        "No product lines to send: your product rules leave out every product line of this order ('Gift wrap' (no SKU), 'Tasting fee' (no SKU)), so it is not sent to vintrace, not even its shipping.",
+      ],
+    });
+  });
+
+  it("says there are no product lines when the shipping line could not be sent either", () => {
+    const order = sampleOrder({ line_items: [sampleLineItem({ sku: "TOTE-NAT" })] });
+    const noShippingCode = settings({ shippingPolicy: "STOCK_CODE", shippingStockCode: null, ignore: { linesWithoutSku: false, giftCards: false, skus: ["TOTE-NAT"] } });
+    expect(buildSalesOrder(order, noShippingCode, shop)).toMatchObject({ ok: false, noProductLines: true });
+    expect(buildSalesOrder(sampleOrder({ line_items: [] }), settings(), shop)).toMatchObject({
+      ok: false,
+      noProductLines: true,
+      problems: ["No product lines to send: this order has no product lines, so it is not sent to vintrace, not even its shipping."],
+    });
+  });
+
+  it("names ten of the lines left out, then counts the rest", () => {
+    const lines = Array.from({ length: 12 }, (_, i) => sampleLineItem({ sku: null, title: `Extra ${i + 1}`, variant_title: null }));
+    const [problem] = problems(buildSalesOrder(sampleOrder({ line_items: lines }), settings({ ignore: { linesWithoutSku: true, giftCards: false, skus: [] } }), shop));
+    expect(problem).toContain("'Extra 10' (no SKU) and 2 more)");
+    expect(problem).not.toContain("'Extra 11'");
   });
 
   it("sends a zero-price line as it is", () => {
@@ -252,6 +287,14 @@ describe("buildSalesOrder: shipping", () => {
   it("skips free shipping", () => {
     const order = sampleOrder({ shipping_lines: [{ id: 1, title: "Free", price: "0.00", discount_allocations: [], tax_lines: [] }] });
     expect(built(buildSalesOrder(order, settings({ shippingPolicy: "STOCK_CODE", shippingStockCode: "FREIGHT" }), shop)).body.salesOrderItems).toHaveLength(2);
+  });
+
+  it("sends shipping as a stock item next to a product line that is sent, however many lines are ignored", () => {
+    const order = sampleOrder({ line_items: [sampleLineItem({ sku: "21SHZ750" }), sampleLineItem({ sku: null, title: "Gift wrap", variant_title: null })] });
+    const result = built(
+      buildSalesOrder(order, settings({ shippingPolicy: "STOCK_CODE", shippingStockCode: "FREIGHT", ignore: { linesWithoutSku: true, giftCards: false, skus: [] } }), shop),
+    );
+    expect(result.body.salesOrderItems.map((i) => i.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
   });
 
   it("asks for the shipping stock code when it is missing", () => {

@@ -3,6 +3,7 @@
 import { minorDigits, parseMoney, parseRatio, scaledToJsonNumber, type Ratio } from "@/server/money";
 import type { SalesOrderBody, SalesOrderItemBody, SendToParty } from "@/server/vintrace/salesOrderBody";
 import { priceLine } from "./linePricing";
+import { NO_PRODUCT_LINES_PREFIX } from "./noProductLines";
 import { shopifyOrderId, type ShopifyLineItem, type ShopifyOrder, type ShopifyShippingLine, type ShopifyTaxLine } from "./orderPayload";
 
 export interface SkuMapping {
@@ -42,12 +43,14 @@ export interface SentLine {
 
 export type BuildSalesOrderResult =
   | { ok: true; body: SalesOrderBody; lines: SentLine[]; ignoredLines: IgnoredLine[]; warnings: string[] }
-  | { ok: false; problems: string[] };
+  /** noProductLines: every product line was left out, so nothing but shipping could have been sent */
+  | { ok: false; problems: string[]; noProductLines: boolean };
 
 export function buildSalesOrder(order: ShopifyOrder, settings: SalesOrderSettings, shopDomain: string): BuildSalesOrderResult {
   if (order.currency.toUpperCase() !== settings.currency.toUpperCase()) {
     return {
       ok: false,
+      noProductLines: false,
       problems: [
         `This order is in ${order.currency}, but your vintrace prices are in ${settings.currency}. ` +
           `Orders in other currencies are not sent; enter this one in vintrace by hand.`,
@@ -71,6 +74,9 @@ export function buildSalesOrder(order: ShopifyOrder, settings: SalesOrderSetting
       if (outcome.warning) warnings.push(outcome.warning);
     }
   }
+  // A sales order of shipping alone is never what the winery wants, so shipping is only looked at once a product
+  // line is going.
+  if (problems.length === 0 && items.length === 0) return { ok: false, noProductLines: true, problems: [noProductLinesProblem(ignoredLines)] };
   if (settings.shippingPolicy === "STOCK_CODE") {
     for (const shippingLine of order.shipping_lines) {
       const outcome = mapShippingLine(shippingLine, context);
@@ -82,10 +88,7 @@ export function buildSalesOrder(order: ShopifyOrder, settings: SalesOrderSetting
       }
     }
   }
-  if (problems.length === 0 && items.length === 0) {
-    problems.push("Every line of this order is ignored by your product rules, so there is nothing to send to vintrace.");
-  }
-  if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
+  if (problems.length > 0) return { ok: false, noProductLines: false, problems: [...new Set(problems)] };
 
   const body: SalesOrderBody = {
     customerName: settings.customerName,
@@ -100,6 +103,15 @@ export function buildSalesOrder(order: ShopifyOrder, settings: SalesOrderSetting
     salesOrderItems: items,
   };
   return { ok: true, body, lines, ignoredLines, warnings };
+}
+
+const IGNORED_LINES_NAMED = 10;
+
+function noProductLinesProblem(ignored: IgnoredLine[]): string {
+  if (ignored.length === 0) return `${NO_PRODUCT_LINES_PREFIX} this order has no product lines, so it is not sent to vintrace, not even its shipping.`;
+  const named = ignored.slice(0, IGNORED_LINES_NAMED).map((l) => `'${l.line}' (${l.reason})`);
+  const more = ignored.length > IGNORED_LINES_NAMED ? ` and ${ignored.length - IGNORED_LINES_NAMED} more` : "";
+  return `${NO_PRODUCT_LINES_PREFIX} your product rules leave out every product line of this order (${named.join(", ")}${more}), so it is not sent to vintrace, not even its shipping.`;
 }
 
 /** The key that makes a POST idempotent: vintrace's list endpoint filters on it. */

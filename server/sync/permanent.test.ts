@@ -1,14 +1,21 @@
 // Permanent failures fail at once, are tagged vintrace-order-error and explained with a pointer to the fix; once
 // the fix is made, the automatic retry succeeds and swaps the tag. Retries that run out end the same way.
 import { describe, expect, it } from "vitest";
+import { orderDetail } from "@/server/dashboard/orderDetail";
+import { failureGroups } from "@/server/dashboard/overview";
+import { listSyncLog } from "@/server/dashboard/syncLog";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { confirmRetry } from "./bulkRetry";
 import { retryAfterSettingsChange, retryAfterSkuMatched } from "./fixRetry";
 import { explainSyncError } from "./status";
 import { runUntilIdle, startSyncWorldForFile } from "./testing";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
+
+const FREIGHT = { code: "FREIGHT", description: "Freight", distributions: [{ areaId: 99, qty: 1_000_000 }] };
+const shippingAsStock = { shippingPolicy: "STOCK_CODE" as const, shippingStockCode: "FREIGHT" };
 
 const posts = async (winery: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
   ((await winery.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST" && r.path.endsWith("/sales-order")).length;
@@ -121,5 +128,57 @@ describe("transient failures that never end", () => {
     expect(failed.lastErrorMessage).toMatch(/gave up after 3 attempts/);
     expect(await posts(winery)).toBe(3);
     expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+  });
+});
+
+describe("an order whose every product line is ignored", () => {
+  it("fails as 'no product lines to send', tagged, with no sales order of shipping alone", async () => {
+    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoreNoSkuLines: true } });
+    await winery.simControl("stock-items", FREIGHT);
+    const order = await winery.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }, { sku: "", qty: 2, title: "Tasting fee", price: "10.00" }] });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+
+    const failed = await winery.sync(order.gid);
+    expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "VALIDATION", lastErrorFix: "products", attempts: 1, tagState: "ERROR", nextAttemptAt: null, missingSkus: [] });
+    expect(failed.lastErrorMessage).toMatch(/^No product lines to send: .*'Gift wrap' \(no SKU\), 'Tasting fee' \(no SKU\)/);
+    expect(failed.lastErrorHowTo).toMatch(/ignore rules on the Products page/);
+    expect(await posts(winery)).toBe(0);
+    expect(await db.syncAttempt.count({ where: { orderSyncId: failed.id, step: { in: ["LOOKUP", "CREATE"] } } })).toBe(0);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+
+    // The order's page and the failures by cause name it, with the way to its fix.
+    const detail = await orderDetail(db, winery.tenantId, failed.id);
+    expect(detail?.error).toMatchObject({
+      cause: "NO_PRODUCT_LINES",
+      causeLabel: "No product lines to send",
+      fix: { where: "products" },
+      fixHref: `/products?winery=${winery.tenantId}#ignore-rules`,
+      retry: expect.stringMatching(/by hand/),
+    });
+    const [group] = await failureGroups(db, [winery.tenantId]);
+    expect(group).toMatchObject({ cause: "NO_PRODUCT_LINES", label: "No product lines to send", fix: "products", fixSection: "ignore-rules", retryable: false, orders: 1 });
+    const listed = await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["NO_PRODUCT_LINES"] });
+    expect(listed.rows.map((r) => r.orderName)).toEqual([order.name]);
+    expect((await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["VALIDATION"] })).rows).toHaveLength(0);
+  });
+
+  it("goes through with a manual retry once the ignore rules let a product line through", async () => {
+    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoredSkus: ["21SHZ750"] } });
+    await winery.simControl("stock-items", FREIGHT);
+    const order = await winery.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+    expect((await winery.sync(order.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*SKU '21SHZ750' is on your ignore list/);
+    expect(await posts(winery)).toBe(0);
+
+    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { ignoredSkus: [] } });
+    const retried = await confirmRetry(db, winery.tenantId, [order.name], { email: "staff@winery.test" }, { adminFor: world.adminFor });
+    expect(retried).toMatchObject({ ok: true, counts: { queued: 1 } });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    const [salesOrder] = await winery.salesOrdersFor(order.gid);
+    expect(salesOrder.salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
   });
 });

@@ -14,6 +14,7 @@
 import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
+import { recordSuspectedForgery } from "@/server/shopify/webhooks/delivery";
 import {
   checkCreatedOrder,
   diagnoseRejection,
@@ -69,6 +70,10 @@ interface PlainError {
 }
 
 type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { kind: "failed"; error: unknown; started: number };
+
+const NO_PRODUCT_LINES_HOW_TO =
+  "If a line left out belongs in vintrace, change the ignore rules on the Products page (lines without a SKU, gift cards, " +
+  "the ignored SKUs), then retry the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
 
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
@@ -218,7 +223,17 @@ class OrderRun {
     try {
       const admin = await this.shopifyAdmin();
       const summary = await admin.orderById(this.row.orderGid);
-      if (!summary) return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
+      if (!summary) {
+        // The order came in a delivery for this shop, yet the shop does not have it: deleted since, or replayed
+        // from another shop.
+        await recordSuspectedForgery(this.deps.db, this.deps.now(), {
+          tenantId: this.row.tenantId,
+          topic: "orders/create",
+          orderGid: this.row.orderGid,
+          reason: "The order is not in this shop: deleted since the webhook, or the delivery came from another shop",
+        });
+        return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
+      }
       this.knownTags = summary.tags;
       if (summary.cancelledAt) return { kind: "skip", reason: `Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.` };
       return { kind: "wanted" };
@@ -376,9 +391,13 @@ export function skipReasonFor(order: ShopifyOrder, tenant: Pick<Tenant, "syncOrd
   return null;
 }
 
-/** A body the mapping refused: a setting (currency, shipping code) or the products (SKUs, mappings). */
+/**
+ * A body the mapping refused: a setting (currency, shipping code) or the products (SKUs, mappings, or ignore rules
+ * that leave no product line). Each is permanent until the winery changes something, so none is retried by itself.
+ */
 export function refusalError(order: ShopifyOrder, settings: SalesOrderSettings, built: Extract<BuildSalesOrderResult, { ok: false }>): PlainError {
   const message = built.problems.join(" ");
+  if (built.noProductLines) return { class: "VALIDATION", message, fix: { where: "products", howTo: NO_PRODUCT_LINES_HOW_TO } };
   if (order.currency.toUpperCase() !== settings.currency.toUpperCase()) {
     return {
       class: "CONFIG",

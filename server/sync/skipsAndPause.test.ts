@@ -42,6 +42,17 @@ describe("skip rules", () => {
     expect(await postCount(winery)).toBe(0);
   });
 
+  it("an order replayed from another shop is not in this shop: never sent, and recorded as a possible forgery", async () => {
+    const [other, winery] = [await world.addWinery({ label: "elsewhere" }), await world.addWinery()];
+    const order = await other.placeOrder({ deliver: false });
+    expect(await winery.deliver(order)).toEqual([200]);
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["skipped"]);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+    expect(await postCount(winery)).toBe(0);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { tenantId: winery.tenantId, action: "webhook.forgery_suspected" } });
+    expect(audit.details).toMatchObject({ topic: "orders/create", orderGid: order.gid, reason: expect.stringMatching(/not in this shop/) });
+  });
+
   it("orders placed before the winery's start date are never sent", async () => {
     const winery = await world.addWinery({ syncOrdersCreatedAfter: new Date() });
     const order = await winery.placeOrder({ createdAt: new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString() });

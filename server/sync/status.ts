@@ -2,6 +2,7 @@
 // worker writes, put in words.
 import type { OrderSync, SyncAttempt } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
+import { isNoProductLines } from "./noProductLines";
 import { orderNameFormatFor } from "./orderNameFormat";
 import { parseOrderNames } from "./parseOrderNames";
 
@@ -24,9 +25,11 @@ export function explainSyncError(row: Pick<OrderSync, "status" | "lastErrorClass
       ? `Retried automatically at ${row.nextAttemptAt.toISOString()}.`
       : row.lastErrorClass === "CONFIG" || row.lastErrorClass === "AUTH"
         ? "Retried automatically when the settings are saved (failures of the last 7 days), or retry it by hand."
-        : row.lastErrorClass === "VALIDATION"
-          ? "Retried automatically when the product it named is matched or mapped, or retry it by hand."
-          : "Retry it by hand once vintrace is reachable again.";
+        : isNoProductLines(row.lastErrorClass, row.lastErrorMessage)
+          ? "Not retried automatically: retry it by hand once the ignore rules are changed."
+          : row.lastErrorClass === "VALIDATION"
+            ? "Retried automatically when the product it named is matched or mapped, or retry it by hand."
+            : "Retry it by hand once vintrace is reachable again.";
   return {
     errorClass: row.lastErrorClass,
     message: row.lastErrorMessage,

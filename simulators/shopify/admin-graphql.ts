@@ -103,6 +103,10 @@ const PROTECTED_DATA_REFUSAL =
   "This app is not approved to subscribe to webhook topics containing protected customer data. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.";
 
 const operations: Record<string, Operation> = {
+  ShopId: {
+    requestedCost: () => 1,
+    run: (shop) => ({ data: { shop: { id: `gid://shopify/Shop/${shop.id}` } }, actualCost: 1 }),
+  },
   OrderById: {
     requestedCost: () => 2,
     run: (shop, v) => {

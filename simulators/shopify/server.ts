@@ -9,6 +9,7 @@ import { z } from "zod";
 import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
 import { demoWineries } from "@/simulators/catalog";
 import { findOperation, GraphqlRequestError, operationNameOf, type Variables } from "@/simulators/shopify/admin-graphql";
+import { LIFECYCLE_TOPICS, lifecyclePayload, type LifecycleTopic } from "@/simulators/shopify/lifecycle";
 import { SimOAuth } from "@/simulators/shopify/oauth";
 import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
@@ -68,6 +69,14 @@ export interface ShopifySimulator {
   issueToken(shop: string): string;
   issueExpiringToken(shop: string): { accessToken: string; refreshToken: string; expiresIn: number };
   revokeTokens(shop: string): void;
+  /** The shop's numeric id, as `shop { id }` and the lifecycle webhook bodies give it. */
+  shopId(shop: string): number;
+  /** The body Shopify would send for a lifecycle or compliance topic of this shop. */
+  lifecyclePayload(shop: string, topic: LifecycleTopic): Record<string, unknown>;
+  /** Delivers a lifecycle or compliance webhook for the shop to the app. */
+  deliverLifecycle(shop: string, topic: LifecycleTopic, options?: { appUrl?: string }): Promise<DeliveryResult>;
+  /** The merchant uninstalls the app: every token stops working, then app/uninstalled goes to the app. */
+  uninstallApp(shop: string, options?: { appUrl?: string }): Promise<DeliveryResult>;
   createOrder(input: CreateOrderInput): Promise<CreatedOrder>;
   deliverOrderCreated(shop: string, gid: string, options?: { duplicates?: number; appUrl?: string }): Promise<DeliveryResult[]>;
   tagsOf(shop: string, gid: string): string[];
@@ -120,6 +129,8 @@ const control = {
   }),
   token: z.object({ shop: shopField, expiring: z.boolean().optional() }),
   shopOnly: z.object({ shop: shopField }),
+  lifecycle: z.object({ shop: shopField, topic: z.enum(LIFECYCLE_TOPICS), appUrl: z.url().optional() }),
+  uninstall: z.object({ shop: shopField, appUrl: z.url().optional() }),
   orderRef: z.object({ shop: shopField, gid: z.string().startsWith("gid://shopify/Order/") }),
 };
 
@@ -196,6 +207,13 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     return Promise.all(
       Array.from({ length: duplicates }, () => deliverWebhook({ appUrl, shop: shop.domain, topic: "orders/create", payload, secret, ...ids })),
     );
+  }
+
+  async function deliverLifecycle(domain: string, topic: LifecycleTopic, appUrl = options.appUrl): Promise<DeliveryResult> {
+    if (!appUrl) throw new HttpError(400, "no appUrl to deliver the webhook to: start the simulator with appUrl or pass one");
+    const shop = knownShop(domain);
+    const secret = shop.settings.webhookSecret ?? options.apiSecret;
+    return deliverWebhook({ appUrl, shop: shop.domain, topic, payload: lifecyclePayload(shop, topic), secret });
   }
 
   async function createOrder(input: CreateOrderInput): Promise<CreatedOrder> {
@@ -351,6 +369,14 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const input = validated(control.token, await body());
         return send(res, 201, input.expiring ? issueExpiringToken(input.shop) : { accessToken: simulator.issueToken(input.shop) });
       }
+      case "POST /lifecycle": {
+        const input = validated(control.lifecycle, await body());
+        return send(res, 200, await deliverLifecycle(input.shop, input.topic, input.appUrl));
+      }
+      case "POST /uninstall": {
+        const input = validated(control.uninstall, await body());
+        return send(res, 200, await simulator.uninstallApp(input.shop, { appUrl: input.appUrl }));
+      }
       case "POST /tokens/revoke": {
         simulator.revokeTokens(validated(control.shopOnly, await body()).shop);
         return send(res, 204);
@@ -397,6 +423,13 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     issueToken: (shop) => state.shop(shop).issueAccessToken(),
     issueExpiringToken,
     revokeTokens: (shop) => knownShop(shop).revokeTokens(),
+    shopId: (shop) => state.shop(shop).id,
+    lifecyclePayload: (shop, topic) => lifecyclePayload(state.shop(shop), topic),
+    deliverLifecycle: (shop, topic, opts = {}) => deliverLifecycle(shop, topic, opts.appUrl),
+    uninstallApp: (shop, opts = {}) => {
+      knownShop(shop).revokeTokens();
+      return deliverLifecycle(shop, "app/uninstalled", opts.appUrl);
+    },
     createOrder,
     deliverOrderCreated: async (domain, gid, opts = {}) => {
       const shop = knownShop(domain);

@@ -1,6 +1,6 @@
 // Everything the simulator knows about one shop: its orders (stored as the REST payloads it sent), their tags,
 // variants, webhook subscriptions, access tokens, cost bucket and queued faults.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { CostBucket, STANDARD_BUCKET, type BucketConfig } from "@/simulators/shopify/cost-bucket";
 import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogVariantsFor, generatedVariants, type SimVariant } from "@/simulators/shopify/shop-catalog";
@@ -25,7 +25,7 @@ export type SimFault =
 
 export interface ShopSettings {
   bucket: BucketConfig;
-  /** a shop connected with a manual token signs webhooks with its own secret (amendment 15) */
+  /** a shop connected with a manual token signs webhooks with its own secret */
   webhookSecret?: string;
   /** false: order topics are refused as protected customer data */
   pcdApproved: boolean;
@@ -39,12 +39,17 @@ interface AccessToken {
 }
 
 interface RefreshToken {
-  /** the token this one replaced; it dies once this one is used (shopify-notes §4.6) */
+  /** the token this one replaced; it dies once this one is used */
   predecessor?: string;
   revoked: boolean;
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/** A shop's numeric id, derived from its domain so that it stays the same across restarts and resets. */
+export function simShopId(domain: string): number {
+  return 10_000_000_000 + (Number.parseInt(createHash("sha256").update(domain).digest("hex").slice(0, 10), 16) % 90_000_000_000);
+}
 export const REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 
 export class SimShop {
@@ -60,7 +65,10 @@ export class SimShop {
   /** what the last install granted; a refresh keeps it */
   grantedScope = "read_orders,write_orders,read_products";
 
+  readonly id: number;
+
   constructor(readonly domain: string) {
+    this.id = simShopId(domain);
     this.settings = { bucket: STANDARD_BUCKET, pcdApproved: true, namePrefix: "#", nameSuffix: "" };
     this.bucket = new CostBucket(this.settings.bucket);
     this.variants = catalogVariantsFor(domain);

@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, signedInProcedure, supportProcedure, tenantProcedure } from "@/server/api/trpc";
-import { tenantOwnerProcedure } from "@/server/api/routers/users";
+import { createTRPCRouter, signedInProcedure, supportProcedure, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
 import { alertDepsFromEnv } from "@/server/alerts/cycle";
 import { addChatWebhook, listChatWebhooks, removeChatWebhook, sendTestAlert, setSilenceThreshold } from "@/server/alerts/settings";
 import { rethrowInputError } from "@/server/dashboard/fieldErrors";

@@ -2,34 +2,39 @@ import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { fieldErrors } from "@/server/dashboard/fieldErrors";
-import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection } from "@/server/dashboard/settings";
+import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection, type ConnectionField } from "@/server/dashboard/settings";
 import { retryAfterSettingsChange } from "@/server/sync/fixRetry";
 import { pauseTenant, resumeTenant } from "@/server/sync/pause";
 
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
+
+const CONNECTION_OWNERS_ONLY = "Only an owner of this winery or Winehub support can change the vintrace connection (address, API key, authentication, customer).";
+
+/** The one refusal for a change to the connection by someone who may not make it (staff). */
+const connectionLocked = (fields: ConnectionField[]) => new TRPCError({ code: "FORBIDDEN", message: `${CONNECTION_OWNERS_ONLY} Not changed: ${fields.join(", ")}.` });
 
 export const settingsRouter = createTRPCRouter({
   /** The winery's settings, with the API key masked: the key never leaves the server. */
   get: tenantProcedure.query(async ({ ctx }) => {
     const view = await settingsView(ctx.db, ctx.tenantId);
     if (!view) throw new TRPCError({ code: "NOT_FOUND", message: "No such winery." });
-    return view;
+    return { ...view, canChangeConnection: ctx.isOwner };
   }),
 
   /** Validates (each field's error is sent back beside it), saves, audits, and re-queues what a settings fix may fix. */
   save: tenantProcedure.input(settingsInputSchema).mutation(async ({ ctx, input }) => {
     const { tenantId: _tenantId, ...settings } = input;
-    const saved = await saveSettings(ctx.db, ctx.tenantId, settings, actorOf(ctx.user), getEnv().outboundAllowlist);
-    if (!saved.ok) throw fieldErrors(saved.fieldErrors, "The settings were not saved.");
+    const saved = await saveSettings(ctx.db, ctx.tenantId, settings, { ...actorOf(ctx.user), mayChangeConnection: ctx.isOwner }, getEnv().outboundAllowlist);
+    if (!saved.ok) throw "connectionLocked" in saved ? connectionLocked(saved.connectionLocked) : fieldErrors(saved.fieldErrors, "The settings were not saved.");
     const requeued = saved.changes.length ? await retryAfterSettingsChange(ctx.db, ctx.tenantId) : 0;
     return { changed: saved.changes.map((c) => c.field), requeued };
   }),
 
-  /** Checks the settings on the page (saved or not) against vintrace: one verdict per setting. */
+  /** Checks the settings on the page (saved or not; staff: the saved connection) against vintrace: one verdict per setting. */
   testConnection: tenantProcedure.input(connectionTestSchema).mutation(async ({ ctx, input }) => {
     const { tenantId: _tenantId, ...draft } = input;
-    const result = await testConnection(ctx.db, ctx.tenantId, draft, getEnv().outboundAllowlist);
-    if (!result.ok) throw fieldErrors(result.fieldErrors, "The connection cannot be tested yet.");
+    const result = await testConnection(ctx.db, ctx.tenantId, draft, { allowlist: getEnv().outboundAllowlist, mayChangeConnection: ctx.isOwner });
+    if (!result.ok) throw "connectionLocked" in result ? connectionLocked(result.connectionLocked) : fieldErrors(result.fieldErrors, "The connection cannot be tested yet.");
     return result;
   }),
 

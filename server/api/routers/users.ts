@@ -1,17 +1,38 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { createInvitation } from "@/server/auth/invitations";
+import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
+import type { CurrentUser } from "@/server/auth/currentUser";
+import { createInvitation, InviterNotAllowedError, revokeInvitationsSentBy } from "@/server/auth/invitations";
+import type { Db } from "@/server/db";
 import { rethrowInputError } from "@/server/dashboard/fieldErrors";
+import type { Prisma } from "@/server/generated/prisma/client";
 
-/** A winery's owner (or support staff): tenant-scoped like every winery procedure, then owner-only. */
-export const tenantOwnerProcedure = tenantProcedure.use(({ ctx, next }) => {
-  if (!ctx.isOwner) throw new TRPCError({ code: "FORBIDDEN", message: "Only an owner of this winery can manage its users." });
-  return next();
-});
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Invites someone to a winery as `inviter`, for the Users page and the support team's Wineries page alike. */
+export async function inviteToWinery(
+  db: Db,
+  inviter: CurrentUser,
+  input: { tenantId: string; email: string; membershipRole: "OWNER" | "STAFF" },
+): Promise<{ invitationId: string; expiresAt: Date }> {
+  try {
+    return await createInvitation(db, { ...input, role: "MERCHANT", invitedBy: { id: inviter.id, email: inviter.email } });
+  } catch (error) {
+    if (error instanceof InviterNotAllowedError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
+    return rethrowInputError(error);
+  }
+}
+
+/**
+ * Locks every membership of the winery until the transaction ends, so changes to its users happen one at a time:
+ * two owners removing each other at once cannot both see the other owner still there.
+ */
+async function lockMemberships(tx: Prisma.TransactionClient, tenantId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "Membership" WHERE "tenantId" = ${tenantId} FOR UPDATE`;
+}
 
 export const usersRouter = createTRPCRouter({
-  /** The winery's users and its open invitations (expired ones are shown as expired, for a week). */
+  /** The winery's users and its open invitations (expired ones are shown as expired, for a week; withdrawn ones not at all). */
   list: tenantProcedure.query(async ({ ctx }) => {
     const now = new Date();
     const [members, invitations] = await Promise.all([
@@ -21,7 +42,7 @@ export const usersRouter = createTRPCRouter({
         select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true, disabled: true } } },
       }),
       ctx.db.invitation.findMany({
-        where: { tenantId: ctx.tenantId, acceptedAt: null, expiresAt: { gt: new Date(now.getTime() - 7 * 24 * 60 * 60 * 1000) } },
+        where: { tenantId: ctx.tenantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date(now.getTime() - WEEK_MS) } },
         orderBy: { createdAt: "desc" },
         select: { id: true, email: true, membershipRole: true, createdAt: true, expiresAt: true },
       }),
@@ -36,25 +57,13 @@ export const usersRouter = createTRPCRouter({
   /** Mails a single-use invitation link that expires after 7 days. */
   invite: tenantOwnerProcedure
     .input(z.object({ email: z.email("must be an email address").max(254), membershipRole: z.enum(["OWNER", "STAFF"]) }))
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return await createInvitation(ctx.db, {
-          email: input.email,
-          tenantId: ctx.tenantId,
-          role: "MERCHANT",
-          membershipRole: input.membershipRole,
-          invitedBy: { id: ctx.user.id, email: ctx.user.email },
-        });
-      } catch (error) {
-        return rethrowInputError(error);
-      }
-    }),
+    .mutation(({ ctx, input }) => inviteToWinery(ctx.db, ctx.user, { tenantId: ctx.tenantId, email: input.email, membershipRole: input.membershipRole })),
 
   /** Withdraws an open invitation: its link stops working at once. */
   revokeInvitation: tenantOwnerProcedure.input(z.object({ invitationId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const { count } = await ctx.db.invitation.updateMany({
-      where: { id: input.invitationId, tenantId: ctx.tenantId, acceptedAt: null },
-      data: { expiresAt: new Date() },
+      where: { id: input.invitationId, tenantId: ctx.tenantId, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
     });
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "This winery has no such open invitation." });
     await ctx.db.auditEvent.create({
@@ -63,9 +72,17 @@ export const usersRouter = createTRPCRouter({
     return { revoked: true };
   }),
 
-  /** Removes a user from the winery; their open sessions end at once (sessionVersion). The last owner stays. */
+  /**
+   * Removes a user from the winery: their open sessions end at once (sessionVersion) and the invitations they sent
+   * to it are withdrawn. The last owner stays, and an owner removed meanwhile can no longer remove anyone.
+   */
   remove: tenantOwnerProcedure.input(z.object({ userId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     return ctx.db.$transaction(async (tx) => {
+      await lockMemberships(tx, ctx.tenantId);
+      if (ctx.user.role !== "SUPPORT") {
+        const own = await tx.membership.findUnique({ where: { userId_tenantId: { userId: ctx.user.id, tenantId: ctx.tenantId } }, select: { role: true } });
+        if (own?.role !== "OWNER") throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer an owner of this winery." });
+      }
       const membership = await tx.membership.findUnique({
         where: { userId_tenantId: { userId: input.userId, tenantId: ctx.tenantId } },
         include: { user: { select: { email: true } } },
@@ -77,13 +94,14 @@ export const usersRouter = createTRPCRouter({
       }
       await tx.membership.delete({ where: { userId_tenantId: { userId: input.userId, tenantId: ctx.tenantId } } });
       await tx.user.update({ where: { id: input.userId }, data: { sessionVersion: { increment: 1 } } });
+      const invitationsRevoked = await revokeInvitationsSentBy(tx, input.userId, ctx.tenantId);
       await tx.auditEvent.create({
         data: {
           tenantId: ctx.tenantId,
           actorId: ctx.user.id,
           actorEmail: ctx.user.email,
           action: "user.removed",
-          details: { email: membership.user.email, role: membership.role },
+          details: { email: membership.user.email, role: membership.role, invitationsRevoked },
         },
       });
       return { removed: membership.user.email };

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure } from "@/server/api/trpc";
-import { createInvitation } from "@/server/auth/invitations";
+import { inviteToWinery } from "@/server/api/routers/users";
 import { rethrowInputError } from "@/server/dashboard/fieldErrors";
 import { getEnv } from "@/server/env";
 import { saveManualConnection } from "@/server/shopify/tokens";
@@ -66,17 +66,5 @@ export const wineriesRouter = createTRPCRouter({
   /** Invites a winery user (usually its first owner). */
   invite: supportProcedure
     .input(tenantIdInput.extend({ email: z.email("must be an email address").max(254), membershipRole: z.enum(["OWNER", "STAFF"]) }))
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return await createInvitation(ctx.db, {
-          email: input.email,
-          tenantId: input.tenantId,
-          role: "MERCHANT",
-          membershipRole: input.membershipRole,
-          invitedBy: { id: ctx.user.id, email: ctx.user.email },
-        });
-      } catch (error) {
-        return rethrowInputError(error);
-      }
-    }),
+    .mutation(({ ctx, input }) => inviteToWinery(ctx.db, ctx.user, input)),
 });

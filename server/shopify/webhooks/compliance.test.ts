@@ -1,17 +1,16 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { createPrisma } from "@/server/db";
-import { createShopify } from "@/server/shopify/api";
-import { createTestTenant, uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/server/shopify/testing";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload, type SimOrderPayload } from "@/simulators/shopify/order-payload";
-import { TEST_APP } from "@/simulators/shopify/testing";
 
 const db = createPrisma(process.env.DATABASE_URL);
-const shopify = createShopify({ apiKey: TEST_APP.apiKey, apiSecretKey: TEST_APP.apiSecret, appUrl: TEST_APP.appUrl });
-afterAll(() => db.$disconnect());
+// app/uninstalled and shop/redact ask Shopify whether the app is still installed.
+const s = await startSimulatedShopifyForFile(db);
 
-const handle = (request: Request) => handleShopifyWebhook(request, { db, shopify });
+const handle = (request: Request) => handleShopifyWebhook(request, { db, shopify: s.shopify });
+const DAYS_AGO = (days: number) => new Date(Date.now() - days * 24 * 3_600_000);
 const send = (shop: string, topic: string, payload: unknown, tamper?: Parameters<typeof webhookRequest>[1]) =>
   handle(webhookRequest({ shop, topic, payload }, tamper).request);
 
@@ -121,9 +120,9 @@ describe("customers/redact", () => {
 });
 
 describe("shop/redact", () => {
-  it("erases an uninstalled shop: the tenant, its orders and attempts, its deliveries and audit trail", async () => {
+  it("erases a shop uninstalled over 48 hours ago: the tenant, its orders and attempts, its deliveries and audit trail", async () => {
     const shop = uniqueShop("shop-redact");
-    const tenant = await createTestTenant(db, { shop, status: "UNINSTALLED" });
+    const tenant = await createTestTenant(db, { shop, uninstalledAt: DAYS_AGO(3) });
     await seedOrder(tenant.id, orderOf(shop, JANE, "Jane", "Citizen"));
     await db.webhookDelivery.create({ data: { shopDomain: shop, topic: "orders/create", webhookId: "w", dedupKey: "w", outcome: "queued" } });
     await db.auditEvent.create({ data: { tenantId: tenant.id, action: "shopify.uninstalled" } });
@@ -152,7 +151,7 @@ describe("shop/redact", () => {
   });
 });
 
-describe("app/uninstalled and compliance topics for any shop (amendment 13)", () => {
+describe("app/uninstalled and compliance topics for any shop", () => {
   const bodies: Record<string, (shop: string) => unknown> = {
     "app/uninstalled": (shop) => ({ id: 1, name: "Shop", domain: shop, myshopify_domain: shop }),
     "customers/data_request": (shop) => ({ shop_id: 1, shop_domain: shop, orders_requested: [], customer: JANE, data_request: { id: 1 } }),
@@ -171,7 +170,8 @@ describe("app/uninstalled and compliance topics for any shop (amendment 13)", ()
 
     it(`${topic}: reads the shop from the body when the shop-domain and version headers are missing`, async () => {
       const shop = uniqueShop("headerless");
-      const tenant = await createTestTenant(db, { shop, status: topic === "shop/redact" ? "UNINSTALLED" : "ACTIVE" });
+      const tenant = await createTestTenant(db, { shop, accessToken: s.sim.issueToken(shop), uninstalledAt: topic === "shop/redact" ? DAYS_AGO(3) : undefined });
+      s.sim.revokeTokens(shop);
       const response = await send(shop, topic, body(shop), { headers: { "X-Shopify-Shop-Domain": null, "X-Shopify-API-Version": null } });
       expect(response.status).toBe(200);
       const effect =
@@ -184,7 +184,8 @@ describe("app/uninstalled and compliance topics for any shop (amendment 13)", ()
 
   it("app/uninstalled revokes the tokens and marks the tenant uninstalled, keeping its orders; a repeat changes nothing", async () => {
     const shop = uniqueShop("uninstall");
-    const tenant = await createTestTenant(db, { shop });
+    const tenant = await createTestTenant(db, { shop, accessToken: s.sim.issueToken(shop) });
+    s.sim.revokeTokens(shop);
     await seedOrder(tenant.id, orderOf(shop, JANE, "Jane", "Citizen"));
     for (let i = 0; i < 2; i++) expect((await send(shop, "app/uninstalled", bodies["app/uninstalled"](shop))).status).toBe(200);
     expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "UNINSTALLED" });

@@ -1,34 +1,14 @@
-// The mandatory compliance topics (shopify-notes §5). Once the signature holds they are always acknowledged, even
-// for a shop we do not know or have already erased (amendment 13); only what we hold is touched.
-import { z } from "zod";
+// The mandatory compliance topics. Once the signature holds and the body is bound to its shop they are always
+// acknowledged, even for a shop we do not know or have already erased; only what we hold is touched.
 import type { Prisma } from "@/server/generated/prisma/client";
-import { acknowledged, recordDelivery, textResponse, type SqlRunner, type VerifiedDelivery } from "@/server/shopify/webhooks/delivery";
+import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";
+import { acknowledged, recordDelivery, textResponse, type SqlRunner, type VerifiedDelivery, type WebhookTenant } from "@/server/shopify/webhooks/delivery";
+import { SHOP_REDACT_SKIPPED } from "@/server/shopify/webhooks/notices";
 import { ATTEMPT_PERSONAL_FIELDS, needlesFrom, personalValuesOf, redactJson, SHOPIFY_PERSONAL_FIELDS } from "@/server/shopify/webhooks/redact";
+import type { Customer, CustomersDataRequestBody, CustomersRedactBody, ShopRedactBody } from "@/server/shopify/webhooks/shop-binding";
 
-const id = z.union([z.number(), z.string()]).transform((v) => String(v));
-const customerRef = z.looseObject({ id: id.nullish(), email: z.string().nullish(), phone: z.string().nullish() });
-
-const dataRequestSchema = z.looseObject({
-  shop_domain: z.string().nullish(),
-  orders_requested: z.array(id).nullish(),
-  customer: customerRef.nullish(),
-  data_request: z.looseObject({ id: id.nullish() }).nullish(),
-});
-
-const customerRedactSchema = z.looseObject({
-  shop_domain: z.string().nullish(),
-  orders_to_redact: z.array(id).nullish(),
-  customer: customerRef.nullish(),
-});
-
-function parseBody<T>(schema: z.ZodType<T>, rawBody: string): T | null {
-  try {
-    const result = schema.safeParse(JSON.parse(rawBody));
-    return result.success ? result.data : null;
-  } catch {
-    return null;
-  }
-}
+/** Shopify sends shop/redact 48 hours after the uninstall; a shop is never erased sooner. */
+export const SHOP_REDACT_DELAY_MS = 48 * 60 * 60_000;
 
 interface CustomerOrder {
   id: string;
@@ -41,7 +21,7 @@ interface CustomerOrder {
 const orderGidOf = (orderId: string) => `gid://shopify/Order/${orderId}`;
 
 /** The customer's orders we hold: the listed ones, and any whose payload names the customer by id or email. */
-async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[], customer: z.output<typeof customerRef> | null | undefined) {
+async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[], customer: Customer | null | undefined) {
   const customerId = customer?.id ?? null;
   const email = customer?.email?.trim().toLowerCase() || null;
   // FOR UPDATE: inside the redaction's transaction no worker rewrites a payload while it is being blanked.
@@ -54,10 +34,8 @@ async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[
     FOR UPDATE`;
 }
 
-export async function handleCustomersDataRequest(delivery: VerifiedDelivery): Promise<Response> {
+export async function handleCustomersDataRequest(delivery: VerifiedDelivery, body: CustomersDataRequestBody): Promise<Response> {
   const { tenant, db } = delivery;
-  const body = parseBody(dataRequestSchema, delivery.rawBody);
-  if (!body) return textResponse(400, "The body is not a customers/data_request payload");
   if (!tenant) return acknowledged();
 
   const orders = await customerOrders(db, tenant.id, body.orders_requested ?? [], body.customer);
@@ -81,10 +59,8 @@ export async function handleCustomersDataRequest(delivery: VerifiedDelivery): Pr
   return acknowledged();
 }
 
-export async function handleCustomersRedact(delivery: VerifiedDelivery): Promise<Response> {
+export async function handleCustomersRedact(delivery: VerifiedDelivery, body: CustomersRedactBody): Promise<Response> {
   const { tenant, db } = delivery;
-  const body = parseBody(customerRedactSchema, delivery.rawBody);
-  if (!body) return textResponse(400, "The body is not a customers/redact payload");
   if (!tenant) return acknowledged();
 
   const orderIds = body.orders_to_redact ?? [];
@@ -141,17 +117,41 @@ export async function handleCustomersRedact(delivery: VerifiedDelivery): Promise
   return acknowledged();
 }
 
+type RedactDecision = { erase: true } | { erase: false; reason: string } | { retryLater: string };
+
+/**
+ * Whether the shop may be erased now: the app has been uninstalled for at least 48 hours (as Shopify's own
+ * schedule has it), and Shopify refuses the app's token, or we hold none.
+ */
+async function redactDecision(delivery: VerifiedDelivery, tenant: WebhookTenant): Promise<RedactDecision> {
+  if (tenant.status !== "UNINSTALLED") return { erase: false, reason: "The app is installed on this shop again" };
+  if (!tenant.uninstalledAt) return { erase: false, reason: "No uninstall of the app from this shop was recorded" };
+  const sinceUninstall = delivery.now.getTime() - tenant.uninstalledAt.getTime();
+  if (sinceUninstall < SHOP_REDACT_DELAY_MS) {
+    const hours = Math.max(0, Math.floor(sinceUninstall / 3_600_000));
+    return { erase: false, reason: `The app was uninstalled ${hours} hours ago; a shop is erased only 48 hours after the uninstall` };
+  }
+  if (!tenant.holdsToken) return { erase: true };
+  const check = await askShopifyIfInstalled(delivery.db, tenant.id, delivery.shopify);
+  if (check.kind === "unreachable") return { retryLater: check.detail };
+  if (check.kind === "installed") return { erase: false, reason: check.detail };
+  return { erase: true };
+}
+
 /**
  * Erases the shop: the tenant with everything that cascades from it (connection, settings, members, orders,
  * attempts, SKU map), its audit trail and its webhook deliveries. A single audit line without a tenant remains as
- * the record that the erasure was done. A shop that was installed again since (it is not UNINSTALLED) keeps its data.
+ * the record that the erasure was done. A shop that is not due for erasure keeps its data, and the audit log says why.
  */
-export async function handleShopRedact(delivery: VerifiedDelivery): Promise<Response> {
+export async function handleShopRedact(delivery: VerifiedDelivery, body: ShopRedactBody): Promise<Response> {
   const { tenant, db, shopDomain } = delivery;
   if (!tenant) return acknowledged();
-  if (tenant.status !== "UNINSTALLED") {
+  const decision = await redactDecision(delivery, tenant);
+  // Shopify tries a delivery again when it is not answered with 2xx: by then Shopify may answer us.
+  if ("retryLater" in decision) return textResponse(503, "Shopify could not be asked whether the app is still installed; nothing was erased");
+  if (!decision.erase) {
     await db.auditEvent.create({
-      data: { tenantId: tenant.id, action: "compliance.shop_redact_skipped", details: { shopDomain, reason: "The app is installed on this shop again" } },
+      data: { tenantId: tenant.id, action: SHOP_REDACT_SKIPPED, details: { shopDomain, shopifyShopId: body.shop_id, reason: decision.reason }, createdAt: delivery.now },
     });
     return acknowledged();
   }
@@ -161,7 +161,7 @@ export async function handleShopRedact(delivery: VerifiedDelivery): Promise<Resp
     await tx.auditEvent.deleteMany({ where: { tenantId: tenant.id } });
     await tx.tenant.delete({ where: { id: tenant.id } });
     await tx.auditEvent.create({
-      data: { action: "compliance.shop_redact", details: { shopDomain, erased: { orders, deliveries: deliveries.count } } },
+      data: { action: "compliance.shop_redact", details: { shopDomain, shopifyShopId: body.shop_id, erased: { orders, deliveries: deliveries.count } } },
     });
   });
   return acknowledged();

@@ -1,14 +1,24 @@
 // What every topic handler receives once a delivery is verified, and the one way a delivery is recorded.
 import { randomUUID } from "node:crypto";
+import type { Shopify } from "@shopify/shopify-api";
 import type { Db } from "@/server/db";
+import type { Prisma } from "@/server/generated/prisma/client";
+import { FORGERY_SUSPECTED } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
 /** The tenant a shop domain belongs to, as the webhook path needs it (one indexed lookup). */
 export interface WebhookTenant {
   id: string;
+  shopDomain: string;
+  /** Shopify's numeric shop id, once known */
+  shopifyShopId: string | null;
   status: "ACTIVE" | "PAUSED" | "UNINSTALLED";
   webhookSecretEnc: string | null;
   installedAt: Date | null;
+  /** when the app's uninstall from the shop took effect (the connection's revokedAt) */
+  uninstalledAt: Date | null;
+  /** the connection still holds an access or refresh token */
+  holdsToken: boolean;
 }
 
 /** Anything that can run raw SQL: the client or a transaction. */
@@ -16,6 +26,8 @@ export type SqlRunner = Pick<Db, "$executeRaw" | "$queryRaw">;
 
 export interface VerifiedDelivery {
   db: Db;
+  /** asks Shopify, with the shop's own token, before an uninstall or an erasure is acted on */
+  shopify: Shopify;
   now: Date;
   shopDomain: string;
   topic: string;
@@ -26,15 +38,16 @@ export interface VerifiedDelivery {
 
 export async function findWebhookTenant(db: SqlRunner, shopDomain: string): Promise<WebhookTenant | null> {
   const rows = await db.$queryRaw<WebhookTenant[]>`
-    SELECT t."id", t."status"::text AS "status", c."webhookSecretEnc", c."installedAt"
+    SELECT t."id", t."shopDomain", t."shopifyShopId", t."status"::text AS "status", c."webhookSecretEnc", c."installedAt",
+           c."revokedAt" AS "uninstalledAt", coalesce(c."accessTokenEnc" IS NOT NULL OR c."refreshTokenEnc" IS NOT NULL, false) AS "holdsToken"
     FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
     WHERE t."shopDomain" = ${shopDomain}`;
   return rows[0] ?? null;
 }
 
 /**
- * The shop named in the body, for deliveries that came without the header (§4.7): `shop_domain` in compliance
- * bodies, `myshopify_domain` in app/uninstalled's (the Shop resource).
+ * The shop named in the body, for deliveries that came without the header (compliance deliveries have arrived so):
+ * `shop_domain` in compliance bodies, `myshopify_domain` in app/uninstalled's (the Shop resource).
  */
 export function shopDomainFromBody(rawBody: string): string | undefined {
   try {
@@ -47,7 +60,7 @@ export function shopDomainFromBody(rawBody: string): string | undefined {
   }
 }
 
-/** Shopify's dedup key is the event id; deliveries without one fall back to the webhook id (shopify-notes §1.5). */
+/** Shopify's dedup key is the event id; deliveries without one fall back to the webhook id. */
 export const dedupKeyOf = (headers: DeliveryHeaders) => headers.eventId ?? `webhook:${headers.webhookId ?? ""}`;
 
 /** A timestamp column value: UTC ISO text, because the columns are `timestamp without time zone`. */
@@ -72,3 +85,22 @@ export const textResponse = (status: number, message: string) =>
   new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 export const acknowledged = () => new Response(null, { status: 200 });
+
+export interface SuspectedForgery {
+  /** the winery the delivery was aimed at, when we know it */
+  tenantId: string | null;
+  topic: string;
+  reason: string;
+  /** what the delivery's header and body name; never the body itself, which may hold personal data */
+  headerShop?: string | null;
+  bodyShop?: string | null;
+  bodyShopId?: string | null;
+  webhookId?: string | null;
+  orderGid?: string;
+}
+
+/** Records a delivery we refused or did not act on because it may be forged; the support digest lists these. */
+export async function recordSuspectedForgery(db: Pick<Db, "auditEvent">, at: Date, forgery: SuspectedForgery): Promise<void> {
+  const { tenantId, ...details } = forgery;
+  await db.auditEvent.create({ data: { tenantId, action: FORGERY_SUSPECTED, details: details as Prisma.InputJsonObject, createdAt: at } });
+}

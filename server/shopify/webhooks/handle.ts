@@ -1,14 +1,31 @@
-// POST /api/webhooks/shopify: one endpoint for every topic (DESIGN "The one path that matters").
-// Order of checks: size → signature (against the shop's own secret if it has one, amendment 15) → headers → body.
-// Nothing is stored until all of them pass. orders/create has its own, faster, path (orders-create.ts).
+// POST /api/webhooks/shopify: one endpoint for every topic.
+// Order of checks: size → signature (against the shop's own secret if it has one) → headers → body → the body's
+// shop. Nothing is stored until all of them pass. orders/create has its own, faster, path (orders-create.ts).
 import type { Shopify } from "@shopify/shopify-api";
+import type { z } from "zod";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";
-import { acknowledged, findWebhookTenant, shopDomainFromBody, textResponse, type VerifiedDelivery } from "@/server/shopify/webhooks/delivery";
+import {
+  acknowledged,
+  findWebhookTenant,
+  recordSuspectedForgery,
+  shopDomainFromBody,
+  textResponse,
+  type VerifiedDelivery,
+} from "@/server/shopify/webhooks/delivery";
 import { handleOrderCreated } from "@/server/shopify/webhooks/orders-create";
+import {
+  appUninstalledBody,
+  bindingProblem,
+  customersDataRequestBody,
+  customersRedactBody,
+  parseJsonBody,
+  shopRedactBody,
+  type BodyShop,
+} from "@/server/shopify/webhooks/shop-binding";
 import { deliveryHeaders, MAX_WEBHOOK_BYTES, readWebhookBody, verifyDelivery } from "@/server/shopify/webhooks/verify";
 
 export interface WebhookDeps {
@@ -18,14 +35,27 @@ export interface WebhookDeps {
   now?: () => Date;
 }
 
-type TopicHandler = (delivery: VerifiedDelivery) => Promise<Response>;
+/** A lifecycle topic: its body, the shop that body names, and what is done once the body is bound to that shop. */
+interface LifecycleTopic {
+  /** null when the body is not this topic's payload */
+  parse(rawBody: string): { shop: BodyShop; handle: (delivery: VerifiedDelivery) => Promise<Response> } | null;
+}
 
-/** Acknowledged for any shop once the signature holds, even unknown or erased ones (amendment 13). */
-const LIFECYCLE_TOPICS = new Map<string, TopicHandler>([
-  ["app/uninstalled", handleAppUninstalled],
-  ["customers/data_request", handleCustomersDataRequest],
-  ["customers/redact", handleCustomersRedact],
-  ["shop/redact", handleShopRedact],
+function lifecycleTopic<T>(schema: z.ZodType<T>, shopOf: (body: T) => BodyShop, handler: (delivery: VerifiedDelivery, body: T) => Promise<Response>): LifecycleTopic {
+  return {
+    parse(rawBody) {
+      const body = parseJsonBody(schema, rawBody);
+      return body === null ? null : { shop: shopOf(body), handle: (delivery) => handler(delivery, body) };
+    },
+  };
+}
+
+/** Acknowledged for any shop once the signature holds and the body is bound to the shop, even unknown or erased ones. */
+const LIFECYCLE_TOPICS = new Map<string, LifecycleTopic>([
+  ["app/uninstalled", lifecycleTopic(appUninstalledBody, (b) => ({ domain: b.myshopify_domain, id: b.id }), handleAppUninstalled)],
+  ["customers/data_request", lifecycleTopic(customersDataRequestBody, (b) => ({ domain: b.shop_domain, id: b.shop_id }), handleCustomersDataRequest)],
+  ["customers/redact", lifecycleTopic(customersRedactBody, (b) => ({ domain: b.shop_domain, id: b.shop_id }), handleCustomersRedact)],
+  ["shop/redact", lifecycleTopic(shopRedactBody, (b) => ({ domain: b.shop_domain, id: b.shop_id }), handleShopRedact)],
 ]);
 
 export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
@@ -46,20 +76,33 @@ export async function handleShopifyWebhook(request: Request, deps: WebhookDeps):
     return handleOrderCreated({ rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, appSecret: shopify.config.apiSecretKey, now });
   }
 
-  const handler = LIFECYCLE_TOPICS.get(headers.topic);
+  const topic = LIFECYCLE_TOPICS.get(headers.topic);
   const shopDomain = headers.shopDomain ?? shopDomainFromBody(rawBody);
   const tenant = shopDomain ? await findWebhookTenant(deps.db, shopDomain) : null;
   const verification = verifyDelivery({
     rawBody,
     headers,
     // A topic we do not handle is checked as strictly as orders/create.
-    lenient: handler !== undefined,
+    lenient: topic !== undefined,
     secret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }) : shopify.config.apiSecretKey,
   });
   if (!verification.ok) return textResponse(verification.status, verification.reason);
   if (!shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain (and no shop_domain in the body)");
   // A topic we never subscribe to: acknowledged, so Shopify neither retries nor removes the subscription.
-  if (!handler) return acknowledged();
+  if (!topic) return acknowledged();
 
-  return handler({ db: deps.db, now, shopDomain, topic: headers.topic, headers, rawBody, tenant });
+  const suspect = { tenantId: tenant?.id ?? null, topic: headers.topic, headerShop: headers.shopDomain ?? null, webhookId: headers.webhookId ?? null };
+  const parsed = topic.parse(rawBody);
+  if (!parsed) {
+    // Shopify's own deliveries are always their topic's JSON; a signed body that is not is our secret's signature
+    // taken from somewhere else (an install or launch link).
+    await recordSuspectedForgery(deps.db, now, { ...suspect, reason: `The signed body is not a ${headers.topic} payload` });
+    return textResponse(400, `The body is not a ${headers.topic} payload`);
+  }
+  const problem = bindingProblem(parsed.shop, headers.shopDomain, tenant);
+  if (problem) {
+    await recordSuspectedForgery(deps.db, now, { ...suspect, reason: problem, bodyShop: parsed.shop.domain, bodyShopId: parsed.shop.id });
+    return textResponse(401, "The body is not about this shop");
+  }
+  return parsed.handle({ db: deps.db, shopify, now, shopDomain, topic: headers.topic, headers, rawBody, tenant });
 }

@@ -5,7 +5,7 @@ import { getDb } from "@/server/db";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const STATUS = { expired: 410, used: 410, unknown: 404, wrong_password: 401, locked: 429, weak_password: 400 } as const;
+const STATUS = { expired: 410, used: 410, revoked: 410, not_allowed: 403, unknown: 404, wrong_password: 401, locked: 429, weak_password: 400 } as const;
 
 export async function POST(request: Request) {
   const read = await readJsonBody(request);

@@ -1,0 +1,11 @@
+// Audit actions about Shopify deliveries that the support team should look at. They are written where the
+// delivery is handled, and the support digest lists those of its window, in these words.
+export const FORGERY_SUSPECTED = "webhook.forgery_suspected";
+export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed";
+export const SHOP_REDACT_SKIPPED = "compliance.shop_redact_skipped";
+
+export const WEBHOOK_NOTICES: Record<string, string> = {
+  [FORGERY_SUSPECTED]: "a webhook delivery that may be forged was refused or not acted on",
+  [UNINSTALL_UNCONFIRMED]: "app/uninstalled was ignored because Shopify still accepts the app's token",
+  [SHOP_REDACT_SKIPPED]: "shop/redact arrived but the shop was not erased",
+};

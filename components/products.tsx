@@ -1,7 +1,8 @@
 "use client";
 
 // The Products page: the match check between Shopify variants and vintrace stock items (run on demand here, and
-// nightly), its filters and CSV, and the winery's product rules: the SKU map and what to ignore (amendment 12).
+// nightly), its filters and CSV, and the winery's product rules: the SKU map (a Shopify SKU → a vintrace code × a
+// multiplier, e.g. a 6-pack against a single bottle) and what to ignore (lines without a SKU, gift cards, listed SKUs).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";

@@ -1,7 +1,8 @@
 "use client";
 
-// Bulk retry, in the two steps of amendment 20: paste → a read-only preview with a verdict per name → confirm →
-// live progress read from the orders' sync records → results, downloadable as CSV.
+// Bulk retry, in two steps so that nothing is queued before the merchant has seen what will happen: paste → a
+// read-only preview with a verdict per name → confirm → live progress read from the orders' sync records → results,
+// downloadable as CSV.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";

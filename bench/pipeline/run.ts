@@ -1,8 +1,7 @@
-// The pipeline benchmark (issue 5, amendment 23): signed orders/create deliveries → the real webhook intake (HMAC
-// check, one INSERT, pg_notify) → two worker processes (`scripts/worker.ts`, the in-app worker's code at its
-// production defaults: 16 syncs in flight per process, 4 per winery, vintrace paced at 10 requests/s per winery)
-// → the vintrace simulator → tags in the Shopify simulator (which enforces the Admin API's cost bucket), on a
-// fresh PostgreSQL database, for 50 wineries.
+// The pipeline benchmark: signed orders/create deliveries → the real webhook intake (HMAC check, one INSERT, pg_notify)
+// → two worker processes (`scripts/worker.ts`, the in-app worker's code at its production defaults: 16 syncs in flight
+// per process, 4 per winery, vintrace paced at 10 requests/s per winery) → the vintrace simulator → tags in the Shopify
+// simulator (which enforces the Admin API's cost bucket), on a fresh PostgreSQL database, for 50 wineries.
 //
 //   node scripts/node24.mjs bench/pipeline/run.ts [--wineries 50] [--orders 2000] [--rate 20] [--seconds 30]
 //                                                [--workers 2] [--concurrency 16]

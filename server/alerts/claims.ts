@@ -1,5 +1,5 @@
-// The digests are scheduled jobs (amendment 3): each run claims a JobClaim row per (job, scope, window), and the
-// insert that wins does the work, so N instances send each digest once.
+// The digests are scheduled jobs, never per-process timers, because several instances may run: each run claims a
+// JobClaim row per (job, scope, window), and the insert that wins does the work, so N instances send each digest once.
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 

@@ -1,5 +1,5 @@
-// The isolation sweep (amendment 25). Every procedure in the router is found by walking it, never listed by hand, and
-// judged by the builder that made it (its `meta.access`):
+// The isolation sweep: no winery reaches another's data. Every procedure in the router is found by walking it, never
+// listed by hand, and judged by the builder that made it (its `meta.access`):
 //   tenant     as a merchant of winery A, called with winery B's id → FORBIDDEN or NOT_FOUND; called with A's id
 //              but B's record ids (orders, users, invitations…) → FORBIDDEN or NOT_FOUND, or an answer holding
 //              nothing of B's; a query called with A's id answers nothing of B's; a query by A's staff is answered;

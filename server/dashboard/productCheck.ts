@@ -1,5 +1,6 @@
 // The Products page's match check, on demand and nightly (the sync engine's job runner calls runProductCheck): every
-// Shopify variant against vintrace's stock items (amendment 24). A code missing from `/inventory` is confirmed with
+// Shopify variant against vintrace's stock items. Only the stock code must match; a different name or price is a
+// warning, and a price is checked only where `/inventory` gives one. A code missing from `/inventory` is confirmed with
 // an exact `/stock/lookup` before it is reported. Each run is stored, so the page shows the last result and when it
 // ran. SKUs the check now finds matched re-queue the failed orders that named them.
 import type { Db } from "@/server/db";

@@ -24,7 +24,7 @@ export class ShopifyAdminError extends Error {
   }
 }
 
-/** Throws USER_ERROR when a mutation answered 200 with userErrors: the library does not (shopify-notes §3.3). */
+/** Throws USER_ERROR when a mutation answered 200 with userErrors: the library does not. */
 export function throwOnUserErrors(operation: string, userErrors: ShopifyUserError[] | undefined): void {
   if (!userErrors?.length) return;
   const detail = userErrors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; ");

@@ -1,5 +1,6 @@
 // The one shopifyApi instance. The web-api adapter is imported here and nowhere else: adapters are global
-// singletons, and the node adapter cannot read a Web Request's headers (shopify-notes §0, §4.7).
+// singletons (the last one imported wins), and the node adapter cannot read a Web Request's headers, so webhook
+// validation would fail with missing_hmac.
 import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, LogSeverity, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { getEnv } from "@/server/env";
@@ -33,7 +34,7 @@ export function createShopify(config: ShopifyConfig): Shopify {
     const origin = config.adminOrigin;
     installSimulatorSeam(origin);
     const begin = shopify.auth.begin;
-    // The merchant's browser must land on the simulator's authorize page too (amendment 17).
+    // The merchant's browser must land on the simulator's authorize page too, or the install would leave the demo.
     shopify.auth.begin = async (params) => rewriteAuthorizeRedirect(await begin(params), origin);
   }
   return shopify;

@@ -76,7 +76,7 @@ describe("OAuth through the simulator seam", () => {
     expect(first.session.accessToken).not.toBe(session.accessToken);
     expect(first.session.refreshToken).not.toBe(session.refreshToken);
 
-    // The old refresh token still works until its successor is used (shopify-notes §4.6)…
+    // Shopify keeps the old refresh token valid until its successor is first used…
     await s.shopify.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken ?? "" });
     const second = await s.shopify.auth.refreshToken({ shop: SHOP, refreshToken: first.session.refreshToken ?? "" });
     expect(second.session.accessToken).toMatch(/^shpat_/);

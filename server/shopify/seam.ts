@@ -1,8 +1,8 @@
-// The simulator seam (shopify-notes §8, amendment 17). @shopify/graphql-client forces https and builds the URL
-// from the shop domain, so a local simulator cannot be named as a shop. Instead, when SHOPIFY_ADMIN_ORIGIN is set,
-// the library's fetch is wrapped to send `https://<shop>/admin/...` to that origin, and the OAuth authorize
-// redirect is pointed there too. With no origin set, every request passes through untouched: production takes the
-// same code path, only the fetch differs.
+// The simulator seam, for the demo and the tests. @shopify/graphql-client forces https and builds the URL from the shop
+// domain, so a local simulator cannot be named as a shop. Instead, when SHOPIFY_ADMIN_ORIGIN is set, the library's
+// fetch is wrapped to send `https://<shop>/admin/...` to that origin, and the OAuth authorize redirect is pointed there
+// too. With no origin set, every request passes through untouched: production takes the same code path, only the fetch
+// differs.
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 /** How a rewritten server-to-server request tells the simulator which shop it is for. */

@@ -1,6 +1,6 @@
-// Per-shop pacing for the Admin GraphQL API. Every (app, shop) pair has its own cost bucket (shopify-notes §3.5),
-// so this keeps a local mirror of each shop's bucket, refreshed from the throttleStatus of every reply, and holds
-// back a request only when *that* shop's bucket cannot cover it. One busy shop never delays another.
+// Per-shop pacing for the Admin GraphQL API. Every (app, shop) pair has its own cost bucket in Shopify, so this keeps a
+// local mirror of each shop's bucket, refreshed from the throttleStatus of every reply, and holds back a request only
+// when *that* shop's bucket cannot cover it. One busy shop never delays another.
 
 export interface ThrottleStatus {
   maximumAvailable: number;

@@ -1,7 +1,7 @@
-// Shop-specific webhook subscriptions stay alive: Shopify removes one after its retries run out (shopify-notes §1.4,
-// amendment 16). This lists the shop's subscriptions, re-creates the ones we need that are gone, and remembers the
-// outcome on the connection so the Overview can say what is wrong. The sync engine's job runner calls it on a
-// schedule; the install calls it once.
+// Shop-specific webhook subscriptions stay alive: Shopify removes one after its retries run out (8 retries over 4
+// hours), and unlike the app-wide ones in shopify.app.toml it does not bring it back. This lists the shop's
+// subscriptions, re-creates the ones we need that are gone, and remembers the outcome on the connection so the Overview
+// can say what is wrong. The sync engine's job runner calls it on a schedule; the install calls it once.
 import type { Shopify } from "@shopify/shopify-api";
 import type { Db } from "@/server/db";
 import { webhookTopicEnum, type ShopifyAdmin, type ShopifyAdminOptions } from "@/server/shopify/admin";

@@ -1,4 +1,5 @@
-// Bulk retry, shared by the dashboard and the CLI, in two steps (amendment 20):
+// Bulk retry, shared by the dashboard and the CLI, in two steps so that nothing is queued before someone has seen what
+// will happen:
 //   previewRetry: parse what was pasted, resolve every name in Shopify by exact name, and say what would happen to
 //                 each. Read-only: no record, no tag, no vintrace write changes.
 //   confirmRetry: resolve again (the preview may be stale), then queue the orders that need it (source MANUAL) and

@@ -1,7 +1,7 @@
-// Scheduled jobs live in PostgreSQL, never in a per-process timer's memory (amendment 3): every worker runs the
-// same scheduler loop, and each job run first claims a unique JobClaim row for (job, scope, window). The insert
-// that wins does the work; the others see the conflict and move on, so N instances do each job once per window.
-// A worker that dies mid-job leaves its claim unfinished; the next window runs the job again.
+// Scheduled jobs live in PostgreSQL, never in a per-process timer's memory, because several instances may run: every
+// worker runs the same scheduler loop, and each job run first claims a unique JobClaim row for (job, scope, window).
+// The insert that wins does the work; the others see the conflict and move on, so N instances do each job once per
+// window. A worker that dies mid-job leaves its claim unfinished; the next window runs the job again.
 import { hostname } from "node:os";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
@@ -84,7 +84,7 @@ export function retentionJob(retentionDays = envOr((e) => e.RETENTION_DAYS, 90))
   };
 }
 
-/** Re-creates a connected shop's missing webhook subscriptions (amendment 16), hourly. */
+/** Re-creates a connected shop's missing webhook subscriptions (Shopify removes failing ones), hourly. */
 export function webhookCheckJob(): JobDefinition {
   return {
     name: "webhook-check",
@@ -98,7 +98,7 @@ export function webhookCheckJob(): JobDefinition {
 }
 
 /**
- * Failure alerts (issue 7), every minute: immediate alerts and silence warnings are sent once per condition (an
+ * Failure alerts, every minute: immediate alerts and silence warnings are sent once per condition (an
  * atomic state change), and the 15-minute digests claim their own (winery, window) rows inside the cycle.
  */
 export function alertsJob(): JobDefinition {
@@ -113,7 +113,7 @@ export function alertsJob(): JobDefinition {
   };
 }
 
-/** The product-match check (issue 6), nightly for each connected winery with vintrace settings. */
+/** The product-match check, nightly for each connected winery with vintrace settings. */
 export function productCheckJob(): JobDefinition {
   return {
     name: "product-check",

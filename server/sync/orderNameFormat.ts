@@ -1,5 +1,5 @@
-// A shop names its orders `<prefix><number><suffix>` ("#1001" by default, "HT-1001-W" if the merchant changed it).
-// The format is learned from the names of the shop's orders we already hold (amendment 19), so a pasted "1001"
+// A shop names its orders `<prefix><number><suffix>` ("#1001" by default, "HT-1001-W" if the merchant changed it). The
+// format is learned from the names of the shop's orders we already hold, never assumed to be "#", so a pasted "1001"
 // becomes the shop's own name for it.
 import type { Db } from "@/server/db";
 import type { OrderNameFormat } from "./parseOrderNames";

@@ -1,7 +1,7 @@
-// The Products page: every Shopify variant against vintrace's stock items (AMENDMENT 24). Only the stock code has to
-// match for a sales order to go through; a different name or price is shown as a warning. A code absent from
-// `/inventory` is only a candidate: `/inventory` lists available stock, so the caller confirms each one with an exact
-// `/stock/lookup` (see `codesToConfirm` and `confirmMissing`) before calling it missing.
+// The Products page: every Shopify variant against vintrace's stock items. Only the stock code has to match for a sales
+// order to go through; a different name or price is shown as a warning. A code absent from `/inventory` is only a
+// candidate: `/inventory` lists available stock, so the caller confirms each one with an exact `/stock/lookup` (see
+// `codesToConfirm` and `confirmMissing`) before calling it missing.
 
 export interface ShopifyVariant {
   id: string;

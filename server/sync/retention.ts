@@ -1,8 +1,8 @@
-// Retention (amendment 22): after RETENTION_DAYS, the stored Shopify payloads (which carry customers' names and
-// addresses) and the recorded request/response bodies are purged; the summaries stay (status, sales order code,
-// error class and message, each attempt's step, outcome and duration), so the sync log keeps its history.
-// Records still waiting (PENDING, HELD) keep their payload: they will need it. Work is done in batches so a
-// first purge over a large backlog never holds long locks.
+// Retention: after RETENTION_DAYS, the stored Shopify payloads (which carry customers' names and addresses) and the
+// recorded request/response bodies are purged; the summaries stay (status, sales order code, error class and message,
+// each attempt's step, outcome and duration), so the sync log keeps its history. Records still waiting (PENDING, HELD)
+// keep their payload: they will need it. Work is done in batches so a first purge over a large backlog never holds long
+// locks.
 import { purgeStaleThrottles } from "@/server/auth/loginThrottle";
 import { purgeDeadSessions } from "@/server/auth/sessions";
 import type { Db } from "@/server/db";

@@ -1,5 +1,6 @@
-// When to try a failed sync again. Only TRANSIENT and RATE_LIMITED failures are retried; the rest need a person
-// (or a fix-triggered retry, AMENDMENT 21) and retrying them would only repeat the same refusal.
+// When to try a failed sync again. Only TRANSIENT and RATE_LIMITED failures are retried; the rest need a person (or a
+// fix-triggered retry, once a settings change or a newly matched SKU may have removed the cause) and retrying them
+// would only repeat the same refusal.
 //
 // Jitter: each delay is drawn from [floor, floor × (1 + jitterRatio)], where floor grows by `factor` per attempt up to
 // `capMs`. Full jitter ([0, d]) and decorrelated jitter both have a floor of zero, so they cannot promise that a day of

@@ -1,6 +1,6 @@
 // What vintrace's reply to a created order tells us about the winery's settings. vintrace computes its own tax and
-// rounding, so differences are warnings on the order's page, never errors (AMENDMENT 11). The reply's
-// priceDetails.taxPolicy is also the only way to learn the price list's tax policy, to pre-fill Settings.
+// rounding, so differences are warnings on the order's page, never errors. The reply's priceDetails.taxPolicy is also
+// the only way to learn the price list's tax policy, to pre-fill Settings.
 import { minorDigits, parseScaled, roundDiv, formatScaled } from "@/server/money";
 import type { SalesOrderBody } from "./salesOrderBody";
 import type { SalesOrder } from "./schemas";

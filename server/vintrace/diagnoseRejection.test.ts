@@ -1,4 +1,4 @@
-// AMENDMENT 8: after a 400, our own lookups find the cause; vintrace's wording is never parsed.
+// After a 400, our own lookups find the cause; vintrace's wording is never parsed, because it is not documented.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { diagnoseRejection } from "./diagnoseRejection";

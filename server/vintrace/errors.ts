@@ -42,7 +42,7 @@ export function vintraceError(fields: Omit<VintraceError, "retryable" | "fix"> &
   return { ...fields, fix: fields.fix ?? null, retryable: RETRYABLE[fields.class] };
 }
 
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110, section 10.2.3). */
 export function parseRetryAfter(header: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!header) return undefined;
   const trimmed = header.trim();

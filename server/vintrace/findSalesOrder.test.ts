@@ -1,5 +1,5 @@
 // Finding the sales order a Shopify order already became, on current tenants and on old ones that ignore the
-// externalTransactionId filter (AMENDMENT 9), with more than a page of existing orders.
+// externalTransactionId filter and list every order, with more than a page of existing orders.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import type { VintraceClient } from "./client";

@@ -1,5 +1,5 @@
-// Shopify's leaky bucket for GraphQL query cost, one per shop (shopify-notes §3.5): charged the requested cost up
-// front, refunded the difference once the actual cost is known, restored continuously at restoreRate per second.
+// Shopify's leaky bucket for GraphQL query cost, one per (app, shop) pair: charged the requested cost up front,
+// refunded the difference once the actual cost is known, restored continuously at restoreRate per second.
 
 export interface BucketConfig {
   maximumAvailable: number;

@@ -1,7 +1,7 @@
 // The OAuth authorization-code grant as Shopify runs it, auto-approved: /admin/oauth/authorize redirects back with
-// code, state, shop, host, timestamp and an hmac that `shopify.auth.callback` accepts (hex HMAC-SHA256, under the
-// app secret, of the other parameters sorted and URL-encoded); /admin/oauth/access_token swaps the code for a token,
-// or rotates an expiring offline token with the refresh_token grant (shopify-notes §4.5, §4.6).
+// code, state, shop, host, timestamp and an hmac that `shopify.auth.callback` accepts (hex HMAC-SHA256, under the app
+// secret, of the other parameters sorted and URL-encoded); /admin/oauth/access_token swaps the code for a token, or
+// rotates an expiring offline token with the refresh_token grant.
 import { createHmac, randomBytes } from "node:crypto";
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, type SimShop } from "@/simulators/shopify/shop-state";
 

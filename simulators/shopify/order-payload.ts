@@ -1,6 +1,6 @@
-// Builds realistic REST orders/create payloads (shopify-notes §2) for the simulated shops: string money, ids as
-// numbers plus admin_graphql_api_id, line prices from the catalog, discount allocations, 10% GST, shipping lines
-// and addresses. All arithmetic is in integer cents.
+// Builds realistic REST orders/create payloads for the simulated shops: string money, ids as numbers plus
+// admin_graphql_api_id, line prices from the catalog, discount allocations, 10% GST, shipping lines and addresses. All
+// arithmetic is in integer cents.
 import type { OrderWebhookPayload, RestTaxLine } from "@/server/shopify/order-payload";
 import { demoWineries } from "@/simulators/catalog";
 import { catalogVariantsFor } from "@/simulators/shopify/shop-catalog";

@@ -35,7 +35,7 @@ describe("the webhook signer", () => {
     expect(await validate(reserialised, request.headers)).toEqual({ valid: false, reason: "invalid_hmac" });
   });
 
-  it("fails validation under another secret (a shop's own signing key, amendment 15)", async () => {
+  it("fails validation under another secret (a custom-app shop's own signing key)", async () => {
     const request = signedWebhookRequest({ shop: SHOP, topic: "orders/create", payload, secret: "the-shops-own-secret" });
     expect(await validate(request.body, request.headers)).toEqual({ valid: false, reason: "invalid_hmac" });
   });

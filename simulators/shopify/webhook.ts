@@ -1,10 +1,10 @@
-// Webhook deliveries as Shopify makes them (shopify-notes §1): the raw JSON body signed with base64
-// HMAC-SHA256 under the app secret, and every header v15's validate() requires.
+// Webhook deliveries as Shopify makes them: the raw JSON body signed with base64 HMAC-SHA256 under the app secret, and
+// every header v15's validate() requires.
 import { createHmac, randomUUID } from "node:crypto";
 
 export const WEBHOOK_API_VERSION = "2026-10";
 export const WEBHOOK_PATH = "/api/webhooks/shopify";
-/** Shopify gives up on a delivery after 5 s (shopify-notes §1.3). */
+/** Shopify gives up on a delivery after 5 s. */
 const DELIVERY_TIMEOUT_MS = 5000;
 
 export interface WebhookRequestInput {

@@ -4,7 +4,8 @@ import { retryDeps } from "@/server/dashboard/retry";
 import { confirmRetry, previewRetry } from "@/server/sync/bulkRetry";
 import { MAX_ORDER_NAMES } from "@/server/sync/parseOrderNames";
 
-// Bulk retry in two steps (amendment 20): the preview reads and changes nothing; the confirm queues.
+// Bulk retry in two steps, so that nothing is queued before the merchant has seen what will happen: the preview reads
+// and changes nothing; the confirm queues.
 export const retryRouter = createTRPCRouter({
   preview: tenantProcedure
     .input(z.object({ text: z.string().max(50_000, "is too long: paste at most 500 order names at once") }))

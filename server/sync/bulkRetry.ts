@@ -16,7 +16,7 @@ import { mapLimit } from "./mapLimit";
 import { orderNameFormatFor } from "./orderNameFormat";
 import { parseOrderNames, type RefusedToken } from "./parseOrderNames";
 import type { Actor } from "./pause";
-import { expedite, notifyOrderSyncDue, recordAlreadySynced, requeueManually, type ManualOrder } from "./queue";
+import { expedite, isLeased, notifyOrderSyncDue, recordAlreadySynced, requeueManually, type ManualOrder } from "./queue";
 
 export type RetryVerdict =
   | { name: string; verdict: "found"; orderGid: string; message: string }
@@ -179,15 +179,14 @@ async function resolveNames(db: Db, tenantId: string, names: string[], deps: Ret
 }
 
 function inProgress(record: OrderSync): boolean {
-  const leased = record.leaseUntil !== null && record.leaseUntil.getTime() > Date.now();
-  return leased || record.status === "PENDING";
+  return isLeased(record, new Date()) || record.status === "PENDING";
 }
 
 const waitingForRetry = (record: OrderSync, now: Date) =>
-  record.status === "PENDING" && record.nextAttemptAt !== null && record.nextAttemptAt > now && (record.leaseUntil === null || record.leaseUntil <= now);
+  record.status === "PENDING" && record.nextAttemptAt !== null && record.nextAttemptAt > now && !isLeased(record, now);
 
 function inProgressMessage(record: OrderSync): string {
-  if (record.leaseUntil !== null && record.leaseUntil.getTime() > Date.now()) return "Being synced right now.";
+  if (isLeased(record, new Date())) return "Being synced right now.";
   if (waitingForRetry(record, new Date()) && record.nextAttemptAt) {
     return `Already queued: attempt ${record.attempts} failed (${record.lastErrorMessage ?? "no details"}); the next try is at ${record.nextAttemptAt.toISOString()}. Confirming tries it now.`;
   }

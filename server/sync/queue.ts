@@ -71,6 +71,9 @@ export async function notifyOrderSyncDue(db: Pick<Db, "$executeRaw">, tenantId: 
 /** No worker holds the record: never leased, or its lease expired (a crashed worker's record comes back this way). */
 export const notLeased = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] }) satisfies Prisma.OrderSyncWhereInput;
 
+/** A worker holds the record now: the in-memory opposite of `notLeased`, for a record already read. */
+export const isLeased = (row: Pick<OrderSync, "leaseUntil">, now: Date) => row.leaseUntil !== null && row.leaseUntil > now;
+
 /** The same predicate in SQL, over "OrderSync" aliased as `s`, for the claim. */
 const NOT_LEASED_SQL = Prisma.sql`(s."leaseUntil" IS NULL OR s."leaseUntil" <= ${UTC_NOW})`;
 

@@ -5,6 +5,7 @@ import type { Shopify } from "@shopify/shopify-api";
 import type { z } from "zod";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import { readBodyTextUpTo } from "@/server/http/readBoundedBody";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";
@@ -26,7 +27,7 @@ import {
   shopRedactBody,
   type BodyShop,
 } from "@/server/shopify/webhooks/shop-binding";
-import { deliveryHeaders, MAX_WEBHOOK_BYTES, readWebhookBody, verifyDelivery } from "@/server/shopify/webhooks/verify";
+import { deliveryHeaders, MAX_WEBHOOK_BYTES, verifyDelivery } from "@/server/shopify/webhooks/verify";
 
 export interface WebhookDeps {
   db: Db;
@@ -61,7 +62,7 @@ const LIFECYCLE_TOPICS = new Map<string, LifecycleTopic>([
 export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
 
 export async function handleShopifyWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
-  const rawBody = await readWebhookBody(request);
+  const rawBody = await readBodyTextUpTo(request, MAX_WEBHOOK_BYTES);
   if (rawBody === null) return textResponse(413, `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
 
   const headers = deliveryHeaders(request.headers);

@@ -86,6 +86,15 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
   },
 };
 
+/** Why a group of failures of a cause that a retry alone does not help with is not retried, and what to do instead. */
+export function groupRetryRefusal(cause: Cause): string {
+  const info = CAUSE_INFO[cause];
+  const refusal = `Retrying does not help with "${info.label}": fix the cause first`;
+  return info.fixRetries
+    ? `${refusal} (saving the fix retries these orders).`
+    : `${refusal}. ${info.explanation} Saving the fix does not retry these orders: once it is fixed, retry them on the Retry page.`;
+}
+
 export function causeOf(errorClass: string | null, message: string | null): Cause | null {
   if (!errorClass) return null;
   if (errorClass === "TRANSIENT") return /shopify/i.test(message ?? "") ? "SHOPIFY_UNREACHABLE" : "VINTRACE_UNREACHABLE";

@@ -71,10 +71,10 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
   NO_PRODUCT_LINES: {
     label: "No product lines to send",
     explanation:
-      "The ignore rules leave out every product line (no SKU, gift cards, ignored SKUs), so the order was not sent: a sales order of shipping alone is never made. If a line belongs in vintrace, change the ignore rules on the Products page, then retry these orders.",
+      "The ignore rules leave out every product line (no SKU, gift cards, ignored SKUs), so the order was not sent: a sales order of shipping alone is never made. If a line belongs in vintrace, change the ignore rules on the Products page; saving them retries these orders.",
     fix: "products",
     fixSection: "ignore-rules",
-    fixRetries: false,
+    fixRetries: true,
     retryable: false,
   },
   NOT_FOUND: {

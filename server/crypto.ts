@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { getEnv } from "@/server/env";
 
 // Secrets at rest: AES-256-GCM. A ciphertext reads "v1.<kid>.<iv>.<tag>.<data>" (base64url parts), so a key can be
 // retired: ENCRYPTION_KEY is the active key, ENCRYPTION_OLD_KEYS lists retired ones that can still decrypt.
@@ -59,7 +60,7 @@ export function keyIdOfCiphertext(ciphertext: string): string | undefined {
 let keyring: Keyring | undefined;
 
 function defaultKeyring(): Keyring {
-  if (!keyring) keyring = buildKeyring(process.env.ENCRYPTION_KEY ?? "", process.env.ENCRYPTION_OLD_KEYS ?? "");
+  if (!keyring) keyring = buildKeyring(getEnv().ENCRYPTION_KEY, getEnv().ENCRYPTION_OLD_KEYS);
   return keyring;
 }
 

@@ -18,8 +18,8 @@ import type { Access } from "@/server/api/trpc";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
+import { setTestEnv } from "@/test/env";
 
 const db = createPrisma();
 const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "tenant", "owner"];
@@ -269,8 +269,7 @@ function leaked(data: unknown, markers: string[]): string[] {
 
 beforeAll(async () => {
   vintrace = await startVintraceSimulator({ seedDemo: true });
-  process.env.OUTBOUND_ALLOWLIST = vintrace.url;
-  resetEnvCache();
+  setTestEnv({ OUTBOUND_ALLOWLIST: vintrace.url });
   a = await seedWinery("a", vintrace.customerUrl("hilltop"), false);
   b = await seedWinery("b", vintrace.customerUrl("riverbend"), true);
   merchantA = { id: a.ownerId, email: a.ownerEmail, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [a.tenantId] };

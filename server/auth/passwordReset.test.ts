@@ -5,9 +5,9 @@ import { POST as resetRoute } from "@/app/api/password/reset/route";
 import ResetPasswordPage from "@/app/reset-password/[token]/page";
 import InvitePage from "@/app/invite/[token]/page";
 import { createPrisma, getDb } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
-import { createMailer, resetMailer, type Mailer } from "@/server/mail/mailer";
+import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { setTestEnv } from "@/test/env";
 import { hashPassword } from "./password";
 import { createInvitation, INVITATION_TTL_MS } from "./invitations";
 import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, inspectResetToken, requestPasswordReset, RESET_LIMITS, RESET_TTL_MS, resetPassword } from "./passwordReset";
@@ -17,6 +17,7 @@ import { loadCurrentUser } from "./currentUser";
 const db = createPrisma();
 let catcher: MailCatcher;
 let mailer: Mailer;
+let restoreEnv: () => void;
 const appUrl = "http://app.test";
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -24,13 +25,10 @@ beforeAll(async () => {
   catcher = await startMailCatcher({ httpPort: null });
   mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <no-reply@test>", log: () => {} });
   // The route handlers use the process-wide mailer: point it at the catcher.
-  process.env.SMTP_URL = catcher.smtpUrl;
-  process.env.APP_URL = appUrl;
-  resetEnvCache();
-  resetMailer();
+  restoreEnv = setTestEnv({ SMTP_URL: catcher.smtpUrl, APP_URL: appUrl });
 });
 afterAll(async () => {
-  resetMailer();
+  restoreEnv();
   mailer.close();
   await catcher.close();
   await db.$disconnect();

@@ -3,15 +3,17 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { safeRedirectPath } from "@/server/auth/safeRedirect";
 
 const MESSAGES: Record<string, string> = {
   invalid: "The email or password is wrong.",
   locked: "Too many failed attempts. Wait 15 minutes, then try again.",
+  busy: "Sign-in is busy right now. Wait a few seconds, then try again.",
 };
 
 export function LoginForm() {
   const router = useRouter();
-  const next = useSearchParams().get("callbackUrl") ?? "/";
+  const callbackUrl = useSearchParams().get("callbackUrl");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -30,7 +32,7 @@ export function LoginForm() {
       setError(MESSAGES[result?.error ?? ""] ?? MESSAGES.invalid);
       return;
     }
-    router.replace(next.startsWith("/") ? next : "/");
+    router.replace(safeRedirectPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 

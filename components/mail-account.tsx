@@ -1,8 +1,9 @@
 "use client";
 
-// The Account page: each user decides for themselves which alert mail they get.
+// The Account page: each user decides for themselves which alert mail they get, and manages their password and sessions.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ChangePasswordCard, SessionsCard } from "@/components/account-security";
 import { useTRPC } from "@/components/trpc";
 import { Card, ErrorState, Loading, Notice, PageHeader } from "@/components/ui";
 
@@ -70,12 +71,8 @@ export function AccountPage() {
         </ul>
         {error && <div className="mt-3"><Notice tone="error">{error.message}</Notice></div>}
       </Card>
-      <Card title="Password">
-        <p className="text-sm text-slate-600">
-          To change your password, <a href="/forgot-password" className="text-indigo-700 hover:underline">ask for a reset link</a>; it signs you out
-          everywhere else.
-        </p>
-      </Card>
+      <ChangePasswordCard />
+      <SessionsCard />
     </div>
   );
 }

@@ -10,7 +10,7 @@ import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
 import { WineryGate } from "@/components/winery";
 import type { CauseInfo } from "@/server/dashboard/causes";
-import { toCsv } from "@/server/dashboard/csv";
+import { toCsv } from "@/lib/csv";
 
 const IGNORE_RULES_ID: NonNullable<CauseInfo["fixSection"]> = "ignore-rules";
 

@@ -10,7 +10,7 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, Table, Td, TextArea, Th } from "@/components/ui";
 import { useWineryHref, WineryGate } from "@/components/winery";
-import { toCsv } from "@/server/dashboard/csv";
+import { toCsv } from "@/lib/csv";
 
 type Preview = Extract<RouterOutputs["retry"]["preview"], { ok: true }>;
 type Verdict = Preview["verdicts"][number];

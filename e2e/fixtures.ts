@@ -28,6 +28,13 @@ export function stackInfo(): StackInfo {
   };
 }
 
+/** Where the stack's mail catcher shows what it caught. */
+export function mailUrl(): string {
+  const url = process.env.E2E_MAIL_URL;
+  if (!url) throw new Error("E2E_MAIL_URL is not set: the e2e stack starts the mail catcher when SMTP_URL is unset (scripts/stack.ts)");
+  return url;
+}
+
 export async function loginAs(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${stackInfo().appUrl}/login`);
   await page.getByLabel("Email").fill(email);

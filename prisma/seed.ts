@@ -1,7 +1,7 @@
 import type { Db } from "@/server/db";
 import { encryptSecret } from "@/server/crypto";
 import { hashPassword } from "@/server/auth/password";
-import { vintraceSettingsData } from "@/server/tenants/service";
+import { newTenantId, vintraceSettingsData } from "@/server/tenants/service";
 import { demoWineries } from "@/simulators/catalog";
 import { demoAccessToken } from "@/simulators/shopify/server";
 
@@ -17,6 +17,7 @@ export const DEMO_LOGINS = [
  */
 export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string, allowlist: string[]): Promise<void> {
   for (const winery of demoWineries) {
+    const tenantId = (await db.tenant.findUnique({ where: { shopDomain: winery.shopDomain }, select: { id: true } }))?.id ?? newTenantId();
     const settings = vintraceSettingsData(
       {
         baseUrl: vintraceUrlFor(winery.vintraceCode),
@@ -26,11 +27,13 @@ export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string,
         storageAreaId: winery.storageArea.id,
       },
       allowlist,
+      tenantId,
     );
     const taxPolicy = winery.priceList.taxPolicy === "Tax Inclusive" ? "INCLUSIVE" : "EXCLUSIVE";
     const tenant = await db.tenant.upsert({
       where: { shopDomain: winery.shopDomain },
       create: {
+        id: tenantId,
         name: winery.name,
         shopDomain: winery.shopDomain,
         // the demo's simulated orders may carry any date
@@ -44,7 +47,7 @@ export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string,
       create: {
         tenantId: tenant.id,
         method: "MANUAL",
-        accessTokenEnc: encryptSecret(demoAccessToken(winery.shopDomain)),
+        accessTokenEnc: encryptSecret(demoAccessToken(winery.shopDomain), { tenantId: tenant.id, column: "ShopifyConnection.accessTokenEnc" }),
         scopes: "read_orders,write_orders,read_products",
       },
       update: {},

@@ -11,7 +11,8 @@ import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { stopProcess } from "./processes";
 
 // The whole local stack in one place, shared by `npm run demo`, `npm start` and the browser tests:
-// the database (PostgreSQL or embedded), optionally both simulators and the demo data, then `next start`.
+// the database (PostgreSQL or embedded), optionally both simulators and the demo data, then the app
+// (scripts/app-server.mjs: `next start` that also records each connection's peer for the client address).
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
@@ -99,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const allowlist = [process.env.OUTBOUND_ALLOWLIST, vintrace.url].filter(Boolean).join(",");
     process.env.OUTBOUND_ALLOWLIST = allowlist;
     process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
-    // `next start` runs with NODE_ENV=production, which refuses plain-http Shopify and outbound origins otherwise.
+    // The app runs with NODE_ENV=production, which refuses plain-http Shopify and outbound origins otherwise.
     process.env.ALLOW_SIMULATORS = "1";
     const db = createPrisma(database);
     await seedDemo(db, (code) => vintrace!.customerUrl(code), allowlist.split(","));
@@ -114,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   await buildIfNeeded(log);
-  const app = spawn(nextBin, ["start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", options.appOutput ?? "inherit", "inherit"],

@@ -252,7 +252,7 @@ async function seedTenants(url: string): Promise<void> {
       await client.query(`INSERT INTO "Tenant" ("id", "name", "shopDomain", "updatedAt") VALUES ($1, $2, $3, now())`, [id, `Bench Winery ${i + 1}`, shopDomain(i)]);
       await client.query(
         `INSERT INTO "ShopifyConnection" ("tenantId", "accessTokenEnc", "scopes", "updatedAt") VALUES ($1, $2, 'read_orders,write_orders,read_products', now())`,
-        [id, encryptSecret(`shpat_bench_${i}`)],
+        [id, encryptSecret(`shpat_bench_${i}`, { tenantId: id, column: "ShopifyConnection.accessTokenEnc" })],
       );
     }
   } finally {

@@ -3,15 +3,9 @@ import { hashPassword } from "@/server/auth/password";
 import { hashToken } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { waitForCaughtMail } from "@/simulators/mail/catcher";
-import { demoLogin, expect, loginAs, stackInfo, test } from "@/e2e/fixtures";
+import { demoLogin, expect, loginAs, mailUrl, stackInfo, test } from "@/e2e/fixtures";
 
 // Invitations and password resets end to end: the mail is read from the stack's SMTP catcher (E2E_MAIL_URL).
-
-function mailUrl(): string {
-  const url = process.env.E2E_MAIL_URL;
-  if (!url) throw new Error("E2E_MAIL_URL is not set: the e2e stack starts the mail catcher when SMTP_URL is unset (scripts/stack.ts)");
-  return url;
-}
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 

@@ -33,7 +33,7 @@ export async function tenantRecipients(db: Db, tenantId: string): Promise<Recipi
   const webhooks: Recipients["webhooks"] = [];
   for (const hook of hooks) {
     try {
-      webhooks.push({ label: `${hook.label} (${hook.urlHint})`, url: decryptSecret(hook.urlEnc) });
+      webhooks.push({ label: `${hook.label} (${hook.urlHint})`, url: decryptSecret(hook.urlEnc, { tenantId, column: "AlertWebhook.urlEnc" }) });
     } catch {
       webhooks.push({ label: `${hook.label} (${hook.urlHint})`, url: "" });
     }

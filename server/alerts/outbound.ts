@@ -1,30 +1,27 @@
-// Chat webhooks are addresses a winery types in, so posting to them must not become a way into our own network
-// (amendment 14): a webhook must be a public HTTPS URL. The check runs when the URL is saved and again at every
+// Chat webhooks are addresses a winery types in, so posting to them must not become a way into our own network:
+// a webhook must be a public HTTPS URL. The check runs when the URL is saved and again at every
 // send, where the address the name resolves to is checked too (a public name can point at a private address).
 // Origins in OUTBOUND_ALLOWLIST (the demo's and the tests' local receivers) are admitted as they are.
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
+import ipaddr from "ipaddr.js";
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
-  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [
-  ["::", 128], ["::1", 128], ["64:ff9b::", 96], ["100::", 64], ["2001::", 32], ["2001:db8::", 32],
-  ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
-] as const) blocked.addSubnet(net, prefix, "ipv6");
+// IPv4-compatible IPv6 (::a.b.c.d, deprecated) is classed as ordinary unicast, yet it names an IPv4 host.
+const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
 
-/** True for an address on the public internet (not loopback, private, link-local, shared, documentation…). */
+/**
+ * True only for an ordinary public unicast address. Every special range is refused: loopback, private, link-local,
+ * shared (CGNAT), multicast, broadcast, reserved and documentation, unspecified, and the IPv6 forms that carry an
+ * IPv4 address to wherever it points (6to4, NAT64, Teredo, IPv4-compatible). An IPv4-mapped IPv6 address is judged
+ * by the IPv4 address inside it.
+ */
 export function isPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPublicAddress(mapped[1]);
-  return !blocked.check(address, family === 4 ? "ipv4" : "ipv6");
+  if (isIP(address) === 0) return false;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === "ipv6" && parsed.match(IPV4_COMPATIBLE)) return false;
+  return parsed.range() === "unicast";
 }
 
 export type WebhookUrlCheck = { ok: true; url: string; hint: string; allowlisted: boolean } | { ok: false; message: string };
@@ -78,33 +75,46 @@ export type PostChat = (url: string, text: string) => Promise<ChatPostResult>;
 
 const MAX_CHAT_TEXT = 3_500;
 
-/** A Slack-compatible `{text}` POST; never follows redirects; 5 s timeout. */
-export function createChatPoster(allowlistOrigins: string[], timeoutMs = 5_000): PostChat {
+export interface ChatPosterTimeouts {
+  /** the longest silence on the connection */
+  idleMs?: number;
+  /** the whole request, from the address lookup to the last byte of the answer */
+  deadlineMs?: number;
+}
+
+/** A Slack-compatible `{text}` POST; never follows redirects; 5 s of silence or 10 s in all ends it. */
+export function createChatPoster(allowlistOrigins: string[], { idleMs = 5_000, deadlineMs = 10_000 }: ChatPosterTimeouts = {}): PostChat {
   return async (rawUrl, text) => {
     const check = checkChatWebhookUrl(rawUrl, allowlistOrigins);
     if (!check.ok) return { ok: false, error: check.message };
     const url = new URL(check.url);
     const body = JSON.stringify({ text: text.length > MAX_CHAT_TEXT ? `${text.slice(0, MAX_CHAT_TEXT)}…` : text });
     const transport = url.protocol === "https:" ? https : http;
+    // A receiver that trickles its answer a byte at a time never trips the idle timeout; the deadline still ends it.
+    const deadline = AbortSignal.timeout(deadlineMs);
     return new Promise<ChatPostResult>((resolve) => {
+      const fail = (error: Error) =>
+        resolve({ ok: false, error: deadline.aborted ? `no complete answer within ${deadlineMs / 1000} s` : error.message });
       const req = transport.request(
         url,
         {
           method: "POST",
           headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "vintrace-sync-alerts" },
-          timeout: timeoutMs,
+          timeout: idleMs,
+          signal: deadline,
           ...(check.allowlisted ? {} : { lookup: publicOnlyLookup }),
         },
         (res) => {
           res.resume();
+          res.on("error", fail);
           res.on("end", () => {
             const status = res.statusCode ?? 0;
             resolve(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `the webhook answered ${status}` });
           });
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-      req.on("error", (error) => resolve({ ok: false, error: error.message }));
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${idleMs / 1000} s`)));
+      req.on("error", fail);
       req.end(body);
     });
   };

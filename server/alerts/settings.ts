@@ -26,7 +26,7 @@ export async function addChatWebhook(db: Db, tenantId: string, input: unknown, a
   }
   return db.$transaction(async (tx) => {
     const hook = await tx.alertWebhook.create({
-      data: { tenantId, label: parsed.label, urlEnc: encryptSecret(check.url), urlHint: check.hint, createdBy: actor },
+      data: { tenantId, label: parsed.label, urlEnc: encryptSecret(check.url, { tenantId, column: "AlertWebhook.urlEnc" }), urlHint: check.hint, createdBy: actor },
       select: { id: true, label: true, urlHint: true, createdAt: true },
     });
     await tx.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_added", details: { label: hook.label, origin: hook.urlHint } } });

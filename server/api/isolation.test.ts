@@ -18,6 +18,7 @@ import type { Access } from "@/server/api/trpc";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
+import { newTenantId } from "@/server/tenants/service";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { setTestEnv } from "@/test/env";
 
@@ -58,15 +59,17 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
   const vintraceKey = `vintrace-key-${label}-${stamp}`;
   const shopifyToken = `shpat_${label}_${stamp}_token`;
   const webhookSecret = `whsec_${label}_${stamp}`;
+  const tenantId = newTenantId();
   const tenant = await db.tenant.create({
     data: {
+      id: tenantId,
       name,
       shopDomain: shop,
       vintrace: {
-        create: { baseUrl: vintraceUrl, apiKeyEnc: encryptSecret(vintraceKey), customerName: "Shopify Web Customer", salesPriceList: "Retail Inclusive", storageAreaId: 99 },
+        create: { baseUrl: vintraceUrl, apiKeyEnc: encryptSecret(vintraceKey, { tenantId, column: "VintraceSettings.apiKeyEnc" }), customerName: "Shopify Web Customer", salesPriceList: "Retail Inclusive", storageAreaId: 99 },
       },
       // A's shop stays unconnected, so nothing in the sweep reaches out to Shopify on A's behalf.
-      shopify: withShopify ? { create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopifyToken), webhookSecretEnc: encryptSecret(webhookSecret) } } : undefined,
+      shopify: withShopify ? { create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopifyToken, { tenantId, column: "ShopifyConnection.accessTokenEnc" }), webhookSecretEnc: encryptSecret(webhookSecret, { tenantId, column: "ShopifyConnection.webhookSecretEnc" }) } } : undefined,
     },
   });
   const owner = await db.user.create({
@@ -102,7 +105,7 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
   await db.auditEvent.create({ data: { tenantId: tenant.id, actorEmail: owner.email, action: "settings.changed", details: { winery: name } } });
   const alertWebhookUrl = `https://chat.example.com/hooks/${label}-${stamp}-secret-path`;
   const alertWebhook = await db.alertWebhook.create({
-    data: { tenantId: tenant.id, label: `Chat ${label} ${stamp}`, urlEnc: encryptSecret(alertWebhookUrl), urlHint: "https://chat.example.com" },
+    data: { tenantId: tenant.id, label: `Chat ${label} ${stamp}`, urlEnc: encryptSecret(alertWebhookUrl, { tenantId, column: "AlertWebhook.urlEnc" }), urlHint: "https://chat.example.com" },
   });
   return {
     tenantId: tenant.id,

@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { accountRouter } from "@/server/api/routers/account";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
 import { ordersRouter } from "@/server/api/routers/orders";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   audit: auditRouter,
   alerts: alertsRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { loadCurrentUser } from "@/server/auth/currentUser";
+import { openSession } from "@/server/auth/sessions";
 import { createPrisma } from "@/server/db";
 
 const db = createPrisma();
@@ -20,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.$disconnect());
 
-const callerFor = async (userId: string) => createCaller({ db, user: await loadCurrentUser(db, userId, 0) });
+const callerFor = async (userId: string) =>
+  createCaller({ db, user: await loadCurrentUser(db, { uid: userId, sv: 0, sid: await openSession(db, userId) }) });
 
 describe("the tenant-scoped builder", () => {
   it("lets a merchant of winery A read A, and not B", async () => {

@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import type { Db } from "@/server/db";
+import { InputError } from "@/server/tenants/service";
 
 // The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
 // `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
@@ -22,9 +24,10 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: superjson,
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, path }) {
       return {
         ...shape,
+        message: isMeantForTheUser(error) ? shape.message : reportUnexpected(error, path),
         data: {
           ...shape.data,
           stack: undefined,
@@ -33,6 +36,27 @@ const t = initTRPC
       };
     },
   });
+
+/**
+ * Whether the browser may read the error's own message: a TRPCError the code threw on purpose, or a domain
+ * InputError. Anything else (a bug, a database failure) may carry SQL, table or constraint names, and so may a
+ * database error that a handler wrapped as it is.
+ */
+function isMeantForTheUser(error: TRPCError): boolean {
+  if (error.cause instanceof InputError) return true;
+  if (isDatabaseError(error.cause)) return false;
+  return error.code !== "INTERNAL_SERVER_ERROR";
+}
+
+// By name rather than instanceof: the generated client's error classes may be loaded more than once in a bundle.
+const isDatabaseError = (cause: unknown) => cause instanceof Error && cause.name.startsWith("PrismaClient");
+
+/** Logs the error in full (message and stack) under a short reference, and gives the message the browser sees. */
+function reportUnexpected(error: TRPCError, path: string | undefined): string {
+  const ref = randomBytes(4).toString("hex");
+  console.error(`[trpc] ref ${ref}: ${path ?? "the request"} failed`, error.cause ?? error);
+  return `Something went wrong (ref ${ref})`;
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

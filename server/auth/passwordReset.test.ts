@@ -6,31 +6,29 @@ import ResetPasswordPage from "@/app/reset-password/[token]/page";
 import InvitePage from "@/app/invite/[token]/page";
 import { createPrisma, getDb } from "@/server/db";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
-import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
-import { setTestEnv } from "@/test/env";
-import { hashPassword } from "./password";
+import type { MailCatcher } from "@/simulators/mail/catcher";
+import { catchProcessMail } from "@/test/processMail";
+import { argon2Slots, ARGON2_LIMITS, hashPassword } from "./password";
 import { createInvitation, INVITATION_TTL_MS } from "./invitations";
 import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, inspectResetToken, requestPasswordReset, RESET_LIMITS, RESET_TTL_MS, resetPassword } from "./passwordReset";
 import { signInWithPassword } from "./signIn";
 import { loadCurrentUser } from "./currentUser";
+import { openSession } from "./sessions";
 
 const db = createPrisma();
-let catcher: MailCatcher;
 let mailer: Mailer;
-let restoreEnv: () => void;
 const appUrl = "http://app.test";
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
+// The route handlers use the process-wide mailer; the functions called directly get `mailer`, on the same catcher.
+const mail = catchProcessMail(appUrl);
+let catcher: MailCatcher;
 
-beforeAll(async () => {
-  catcher = await startMailCatcher({ httpPort: null });
+beforeAll(() => {
+  catcher = mail.catcher;
   mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <no-reply@test>", log: () => {} });
-  // The route handlers use the process-wide mailer: point it at the catcher.
-  restoreEnv = setTestEnv({ SMTP_URL: catcher.smtpUrl, APP_URL: appUrl });
 });
 afterAll(async () => {
-  restoreEnv();
   mailer.close();
-  await catcher.close();
   await db.$disconnect();
   await getDb().$disconnect();
 });
@@ -69,10 +67,16 @@ describe("password reset over real SMTP", () => {
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(RESET_TTL_MS + 1000);
     expect(JSON.stringify(stored)).not.toContain(token);
 
-    expect(await loadCurrentUser(db, u.id, 0)).not.toBeNull();
-    expect(await resetPassword(db, { token, password: "short" })).toMatchObject({ ok: false, reason: "weak_password" });
-    expect(await resetPassword(db, { token, password: "the-new-long-password" })).toEqual({ ok: true, email: u.email });
-    expect(await loadCurrentUser(db, u.id, 0)).toBeNull(); // the session opened before the reset has ended
+    const before = { uid: u.id, sv: 0, sid: await openSession(db, u.id) };
+    expect(await loadCurrentUser(db, before)).not.toBeNull();
+    expect(await resetPassword(db, { token, password: "short" }, new Date(), { mailer, appUrl })).toMatchObject({ ok: false, reason: "weak_password" });
+    expect(await resetPassword(db, { token, password: "the-new-long-password" }, new Date(), { mailer, appUrl })).toEqual({ ok: true, email: u.email });
+    expect(await loadCurrentUser(db, before)).toBeNull(); // the session opened before the reset has ended
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: before.sid } })).endedAt).not.toBeNull();
+    const notice = await catcher.waitFor((m) => m.to.includes(u.email) && m.subject === "Your vintrace-sync password was changed");
+    expect(notice.text).toContain("reset with a link");
+    expect(notice.text).toContain("If this wasn't you");
+    expect(notice.text).toContain(`${appUrl}/forgot-password`);
     expect((await signInWithPassword(db, { email: u.email, password: "the-old-long-password" })).ok).toBe(false);
     expect((await signInWithPassword(db, { email: u.email, password: "the-new-long-password" })).ok).toBe(true);
 
@@ -137,7 +141,7 @@ describe("password reset over real SMTP", () => {
     expect(limited).toEqual([...Array(RESET_LIMITS.perAddress.max).fill(false), true]);
   });
 
-  it("the reset endpoint refuses a reused token with 410 and a plain message", async () => {
+  it("the reset endpoint refuses a reused token with 410 and a plain message, and answers 429 while the server is busy", async () => {
     const u = await user();
     await (await requestPasswordReset(db, { email: u.email }, null, { mailer, appUrl })).delivery;
     const token = tokenFrom(catcher.messages({ to: u.email }).at(-1)!.text);
@@ -147,6 +151,19 @@ describe("password reset over real SMTP", () => {
     const again = await post("another-long-password");
     expect(again.status).toBe(410);
     expect(await again.json()).toMatchObject({ reason: "used", message: expect.stringContaining("already been used") });
+
+    // With every argon2 slot taken, a fresh link answers 429 and stays usable.
+    await (await requestPasswordReset(db, { email: u.email }, null, { mailer, appUrl })).delivery;
+    const fresh = tokenFrom(catcher.messages({ to: u.email }).at(-1)!.text);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = Array.from({ length: ARGON2_LIMITS.concurrency + ARGON2_LIMITS.queue }, () => argon2Slots.run(() => gate));
+    const busy = await resetRoute(new Request("http://app.test/api/password/reset", { method: "POST", body: JSON.stringify({ token: fresh, password: "third-long-password" }) }));
+    open();
+    await Promise.all(held);
+    expect(busy.status).toBe(429);
+    expect(await inspectResetToken(db, fresh)).toEqual({ state: "valid", email: u.email });
+
     const junk = await resetRoute(new Request("http://app.test/api/password/reset", { method: "POST", body: "{not json" }));
     expect(junk.status).toBe(400);
   });

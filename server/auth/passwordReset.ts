@@ -1,16 +1,20 @@
 // "Forgot password": the answer is the same whether or not the email has an account, and no mail goes to an
 // unknown address. Requests are counted in the database per email and per client address (every instance sees
 // the same counts), whether or not the email exists, so the limit itself reveals nothing. The link is single-use,
-// expires after an hour, and using it bumps the user's sessionVersion, which ends every other session.
+// expires after an hour, and using it bumps the user's sessionVersion, which ends every other session; the user is
+// then told by mail that the password changed.
 import { z } from "zod";
 import { hashToken, randomToken } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getMailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
+import { mailPasswordChanged } from "./account";
 import { newPasswordSchema, type MailDeps } from "./invitations";
-import { throttleKey } from "./loginThrottle";
+import { BusyError } from "./limiter";
+import { clearAccountThrottles } from "./loginThrottle";
 import { hashPassword } from "./password";
+import { endSessionsOf } from "./sessions";
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 export const RESET_LIMITS = {
@@ -103,35 +107,45 @@ export const resetPasswordSchema = z.object({ token: tokenSchema, password: z.st
 
 export type ResetResult =
   | { ok: true; email: string }
-  | { ok: false; reason: "expired" | "used" | "unknown" | "weak_password"; message: string };
+  | { ok: false; reason: "expired" | "used" | "unknown" | "weak_password" | "busy"; message: string };
 
 const REFUSALS = {
   expired: "This reset link has expired. Ask for a new one.",
   used: "This reset link has already been used. Ask for a new one if you still need it.",
   unknown: "This reset link is not valid. Check that you copied the whole link from the mail, or ask for a new one.",
   weak_password: `Choose a password of at least 10 characters.`,
+  busy: "The server is busy. Wait a few seconds, then try again: your link still works.",
 } as const;
 
 const refuse = (reason: keyof typeof REFUSALS): ResetResult => ({ ok: false, reason, message: REFUSALS[reason] });
 
-/** Sets the new password once per link, ends every other session and lifts a sign-in lockout. */
-export async function resetPassword(db: Db, raw: unknown, now = new Date()): Promise<ResetResult> {
+/** Sets the new password once per link, ends every session, clears the account's sign-in counts and mails the user. */
+export async function resetPassword(db: Db, raw: unknown, now = new Date(), deps: Omit<MailDeps, "now"> = {}): Promise<ResetResult> {
   const parsed = resetPasswordSchema.safeParse(raw);
   if (!parsed.success) return refuse("unknown");
   const view = await inspectResetToken(db, parsed.data.token, now);
   if (view.state !== "valid") return refuse(view.state);
   if (!newPasswordSchema.safeParse(parsed.data.password).success) return refuse("weak_password");
-  const passwordHash = await hashPassword(parsed.data.password);
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(parsed.data.password);
+  } catch (error) {
+    if (error instanceof BusyError) return refuse("busy");
+    throw error;
+  }
   const tokenHash = hashToken(parsed.data.token);
 
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const consumed = await tx.passwordReset.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
     if (consumed.count !== 1) return refuse("used");
     const reset = await tx.passwordReset.findUniqueOrThrow({ where: { tokenHash } });
     const user = await tx.user.update({ where: { id: reset.userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
     await tx.passwordReset.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: now } });
-    await tx.loginThrottle.deleteMany({ where: { key: throttleKey(user.email) } });
+    await endSessionsOf(tx, user.id, now);
+    await clearAccountThrottles(tx, user.email);
     await tx.auditEvent.create({ data: { actorId: user.id, actorEmail: user.email, action: "password.reset" } });
     return { ok: true as const, email: user.email };
   });
+  if (result.ok) await mailPasswordChanged(result.email, "reset", { ...deps, now });
+  return result;
 }

@@ -1,13 +1,18 @@
 // Shared by the public JSON endpoints of invitations and password reset: a bounded body, the client's address,
 // and a floor on the answer time so that whether an email has an account is not told by timing.
+import { readWebhookBody } from "@/server/shopify/webhooks/verify";
+import { clientAddressFrom } from "./clientAddress";
 
-export const MAX_FORM_BODY_BYTES = 4_096;
+export const MAX_FORM_BODY_BYTES = 16 * 1024;
 
+/**
+ * The body parsed as JSON, or the answer to send instead: 413 as soon as more than MAX_FORM_BODY_BYTES arrive,
+ * whatever Content-Length says or whether there is one (the body is read chunk by chunk and dropped at the limit,
+ * so an endless body costs no more than that), 400 when it is not JSON.
+ */
 export async function readJsonBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_FORM_BODY_BYTES) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
-  const text = await request.text();
-  if (text.length > MAX_FORM_BODY_BYTES) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
+  const text = await readWebhookBody(request, MAX_FORM_BODY_BYTES);
+  if (text === null) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
   try {
     return { ok: true, body: JSON.parse(text) as unknown };
   } catch {
@@ -15,14 +20,9 @@ export async function readJsonBody(request: Request): Promise<{ ok: true; body: 
   }
 }
 
-/**
- * The client's address as the proxy in front of the app reports it (the first X-Forwarded-For hop), else null.
- * It only feeds a rate limit; a forged header can dodge the per-address count but never the per-email one.
- */
+/** The client's address (see clientAddress.ts), else null. It only feeds rate limits. */
 export function clientAddressOf(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const address = forwarded || request.headers.get("x-real-ip")?.trim();
-  return address && address.length <= 64 ? address : null;
+  return clientAddressFrom(request.headers.get("x-forwarded-for"));
 }
 
 export async function answerNoSoonerThan(startedAt: number, floorMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
-import { clearFailures, lockedUntil, recordFailure, throttleKey } from "./loginThrottle";
+import { BusyError } from "./limiter";
+import { countSignInAttempt, recordSignInSuccess, signInKeys, uncountSignInAttempt } from "./loginThrottle";
 import { decoyHash, verifyPassword } from "./password";
 
 export const credentialsSchema = z.object({
@@ -16,23 +17,40 @@ export interface SignedInUser {
   sessionVersion: number;
 }
 
-export type SignInResult = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "locked" };
+/** "locked": this address (or this account from this address) has failed too often; "busy": try again in a moment. */
+export type SignInResult = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "locked" | "busy" };
+
+export interface SignInContext {
+  /** the client's address (clientAddress.ts); null shares one count with every other unknown address */
+  clientAddress?: string | null;
+  now?: Date;
+  /** how a throttling pause is waited out (tests record it instead) */
+  pause?: (ms: number) => Promise<void>;
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The whole sign-in decision. A failure says only that the email or password is wrong (or that sign-in is paused). */
-export async function signInWithPassword(db: Db, raw: unknown): Promise<SignInResult> {
+export async function signInWithPassword(db: Db, raw: unknown, context: SignInContext = {}): Promise<SignInResult> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const key = throttleKey(email);
-  if (await lockedUntil(db, key)) return { ok: false, reason: "locked" };
+  const keys = signInKeys(email, context.clientAddress ?? null);
+  const verdict = await countSignInAttempt(db, keys, context.now);
+  if (verdict.refused) return { ok: false, reason: "locked" };
+  if (verdict.delayMs > 0) await (context.pause ?? wait)(verdict.delayMs);
 
   const user = await db.user.findUnique({ where: { email } });
-  const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-  if (!user || !valid || user.disabled) {
-    await recordFailure(db, key);
-    return { ok: false, reason: "invalid" };
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+  } catch (error) {
+    if (!(error instanceof BusyError)) throw error;
+    await uncountSignInAttempt(db, keys);
+    return { ok: false, reason: "busy" };
   }
-  await clearFailures(db, key);
+  if (!user || !valid || user.disabled) return { ok: false, reason: "invalid" };
+  await recordSignInSuccess(db, keys);
   return {
     ok: true,
     user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion },

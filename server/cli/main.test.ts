@@ -102,9 +102,9 @@ describe("the operator CLI", () => {
       const newOnly = buildKeyring(newKey);
       const settings = await rotateDb.vintraceSettings.findFirstOrThrow();
       const connection = await rotateDb.shopifyConnection.findFirstOrThrow();
-      expect(decryptWith(newOnly, settings.apiKeyEnc)).toBe("vt-rot");
-      expect(decryptWith(newOnly, connection.accessTokenEnc!)).toBe("shpat_rotate");
-      expect(decryptWith(newOnly, connection.webhookSecretEnc!)).toBe("whsec");
+      expect(decryptWith(newOnly, settings.apiKeyEnc, { tenantId: settings.tenantId, column: "VintraceSettings.apiKeyEnc" })).toBe("vt-rot");
+      expect(decryptWith(newOnly, connection.accessTokenEnc!, { tenantId: connection.tenantId, column: "ShopifyConnection.accessTokenEnc" })).toBe("shpat_rotate");
+      expect(decryptWith(newOnly, connection.webhookSecretEnc!, { tenantId: connection.tenantId, column: "ShopifyConnection.webhookSecretEnc" })).toBe("whsec");
       expect(JSON.parse((await runCli(["secrets:reencrypt", "--json"], async () => rotateDb)).stdout).moved).toBe(0);
     } finally {
       restoreEnv();

@@ -201,7 +201,7 @@ export async function saveSettings(db: Db, tenantId: string, input: SettingsInpu
   if (input.apiKey) changes.push({ field: "apiKey", from: existing ? "(set)" : null, to: "(replaced)" });
   if (changes.length === 0) return { ok: true, changes };
 
-  const keyEnc = input.apiKey ? encryptSecret(input.apiKey) : undefined;
+  const keyEnc = input.apiKey ? encryptSecret(input.apiKey, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : undefined;
   await db.$transaction(async (tx) => {
     if (existing) {
       await tx.vintraceSettings.update({ where: { tenantId }, data: { ...next, ...(keyEnc ? { apiKeyEnc: keyEnc } : {}) } });
@@ -251,7 +251,7 @@ export async function testConnection(
   const stored = await db.vintraceSettings.findUnique({ where: { tenantId } });
   const baseUrl = draft.baseUrl ?? stored?.baseUrl ?? "";
   const url = normaliseVintraceUrl(baseUrl, options.allowlist);
-  const apiKey = draft.apiKey || (stored ? decryptSecret(stored.apiKeyEnc) : "");
+  const apiKey = draft.apiKey || (stored ? decryptSecret(stored.apiKeyEnc, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : "");
   const errors: Record<string, string> = {};
   if (!url.ok) errors.baseUrl = url.message;
   if (!apiKey) errors.apiKey = "Enter the vintrace API key.";

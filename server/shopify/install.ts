@@ -58,9 +58,9 @@ async function saveInstallation(db: Db, session: { shop: string; accessToken?: s
     if (existing?.status === "UNINSTALLED") await tx.tenant.update({ where: { id: tenant.id }, data: { status: "ACTIVE" } });
     const fields = {
       method: "OAUTH" as const,
-      accessTokenEnc: encryptSecret(accessToken),
+      accessTokenEnc: encryptSecret(accessToken, { tenantId: tenant.id, column: "ShopifyConnection.accessTokenEnc" }),
       accessTokenExpiresAt: session.expires ?? null,
-      refreshTokenEnc: session.refreshToken ? encryptSecret(session.refreshToken) : null,
+      refreshTokenEnc: session.refreshToken ? encryptSecret(session.refreshToken, { tenantId: tenant.id, column: "ShopifyConnection.refreshTokenEnc" }) : null,
       refreshTokenExpiresAt: session.refreshTokenExpires ?? null,
       // OAuth deliveries are signed with the app secret, not a custom app's.
       webhookSecretEnc: null,

@@ -7,6 +7,7 @@ import { afterAll } from "vitest";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { handleShopifyWebhook, type WebhookDeps } from "@/server/shopify/webhooks/handle";
+import { newTenantId } from "@/server/tenants/service";
 import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
 import { signedWebhookRequest, WEBHOOK_PATH, type WebhookRequestInput } from "@/simulators/shopify/webhook";
 
@@ -23,9 +24,11 @@ export interface TestTenantInput {
 }
 
 export async function createTestTenant(db: Db, input: TestTenantInput) {
+  const tenantId = newTenantId();
   const uninstalled = input.uninstalledAt !== undefined;
   return db.tenant.create({
     data: {
+      id: tenantId,
       name: input.shop,
       shopDomain: input.shop,
       shopifyShopId: input.shopifyShopId,
@@ -33,8 +36,8 @@ export async function createTestTenant(db: Db, input: TestTenantInput) {
       shopify: {
         create: {
           method: input.webhookSecret ? "MANUAL" : "OAUTH",
-          accessTokenEnc: uninstalled ? null : encryptSecret(input.accessToken ?? "shpat_test"),
-          webhookSecretEnc: input.webhookSecret ? encryptSecret(input.webhookSecret) : null,
+          accessTokenEnc: uninstalled ? null : encryptSecret(input.accessToken ?? "shpat_test", { tenantId, column: "ShopifyConnection.accessTokenEnc" }),
+          webhookSecretEnc: input.webhookSecret ? encryptSecret(input.webhookSecret, { tenantId, column: "ShopifyConnection.webhookSecretEnc" }) : null,
           revokedAt: input.uninstalledAt,
         },
       },

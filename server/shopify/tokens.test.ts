@@ -15,9 +15,9 @@ async function expiringTenant(expiresInMs: number) {
   await db.shopifyConnection.update({
     where: { tenantId: tenant.id },
     data: {
-      accessTokenEnc: encryptSecret(pair.accessToken),
+      accessTokenEnc: encryptSecret(pair.accessToken, { tenantId: tenant.id, column: "ShopifyConnection.accessTokenEnc" }),
       accessTokenExpiresAt: new Date(Date.now() + expiresInMs),
-      refreshTokenEnc: encryptSecret(pair.refreshToken),
+      refreshTokenEnc: encryptSecret(pair.refreshToken, { tenantId: tenant.id, column: "ShopifyConnection.refreshTokenEnc" }),
       refreshTokenExpiresAt: new Date(Date.now() + 90 * 24 * 3600_000),
     },
   });

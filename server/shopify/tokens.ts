@@ -65,7 +65,7 @@ function currentToken(tenantId: string, state: ConnectionState | null, now: Date
   if ((state.revokedAt && !evenIfUninstalled) || !state.accessTokenEnc) {
     throw new ShopifyAccessError("REVOKED", tenantId, `No valid Shopify token for ${state.shopDomain}: install the app again or enter a new token`);
   }
-  const access = { shop: state.shopDomain, accessToken: decryptSecret(state.accessTokenEnc) };
+  const access = { shop: state.shopDomain, accessToken: decryptSecret(state.accessTokenEnc, { tenantId, column: "ShopifyConnection.accessTokenEnc" }) };
   const expiresAt = state.accessTokenExpiresAt?.getTime();
   if (expiresAt === undefined || expiresAt - now.getTime() > REFRESH_MARGIN_MS) return access;
   if (!state.refreshTokenEnc) {
@@ -120,7 +120,7 @@ async function accessWithShopId(db: Db, tenantId: string, options: TokenOptions)
       const shopify = options.shopify ?? getShopify();
       let session;
       try {
-        ({ session } = await shopify.auth.refreshToken({ shop, refreshToken: decryptSecret(refreshTokenEnc) }));
+        ({ session } = await shopify.auth.refreshToken({ shop, refreshToken: decryptSecret(refreshTokenEnc, { tenantId, column: "ShopifyConnection.refreshTokenEnc" }) }));
       } catch (error) {
         throw refreshFailure(tenantId, shop, error);
       }
@@ -128,11 +128,11 @@ async function accessWithShopId(db: Db, tenantId: string, options: TokenOptions)
       await tx.shopifyConnection.update({
         where: { tenantId },
         data: {
-          accessTokenEnc: encryptSecret(session.accessToken),
+          accessTokenEnc: encryptSecret(session.accessToken, { tenantId, column: "ShopifyConnection.accessTokenEnc" }),
           accessTokenExpiresAt: session.expires ?? null,
           // Refresh tokens rotate; keep the old one only if Shopify did not send a successor.
           ...(session.refreshToken
-            ? { refreshTokenEnc: encryptSecret(session.refreshToken), refreshTokenExpiresAt: session.refreshTokenExpires ?? null }
+            ? { refreshTokenEnc: encryptSecret(session.refreshToken, { tenantId, column: "ShopifyConnection.refreshTokenEnc" }), refreshTokenExpiresAt: session.refreshTokenExpires ?? null }
             : {}),
           ...(session.scope ? { scopes: session.scope } : {}),
         },
@@ -181,11 +181,11 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput,
   const webhookSecret = input.webhookSecret?.trim() || null;
   const fields = {
     method: "MANUAL" as const,
-    accessTokenEnc: encryptSecret(accessToken),
+    accessTokenEnc: encryptSecret(accessToken, { tenantId: input.tenantId, column: "ShopifyConnection.accessTokenEnc" }),
     accessTokenExpiresAt: null,
     refreshTokenEnc: null,
     refreshTokenExpiresAt: null,
-    webhookSecretEnc: webhookSecret ? encryptSecret(webhookSecret) : null,
+    webhookSecretEnc: webhookSecret ? encryptSecret(webhookSecret, { tenantId: input.tenantId, column: "ShopifyConnection.webhookSecretEnc" }) : null,
     scopes: input.scopes?.trim() ?? "",
     revokedAt: null,
     installedAt: new Date(),

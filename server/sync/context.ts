@@ -55,7 +55,7 @@ export function vintraceFromSettings(
     const pacer = options.pacer ?? defaultTenantPacer;
     return createVintraceClient({
       baseUrl: url.url,
-      apiKey: decryptSecret(settings.apiKeyEnc),
+      apiKey: decryptSecret(settings.apiKeyEnc, { tenantId, column: "VintraceSettings.apiKeyEnc" }),
       authScheme: settings.authScheme,
       timeoutMs: options.timeoutMs,
       onExchange: request.onExchange,

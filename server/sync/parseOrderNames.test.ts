@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MAX_ORDER_NAMES, parseOrderNames, type ParseOrderNamesResult } from "./parseOrderNames";
+import { MAX_ORDER_NAMES, parseOrderNames, type OrderNameFormat, type ParseOrderNamesResult } from "./parseOrderNames";
 
 function accepted(result: ParseOrderNamesResult): { names: string[]; refused: { token: string; reason: string }[] } {
   if (!result.ok) throw new Error(`expected ok, got: ${result.error}`);
@@ -201,5 +201,44 @@ describe("parseOrderNames properties", () => {
         }
       }),
     );
+  });
+});
+
+// Runs of characters that make backtracking patterns slow: separators, markers, wrapping punctuation and digits.
+const hostileRunArb = fc.tuple(
+  fc.constantFrom(",", " ", "\n", "\r\n", "\t", ";", "#", "HT-", ".", "(", ")", '"', "-", "0", "1", "x", "\u200B", "#1001"),
+  fc.integer({ min: 1, max: 100_000 }),
+);
+const HOSTILE_LENGTH = 100_000;
+// Linear work on 100 KB takes milliseconds; a quadratic pattern takes tens of seconds.
+const HOSTILE_BUDGET_MS = 1_000;
+
+function parseTimed(text: string, format?: OrderNameFormat): ParseOrderNamesResult {
+  const started = performance.now();
+  const result = parseOrderNames(text, format);
+  expect(performance.now() - started).toBeLessThan(HOSTILE_BUDGET_MS);
+  return result;
+}
+
+describe("parseOrderNames on hostile input", () => {
+  it("reads 100 KB of adversarial text in time proportional to its length", { timeout: 5_000 }, () => {
+    fc.assert(
+      fc.property(fc.array(hostileRunArb, { minLength: 1, maxLength: 6 }), formatArb, (runs, format) => {
+        const text = runs.map(([unit, count]) => unit.repeat(count)).join("").slice(0, HOSTILE_LENGTH).padEnd(HOSTILE_LENGTH, "x");
+        const result = parseTimed(text, format);
+        if (result.ok) for (const { reason } of result.refused) expect(reason).not.toBe("");
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it.each([
+    ["a run of sentence punctuation before a letter", `${".".repeat(HOSTILE_LENGTH)}x`],
+    ["a run of opening brackets", `${"(".repeat(HOSTILE_LENGTH)}1001x`],
+    ["a run of #", `${"#".repeat(HOSTILE_LENGTH)}1001`],
+    ["a run of separators between two names", `#1001${" ,;\n".repeat(HOSTILE_LENGTH / 4)}#1002`],
+    ["a run of wrapping quotes around a name", `${'"'.repeat(HOSTILE_LENGTH / 2)}1001${'"'.repeat(HOSTILE_LENGTH / 2)}`],
+  ])("reads %s quickly", { timeout: 5_000 }, (_, text) => {
+    expect(parseTimed(text).ok).toBe(true);
   });
 });

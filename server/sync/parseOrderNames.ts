@@ -1,5 +1,5 @@
 // Turns whatever a merchant pastes (an Excel column, an email, a comma list) into the shop's own order names.
-// Shopify names an order `<prefix><number><suffix>`; the prefix and suffix are per shop (AMENDMENT 19), so "#" is
+// Shopify names an order `<prefix><number><suffix>`; the prefix and suffix are per shop, so "#" is
 // only the default. Existence is not checked here: the caller looks every accepted name up exactly.
 
 export const MAX_ORDER_NAMES = 500;
@@ -20,21 +20,25 @@ export type ParseOrderNamesResult =
   | { ok: true; names: string[]; refused: RefusedToken[] }
   | { ok: false; error: string; given: number; limit: number };
 
+// Pasted text can be large and hostile, so it is read in one pass over its characters with no backtracking pattern:
+// the time taken grows with the length of the text and nothing else.
+
 // Invisible characters that spreadsheets and mail clients leave inside copied text. They separate nothing a person
 // can see, so they are dropped rather than treated as separators ("#10\u200B01" is #1001).
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-// \s already covers CR/LF, tabs, NBSP (U+00A0), U+2000–U+200A, U+2028/9, U+3000 and U+FEFF.
-const SEPARATORS = /[\s,;]+/;
+const INVISIBLE = new Set(["\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD"]);
+// One character at a time: \s covers CR/LF, tabs, NBSP (U+00A0), U+2000–U+200A, U+2028/9 and U+3000.
+const SEPARATOR = /^[\s,;]$/;
 // Quotes, brackets and sentence punctuation around a name in prose: `(#1001)`, `"1001"`, `#1003.`
-const WRAPPING = /^["'“”‘’«»(\[{<]+|["'“”‘’«»)\]}>.:!?]+$/g;
-const DIGITS = /^\d+$/;
+const OPENERS = new Set("\"'“”‘’«»([{<");
+const CLOSERS = new Set("\"'“”‘’«»)]}>.:!?");
+const MINUS_SIGNS = new Set("-−–");
 // Shopify order numbers are integers; anything longer than this is a pasted id or a phone number, not an order.
 const MAX_DIGITS = 15;
 
 type TokenVerdict = { name: string } | { reason: string };
 
 export function parseOrderNames(text: string, { prefix = "#", suffix = "" }: OrderNameFormat = {}): ParseOrderNamesResult {
-  const tokens = text.replace(INVISIBLE, "").split(SEPARATORS).filter((token) => token !== "");
+  const tokens = splitTokens(text);
   const names: string[] = [];
   const seenNames = new Set<string>();
   const refused: RefusedToken[] = [];
@@ -64,10 +68,26 @@ export function parseOrderNames(text: string, { prefix = "#", suffix = "" }: Ord
   return { ok: true, names, refused };
 }
 
+function splitTokens(text: string): string[] {
+  const tokens: string[] = [];
+  let token = "";
+  for (const char of text) {
+    if (INVISIBLE.has(char)) continue;
+    if (SEPARATOR.test(char)) {
+      if (token !== "") tokens.push(token);
+      token = "";
+    } else {
+      token += char;
+    }
+  }
+  if (token !== "") tokens.push(token);
+  return tokens;
+}
+
 function readToken(token: string, prefix: string, suffix: string): TokenVerdict {
   const verdict = readBareToken(token, prefix, suffix);
   if ("name" in verdict) return verdict;
-  const unwrapped = token.replace(WRAPPING, "");
+  const unwrapped = unwrap(token);
   if (unwrapped !== token && unwrapped !== "") {
     const retried = readBareToken(unwrapped, prefix, suffix);
     if ("name" in retried) return retried;
@@ -95,13 +115,13 @@ function readBareToken(token: string, prefix: string, suffix: string): TokenVerd
   if (rest === "") {
     return { reason: hadMarker ? `${quote(token)} has no number` : `${quote(token)} is not an order number` };
   }
-  if (/^[-−–]\d+$/.test(rest)) {
+  if (MINUS_SIGNS.has(rest[0]) && isDigits(rest.slice(1))) {
     return { reason: `${quote(token)} is not an order number: order numbers are positive` };
   }
-  if (!DIGITS.test(rest)) {
+  if (!isDigits(rest)) {
     return { reason: `${quote(token)} is not an order number` };
   }
-  const number = rest.replace(/^0+/, "");
+  const number = withoutLeadingZeros(rest);
   if (number === "") {
     return { reason: `${quote(token)} is not an order number: order numbers start at 1` };
   }
@@ -109,6 +129,30 @@ function readBareToken(token: string, prefix: string, suffix: string): TokenVerd
     return { reason: `${quote(token)} is too long to be an order number` };
   }
   return { name: `${prefix}${number}${suffix}` };
+}
+
+/** The token without the quotes, brackets and punctuation around it. */
+function unwrap(token: string): string {
+  let start = 0;
+  let end = token.length;
+  while (start < end && OPENERS.has(token[start])) start++;
+  while (end > start && CLOSERS.has(token[end - 1])) end--;
+  return token.slice(start, end);
+}
+
+function isDigits(value: string): boolean {
+  if (value === "") return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+function withoutLeadingZeros(digits: string): string {
+  let start = 0;
+  while (start < digits.length && digits[start] === "0") start++;
+  return digits.slice(start);
 }
 
 function startsWithIgnoringCase(value: string, start: string): boolean {

@@ -82,7 +82,7 @@ describe("a wrong customer name in Settings", () => {
 describe("a refused API key", () => {
   it("fails at once as AUTH (no POST is made), tagged, pointing at Settings", async () => {
     const winery = await world.addWinery();
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: (await import("@/server/crypto")).encryptSecret("wrong-key") } });
+    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: (await import("@/server/crypto")).encryptSecret("wrong-key", { tenantId: winery.tenantId, column: "VintraceSettings.apiKeyEnc" }) } });
     const order = await winery.placeOrder();
     await runUntilIdle(world.deps(), [winery.tenantId]);
     expect(await winery.sync(order.gid)).toMatchObject({ status: "FAILED", lastErrorClass: "AUTH", lastErrorFix: "settings", attempts: 1 });

@@ -3,6 +3,8 @@
 // error class and message, each attempt's step, outcome and duration), so the sync log keeps its history.
 // Records still waiting (PENDING, HELD) keep their payload: they will need it. Work is done in batches so a
 // first purge over a large backlog never holds long locks.
+import { purgeStaleThrottles } from "@/server/auth/loginThrottle";
+import { purgeDeadSessions } from "@/server/auth/sessions";
 import type { Db } from "@/server/db";
 
 export interface PurgeResult {
@@ -11,6 +13,8 @@ export interface PurgeResult {
   attempts: number;
   deliveries: number;
   jobClaims: number;
+  loginThrottles: number;
+  sessions: number;
 }
 
 const BATCH = 5_000;
@@ -50,5 +54,8 @@ export async function purgeExpiredData(db: Db, retentionDays: number, now = new 
   );
   // Job claims are only needed while their window can still be claimed; a month of them is plenty to look back on.
   const { count: jobClaims } = await db.jobClaim.deleteMany({ where: { claimedAt: { lt: new Date(now.getTime() - 30 * DAY_MS) } } });
-  return { cutoff: cutoff.toISOString(), payloads, attempts, deliveries, jobClaims };
+  // Sign-in counts whose window and refusal are over, and sessions that can never be used again, have no use left.
+  const loginThrottles = await purgeStaleThrottles(db, now);
+  const sessions = await purgeDeadSessions(db, now);
+  return { cutoff: cutoff.toISOString(), payloads, attempts, deliveries, jobClaims, loginThrottles, sessions };
 }

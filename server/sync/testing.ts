@@ -11,6 +11,7 @@ import { ShopPacer } from "@/server/shopify/shop-pacer";
 import { webhookRequest } from "@/server/shopify/testing";
 import { adminForTenant } from "@/server/shopify/tokens";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
+import { newTenantId } from "@/server/tenants/service";
 import { simControl, testClient, testSeed, TEST_TOKEN } from "@/server/vintrace/testing";
 import type { SalesOrder, VintraceClient } from "@/server/vintrace";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
@@ -90,19 +91,21 @@ export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: numb
       const shop = `${label}.myshopify.com`;
       const code = label.replace(/-/g, "");
       await simControl(vintraceSim, code, "reset", testSeed(wineryOptions.seed));
+      const tenantId = newTenantId();
       const tenant = await db.tenant.create({
         data: {
+          id: tenantId,
           name: label,
           shopDomain: shop,
           status: wineryOptions.status ?? "ACTIVE",
           syncOrdersCreatedAfter: wineryOptions.syncOrdersCreatedAfter ?? new Date(Date.now() - 60 * 60 * 1000),
           shopify: {
-            create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopify.sim.issueToken(shop)), scopes: wineryOptions.scopes ?? "read_orders,write_orders,read_products" },
+            create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopify.sim.issueToken(shop), { tenantId, column: "ShopifyConnection.accessTokenEnc" }), scopes: wineryOptions.scopes ?? "read_orders,write_orders,read_products" },
           },
           vintrace: {
             create: {
               baseUrl: vintraceSim.customerUrl(code),
-              apiKeyEnc: encryptSecret(TEST_TOKEN),
+              apiKeyEnc: encryptSecret(TEST_TOKEN, { tenantId, column: "VintraceSettings.apiKeyEnc" }),
               customerName: "Shopify Web Customer",
               salesPriceList: "Retail Inclusive",
               storageAreaId: 99,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { hashPassword } from "@/server/auth/password";
 import { encryptSecret } from "@/server/crypto";
@@ -47,14 +48,17 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
   throw new InputError(fieldErrors);
 }
 
-/** The stored shape of vintrace settings: the URL normalised and checked, the key encrypted. */
-export function vintraceSettingsData(input: VintraceSettingsInput, allowlist: string[]) {
+/** A winery's id chosen before its row is written, so the secrets written with the row can be bound to it. */
+export const newTenantId = () => randomUUID();
+
+/** The stored shape of vintrace settings: the URL normalised and checked, the key encrypted for this winery. */
+export function vintraceSettingsData(input: VintraceSettingsInput, allowlist: string[], tenantId: string) {
   const parsed = parseOrThrow(vintraceSettingsInputSchema, input);
   const url = normaliseVintraceUrl(parsed.baseUrl, allowlist);
   if (!url.ok) throw new InputError({ baseUrl: url.message });
   return {
     baseUrl: url.url,
-    apiKeyEnc: encryptSecret(parsed.apiKey),
+    apiKeyEnc: encryptSecret(parsed.apiKey, { tenantId, column: "VintraceSettings.apiKeyEnc" }),
     authScheme: parsed.authScheme,
     customerName: parsed.customerName,
     salesPriceList: parsed.salesPriceList,
@@ -67,18 +71,20 @@ export async function createTenant(db: Db, input: NewTenant, allowlist: string[]
   if (await db.tenant.findUnique({ where: { shopDomain: data.shopDomain } })) {
     throw new InputError({ shop: `${data.shopDomain} is already a winery here` });
   }
-  const vintrace = data.vintrace ? vintraceSettingsData(data.vintrace, allowlist) : undefined;
+  const tenantId = newTenantId();
+  const vintrace = data.vintrace ? vintraceSettingsData(data.vintrace, allowlist, tenantId) : undefined;
   return db.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({
       data: {
+        id: tenantId,
         name: data.name,
         shopDomain: data.shopDomain,
         shopify: data.shopifyToken
           ? {
               create: {
                 method: "MANUAL",
-                accessTokenEnc: encryptSecret(data.shopifyToken),
-                webhookSecretEnc: data.webhookSecret ? encryptSecret(data.webhookSecret) : null,
+                accessTokenEnc: encryptSecret(data.shopifyToken, { tenantId, column: "ShopifyConnection.accessTokenEnc" }),
+                webhookSecretEnc: data.webhookSecret ? encryptSecret(data.webhookSecret, { tenantId, column: "ShopifyConnection.webhookSecretEnc" }) : null,
                 scopes: "read_orders,write_orders,read_products",
               },
             }

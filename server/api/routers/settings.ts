@@ -42,7 +42,7 @@ export const settingsRouter = createTRPCRouter({
     try {
       return await pauseTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
     } catch (error) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error), cause: error });
     }
   }),
 
@@ -50,7 +50,7 @@ export const settingsRouter = createTRPCRouter({
     try {
       return await resumeTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
     } catch (error) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error) });
+      throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error), cause: error });
     }
   }),
 });

@@ -1,35 +1,52 @@
 import { z } from "zod";
-import { activeKeyId, decryptSecret, encryptSecret, keyIdOfCiphertext } from "@/server/crypto";
+import { activeKeyId, decryptSecret, encryptSecret, needsReencryption, type EncryptedColumn } from "@/server/crypto";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
 
-const reencrypt = (ciphertext: string | null) =>
-  ciphertext && keyIdOfCiphertext(ciphertext) !== activeKeyId() ? encryptSecret(decryptSecret(ciphertext)) : ciphertext;
+/**
+ * The row's secrets that are under a retired key or in the old format (not bound to the winery and column),
+ * rewritten with the active key; the secrets already current are left out.
+ */
+function reencrypted<Row extends { tenantId: string }, Field extends keyof Row & `${string}Enc`>(
+  row: Row,
+  columns: Record<Field, EncryptedColumn>,
+): Partial<Record<Field, string>> {
+  const data: Partial<Record<Field, string>> = {};
+  for (const [field, column] of Object.entries(columns) as [Field, EncryptedColumn][]) {
+    const ciphertext = row[field];
+    if (typeof ciphertext !== "string" || !needsReencryption(ciphertext)) continue;
+    const context = { tenantId: row.tenantId, column };
+    data[field] = encryptSecret(decryptSecret(ciphertext, context), context);
+  }
+  return data;
+}
 
 const secretsReencrypt = defineCommand({
   name: "secrets:reencrypt",
   usage: "secrets:reencrypt",
-  summary: "Move every stored secret to the active ENCRYPTION_KEY (after a key rotation).",
+  summary: "Move every stored secret to the active ENCRYPTION_KEY and the current format (after a key rotation or an upgrade).",
   options: z.object({}).strict(),
   async run(_o, ctx) {
     let moved = 0;
+    const save = async (data: object, write: () => Promise<unknown>) => {
+      const changed = Object.keys(data).length;
+      if (changed) await write();
+      moved += changed;
+    };
     for (const s of await ctx.db.vintraceSettings.findMany()) {
-      const apiKeyEnc = reencrypt(s.apiKeyEnc)!;
-      if (apiKeyEnc !== s.apiKeyEnc) {
-        await ctx.db.vintraceSettings.update({ where: { tenantId: s.tenantId }, data: { apiKeyEnc } });
-        moved++;
-      }
+      const data = reencrypted(s, { apiKeyEnc: "VintraceSettings.apiKeyEnc" });
+      await save(data, () => ctx.db.vintraceSettings.update({ where: { tenantId: s.tenantId }, data }));
     }
     for (const c of await ctx.db.shopifyConnection.findMany()) {
-      const data = {
-        accessTokenEnc: reencrypt(c.accessTokenEnc),
-        refreshTokenEnc: reencrypt(c.refreshTokenEnc),
-        webhookSecretEnc: reencrypt(c.webhookSecretEnc),
-      };
-      const changed = Object.entries(data).filter(([k, v]) => v !== c[k as keyof typeof data]).length;
-      if (changed) {
-        await ctx.db.shopifyConnection.update({ where: { tenantId: c.tenantId }, data });
-        moved += changed;
-      }
+      const data = reencrypted(c, {
+        accessTokenEnc: "ShopifyConnection.accessTokenEnc",
+        refreshTokenEnc: "ShopifyConnection.refreshTokenEnc",
+        webhookSecretEnc: "ShopifyConnection.webhookSecretEnc",
+      });
+      await save(data, () => ctx.db.shopifyConnection.update({ where: { tenantId: c.tenantId }, data }));
+    }
+    for (const w of await ctx.db.alertWebhook.findMany()) {
+      const data = reencrypted(w, { urlEnc: "AlertWebhook.urlEnc" });
+      await save(data, () => ctx.db.alertWebhook.update({ where: { id: w.id }, data }));
     }
     await ctx.db.auditEvent.create({ data: { actorEmail: ctx.actor, action: "secrets.reencrypted", details: { moved, keyId: activeKeyId() } } });
     return { text: `Re-encrypted ${moved} secret(s) with key ${activeKeyId()}.`, json: { moved, keyId: activeKeyId() } };

@@ -84,7 +84,7 @@ export async function handleShopifyWebhook(request: Request, deps: WebhookDeps):
     headers,
     // A topic we do not handle is checked as strictly as orders/create.
     lenient: topic !== undefined,
-    secret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc) : shopify.config.apiSecretKey,
+    secret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }) : shopify.config.apiSecretKey,
   });
   if (!verification.ok) return textResponse(verification.status, verification.reason);
   if (!shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain (and no shop_domain in the body)");

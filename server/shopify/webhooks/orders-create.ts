@@ -109,7 +109,7 @@ export async function handleOrderCreated(delivery: OrderDelivery): Promise<Respo
 
   const tenant = await findWebhookTenant(db, headers.shopDomain);
   if (!tenant?.webhookSecretEnc) return textResponse(401, "Invalid signature");
-  const byShop = verifyDelivery({ rawBody, headers, secret: decryptSecret(tenant.webhookSecretEnc), lenient: false });
+  const byShop = verifyDelivery({ rawBody, headers, secret: decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }), lenient: false });
   if (!byShop.ok) return textResponse(byShop.status, byShop.reason);
   const parsed = parseOrder(rawBody);
   if (!parsed.ok) return parsed.response;

@@ -167,7 +167,7 @@ describe("uninstall and erasure, confirmed with Shopify", () => {
 
   it("shop/redact for a shop marked uninstalled days ago whose token Shopify still accepts: nothing is erased", async () => {
     const w = await uninstalledWinery("token-works", 72);
-    await db.shopifyConnection.update({ where: { tenantId: w.tenant.id }, data: { accessTokenEnc: encryptSecret(s.sim.issueToken(w.shop)) } });
+    await db.shopifyConnection.update({ where: { tenantId: w.tenant.id }, data: { accessTokenEnc: encryptSecret(s.sim.issueToken(w.shop), { tenantId: w.tenant.id, column: "ShopifyConnection.accessTokenEnc" }) } });
     const before = await snapshot(w.tenant.id);
     expect((await s.sim.deliverLifecycle(w.shop, "shop/redact")).status).toBe(200);
     expect(await snapshot(w.tenant.id)).toEqual(before);

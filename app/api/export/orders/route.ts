@@ -2,15 +2,13 @@
 // downloads it as a file, streamed page by page; so it checks the session and the winery access itself, exactly as
 // the tenant-scoped builder does.
 import { getCurrentUser } from "@/server/auth/currentUser";
-import { csvLine } from "@/server/dashboard/csv";
 import { CAUSES } from "@/server/dashboard/causes";
-import { allSyncLogRows, syncLogFilterSchema, SYNC_STATUSES } from "@/server/dashboard/syncLog";
+import { syncLogFilterSchema, SYNC_STATUSES } from "@/server/dashboard/syncLog";
+import { syncLogCsv } from "@/server/dashboard/syncLogCsv";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-const HEADER = ["Order", "Winery", "Status", "Reason", "Error class", "Error", "Fix in", "vintrace sales order", "Tag", "Attempts", "Order placed", "Received", "Synced"];
 
 const list = (value: string | null) => (value ? value.split(",").map((v) => v.trim()).filter(Boolean) : undefined);
 
@@ -37,41 +35,15 @@ export async function GET(request: Request): Promise<Response> {
   if (!filter.success) return text(400, `Bad filter: ${filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
 
   const encoder = new TextEncoder();
-  const rows = allSyncLogRows(db, { tenantIds }, filter.data);
+  const chunks = syncLogCsv(db, { tenantIds }, filter.data);
   const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      // A BOM so Excel reads the file as UTF-8.
-      controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
-    },
     async pull(controller) {
-      const next = await rows.next();
+      const next = await chunks.next();
       if (next.done) return controller.close();
-      controller.enqueue(
-        encoder.encode(
-          next.value
-            .map((r) =>
-              csvLine([
-                r.orderName,
-                r.tenantName,
-                r.status,
-                r.statusReason,
-                r.lastErrorClass,
-                r.lastErrorMessage,
-                r.lastErrorFix,
-                r.vintraceSalesOrderCode,
-                r.tagState,
-                r.attempts,
-                r.orderCreatedAt,
-                r.createdAt,
-                r.syncedAt,
-              ]),
-            )
-            .join(""),
-        ),
-      );
+      controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
-      await rows.return(undefined);
+      await chunks.return(undefined);
     },
   });
   const stamp = new Date().toISOString().slice(0, 10);

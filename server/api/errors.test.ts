@@ -1,0 +1,125 @@
+import { format } from "node:util";
+import { TRPCError, type AnyTRPCRouter } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { appRouter } from "@/server/api/root";
+import { createTRPCRouter, publicProcedure, type Context } from "@/server/api/trpc";
+import type { CurrentUser } from "@/server/auth/currentUser";
+import { createPrisma } from "@/server/db";
+import { resetEnvCache } from "@/server/env";
+import { InputError } from "@/server/tenants/service";
+import { setTestEnvironment } from "@/test/database";
+
+// What the browser sees when a procedure fails, through the same fetch adapter the app's route uses.
+
+setTestEnvironment();
+const db = createPrisma();
+const stamp = Date.now().toString(36);
+let support: CurrentUser;
+
+beforeAll(async () => {
+  resetEnvCache();
+  const user = await db.user.create({ data: { email: `errors-${stamp}@support.test`, role: "SUPPORT" } });
+  support = { id: user.id, email: user.email, name: null, role: "SUPPORT", tenantIds: [], ownerOf: [] };
+});
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => db.$disconnect());
+
+const failing = createTRPCRouter({
+  duplicateShop: publicProcedure.mutation(async ({ ctx }) => {
+    const shopDomain = `dup-${stamp}.myshopify.com`;
+    await ctx.db.tenant.create({ data: { name: "First", shopDomain } });
+    await ctx.db.tenant.create({ data: { name: "Second", shopDomain } });
+  }),
+  badSql: publicProcedure.query(({ ctx }) => ctx.db.$queryRawUnsafe("SELECT secret_column FROM no_such_table")),
+  inputError: publicProcedure.mutation(() => {
+    throw new InputError({ shop: "is already a winery here" });
+  }),
+  notFound: publicProcedure.query(() => {
+    throw new TRPCError({ code: "NOT_FOUND", message: "This winery has no such order." });
+  }),
+});
+
+interface Answer {
+  status: number;
+  message: string;
+  logged: string;
+}
+
+async function call(router: AnyTRPCRouter, procedure: string, kind: "query" | "mutation", input?: unknown): Promise<Answer> {
+  const lines: string[] = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
+  const json = encodeURIComponent(JSON.stringify({ json: input }));
+  const url = `http://app.test/api/trpc/${procedure}${kind === "query" ? `?input=${json}` : ""}`;
+  const req = kind === "query" ? new Request(url) : new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
+  const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: (): Context => ({ db, user: support }) });
+  const body = (await response.json()) as { error: { json: { message: string } } };
+  vi.restoreAllMocks();
+  return { status: response.status, message: body.error.json.message, logged: lines.join("\n") };
+}
+
+const GENERIC = /^Something went wrong \(ref ([0-9a-f]{8})\)$/;
+
+function expectHiddenAndLogged(answer: Answer, realError: RegExp) {
+  expect(answer.message).toMatch(GENERIC);
+  expect(answer.message).not.toMatch(realError);
+  const ref = GENERIC.exec(answer.message)![1];
+  expect(answer.logged).toContain(`ref ${ref}`);
+  expect(answer.logged).toMatch(realError);
+  expect(answer.logged).toMatch(/\n\s+at /);
+}
+
+describe("an unexpected error in a procedure", () => {
+  it("a unique violation shows a reference to the browser and the Prisma error, under that reference, in the log", async () => {
+    const answer = await call(failing, "duplicateShop", "mutation");
+    expect(answer.status).toBe(500);
+    expectHiddenAndLogged(answer, /Unique constraint/);
+  });
+
+  it("a failing SQL query never shows its SQL or the database's message", async () => {
+    const answer = await call(failing, "badSql", "query");
+    expect(answer.status).toBe(500);
+    expectHiddenAndLogged(answer, /no_such_table/);
+    expect(answer.message).not.toMatch(/secret_column|SELECT/);
+  });
+
+  it("a database error a handler wraps as a bad request is hidden too (pausing a winery that does not exist)", async () => {
+    const answer = await call(appRouter, "settings.pause", "mutation", { tenantId: `missing-${stamp}` });
+    expect(answer.status).toBe(400);
+    expectHiddenAndLogged(answer, /No record was found|not found/i);
+  });
+
+  it("gets a new reference every time", async () => {
+    const first = await call(failing, "badSql", "query");
+    const second = await call(failing, "badSql", "query");
+    expect(first.message).not.toBe(second.message);
+  });
+});
+
+describe("errors meant for the user", () => {
+  it("a domain InputError keeps its plain message and is not logged", async () => {
+    const answer = await call(failing, "inputError", "mutation");
+    expect(answer.message).toBe("shop is already a winery here");
+    expect(answer.logged).toBe("");
+  });
+
+  it("a TRPCError thrown on purpose keeps its message", async () => {
+    const answer = await call(failing, "notFound", "query");
+    expect(answer).toEqual({ status: 404, message: "This winery has no such order.", logged: "" });
+  });
+
+  it("a handler's own refusal keeps its message (pausing a winery whose shop is uninstalled)", async () => {
+    const tenant = await db.tenant.create({ data: { name: "Gone", shopDomain: `gone-${stamp}.myshopify.com`, status: "UNINSTALLED" } });
+    const answer = await call(appRouter, "settings.pause", "mutation", { tenantId: tenant.id });
+    expect(answer).toEqual({ status: 400, message: "This winery's shop is uninstalled; there is nothing to pause.", logged: "" });
+  });
+
+  it("a real procedure's domain refusal keeps its message (adding a shop that is already a winery)", async () => {
+    const shopDomain = `taken-${stamp}.myshopify.com`;
+    await db.tenant.create({ data: { name: "Taken", shopDomain } });
+    const answer = await call(appRouter, "wineries.create", "mutation", { name: "Again", shopDomain });
+    expect(answer.status).toBe(400);
+    expect(answer.message).toContain("is already a winery here");
+    expect(answer.logged).toBe("");
+  });
+});

@@ -9,7 +9,7 @@ import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
 import { WEBHOOK_PATH } from "@/simulators/shopify/webhook";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const shopify = createShopify({ apiKey: TEST_APP.apiKey, apiSecretKey: TEST_APP.apiSecret, appUrl: TEST_APP.appUrl });
 afterAll(() => db.$disconnect());
 

@@ -5,7 +5,7 @@
 // shop with its own secret (amendment 15) it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
 import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";
@@ -52,7 +52,7 @@ async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWi
   const at = now.toISOString();
   const orderGid = order.admin_graphql_api_id ?? `gid://shopify/Order/${order.id}`;
   // Embedded PGlite has no listeners (amendment 4): workers poll there.
-  const notify = process.env.EMBEDDED_DB !== "1";
+  const notify = !databaseOf(db)?.embedded;
   // The payload is stored from the raw text: PostgreSQL parses it, so 64-bit ids keep every digit.
   // pg_notify inside the statement is delivered at commit, so a worker never wakes before the row is visible.
   // An existing OrderSync is left as it is (ON CONFLICT DO NOTHING), and so is a delivery already seen.

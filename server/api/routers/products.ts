@@ -45,7 +45,7 @@ export const productsRouter = createTRPCRouter({
     return { id: check.id, status: check.status, error: check.error };
   }),
 
-  /** The SKU map and the ignore rules (amendment 12). */
+  /** The SKU map (Shopify SKU → vintrace code × multiplier) and the ignore rules (no SKU, gift cards, listed SKUs). */
   rules: tenantProcedure.query(async ({ ctx }) => {
     const [mappings, settings] = await Promise.all([
       ctx.db.skuMapping.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { shopifySku: "asc" } }),

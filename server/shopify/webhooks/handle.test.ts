@@ -147,7 +147,7 @@ describe("webhook verification", () => {
   });
 });
 
-describe("a shop connected with a manual token (amendment 15)", () => {
+describe("a shop connected with a manual token (it signs with its own secret)", () => {
   it("verifies against the shop's own secret, and the app secret no longer passes for it", async () => {
     const shop = uniqueShop("manual");
     await createTestTenant(db, { shop, webhookSecret: "the-shops-own-secret" });

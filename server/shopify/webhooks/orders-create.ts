@@ -1,8 +1,8 @@
-// orders/create, the path Shopify times (§1.3) and the one that carries the load. Most shops sign with the app
+// orders/create, the path Shopify times (it gives up after 5 s) and the one that carries the load. Most shops sign with the app
 // secret, so the delivery is checked against it first, in memory; then ONE statement finds the tenant, stores the
 // delivery and the order's sync record, and wakes the workers. A single statement is a single transaction, and one
 // round trip. The statement only stores when the tenant is installed and really signs with the app secret; for a
-// shop with its own secret (amendment 15) it stores nothing, and the delivery is checked again against that secret.
+// shop with its own secret it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
 import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
@@ -51,7 +51,7 @@ async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWi
   const { db, headers, now, rawBody } = delivery;
   const at = now.toISOString();
   const orderGid = order.admin_graphql_api_id ?? `gid://shopify/Order/${order.id}`;
-  // Embedded PGlite has no listeners (amendment 4): workers poll there.
+  // Embedded PGlite has no LISTEN/NOTIFY, so workers poll there.
   const notify = !databaseOf(db)?.embedded;
   // The payload is stored from the raw text: PostgreSQL parses it, so 64-bit ids keep every digit.
   // pg_notify inside the statement is delivered at commit, so a worker never wakes before the row is visible.

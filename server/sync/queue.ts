@@ -30,7 +30,7 @@
 //
 // Whatever makes a record due wakes the workers with notifyOrderSyncDue (or pg_notify in the same statement).
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
 import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState } from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
 import { UTC_NOW } from "./utcNow";
@@ -58,11 +58,11 @@ export const REASONS = {
 export const ORDER_SYNC_DUE_CHANNEL = "order_sync_due";
 
 /** Embedded PGlite has no LISTEN/NOTIFY: there the worker polls, and notifying is a no-op. */
-export const isEmbedded = () => process.env.EMBEDDED_DB === "1";
+const listensForDue = (db: object) => !databaseOf(db)?.embedded;
 
 /** Wakes the workers (delivered when the surrounding transaction, if any, commits). */
 export async function notifyOrderSyncDue(db: Pick<Db, "$executeRaw">, tenantId: string): Promise<void> {
-  if (isEmbedded()) return;
+  if (!listensForDue(db)) return;
   await db.$executeRaw`SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, ${tenantId})`;
 }
 
@@ -142,7 +142,7 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
       ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING
       RETURNING 1
     ), n AS (
-      SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, o."tenantId") FROM o WHERE o."status" = 'PENDING' AND ${!isEmbedded()}::boolean
+      SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, o."tenantId") FROM o WHERE o."status" = 'PENDING' AND ${listensForDue(db)}::boolean
     )
     SELECT (SELECT "status"::text FROM t) AS "tenantStatus", (SELECT "ownSecret" FROM t) AS "ownSecret",
            (SELECT count(*) FROM o)::int AS "created", (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM n)::int AS "notified"`;

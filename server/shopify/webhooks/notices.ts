@@ -3,9 +3,11 @@
 export const FORGERY_SUSPECTED = "webhook.forgery_suspected";
 export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed";
 export const SHOP_REDACT_SKIPPED = "compliance.shop_redact_skipped";
+export const WEBHOOK_SECRET_UNREADABLE = "webhook.secret_unreadable";
 
 export const WEBHOOK_NOTICES: Record<string, string> = {
   [FORGERY_SUSPECTED]: "a webhook delivery that may be forged was refused or not acted on",
   [UNINSTALL_UNCONFIRMED]: "app/uninstalled was ignored because Shopify still accepts the app's token",
   [SHOP_REDACT_SKIPPED]: "shop/redact arrived but the shop was not erased",
+  [WEBHOOK_SECRET_UNREADABLE]: "deliveries were refused because the shop's own webhook secret cannot be decrypted (enter it again)",
 };

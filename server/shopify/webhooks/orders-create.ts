@@ -1,14 +1,13 @@
-// orders/create, the path Shopify times and the one that carries the load. This handler verifies, parses and calls
-// the queue's `enqueue`. Most shops sign with the app secret, so the delivery is checked against it first, in memory;
-// then ONE statement finds the tenant, stores the delivery and the order's sync record, and wakes the workers. The
-// statement only stores when the tenant is installed and really signs with the app secret; for a shop with its own
-// secret it stores nothing, and the delivery is checked again against that secret.
+// orders/create, the path Shopify times (it gives up after 5 s) and the one that carries the load. This handler
+// verifies, parses and calls the queue's `enqueue`. Most shops sign with the app secret, so the delivery is checked
+// against it first, in memory; then ONE statement finds the tenant, stores the delivery and the order's sync record,
+// and wakes the workers. The statement only stores when the tenant is installed and really signs with the app
+// secret; for a shop with its own secret it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
-import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
 import { enqueue, type EnqueueResult } from "@/server/sync/queue";
-import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, textResponse } from "@/server/shopify/webhooks/delivery";
+import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
 export type OrderDeliveryOutcome = "queued" | "held" | "order-known";
@@ -68,7 +67,9 @@ export async function handleOrderCreated(delivery: OrderDelivery): Promise<Respo
 
   const tenant = await findWebhookTenant(db, headers.shopDomain);
   if (!tenant?.webhookSecretEnc) return textResponse(401, "Invalid signature");
-  const byShop = verifyDelivery({ rawBody, headers, secret: decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }), lenient: false });
+  const own = ownWebhookSecret({ id: tenant.id, webhookSecretEnc: tenant.webhookSecretEnc });
+  if (!own.ok) return refuseUnreadableSecret(db, delivery.now, { tenantId: tenant.id, shopDomain: headers.shopDomain, topic: "orders/create", problem: own.problem });
+  const byShop = verifyDelivery({ rawBody, headers, secret: own.secret, lenient: false });
   if (!byShop.ok) return textResponse(byShop.status, byShop.reason);
   const parsed = parseOrder(rawBody);
   if (!parsed.ok) return parsed.response;

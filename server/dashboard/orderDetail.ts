@@ -4,6 +4,7 @@ import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { explainSyncError, type SyncErrorExplanation } from "@/server/sync/status";
 import { parseShopifyOrder } from "@/server/sync/orderPayload";
+import { isLeased } from "@/server/sync/queue";
 import { CAUSE_INFO, causeOf, fixHref, type Cause } from "./causes";
 
 export interface OrderLine {
@@ -78,7 +79,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
     source: row.source,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt,
-    inProgress: row.leaseUntil !== null && row.leaseUntil > now,
+    inProgress: isLeased(row, now),
     queuedBy: row.queuedBy,
     salesOrder: row.vintraceSalesOrderId !== null ? { id: row.vintraceSalesOrderId, code: row.vintraceSalesOrderCode } : null,
     tagState: row.tagState,

@@ -65,7 +65,7 @@ export class ExchangeLog {
   }
 }
 
-/** One SyncAttempt row, as record.ts inserts it. */
+/** One SyncAttempt row, as queue.ts inserts it. */
 export interface AttemptInsert {
   orderSyncId: string;
   tenantId: string;

@@ -6,17 +6,17 @@
 //                 correct the tag of those vintrace already has. Progress shows on the OrderSync records.
 // A retry never creates a duplicate: it only ever queues the record the worker processes, under the same lease and
 // lookup-before-POST rule as every other sync.
-import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
+import type { OrderSync } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { findSalesOrderByExternalId } from "@/server/vintrace";
 import type { AdminFor, VintraceFor } from "./context";
 import { mapLimit } from "./mapLimit";
-import { notifyOrderSyncDue } from "./notify";
 import { orderNameFormatFor } from "./orderNameFormat";
 import { parseOrderNames, type RefusedToken } from "./parseOrderNames";
-import { PAUSED_REASON, type Actor } from "./pause";
+import type { Actor } from "./pause";
+import { expedite, isLeased, notifyOrderSyncDue, recordAlreadySynced, requeueManually, type ManualOrder } from "./queue";
 
 export type RetryVerdict =
   | { name: string; verdict: "found"; orderGid: string; message: string }
@@ -179,15 +179,14 @@ async function resolveNames(db: Db, tenantId: string, names: string[], deps: Ret
 }
 
 function inProgress(record: OrderSync): boolean {
-  const leased = record.leaseUntil !== null && record.leaseUntil.getTime() > Date.now();
-  return leased || record.status === "PENDING";
+  return isLeased(record, new Date()) || record.status === "PENDING";
 }
 
 const waitingForRetry = (record: OrderSync, now: Date) =>
-  record.status === "PENDING" && record.nextAttemptAt !== null && record.nextAttemptAt > now && (record.leaseUntil === null || record.leaseUntil <= now);
+  record.status === "PENDING" && record.nextAttemptAt !== null && record.nextAttemptAt > now && !isLeased(record, now);
 
 function inProgressMessage(record: OrderSync): string {
-  if (record.leaseUntil !== null && record.leaseUntil.getTime() > Date.now()) return "Being synced right now.";
+  if (isLeased(record, new Date())) return "Being synced right now.";
   if (waitingForRetry(record, new Date()) && record.nextAttemptAt) {
     return `Already queued: attempt ${record.attempts} failed (${record.lastErrorMessage ?? "no details"}); the next try is at ${record.nextAttemptAt.toISOString()}. Confirming tries it now.`;
   }
@@ -199,8 +198,6 @@ export function externalTransactionIdForGid(shopDomain: string, orderGid: string
   return `shopify:${shopDomain}:${orderGid.slice(orderGid.lastIndexOf("/") + 1)}`;
 }
 
-const notLeased = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] });
-
 const startedMeanwhile = (verdict: RetryVerdict & { orderGid: string }): RetryOutcome => ({
   name: verdict.name,
   orderGid: verdict.orderGid,
@@ -209,79 +206,32 @@ const startedMeanwhile = (verdict: RetryVerdict & { orderGid: string }): RetryOu
   action: "none",
 });
 
-type RecordFields = Omit<Prisma.OrderSyncCreateManyInput, "tenantId" | "orderGid" | "orderName" | "source">;
-
 async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
   const { verdict, summary, record } = entry;
   const now = new Date();
   if (verdict.verdict === "in_progress" && record && waitingForRetry(record, now)) {
     // Backing off after a failure: a person asking for it now gets it now.
-    const { count } = await db.orderSync.updateMany({
-      where: { id: record.id, status: "PENDING", nextAttemptAt: { gt: now }, ...notLeased(now) },
-      data: { nextAttemptAt: now, queuedBy },
-    });
-    return { ...verdict, action: count === 1 ? "queued" : "none" };
+    return { ...verdict, action: (await expedite(db, record.id, queuedBy, now)) ? "queued" : "none" };
   }
   if (!summary || verdict.verdict === "not_found" || verdict.verdict === "refused" || verdict.verdict === "in_progress") {
     return { ...verdict, action: "none" };
   }
+  const manual: ManualOrder = { tenantId, order: { gid: summary.id, name: summary.name, createdAt: summary.createdAt }, record, queuedBy, now };
 
   if (verdict.verdict === "already_synced") {
     if (!verdict.tagNeedsCorrection && !entry.inVintrace) return { ...verdict, action: "none" };
-    const fields: RecordFields = {
-      status: "SYNCED",
-      vintraceSalesOrderId: verdict.salesOrderId,
-      vintraceSalesOrderCode: verdict.salesOrderCode,
-      ...(entry.inVintrace ? { syncedAt: now, statusReason: "vintrace already had this order (found during a manual retry); it was not sent again." } : {}),
-      lastErrorClass: null,
-      lastErrorMessage: null,
-      lastErrorFix: null,
-      lastErrorHowTo: null,
-      missingSkus: [],
-      tagState: verdict.tagNeedsCorrection ? "PENDING_CREATED" : "CREATED",
-      tagAttempts: 0,
-      tagError: null,
-      nextAttemptAt: verdict.tagNeedsCorrection ? now : null,
-      queuedBy,
-    };
-    const written = record
-      ? (await db.orderSync.updateMany({ where: { id: record.id, ...notLeased(now) }, data: fields })).count === 1
-      : await createRecord(db, tenantId, summary, fields);
+    const written = await recordAlreadySynced(db, manual, {
+      id: verdict.salesOrderId,
+      code: verdict.salesOrderCode,
+      found: entry.inVintrace !== null,
+      tagNeedsCorrection: verdict.tagNeedsCorrection,
+    });
     if (!written) return startedMeanwhile(verdict);
     return { ...verdict, action: verdict.tagNeedsCorrection ? "tag_queued" : "none" };
   }
 
-  const fields: RecordFields = {
-    status: paused ? "HELD" : "PENDING",
-    statusReason: paused ? PAUSED_REASON : null,
-    attempts: 0,
-    nextAttemptAt: paused ? null : now,
-    lastErrorClass: null,
-    lastErrorMessage: null,
-    lastErrorFix: null,
-    lastErrorHowTo: null,
-    missingSkus: [],
-    queuedBy,
-  };
-  const written = record
-    ? (
-        await db.orderSync.updateMany({
-          where: { id: record.id, status: { in: ["FAILED", "SKIPPED", "HELD"] }, ...notLeased(now) },
-          data: { ...fields, ...(record.tagState === "PENDING_ERROR" ? { tagState: "NONE" as const } : {}) },
-        })
-      ).count === 1
-    : await createRecord(db, tenantId, summary, fields);
-  if (!written) return startedMeanwhile(verdict);
+  if (!(await requeueManually(db, manual, paused))) return startedMeanwhile(verdict);
   return { ...verdict, action: "queued" };
-}
-
-/** A record for an order we never held; false when one appeared meanwhile (a webhook, reconciliation). */
-async function createRecord(db: Db, tenantId: string, summary: OrderSummary, fields: RecordFields): Promise<boolean> {
-  const created = await db.orderSync.createMany({
-    data: [{ ...fields, tenantId, orderGid: summary.id, orderName: summary.name, orderCreatedAt: new Date(summary.createdAt), source: "MANUAL" }],
-    skipDuplicates: true,
-  });
-  return created.count === 1;
 }
 
 function countBy<K extends string>(values: K[], keys: K[]): Record<K, number> {

@@ -2,8 +2,7 @@
 // that lapse when a worker dies, and a lease that is no longer ours fencing every write.
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
-import { claimDueSyncs, holdLease, releaseLeases, renewLeases } from "./claim";
-import { writeFenced } from "./record";
+import { claimDueSyncs, holdLease, releaseLeases, renewLeases, writeFenced } from "./queue";
 import { uniqueLabel } from "./testing";
 
 const db = createPrisma();

@@ -6,10 +6,9 @@
 //   - ignore rules that narrow (a SKU taken off the ignore list, a kind of line no longer ignored) re-queue the
 //     orders refused for having no product lines to send: one of their lines may now be sent.
 // Re-queued orders go through the whole sync again, lookup before POST included, so a retry never duplicates.
-import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { NO_PRODUCT_LINES_PREFIX } from "./noProductLines";
-import { notifyOrderSyncDue } from "./notify";
+import { requeueFailed } from "./queue";
 
 export const FIX_RETRY_WINDOW_DAYS = 7;
 
@@ -21,33 +20,13 @@ export interface FixRetryOptions {
   now?: Date;
 }
 
-async function requeue(db: Db, tenantId: string, where: Prisma.OrderSyncWhereInput, queuedBy: string, now: Date): Promise<number> {
-  const { count } = await db.orderSync.updateMany({
-    where: { tenantId, status: "FAILED", OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }], ...where },
-    data: {
-      status: "PENDING",
-      attempts: 0,
-      nextAttemptAt: now,
-      queuedBy,
-      statusReason: null,
-    },
-  });
-  // A failure whose error tag was never written needs none now; one that was tagged keeps its tag until the retry
-  // succeeds, which removes it.
-  if (count > 0) {
-    await db.orderSync.updateMany({ where: { tenantId, status: "PENDING", queuedBy, tagState: "PENDING_ERROR" }, data: { tagState: "NONE" } });
-    await notifyOrderSyncDue(db, tenantId);
-  }
-  return count;
-}
-
 const since = (now: Date, days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
 
 /** Call after a winery's vintrace settings (or product rules, with includeValidation) were saved. */
 export async function retryAfterSettingsChange(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
   const now = options.now ?? new Date();
   const classes = options.includeValidation ? (["CONFIG", "AUTH", "VALIDATION"] as const) : (["CONFIG", "AUTH"] as const);
-  return requeue(db, tenantId, { lastErrorClass: { in: [...classes] }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } }, "settings-change", now);
+  return requeueFailed(db, tenantId, { lastErrorClass: { in: [...classes] }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } }, "settings-change", now);
 }
 
 /** Call when SKUs (or vintrace codes) became matched or mapped on the Products page. */
@@ -55,7 +34,7 @@ export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: strin
   const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
   if (wanted.length === 0) return 0;
   const now = options.now ?? new Date();
-  return requeue(
+  return requeueFailed(
     db,
     tenantId,
     { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },
@@ -70,7 +49,7 @@ export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: strin
  */
 export async function retryAfterIgnoreRulesNarrowed(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
   const now = options.now ?? new Date();
-  return requeue(
+  return requeueFailed(
     db,
     tenantId,
     { lastErrorClass: "VALIDATION", lastErrorMessage: { startsWith: NO_PRODUCT_LINES_PREFIX }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },

@@ -8,7 +8,7 @@ import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { SyncDeps } from "./context";
 import { reconcileTenant } from "./reconcile";
-import { UTC_NOW } from "./record";
+import { UTC_NOW } from "./utcNow";
 import { purgeExpiredData } from "./retention";
 
 export interface JobDefinition {

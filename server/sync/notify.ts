@@ -1,16 +1,8 @@
-// "An order is due": PostgreSQL NOTIFY on the channel `order_sync_due` (payload: the tenant id), sent by whatever
-// queues work (the webhook intake, a retry, a resume, reconciliation) so a listening worker claims it at once.
-// Embedded PGlite has no LISTEN/NOTIFY; there the worker polls, and notifying is a no-op.
+// "An order is due": the workers' side of the PostgreSQL NOTIFY that queue.ts sends on ORDER_SYNC_DUE_CHANNEL
+// (payload: the tenant id) whenever it queues work, so a listening worker claims it at once.
+// Embedded PGlite has no LISTEN/NOTIFY; there the worker polls.
 import pg from "pg";
-import { databaseOf, type Db } from "@/server/db";
-
-export const ORDER_SYNC_DUE_CHANNEL = "order_sync_due";
-
-/** Wakes the workers (delivered when the surrounding transaction, if any, commits). */
-export async function notifyOrderSyncDue(db: Pick<Db, "$executeRaw">, tenantId: string): Promise<void> {
-  if (databaseOf(db)?.embedded) return;
-  await db.$executeRaw`SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, ${tenantId})`;
-}
+import { ORDER_SYNC_DUE_CHANNEL } from "./queue";
 
 export interface DueListener {
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // Per-winery pacing of vintrace requests: a token bucket per tenant, so a busy winery's backlog never turns into a
 // burst that vintrace answers with 429s, and never delays another winery's requests. vintrace publishes no rate limit,
 // so each winery is held to a modest rate (the defaults below). Each process paces its own requests, so N worker
-// processes together allow at most N × the rate; the per-winery concurrency limit (claim.ts) is what is shared across
+// processes together allow at most N × the rate; the per-winery concurrency limit (queue.ts) is what is shared across
 // processes.
 
 export interface PacerOptions {

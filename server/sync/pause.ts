@@ -3,15 +3,12 @@
 // held orders back in the queue and wakes the workers, which then work through the backlog in fair turns with
 // every other winery. Both are audited.
 import type { Db } from "@/server/db";
-import { notifyOrderSyncDue } from "./notify";
-import { UTC_NOW } from "./record";
+import { holdQueued, notifyOrderSyncDue, releaseHeld } from "./queue";
 
 export interface Actor {
   email: string;
   id?: string | null;
 }
-
-export const PAUSED_REASON = "Held: syncing is paused for this winery. Resume it to send this order.";
 
 export interface PauseResult {
   status: "PAUSED" | "ACTIVE";
@@ -26,15 +23,11 @@ export async function pauseTenant(db: Db, tenantId: string, actor: Actor, reason
     if (tenant.status === "UNINSTALLED") throw new Error("This winery's shop is uninstalled; there is nothing to pause.");
     if (tenant.status === "PAUSED") return { status: "PAUSED" as const, orders: 0, changed: false };
     await tx.tenant.update({ where: { id: tenantId }, data: { status: "PAUSED" } });
-    // Records in a worker's hands finish their current step; the rest wait.
-    const held = await tx.orderSync.updateMany({
-      where: { tenantId, status: "PENDING", OR: [{ leaseUntil: null }, { leaseUntil: { lte: new Date() } }] },
-      data: { status: "HELD", statusReason: PAUSED_REASON, nextAttemptAt: null },
-    });
+    const held = await holdQueued(tx, tenantId, new Date());
     await tx.auditEvent.create({
-      data: { tenantId, actorId: actor.id ?? null, actorEmail: actor.email, action: "tenant.paused", details: { held: held.count, reason: reason ?? null } },
+      data: { tenantId, actorId: actor.id ?? null, actorEmail: actor.email, action: "tenant.paused", details: { held, reason: reason ?? null } },
     });
-    return { status: "PAUSED" as const, orders: held.count, changed: true };
+    return { status: "PAUSED" as const, orders: held, changed: true };
   });
 }
 
@@ -44,7 +37,7 @@ export async function resumeTenant(db: Db, tenantId: string, actor: Actor): Prom
     if (tenant.status === "UNINSTALLED") throw new Error("This winery's shop is uninstalled; reinstall the app before resuming.");
     const changed = tenant.status === "PAUSED";
     if (changed) await tx.tenant.update({ where: { id: tenantId }, data: { status: "ACTIVE" } });
-    const queued = await queueHeld(tx, tenantId);
+    const queued = await releaseHeld(tx, tenantId);
     await tx.auditEvent.create({
       data: { tenantId, actorId: actor.id ?? null, actorEmail: actor.email, action: "tenant.resumed", details: { queued } },
     });
@@ -52,23 +45,4 @@ export async function resumeTenant(db: Db, tenantId: string, actor: Actor): Prom
   });
   if (result.orders > 0) await notifyOrderSyncDue(db, tenantId);
   return result;
-}
-
-/**
- * Queues a winery's held orders (after a resume, or a reinstall once the tenant is active again). The oldest
- * order first, in its original order, since the worker takes each winery's records by nextAttemptAt.
- */
-export async function releaseHeldOrders(db: Db, tenantId: string): Promise<number> {
-  const count = await db.$transaction((tx) => queueHeld(tx, tenantId));
-  if (count > 0) await notifyOrderSyncDue(db, tenantId);
-  return count;
-}
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-async function queueHeld(tx: Tx, tenantId: string): Promise<number> {
-  return tx.$executeRaw`
-    UPDATE "OrderSync"
-    SET status = 'PENDING', "statusReason" = NULL, "nextAttemptAt" = COALESCE("orderCreatedAt", "createdAt"), "updatedAt" = ${UTC_NOW}
-    WHERE "tenantId" = ${tenantId} AND status = 'HELD'`;
 }

@@ -25,11 +25,10 @@ import {
   type VintraceErrorClass,
 } from "@/server/vintrace";
 import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from "./attempts";
-import { holdLease } from "./claim";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./buildSalesOrder";
 import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
 import { parseShopifyOrder, type ShopifyOrder } from "./orderPayload";
-import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
+import { holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retryPolicy";
 import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
 
@@ -109,9 +108,9 @@ class OrderRun {
     const context = await loadOrderContext(db, this.row.tenantId, skusOfPayload(this.row.payload));
     if (!context) return "nothing_to_do";
     const { tenant } = context;
-    if (tenant.status === "PAUSED") return this.hold("Held: syncing is paused for this winery. Resume it to send this order.");
+    if (tenant.status === "PAUSED") return this.hold(REASONS.paused);
     if (tenant.status === "UNINSTALLED") {
-      return this.wait("Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.");
+      return this.wait(REASONS.uninstalled);
     }
     if (this.row.attempts > this.deps.maxAttempts) {
       return this.failForGood({ class: "TRANSIENT", message: `Gave up after ${this.deps.maxAttempts} attempts.` });
@@ -203,7 +202,7 @@ class OrderRun {
     try {
       const admin = await this.shopifyAdmin();
       const fetched = await admin.fetchOrderPayload(this.row.orderGid);
-      if (!fetched) return { kind: "done", result: await this.skip("Skipped: Shopify no longer has this order.") };
+      if (!fetched) return { kind: "done", result: await this.skip(REASONS.orderGone) };
       this.knownTags = fetched.tags.split(",").map((t) => t.trim()).filter(Boolean);
       const stored = await writeFenced(this.deps.db, this.row.id, this.lease, {
         payload: fetched as unknown as Prisma.InputJsonValue,
@@ -232,10 +231,10 @@ class OrderRun {
           orderGid: this.row.orderGid,
           reason: "The order is not in this shop: deleted since the webhook, or the delivery came from another shop",
         });
-        return { kind: "skip", reason: "Skipped: Shopify no longer has this order." };
+        return { kind: "skip", reason: REASONS.orderGone };
       }
       this.knownTags = summary.tags;
-      if (summary.cancelledAt) return { kind: "skip", reason: `Skipped: the order was cancelled in Shopify (${summary.cancelledAt}) before it was sent to vintrace.` };
+      if (summary.cancelledAt) return { kind: "skip", reason: REASONS.cancelled(summary.cancelledAt) };
       return { kind: "wanted" };
     } catch (error) {
       return { kind: "failed", error, started };
@@ -245,7 +244,7 @@ class OrderRun {
   private async shopifyFailed(error: unknown, started: number, what: string): Promise<ProcessResult> {
     const message = `${what} (${error instanceof Error ? error.message : String(error)}); we will try again.`;
     if (error instanceof ShopifyAdminError && (error.kind === "NOT_FOUND" || error.kind === "USER_ERROR")) {
-      return this.skip(`Skipped: Shopify no longer has this order (${error.message}).`);
+      return this.skip(REASONS.orderGoneBecause(error.message));
     }
     this.record({ step: "CHECK", outcome: "failed", errorClass: "TRANSIENT", message, durationMs: performance.now() - started });
     return this.retryOrFail({ class: "TRANSIENT", message });
@@ -288,7 +287,7 @@ class OrderRun {
       vintraceSalesOrderId: order.id,
       vintraceSalesOrderCode: order.code,
       syncedAt: this.deps.now(),
-      statusReason: how === "found" ? "vintrace already had this order (found by its external transaction id); it was not sent again." : null,
+      statusReason: how === "found" ? REASONS.foundByWorker : null,
       lastErrorClass: null,
       lastErrorMessage: null,
       lastErrorFix: null,
@@ -382,12 +381,12 @@ class OrderRun {
 /** Why an order is not sent at all, in words for the winery, or null. */
 export function skipReasonFor(order: ShopifyOrder, tenant: Pick<Tenant, "syncOrdersCreatedAfter">, syncTestOrders: boolean): string | null {
   if (order.test && !syncTestOrders) {
-    return "Skipped: this is a Shopify test order. To send test orders to vintrace, turn on \"Sync test orders\" in Settings.";
+    return REASONS.testOrder;
   }
   if (Date.parse(order.created_at) < tenant.syncOrdersCreatedAfter.getTime()) {
-    return `Skipped: the order was placed before ${tenant.syncOrdersCreatedAfter.toISOString().slice(0, 10)}, when this winery started syncing. Earlier orders are never sent, so onboarding does not push history into vintrace.`;
+    return REASONS.beforeStart(tenant.syncOrdersCreatedAfter.toISOString().slice(0, 10));
   }
-  if (order.cancelled_at) return `Skipped: the order was cancelled in Shopify (${order.cancelled_at}) before it was sent to vintrace.`;
+  if (order.cancelled_at) return REASONS.cancelled(order.cancelled_at);
   return null;
 }
 

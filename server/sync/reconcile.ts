@@ -9,7 +9,7 @@
 // than five minutes are left to their webhook, which is most likely still on its way.
 import type { Db } from "@/server/db";
 import type { AdminFor } from "./context";
-import { notifyOrderSyncDue } from "./notify";
+import { enqueueMissed } from "./queue";
 
 export const RECONCILE_LOOKBACK_DAYS = 7;
 export const MAX_RECONCILE_LOOKBACK_DAYS = 60;
@@ -78,27 +78,12 @@ export async function reconcileTenant(
       const knownGids = new Set(known.map((k) => k.orderGid));
       result.known += knownGids.size;
       const unknown = candidates.filter((o) => !knownGids.has(o.id));
-      if (unknown.length > 0) {
-        // skipDuplicates: a webhook that lands meanwhile has already made the record, and wins.
-        const created = await db.orderSync.createManyAndReturn({
-          data: unknown.map((o) => ({
-            tenantId,
-            orderGid: o.id,
-            orderName: o.name,
-            orderCreatedAt: new Date(o.createdAt),
-            source: "RECONCILE" as const,
-            status: "PENDING" as const,
-            queuedBy: "reconcile",
-          })),
-          skipDuplicates: true,
-          select: { orderGid: true, orderName: true },
-        });
-        result.queued.push(...created.map((c) => ({ name: c.orderName, gid: c.orderGid })));
-      }
+      // A webhook that lands meanwhile has already made the record, and wins.
+      const created = await enqueueMissed(db, tenantId, unknown);
+      result.queued.push(...created.map((c) => ({ name: c.orderName, gid: c.orderGid })));
     }
     if (!batch.hasNextPage || !batch.endCursor) break;
     after = batch.endCursor;
   }
-  if (result.queued.length > 0) await notifyOrderSyncDue(db, tenantId);
   return result;
 }

@@ -6,6 +6,7 @@
 import { purgeStaleThrottles } from "@/server/auth/loginThrottle";
 import { purgeDeadSessions } from "@/server/auth/sessions";
 import type { Db } from "@/server/db";
+import { purgeFinishedPayloads } from "./queue";
 
 export interface PurgeResult {
   cutoff: string;
@@ -31,14 +32,7 @@ async function inBatches(run: () => Promise<number>): Promise<number> {
 
 export async function purgeExpiredData(db: Db, retentionDays: number, now = new Date()): Promise<PurgeResult> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const payloads = await inBatches(
-    () => db.$executeRaw`
-      UPDATE "OrderSync" SET payload = NULL
-      WHERE id IN (
-        SELECT id FROM "OrderSync"
-        WHERE "createdAt" < ${cutoff} AND payload IS NOT NULL AND status IN ('SYNCED', 'FAILED', 'SKIPPED')
-        LIMIT ${BATCH})`,
-  );
+  const payloads = await inBatches(() => purgeFinishedPayloads(db, cutoff, BATCH));
   const attempts = await inBatches(
     () => db.$executeRaw`
       UPDATE "SyncAttempt" SET request = NULL, response = NULL

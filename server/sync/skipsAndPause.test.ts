@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { claimDueSyncs } from "./claim";
+import { claimDueSyncs } from "./queue";
 import { pauseTenant, resumeTenant } from "./pause";
 import { processOrder } from "./processOrder";
 import { runUntilIdle, startSyncWorldForFile } from "./testing";

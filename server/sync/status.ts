@@ -5,6 +5,7 @@ import type { Db } from "@/server/db";
 import { isNoProductLines } from "./noProductLines";
 import { orderNameFormatFor } from "./orderNameFormat";
 import { parseOrderNames } from "./parseOrderNames";
+import { isLeased } from "./queue";
 
 export interface SyncErrorExplanation {
   errorClass: NonNullable<OrderSync["lastErrorClass"]>;
@@ -65,7 +66,7 @@ export function orderStatusView(row: OrderSync, history?: SyncAttempt[], now = n
     reason: row.statusReason,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
-    inProgress: row.leaseUntil !== null && row.leaseUntil > now,
+    inProgress: isLeased(row, now),
     salesOrder: row.vintraceSalesOrderId !== null ? { id: row.vintraceSalesOrderId, code: row.vintraceSalesOrderCode } : null,
     error: explainSyncError(row),
     tag: { state: row.tagState, error: row.tagError },

@@ -10,7 +10,7 @@ import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { attemptRow, type AttemptInsert } from "./attempts";
 import type { SyncDeps } from "./context";
-import { released, writeFenced, type Lease, type SyncUpdate } from "./record";
+import { released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { nextRetry, type RetrySchedule } from "./retryPolicy";
 
 /** Shopify outages are short: tag retries start at 10 s and are capped at an hour, 12 tries over about 8 hours. */

@@ -18,7 +18,7 @@ import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vin
 import type { SeedInput } from "@/simulators/vintrace/state";
 import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
 import type { CreateOrderInput, CreatedOrder } from "@/simulators/shopify/server";
-import { claimDueSyncs } from "./claim";
+import { claimDueSyncs } from "./queue";
 import { defaultSyncDeps, vintraceFromSettings, type AdminFor, type SyncDeps } from "./context";
 import { TenantPacer } from "./pacer";
 import { processOrder, type ProcessResult } from "./processOrder";

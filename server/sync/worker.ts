@@ -1,5 +1,5 @@
 // The durable sync worker. Any number of them (in the app, or `npm run worker` processes) share one PostgreSQL:
-// each claims due records with a lease (claim.ts), works on up to `concurrency` at once, and keeps its leases
+// each claims due records with a lease (queue.ts), works on up to `concurrency` at once, and keeps its leases
 // alive while it works. A worker that dies stops renewing; its leases lapse and another worker takes the records,
 // where the lookup-before-POST rule (processOrder.ts) turns the repeat into "already in vintrace".
 //
@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { databaseOf, type Db } from "@/server/db";
-import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./claim";
+import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./queue";
 import type { SyncDeps } from "./context";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./jobs";
 import { listenForDue, type DueListener } from "./notify";

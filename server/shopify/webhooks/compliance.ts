@@ -6,6 +6,7 @@ import { acknowledged, recordDelivery, textResponse, type SqlRunner, type Verifi
 import { SHOP_REDACT_SKIPPED } from "@/server/shopify/webhooks/notices";
 import { ATTEMPT_PERSONAL_FIELDS, needlesFrom, personalValuesOf, redactJson, SHOPIFY_PERSONAL_FIELDS } from "@/server/shopify/webhooks/redact";
 import type { Customer, CustomersDataRequestBody, CustomersRedactBody, ShopRedactBody } from "@/server/shopify/webhooks/shop-binding";
+import { redactPayload } from "@/server/sync/queue";
 
 /** Shopify sends shop/redact 48 hours after the uninstall; a shop is never erased sooner. */
 export const SHOP_REDACT_DELAY_MS = 48 * 60 * 60_000;
@@ -72,7 +73,7 @@ export async function handleCustomersRedact(delivery: VerifiedDelivery, body: Cu
 
       for (const order of orders) {
         if (order.payload === null) continue;
-        await tx.orderSync.update({ where: { id: order.id }, data: { payload: redactJson(order.payload, SHOPIFY_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue } });
+        await redactPayload(tx, order.id, redactJson(order.payload, SHOPIFY_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue);
       }
 
       const attempts = await tx.syncAttempt.findMany({

@@ -5,7 +5,7 @@ import { createPrisma, databaseFromEnv } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
 import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
-import { ORDER_SYNC_DUE_CHANNEL } from "@/server/shopify/webhooks/orders-create";
+import { ORDER_SYNC_DUE_CHANNEL, REASONS } from "@/server/sync/queue";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
 
@@ -104,7 +104,7 @@ describe("orders/create", () => {
     const shop = uniqueShop("paused");
     const tenant = await createTestTenant(db, { shop, status: "PAUSED" });
     expect((await handle(webhookRequest(delivery(shop, orderFor(shop))).request)).status).toBe(200);
-    expect(await db.orderSync.findFirstOrThrow({ where: { tenantId: tenant.id } })).toMatchObject({ status: "HELD", statusReason: "Winery paused" });
+    expect(await db.orderSync.findFirstOrThrow({ where: { tenantId: tenant.id } })).toMatchObject({ status: "HELD", statusReason: REASONS.paused });
     expect(await db.webhookDelivery.findFirstOrThrow({ where: { shopDomain: shop } })).toMatchObject({ outcome: "held" });
   });
 

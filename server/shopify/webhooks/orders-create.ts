@@ -1,19 +1,14 @@
-// orders/create, the path Shopify times (it gives up after 5 s) and the one that carries the load. Most shops sign with the app
-// secret, so the delivery is checked against it first, in memory; then ONE statement finds the tenant, stores the
-// delivery and the order's sync record, and wakes the workers. A single statement is a single transaction, and one
-// round trip. The statement only stores when the tenant is installed and really signs with the app secret; for a
-// shop with its own secret it stores nothing, and the delivery is checked again against that secret.
+// orders/create, the path Shopify times (it gives up after 5 s) and the one that carries the load. This handler
+// verifies, parses and calls the queue's `enqueue`. Most shops sign with the app secret, so the delivery is checked
+// against it first, in memory; then ONE statement finds the tenant, stores the delivery and the order's sync record,
+// and wakes the workers. The statement only stores when the tenant is installed and really signs with the app
+// secret; for a shop with its own secret it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
-import { randomUUID } from "node:crypto";
-import { databaseOf, type Db } from "@/server/db";
+import type { Db } from "@/server/db";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
+import { enqueue, type EnqueueResult } from "@/server/sync/queue";
 import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";
-
-/** Workers LISTEN on this channel; the payload is the tenant id. */
-export const ORDER_SYNC_DUE_CHANNEL = "order_sync_due";
-
-export const PAUSED_REASON = "Winery paused";
 
 export type OrderDeliveryOutcome = "queued" | "held" | "order-known";
 
@@ -38,55 +33,19 @@ function parseOrder(rawBody: string): Parsed {
   return parsed.ok ? parsed : { ok: false, response: textResponse(400, parsed.problems.join("\n")) };
 }
 
-interface StoreResult {
-  /** null: no tenant has this shop domain */
-  tenantStatus: "ACTIVE" | "PAUSED" | "UNINSTALLED" | null;
-  ownSecret: boolean | null;
-  created: number;
-  delivered: number;
-}
-
 /** Stores the delivery and the order's sync record if the tenant is installed and signs as `signedWithOwnSecret` says. */
-async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWithOwnSecret: boolean): Promise<StoreResult> {
-  const { db, headers, now, rawBody } = delivery;
-  const at = now.toISOString();
-  const orderGid = order.admin_graphql_api_id ?? `gid://shopify/Order/${order.id}`;
-  // Embedded PGlite has no LISTEN/NOTIFY, so workers poll there.
-  const notify = !databaseOf(db)?.embedded;
-  // The payload is stored from the raw text: PostgreSQL parses it, so 64-bit ids keep every digit.
-  // pg_notify inside the statement is delivered at commit, so a worker never wakes before the row is visible.
-  // An existing OrderSync is left as it is (ON CONFLICT DO NOTHING), and so is a delivery already seen.
-  const rows = await db.$queryRaw<StoreResult[]>`
-    WITH t AS (
-      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
-      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
-      WHERE t."shopDomain" = ${headers.shopDomain}
-    ), ok AS (
-      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${signedWithOwnSecret}::boolean
-    ), o AS (
-      INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
-                               "statusReason", "payload", "createdAt", "updatedAt")
-      SELECT ${randomUUID()}, ok."id", ${orderGid}, ${order.name}, ${isoOrNull(order.created_at)}::timestamp(3),
-             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${at}::timestamp(3),
-             CASE WHEN ok."status" = 'PAUSED' THEN ${PAUSED_REASON}::text END,
-             ${rawBody}::jsonb, ${at}::timestamp(3), ${at}::timestamp(3)
-      FROM ok
-      ON CONFLICT ("tenantId", "orderGid") DO NOTHING
-      RETURNING "tenantId", "status"
-    ), d AS (
-      INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
-      SELECT ${randomUUID()}, ${headers.shopDomain}, 'orders/create', ${headers.webhookId ?? ""}, ${headers.eventId ?? null}::text,
-             ${dedupKeyOf(headers)}, ${isoOrNull(headers.triggeredAt)}::timestamp(3), ${at}::timestamp(3),
-             CASE WHEN NOT EXISTS (SELECT 1 FROM o) THEN 'order-known' WHEN ok."status" = 'PAUSED' THEN 'held' ELSE 'queued' END
-      FROM ok
-      ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING
-      RETURNING 1
-    ), n AS (
-      SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, o."tenantId") FROM o WHERE o."status" = 'PENDING' AND ${notify}::boolean
-    )
-    SELECT (SELECT "status"::text FROM t) AS "tenantStatus", (SELECT "ownSecret" FROM t) AS "ownSecret",
-           (SELECT count(*) FROM o)::int AS "created", (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM n)::int AS "notified"`;
-  return rows[0];
+function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWithOwnSecret: boolean): Promise<EnqueueResult> {
+  const { headers } = delivery;
+  return enqueue(delivery.db, {
+    shopDomain: headers.shopDomain,
+    orderGid: order.admin_graphql_api_id ?? `gid://shopify/Order/${order.id}`,
+    orderName: order.name,
+    orderCreatedAt: isoOrNull(order.created_at),
+    rawBody: delivery.rawBody,
+    signedWithOwnSecret,
+    delivery: { webhookId: headers.webhookId ?? "", eventId: headers.eventId ?? null, dedupKey: dedupKeyOf(headers), triggeredAt: isoOrNull(headers.triggeredAt) },
+    now: delivery.now,
+  });
 }
 
 const notInstalled = (shop: string) => textResponse(404, `No installed shop ${shop}`);

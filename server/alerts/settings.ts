@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
-import { InputError, parseOrThrow } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { deliverAlert, tenantRecipients, type DeliveredAlert, type DeliveryDeps } from "./deliver";
 import { testAlert } from "./messages";
 import { checkChatWebhookUrl } from "./outbound";

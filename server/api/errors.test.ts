@@ -7,7 +7,7 @@ import { createTRPCRouter, publicProcedure, type Context } from "@/server/api/tr
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createPrisma } from "@/server/db";
 import { resetEnvCache } from "@/server/env";
-import { InputError } from "@/server/tenants/service";
+import { InputError } from "@/server/lib/errors";
 import { setTestEnvironment } from "@/test/database";
 
 // What the browser sees when a procedure fails, through the same fetch adapter the app's route uses.
@@ -97,9 +97,10 @@ describe("an unexpected error in a procedure", () => {
 });
 
 describe("errors meant for the user", () => {
-  it("a domain InputError keeps its plain message and is not logged", async () => {
+  it("a domain InputError a handler does not catch is a 400 naming the field, and is not logged", async () => {
     const answer = await call(failing, "inputError", "mutation");
-    expect(answer.message).toBe("shop is already a winery here");
+    expect(answer.status).toBe(400);
+    expect(answer.message).toContain("shop: is already a winery here");
     expect(answer.logged).toBe("");
   });
 

@@ -10,7 +10,7 @@ import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
-import { InputError, parseOrThrow } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { clearFailures, lockedUntil, recordFailure, throttleKey } from "./loginThrottle";
 import { hashPassword, verifyPassword } from "./password";
 

@@ -4,7 +4,6 @@ import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/serve
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createInvitation, InviterNotAllowedError, revokeInvitationsSentBy } from "@/server/auth/invitations";
 import type { Db } from "@/server/db";
-import { rethrowInputError } from "@/server/dashboard/fieldErrors";
 import type { Prisma } from "@/server/generated/prisma/client";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -19,7 +18,7 @@ export async function inviteToWinery(
     return await createInvitation(db, { ...input, role: "MERCHANT", invitedBy: { id: inviter.id, email: inviter.email } });
   } catch (error) {
     if (error instanceof InviterNotAllowedError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
-    return rethrowInputError(error);
+    throw error;
   }
 }
 

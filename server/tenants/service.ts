@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { hashPassword } from "@/server/auth/password";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
@@ -78,8 +79,11 @@ export async function createTenant(db: Db, input: NewTenant, allowlist: string[]
         vintrace: vintrace ? { create: vintrace } : undefined,
       },
     });
-    await tx.auditEvent.create({
-      data: { actorEmail: actor, tenantId: tenant.id, action: "tenant.created", details: { name: data.name, shop: data.shopDomain } },
+    await recordAudit(tx, {
+      action: "tenant.created",
+      actor: { email: actor },
+      tenantId: tenant.id,
+      details: { name: data.name, shop: data.shopDomain },
     });
     return tenant;
   });
@@ -111,9 +115,7 @@ export async function createUser(db: Db, input: NewUser, actor: string) {
         memberships: tenant && data.role === "MERCHANT" ? { create: { tenantId: tenant.id, role: data.membershipRole } } : undefined,
       },
     });
-    await tx.auditEvent.create({
-      data: { actorEmail: actor, tenantId: tenant?.id, action: "user.created", details: { email: data.email, role: data.role } },
-    });
+    await recordAudit(tx, { action: "user.created", actor: { email: actor }, tenantId: tenant?.id, details: { email: data.email, role: data.role } });
     return user;
   });
 }

@@ -1,12 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { recordAudit } from "@/server/audit/record";
 import { latestProductCheck, runProductCheck } from "@/server/dashboard/productCheck";
 import { retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
 
 const sku = z.string().trim().min(1, "is required").max(100, "is too long");
-
-const actorFields = (user: { id: string; email: string }) => ({ actorId: user.id, actorEmail: user.email });
 
 export const productsRouter = createTRPCRouter({
   /** The last match check (and one in progress), with when it ran. */
@@ -15,8 +14,11 @@ export const productsRouter = createTRPCRouter({
   /** Runs the match check now; the page shows it as running until it returns. */
   run: tenantProcedure.mutation(async ({ ctx }) => {
     const check = await runProductCheck(ctx.db, ctx.tenantId, { trigger: `user:${ctx.user.email}` });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.checked", details: { status: check.status, summary: check.summary ? { ...check.summary } : null } },
+    await recordAudit(ctx.db, {
+      action: "products.checked",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { status: check.status, summary: check.summary ? { ...check.summary } : null },
     });
     return { id: check.id, status: check.status, error: check.error };
   }),
@@ -44,9 +46,7 @@ export const productsRouter = createTRPCRouter({
           create: { tenantId: ctx.tenantId, shopifySku: input.shopifySku, ...data },
           update: data,
         }),
-        ctx.db.auditEvent.create({
-          data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_saved", details: { shopifySku: input.shopifySku, ...data } },
-        }),
+        recordAudit(ctx.db, { action: "products.mapping_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { shopifySku: input.shopifySku, ...data } }),
       ]);
       const requeued = await retryAfterSkuMatched(ctx.db, ctx.tenantId, [input.shopifySku, input.vintraceCode]);
       return { requeued };
@@ -55,8 +55,11 @@ export const productsRouter = createTRPCRouter({
   deleteMapping: tenantProcedure.input(z.object({ shopifySku: sku })).mutation(async ({ ctx, input }) => {
     const { count } = await ctx.db.skuMapping.deleteMany({ where: { tenantId: ctx.tenantId, shopifySku: input.shopifySku } });
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No mapping for ${input.shopifySku}.` });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_deleted", details: { shopifySku: input.shopifySku } },
+    await recordAudit(ctx.db, {
+      action: "products.mapping_deleted",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { shopifySku: input.shopifySku },
     });
     return { deleted: count };
   }),
@@ -74,7 +77,7 @@ export const productsRouter = createTRPCRouter({
       const after = { ignoreNoSkuLines: input.ignoreNoSkuLines, ignoreGiftCards: input.ignoreGiftCards, ignoredSkus };
       await ctx.db.$transaction([
         ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after }),
-        ctx.db.auditEvent.create({ data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.ignore_rules_saved", details: { before, after } } }),
+        recordAudit(ctx.db, { action: "products.ignore_rules_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { before, after } }),
       ]);
       // A newly ignored SKU, or a newly ignored kind of line, can be what an order failed on.
       const added = ignoredSkus.filter((s) => !before.ignoredSkus.includes(s));

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
+import { recordAudit } from "@/server/audit/record";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createInvitation, InviterNotAllowedError, revokeInvitationsSentBy } from "@/server/auth/invitations";
 import type { Db } from "@/server/db";
@@ -65,8 +66,11 @@ export const usersRouter = createTRPCRouter({
       data: { revokedAt: new Date() },
     });
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "This winery has no such open invitation." });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, actorId: ctx.user.id, actorEmail: ctx.user.email, action: "invitation.revoked", details: { invitationId: input.invitationId } },
+    await recordAudit(ctx.db, {
+      action: "invitation.revoked",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { invitationId: input.invitationId },
     });
     return { revoked: true };
   }),
@@ -94,14 +98,11 @@ export const usersRouter = createTRPCRouter({
       await tx.membership.delete({ where: { userId_tenantId: { userId: input.userId, tenantId: ctx.tenantId } } });
       await tx.user.update({ where: { id: input.userId }, data: { sessionVersion: { increment: 1 } } });
       const invitationsRevoked = await revokeInvitationsSentBy(tx, input.userId, ctx.tenantId);
-      await tx.auditEvent.create({
-        data: {
-          tenantId: ctx.tenantId,
-          actorId: ctx.user.id,
-          actorEmail: ctx.user.email,
-          action: "user.removed",
-          details: { email: membership.user.email, role: membership.role, invitationsRevoked },
-        },
+      await recordAudit(tx, {
+        action: "user.removed",
+        actor: ctx.user,
+        tenantId: ctx.tenantId,
+        details: { email: membership.user.email, role: membership.role, invitationsRevoked },
       });
       return { removed: membership.user.email };
     });

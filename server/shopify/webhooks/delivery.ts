@@ -1,6 +1,7 @@
 // What every topic handler receives once a delivery is verified, and the one way a delivery is recorded.
 import { randomUUID } from "node:crypto";
 import type { Shopify } from "@shopify/shopify-api";
+import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { FORGERY_SUSPECTED } from "@/server/shopify/webhooks/notices";
@@ -102,5 +103,5 @@ export interface SuspectedForgery {
 /** Records a delivery we refused or did not act on because it may be forged; the support digest lists these. */
 export async function recordSuspectedForgery(db: Pick<Db, "auditEvent">, at: Date, forgery: SuspectedForgery): Promise<void> {
   const { tenantId, ...details } = forgery;
-  await db.auditEvent.create({ data: { tenantId, action: FORGERY_SUSPECTED, details: details as Prisma.InputJsonObject, createdAt: at } });
+  await recordAudit(db, { action: FORGERY_SUSPECTED, tenantId, details: details as Prisma.InputJsonObject, at });
 }

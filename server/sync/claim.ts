@@ -14,7 +14,7 @@
 // vintrace requests are paced per winery as well (pacer.ts); exactness would cost a transaction per claim.
 import type { Db } from "@/server/db";
 import type { OrderSync } from "@/server/generated/prisma/client";
-import { UTC_NOW } from "./record";
+import { UTC_NOW } from "@/server/lib/sqlTime";
 
 export interface ClaimOptions {
   owner: string;

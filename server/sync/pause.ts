@@ -4,8 +4,8 @@
 // every other winery. Both are audited.
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
+import { UTC_NOW } from "@/server/lib/sqlTime";
 import { notifyOrderSyncDue } from "./notify";
-import { UTC_NOW } from "./record";
 
 export interface Actor {
   email: string;

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { Prisma, type ErrorClass, type SyncStatus, type TagState } from "@/server/generated/prisma/client";
+import { UTC_NOW } from "@/server/lib/sqlTime";
 import type { AttemptInsert } from "./attempts";
 
 export interface Lease {
@@ -41,7 +42,8 @@ export interface SyncUpdate {
   orderCreatedAt?: Date | null;
 }
 
-const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
+/** The SQL type of each column the engine writes (a test holds it to the Prisma schema). */
+export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   status: '"SyncStatus"',
   statusReason: "text",
   attempts: "int",
@@ -65,9 +67,6 @@ const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   orderName: "text",
   orderCreatedAt: "timestamp(3)",
 };
-
-/** DateTime columns hold UTC wall time (Prisma's convention), whatever the session's time zone. */
-export const UTC_NOW = Prisma.raw(`(now() AT TIME ZONE 'UTC')`);
 
 function parameter(column: keyof SyncUpdate, value: unknown): unknown {
   if (value === null || value === undefined) return null;

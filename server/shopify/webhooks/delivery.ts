@@ -4,6 +4,7 @@ import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
+import { sqlTimestamp } from "@/server/lib/sqlTime";
 import { FORGERY_SUSPECTED } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
@@ -77,7 +78,7 @@ export async function recordDelivery(db: SqlRunner, delivery: VerifiedDelivery, 
   const inserted = await db.$executeRaw`
     INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
     VALUES (${randomUUID()}, ${delivery.shopDomain}, ${delivery.topic}, ${headers.webhookId ?? ""}, ${headers.eventId ?? null}::text,
-            ${dedupKeyOf(headers)}, ${isoOrNull(headers.triggeredAt)}::timestamp(3), ${delivery.now.toISOString()}::timestamp(3), ${outcome})
+            ${dedupKeyOf(headers)}, ${sqlTimestamp(isoOrNull(headers.triggeredAt))}, ${sqlTimestamp(delivery.now)}, ${outcome})
     ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING`;
   return inserted > 0;
 }

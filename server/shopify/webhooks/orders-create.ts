@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import { sqlTimestamp } from "@/server/lib/sqlTime";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
 import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";
@@ -67,17 +68,17 @@ async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWi
     ), o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
                                "statusReason", "payload", "createdAt", "updatedAt")
-      SELECT ${randomUUID()}, ok."id", ${orderGid}, ${order.name}, ${isoOrNull(order.created_at)}::timestamp(3),
-             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${at}::timestamp(3),
+      SELECT ${randomUUID()}, ok."id", ${orderGid}, ${order.name}, ${sqlTimestamp(isoOrNull(order.created_at))},
+             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
              CASE WHEN ok."status" = 'PAUSED' THEN ${PAUSED_REASON}::text END,
-             ${rawBody}::jsonb, ${at}::timestamp(3), ${at}::timestamp(3)
+             ${rawBody}::jsonb, ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
       FROM ok
       ON CONFLICT ("tenantId", "orderGid") DO NOTHING
       RETURNING "tenantId", "status"
     ), d AS (
       INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
       SELECT ${randomUUID()}, ${headers.shopDomain}, 'orders/create', ${headers.webhookId ?? ""}, ${headers.eventId ?? null}::text,
-             ${dedupKeyOf(headers)}, ${isoOrNull(headers.triggeredAt)}::timestamp(3), ${at}::timestamp(3),
+             ${dedupKeyOf(headers)}, ${sqlTimestamp(isoOrNull(headers.triggeredAt))}, ${sqlTimestamp(at)},
              CASE WHEN NOT EXISTS (SELECT 1 FROM o) THEN 'order-known' WHEN ok."status" = 'PAUSED' THEN 'held' ELSE 'queued' END
       FROM ok
       ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING

@@ -13,6 +13,18 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Settings are read in one place, server/env.ts (getEnv()), so every one is validated and documented; values are
+    // handed between modules as arguments. Entry points that start processes (scripts, simulators' mains, the
+    // benchmarks, the browser tests' setup), config files and the test helpers in test/ may use process.env.
+    ignores: ["server/env.ts", "scripts/**", "**/*.config.*", "bench/**", "e2e/**", "test/**", "simulators/*/main.ts", "simulators/shopify/sim-order.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read settings through getEnv() from server/env.ts (tests: test/env.ts)." },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,10 +1,11 @@
-// Next.js calls register() once when a server instance starts. The sync worker runs in the app by default
-// (WORKER_MODE=in-app); web-only instances set WORKER_MODE=off and leave the work to `npm run worker` processes.
-// The import sits inside the NEXT_RUNTIME check so the edge bundle never includes the worker.
+// Next.js calls register() once when a server instance starts. It reads the settings (an invalid one stops the
+// server) and runs the sync worker in the app by default (WORKER_MODE=in-app); web-only instances set
+// WORKER_MODE=off and leave the work to `npm run worker` processes.
 export async function register(): Promise<void> {
+  // Next.js replaces NEXT_RUNTIME at build time, so the edge bundle drops this branch and never includes the worker.
+  // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    if (process.env.NEXT_PHASE === "phase-production-build" || (process.env.WORKER_MODE ?? "in-app") === "off") return;
-    const { startInAppWorker } = await import("./server/sync/inApp");
-    await startInAppWorker();
+    const { startAppServer } = await import("./server/sync/inApp");
+    await startAppServer();
   }
 }

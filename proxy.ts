@@ -5,7 +5,7 @@ import { CSP_HEADER, newCspNonce, securityHeaders } from "@/server/securityHeade
 // Runs before every request, static files and unknown paths included (no matcher), so every response carries the
 // security headers. The policy also goes on the request: Next.js takes the nonce from it for the scripts it renders.
 export function proxy(request: NextRequest): NextResponse {
-  const headers = securityHeaders({ appUrl: getEnv().APP_URL, nonce: newCspNonce(), development: process.env.NODE_ENV === "development" });
+  const headers = securityHeaders({ appUrl: getEnv().APP_URL, nonce: newCspNonce(), development: getEnv().NODE_ENV === "development" });
   const forwarded = new Headers(request.headers);
   forwarded.set(CSP_HEADER, headers[CSP_HEADER]);
   const response = NextResponse.next({ request: { headers: forwarded } });

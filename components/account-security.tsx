@@ -30,7 +30,7 @@ export function ChangePasswordCard() {
 
   return (
     <Card title="Password">
-      <form onSubmit={onSubmit} className="max-w-sm space-y-3">
+      <form method="post" onSubmit={onSubmit} className="max-w-sm space-y-3">
         <Field id="currentPassword" label="Current password">
           <TextInput id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" required />
         </Field>

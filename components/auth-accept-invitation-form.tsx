@@ -15,7 +15,7 @@ export function AcceptInvitationForm({ token, email, hasAccount }: { token: stri
   });
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <div>
         <label htmlFor="invite-email" className="block text-sm font-medium text-slate-700">Email</label>
         <input id="invite-email" value={email} readOnly className={`${inputClass} bg-slate-50 text-slate-600`} />

@@ -22,7 +22,7 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <div>
         <label htmlFor="forgot-email" className="block text-sm font-medium text-slate-700">Email</label>
         <input id="forgot-email" name="email" type="email" autoComplete="username" required maxLength={254} className={inputClass} />

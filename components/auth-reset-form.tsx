@@ -14,7 +14,7 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
   });
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <form method="post" onSubmit={onSubmit} className="space-y-4">
       <div>
         <label htmlFor="reset-email" className="block text-sm font-medium text-slate-700">Email</label>
         <input id="reset-email" value={email} readOnly autoComplete="username" className={`${inputClass} bg-slate-50 text-slate-600`} />

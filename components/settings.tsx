@@ -181,7 +181,7 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
   const saveProblem = save.error && !Object.keys(firstErrors(save.error.data?.fieldErrors)).length ? save.error.message : null;
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-5" aria-label="vintrace settings">
+    <form method="post" onSubmit={submit} noValidate className="space-y-5" aria-label="vintrace settings">
       <Card title="vintrace connection">
         {locked && (
           <div className="mb-4">

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { DEMO_LOGINS } from "@/prisma/seed";
+import type { DatabaseRuntime } from "@/server/db";
 
 export { test, expect, DEMO_LOGINS };
 
@@ -8,6 +9,8 @@ export interface StackInfo {
   vintraceUrl: string;
   shopifyUrl: string;
   databaseUrl: string;
+  /** the stack's database, for a client of the test's own */
+  database: DatabaseRuntime;
 }
 
 export function stackInfo(): StackInfo {
@@ -21,6 +24,7 @@ export function stackInfo(): StackInfo {
     vintraceUrl: need("E2E_VINTRACE_URL"),
     shopifyUrl: need("E2E_SHOPIFY_URL"),
     databaseUrl: need("DATABASE_URL"),
+    database: { url: need("DATABASE_URL"), embedded: process.env.EMBEDDED_DB === "1" },
   };
 }
 

@@ -8,10 +8,9 @@ loadLocalSecrets();
 let db: Db | undefined;
 let stop: (() => Promise<void>) | undefined;
 const outcome = await runCli(process.argv.slice(2), async () => {
-  getEnv();
-  const { embedded } = await ensureDatabase();
-  stop = embedded?.owned ? () => embedded.stop() : undefined;
-  db = createPrisma();
+  const database = await ensureDatabase(getEnv());
+  stop = () => database.stop();
+  db = createPrisma(database);
   return db;
 });
 process.stdout.write(outcome.stdout);

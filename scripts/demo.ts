@@ -1,11 +1,13 @@
 // `npm run demo`: the dashboard on the embedded database (or DATABASE_URL), with both simulators and demo data.
 import { DEMO_LOGINS } from "@/prisma/seed";
+import { getEnv } from "@/server/env";
 import { demoWineries } from "@/simulators/catalog";
 import { loadLocalSecrets } from "./localSecrets";
 import { startStack } from "./stack";
 
 loadLocalSecrets();
-const port = Number(process.env.PORT ?? 3000);
+// Read (and check) every setting before the database, the simulators or a build.
+const port = getEnv().PORT;
 const stack = await startStack({
   port,
   simulators: true,

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createPrisma } from "@/server/db";
-import { ensureDatabase } from "@/server/runtime";
+import { databaseEnv, ensureDatabase } from "@/server/runtime";
 import { seedDemo } from "@/prisma/seed";
 import { demoWineries } from "@/simulators/catalog";
 import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
@@ -79,8 +79,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const appUrl = process.env.APP_URL ?? `http://localhost:${options.port}`;
   process.env.APP_URL = appUrl;
-  const { url: databaseUrl, embedded } = await ensureDatabase();
-  log(embedded ? `Database: embedded PGlite in .data/pglite (served on ${databaseUrl.replace(/^.*@/, "")})` : "Database: DATABASE_URL");
+  const database = await ensureDatabase();
+  const databaseUrl = database.url;
+  log(database.dataDir ? `Database: embedded PGlite in ${path.relative(root, database.dataDir)} (served on ${databaseUrl.replace(/^.*@/, "")})` : "Database: DATABASE_URL");
 
   let vintrace: VintraceSimulator | undefined;
   let shopify: ShopifySimulator | undefined;
@@ -101,7 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
     // The app runs with NODE_ENV=production, which refuses plain-http Shopify and outbound origins otherwise.
     process.env.ALLOW_SIMULATORS = "1";
-    const db = createPrisma();
+    const db = createPrisma(database);
     await seedDemo(db, (code) => vintrace!.customerUrl(code), allowlist.split(","));
     await db.$disconnect();
     log(`Simulators: vintrace ${vintrace.url}, Shopify ${shopify.url}`);
@@ -116,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await buildIfNeeded(log);
   const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", options.appOutput ?? "inherit", "inherit"],
   });
   await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, app);
@@ -133,7 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await shopify?.close();
       await vintrace?.close();
       await mail?.close();
-      if (embedded?.owned) await embedded.stop();
+      await database.stop();
     },
   };
 }

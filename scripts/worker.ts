@@ -1,40 +1,26 @@
-// `npm run worker`: a standalone sync worker process. Run any number of them against one PostgreSQL (amendment 4:
-// not on the embedded database, which only the app's own worker uses). SIGTERM/SIGINT stop it gracefully.
+// `npm run worker`: a standalone sync worker process. Run any number of them against one PostgreSQL (never
+// on the embedded database, which only the app's own worker uses). SIGTERM/SIGINT stop it gracefully.
 //
-// Tuning (all optional): WORKER_CONCURRENCY (syncs in flight in this process, default 16), WORKER_TENANT_CONCURRENCY
-// (per winery across all workers, default 4), WORKER_LEASE_MS (60000), WORKER_POLL_MS (1000), WORKER_SCHEDULER
-// (on|off, default on), VINTRACE_TIMEOUT_MS (15000), SYNC_POST_SETTLE_MS (60000), SYNC_RETRY_SCALE (1: tests and
-// benchmarks shorten the retry schedule with it).
-import { z } from "zod";
+// Its tuning settings (WORKER_CONCURRENCY, WORKER_TENANT_CONCURRENCY, WORKER_LEASE_MS, WORKER_POLL_MS,
+// WORKER_SCHEDULER, VINTRACE_TIMEOUT_MS, SYNC_POST_SETTLE_MS, SYNC_RETRY_SCALE, DB_POOL_SIZE) are read with every
+// other setting by server/env.ts, and listed in the README's Settings table.
 import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { ensureDatabase } from "@/server/runtime";
+import { ensureDatabase, type ProcessDatabase } from "@/server/runtime";
 import { defaultSyncDeps, vintraceFromSettings } from "@/server/sync/context";
 import { createSyncWorker, WORKER_DEFAULTS } from "@/server/sync/worker";
 
-const knobs = z
-  .object({
-    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(WORKER_DEFAULTS.concurrency),
-    WORKER_TENANT_CONCURRENCY: z.coerce.number().int().positive().default(WORKER_DEFAULTS.perTenantLimit),
-    WORKER_LEASE_MS: z.coerce.number().int().min(500).default(WORKER_DEFAULTS.leaseMs),
-    WORKER_POLL_MS: z.coerce.number().int().min(50).default(WORKER_DEFAULTS.pollMs),
-    WORKER_SCHEDULER: z.enum(["on", "off"]).default("on"),
-    VINTRACE_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
-    SYNC_POST_SETTLE_MS: z.coerce.number().int().min(0).optional(),
-    SYNC_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
-  })
-  .parse(process.env);
-
 const env = getEnv();
-if (process.env.EMBEDDED_DB === "1" || !process.env.DATABASE_URL) {
+if (env.EMBEDDED_DB || !env.DATABASE_URL) {
   console.error("npm run worker needs DATABASE_URL (PostgreSQL). On the embedded database, the app's own worker does the work.");
   process.exit(2);
 }
 // Several workers starting together all apply migrations; Prisma serialises them with a lock that waits only
 // 10 s, which a busy machine can exceed. Trying again is safe: applied migrations are skipped.
+let database: ProcessDatabase;
 for (let attempt = 1; ; attempt++) {
   try {
-    await ensureDatabase();
+    database = await ensureDatabase(env);
     break;
   } catch (error) {
     if (attempt >= 5) throw error;
@@ -44,21 +30,21 @@ for (let attempt = 1; ; attempt++) {
 }
 // Each sync in flight holds a connection for most of its database work: a pool smaller than the concurrency
 // makes syncs queue for connections instead of for vintrace.
-process.env.DB_POOL_SIZE ??= String(knobs.WORKER_CONCURRENCY + 4);
-const db = createPrisma();
+const concurrency = env.WORKER_CONCURRENCY ?? WORKER_DEFAULTS.concurrency;
+const db = createPrisma(database, env.DB_POOL_SIZE ?? concurrency + 4);
 const deps = defaultSyncDeps(db, {
   maxAttempts: env.SYNC_MAX_ATTEMPTS,
-  vintraceFor: vintraceFromSettings(db, { timeoutMs: knobs.VINTRACE_TIMEOUT_MS, allowlist: env.outboundAllowlist }),
-  postTimeoutSettleMs: knobs.SYNC_POST_SETTLE_MS,
-  retryScale: knobs.SYNC_RETRY_SCALE,
+  vintraceFor: vintraceFromSettings(db, { timeoutMs: env.VINTRACE_TIMEOUT_MS, allowlist: env.outboundAllowlist }),
+  postTimeoutSettleMs: env.SYNC_POST_SETTLE_MS,
+  retryScale: env.SYNC_RETRY_SCALE,
 });
 const worker = createSyncWorker({
   deps,
-  concurrency: knobs.WORKER_CONCURRENCY,
-  perTenantLimit: knobs.WORKER_TENANT_CONCURRENCY,
-  leaseMs: knobs.WORKER_LEASE_MS,
-  pollMs: knobs.WORKER_POLL_MS,
-  scheduler: knobs.WORKER_SCHEDULER === "on",
+  concurrency,
+  perTenantLimit: env.WORKER_TENANT_CONCURRENCY,
+  leaseMs: env.WORKER_LEASE_MS,
+  pollMs: env.WORKER_POLL_MS,
+  scheduler: env.WORKER_SCHEDULER === "on",
 });
 await worker.start();
 console.log(`[worker ${worker.id}] started`);

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";
 
 // Secrets at rest: AES-256-GCM. A ciphertext reads "v2.<kid>.<iv>.<tag>.<data>" (base64url parts), so a key can be
@@ -77,7 +78,7 @@ export function decryptWith(keyring: Keyring, ciphertext: string, context: Secre
 let keyring: Keyring | undefined;
 
 function defaultKeyring(): Keyring {
-  if (!keyring) keyring = buildKeyring(process.env.ENCRYPTION_KEY ?? "", process.env.ENCRYPTION_OLD_KEYS ?? "");
+  if (!keyring) keyring = buildKeyring(getEnv().ENCRYPTION_KEY, getEnv().ENCRYPTION_OLD_KEYS);
   return keyring;
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { childEnv } from "@/test/env";
 
 // The embedded default, end to end: the CLI with no DATABASE_URL starts PGlite, migrates, writes, and a second
 // process finds the same data.
@@ -11,9 +12,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "vs-embedded-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function cli(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DATA_DIR: path.join(dataDir, "pglite") };
-  delete env.DATABASE_URL;
-  delete env.EMBEDDED_DB;
+  const env = childEnv({ EMBEDDED_DATA_DIR: path.join(dataDir, "pglite"), DATABASE_URL: undefined, EMBEDDED_DB: undefined });
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { env });
     return { code: 0, stdout };

@@ -13,7 +13,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export const defaultDataDir = () => process.env.EMBEDDED_DATA_DIR ?? path.resolve(process.cwd(), ".data", "pglite");
+/** Where the embedded database lives unless EMBEDDED_DATA_DIR says otherwise. */
+export const defaultDataDir = () => path.resolve(process.cwd(), ".data", "pglite");
 
 const serverFile = (dataDir: string) => path.join(path.dirname(dataDir), "pglite-server.json");
 
@@ -34,7 +35,7 @@ export function portAnswers(host: string, port: number): Promise<boolean> {
 
 const urlFor = (port: number) => `postgresql://postgres@127.0.0.1:${port}/postgres`;
 
-export async function startEmbeddedDatabase(dataDir = defaultDataDir()): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const file = serverFile(dataDir);
   if (existsSync(file)) {
     const { port, pid } = JSON.parse(readFileSync(file, "utf8")) as { port: number; pid: number };

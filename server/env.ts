@@ -13,6 +13,11 @@ const base64Key = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Unset means the code's own default (which may differ by process, as the worker's concurrency does). */
+const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
+
+const flag = z.enum(["0", "1", ""]).default("").transform((v) => v === "1");
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optionalUrl,
@@ -44,7 +49,23 @@ export const envSchema = z.object({
   /** A session ends this many hours after sign-in, however active it is (the idle timeout applies on top). */
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** "1" lets a production process reach plain-http simulators (SHOPIFY_ADMIN_ORIGIN, OUTBOUND_ALLOWLIST). */
-  ALLOW_SIMULATORS: z.enum(["0", "1", ""]).default("").transform((v) => v === "1"),
+  ALLOW_SIMULATORS: flag,
+  /** "1": DATABASE_URL is an embedded PGlite, which has one session and no LISTEN/NOTIFY (set by our launchers). */
+  EMBEDDED_DB: flag,
+  /** Where the embedded PGlite keeps its files when DATABASE_URL is unset (default .data/pglite). */
+  EMBEDDED_DATA_DIR: z.string().trim().min(1).optional(),
+  /** Connections in a process's pool (default 10; a standalone worker: WORKER_CONCURRENCY + 4). */
+  DB_POOL_SIZE: optionalInt(1),
+  /** Syncs in flight in one process (default 8 in the app, 16 in `npm run worker`). */
+  WORKER_CONCURRENCY: optionalInt(1),
+  WORKER_TENANT_CONCURRENCY: optionalInt(1),
+  WORKER_LEASE_MS: optionalInt(500),
+  WORKER_POLL_MS: optionalInt(50),
+  WORKER_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  VINTRACE_TIMEOUT_MS: optionalInt(1),
+  SYNC_POST_SETTLE_MS: optionalInt(0),
+  /** Scales the retry schedule's delays: tests and benchmarks shorten it; 1 in production. */
+  SYNC_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; outboundAllowlist: string[] };
@@ -108,7 +129,15 @@ export function getEnv(): Env {
   return cached;
 }
 
-/** For tests that change process.env between cases. */
+/** For tests that change process.env between cases (through test/env.ts). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/** Whether Next.js is building the app (it sets NEXT_PHASE): nothing is served then, so nothing is validated. */
+export const isBuildPhase = () => process.env.NEXT_PHASE === "phase-production-build";
+
+/** The environment a child process of ours (the Prisma CLI) starts with: this process's own, with `overrides`. */
+export function childProcessEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }

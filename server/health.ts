@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
+import { getEnv } from "@/server/env";
 
 const version = (() => {
   try {
@@ -22,7 +23,7 @@ export interface HealthReport {
 
 /** What /api/health says: the database and worker status and the version. Nothing secret, no error details. */
 export async function healthReport(db: Db, now = new Date()): Promise<HealthReport> {
-  const mode = process.env.WORKER_MODE === "off" ? "off" : "in-app";
+  const mode = getEnv().WORKER_MODE;
   let databaseOk = true;
   let alive = 0;
   let lastBeatAt: Date | null = null;
@@ -36,7 +37,7 @@ export async function healthReport(db: Db, now = new Date()): Promise<HealthRepo
   return {
     status: databaseOk ? "ok" : "degraded",
     version,
-    database: { ok: databaseOk, embedded: process.env.EMBEDDED_DB === "1" },
+    database: { ok: databaseOk, embedded: databaseOf(db)?.embedded ?? false },
     worker: { mode, alive, lastBeatAt: lastBeatAt?.toISOString() ?? null },
   };
 }

@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { proxy } from "@/proxy";
 import { setTestEnvironment } from "@/test/database";
-import { resetEnvCache } from "./env";
+import { setTestEnv } from "@/test/env";
 import { CSP_HEADER, newCspNonce, securityHeaders } from "./securityHeaders";
 
 const directives = (policy: string) => new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(" ")]));
@@ -49,13 +49,12 @@ describe("security headers", () => {
 
 describe("proxy.ts", () => {
   setTestEnvironment();
-  const startedWith = process.env.APP_URL;
-  const setAppUrl = (url: string | undefined) => {
-    if (url === undefined) delete process.env.APP_URL;
-    else process.env.APP_URL = url;
-    resetEnvCache();
+  let restoreEnv = () => {};
+  const setAppUrl = (url: string) => {
+    restoreEnv();
+    restoreEnv = setTestEnv({ APP_URL: url });
   };
-  afterEach(() => setAppUrl(startedWith));
+  afterEach(() => restoreEnv());
 
   it("reads APP_URL when the request comes, not when the app was built", () => {
     for (const [url, hsts] of [["https://sync.example.com", true], ["http://localhost:3000", false]] as const) {

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { DatabaseRuntime } from "@/server/db";
 import { portAnswers, startEmbeddedDatabase } from "@/server/embedded";
 import { applyMigrations } from "@/server/migrate";
 
 // Each test run gets a database of its own: a fresh one on the real PostgreSQL (TEST_DATABASE_URL, else
 // 127.0.0.1:5432), dropped afterwards; or, where no PostgreSQL answers, an embedded PGlite in a temp folder.
 
-export interface TestDatabase {
-  url: string;
+export interface TestDatabase extends DatabaseRuntime {
   kind: "postgres" | "pglite";
   /** the server's admin URL, on PostgreSQL (to make more databases from this one as a template) */
   adminUrl?: string;
@@ -36,7 +36,7 @@ export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     await applyMigrations(url.toString());
-    return { url: url.toString(), kind: "postgres", adminUrl: admin, name, drop: () => dropDatabase(admin, name) };
+    return { url: url.toString(), embedded: false, kind: "postgres", adminUrl: admin, name, drop: () => dropDatabase(admin, name) };
   }
   if (process.env.REQUIRE_POSTGRES === "1") {
     throw new Error("REQUIRE_POSTGRES=1 but no PostgreSQL answers (set TEST_DATABASE_URL or start it on 127.0.0.1:5432)");
@@ -47,6 +47,7 @@ export async function createTestDatabase(label = "vs"): Promise<TestDatabase> {
   await applyMigrations(embedded.url);
   return {
     url: embedded.url,
+    embedded: true,
     kind: "pglite",
     async drop() {
       await embedded.stop();
@@ -74,7 +75,7 @@ export async function cloneDatabase(adminUrl: string, template: string, label: s
   await client.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), kind: "postgres", adminUrl, name, drop: () => dropDatabase(adminUrl, name) };
+  return { url: url.toString(), embedded: false, kind: "postgres", adminUrl, name, drop: () => dropDatabase(adminUrl, name) };
 }
 
 /** The secrets and settings a test process needs; fixed values, never used outside tests. */

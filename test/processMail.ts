@@ -1,7 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { resetEnvCache } from "@/server/env";
-import { resetMailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { setTestEnv } from "./env";
 
 /**
  * For a test file whose code under test uses the process-wide mailer (route handlers, tRPC procedures): a mail
@@ -9,15 +8,13 @@ import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
  */
 export function catchProcessMail(appUrl: string): { catcher: MailCatcher } {
   const state = {} as { catcher: MailCatcher };
+  let restoreEnv = () => {};
   beforeAll(async () => {
     state.catcher = await startMailCatcher({ httpPort: null });
-    process.env.SMTP_URL = state.catcher.smtpUrl;
-    process.env.APP_URL = appUrl;
-    resetEnvCache();
-    resetMailer();
+    restoreEnv = setTestEnv({ SMTP_URL: state.catcher.smtpUrl, APP_URL: appUrl });
   });
   afterAll(async () => {
-    resetMailer();
+    restoreEnv();
     await state.catcher.close();
   });
   return state;

@@ -20,7 +20,7 @@ if (database.kind !== "postgres") {
   await database.drop();
   throw new Error("This benchmark needs PostgreSQL: set TEST_DATABASE_URL or start it on 127.0.0.1:5432");
 }
-const db = createPrisma(database.url);
+const db = createPrisma(database);
 
 async function seed(): Promise<number> {
   const started = performance.now();

@@ -52,8 +52,8 @@ const APP_ENV = {
   SHOPIFY_API_SECRET: APP_SECRET,
   WORKER_MODE: "off",
 };
-// The seeding below encrypts with the same key the app will decrypt with.
-process.env.ENCRYPTION_KEY = APP_ENV.ENCRYPTION_KEY;
+// The seeding below encrypts with the same key the app will decrypt with, read with the app's other settings.
+for (const name of ["AUTH_SECRET", "ENCRYPTION_KEY", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET"] as const) process.env[name] = APP_ENV[name];
 
 const log = (message: string) => console.error(`[bench:ingest] ${message}`);
 const shopDomain = (i: number) => `bench-shop-${String(i + 1).padStart(2, "0")}.myshopify.com`;

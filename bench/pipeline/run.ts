@@ -38,7 +38,7 @@ const CONCURRENCY = Number(values.concurrency);
 setTestEnvironment();
 const database = await createTestDatabase("bench");
 process.env.DATABASE_URL = database.url;
-const db = createPrisma(database.url);
+const db = createPrisma(database);
 const world = await startSyncWorld(db);
 const children: ChildProcess[] = [];
 

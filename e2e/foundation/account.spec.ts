@@ -7,7 +7,7 @@ import { expect, loginAs, mailUrl, stackInfo, test } from "@/e2e/fixtures";
 /** A winery user of our own, so that changing its password leaves the demo logins alone. */
 async function newUser(password: string): Promise<string> {
   const email = `account-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@hilltop.test`;
-  const db = createPrisma(stackInfo().databaseUrl);
+  const db = createPrisma(stackInfo().database);
   const tenant = await db.tenant.findFirstOrThrow({ where: { name: "Hilltop Estate" } });
   await db.user.create({ data: { email, passwordHash: await hashPassword(password), memberships: { create: { tenantId: tenant.id, role: "STAFF" } } } });
   await db.$disconnect();

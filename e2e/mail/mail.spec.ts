@@ -51,7 +51,7 @@ test("an owner invites staff; the invitee sets a password from the mail, is sign
 });
 
 test("an expired invitation link gets a clear page", async ({ page }) => {
-  const db = createPrisma(stackInfo().databaseUrl);
+  const db = createPrisma(stackInfo().database);
   const token = `expired${unique()}${"x".repeat(30)}`;
   await db.invitation.create({
     data: { email: `late-${unique()}@hilltop.test`, role: "SUPPORT", tokenHash: hashToken(token), expiresAt: new Date(Date.now() - 60_000) },
@@ -64,7 +64,7 @@ test("an expired invitation link gets a clear page", async ({ page }) => {
 });
 
 test("forgot password → reset from the mail → signed in; the old session ends and the link refuses reuse", async ({ page, browser }) => {
-  const db = createPrisma(stackInfo().databaseUrl);
+  const db = createPrisma(stackInfo().database);
   const email = `forgetful-${unique()}@hilltop.test`;
   const tenant = await db.tenant.findFirstOrThrow({ where: { name: "Hilltop Estate" } });
   await db.user.create({ data: { email, passwordHash: await hashPassword("the-old-password-1"), memberships: { create: { tenantId: tenant.id, role: "STAFF" } } } });

@@ -4,6 +4,8 @@ import type { ErrorClass } from "@/server/generated/prisma/client";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { CAUSE_INFO } from "@/server/dashboard/causes";
+import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
 import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
 import { createChatPoster } from "./outbound";
 import { addChatWebhook, sendTestAlert } from "./settings";
@@ -174,6 +176,38 @@ describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP web
     expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent.map((s) => s.kind)).toContain("AUTH_FAILING");
     expect(mailsTo(w.optedIn[0], /refusing our API key/)).toHaveLength(2);
     expect(mailsTo(w.optedIn[0], /could not be sent to vintrace$/)).toHaveLength(0);
+  });
+});
+
+describe("orders with no product lines to send", () => {
+  it("have their own line in the winery's and support's digests, with the ignore-rules advice, apart from vintrace's refusals", async () => {
+    const t0 = nextStretch();
+    await runSupportDigest(db, new Date(t0 + MIN), deps);
+    const w = await winery("Gift Shop");
+    const staff = await db.user.create({ data: { email: `support-npl-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
+    await fail(w.tenant.id, "VALIDATION");
+    await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps);
+    const refused = await fail(w.tenant.id, "VALIDATION");
+    const empty = await fail(w.tenant.id, "VALIDATION", 2);
+    await db.orderSync.updateMany({
+      where: { id: { in: empty.map((o) => o.id) } },
+      data: { lastErrorMessage: `${NO_PRODUCT_LINES_PREFIX} every line is a gift card or has no SKU`, lastErrorHowTo: null, lastErrorFix: "products" },
+    });
+    await runAlertCycle(db, new Date(t0 + 2 * MIN), deps);
+    await runAlertCycle(db, new Date(t0 + W + MIN), deps);
+
+    const digest = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]) && m.subject.includes("3 orders"));
+    const [, npl] = digest.text.split(`${CAUSE_INFO.NO_PRODUCT_LINES.label} (2)`);
+    expect(npl).toBeDefined();
+    expect(digest.text).toContain("vintrace refused the order's contents (1)");
+    const section = npl.split("vintrace refused the order's contents")[0];
+    expect(section.replace(/\s+/g, " ")).toContain(`Fix: ${CAUSE_INFO.NO_PRODUCT_LINES.explanation}`);
+    for (const order of empty) expect(section).toContain(`${appUrl}/orders/${order.id}`);
+    expect(section).not.toContain(`${appUrl}/orders/${refused[0].id}`);
+
+    const support = await catcher.waitFor((m) => m.to.includes(staff.email));
+    expect(support.text).toContain(`${CAUSE_INFO.NO_PRODUCT_LINES.label}: 2`);
+    expect(support.text).toContain("vintrace refused the order's contents: 2");
   });
 });
 

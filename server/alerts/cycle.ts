@@ -10,9 +10,10 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
-import type { AlertKind, Prisma } from "@/server/generated/prisma/client";
+import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
 import { getMailer } from "@/server/mail/mailer";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
+import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
 import { claimWindow, finishClaim } from "./claims";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
@@ -22,8 +23,8 @@ import {
   firstFailureAlert,
   silenceAlert,
   supportDigestAlert,
+  type AlertCause,
   type DigestGroup,
-  type ErrorClassName,
   type FailedOrder,
   type WebhookNotice,
 } from "./messages";
@@ -239,6 +240,15 @@ export function lastCompleteWindow(now: Date, windowMs: number): { start: Date; 
   return { start: new Date(end - windowMs), end: new Date(end), key: new Date(end - windowMs).toISOString() };
 }
 
+/**
+ * The alert cause of failures taken for a digest, in SQL over `taken` ("orderSyncId", "errorClass") and the order `s`:
+ * the same rule as alertCauseOf, on the order's message.
+ */
+const takenCauseSql = Prisma.sql`(CASE
+  WHEN taken."errorClass" = 'VALIDATION' AND starts_with(s."lastErrorMessage", ${NO_PRODUCT_LINES_PREFIX}::text) THEN 'NO_PRODUCT_LINES'
+  ELSE taken."errorClass"::text
+END)`;
+
 async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
   const pending = await db.alertFailure.findFirst({ where: { tenantId: tenant.id, digestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } });
@@ -246,23 +256,25 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
   if (!(await claimWindow(db, "alerts-digest", tenant.id, window.key, deps.owner, now))) return;
   const alertId = randomUUID();
   // Each failure goes to exactly one digest, even when a slow run overlaps the next window's.
-  const taken = await db.$queryRaw<{ orderSyncId: string; errorClass: ErrorClassName | null }[]>`
-    UPDATE "AlertFailure" SET "digestId" = ${alertId}
-    WHERE "tenantId" = ${tenant.id} AND "digestId" IS NULL AND "seenAt" < ${window.end}
-    RETURNING "orderSyncId", "errorClass"`;
+  const taken = await db.$queryRaw<{ orderSyncId: string; cause: AlertCause | null }[]>`
+    WITH taken AS (
+      UPDATE "AlertFailure" SET "digestId" = ${alertId}
+      WHERE "tenantId" = ${tenant.id} AND "digestId" IS NULL AND "seenAt" < ${window.end}
+      RETURNING "orderSyncId", "errorClass")
+    SELECT taken."orderSyncId", ${takenCauseSql} AS "cause" FROM taken LEFT JOIN "OrderSync" s ON s."id" = taken."orderSyncId"`;
   let summary: Prisma.InputJsonValue = { failures: 0 };
   if (taken.length > 0) {
-    const byClass = new Map<ErrorClassName | null, string[]>();
+    const byCause = new Map<AlertCause | null, string[]>();
     for (const row of taken) {
-      const ids = byClass.get(row.errorClass) ?? [];
+      const ids = byCause.get(row.cause) ?? [];
       if (!ids.includes(row.orderSyncId)) ids.push(row.orderSyncId);
-      byClass.set(row.errorClass, ids);
+      byCause.set(row.cause, ids);
     }
-    const listed = [...byClass.values()].flatMap((ids) => ids.slice(0, policy.listedPerCause));
+    const listed = [...byCause.values()].flatMap((ids) => ids.slice(0, policy.listedPerCause));
     const orders = await failedOrders(db, listed);
-    const groups: DigestGroup[] = [...byClass.entries()]
-      .map(([errorClass, ids]) => ({
-        errorClass,
+    const groups: DigestGroup[] = [...byCause.entries()]
+      .map(([cause, ids]) => ({
+        cause,
         count: ids.length,
         orders: ids
           .slice(0, policy.listedPerCause)
@@ -308,22 +320,23 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
   if (!failure && !opened && notices.length === 0) return;
   if (!(await claimWindow(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
   const alertId = randomUUID();
-  const taken = await db.$queryRaw<{ tenantId: string; errorClass: ErrorClassName | null; count: bigint }[]>`
+  const taken = await db.$queryRaw<{ tenantId: string; cause: AlertCause | null; count: bigint }[]>`
     WITH taken AS (
       UPDATE "AlertFailure" SET "supportDigestId" = ${alertId}
       WHERE "supportDigestId" IS NULL AND "seenAt" < ${window.end}
-      RETURNING "tenantId", "errorClass")
-    SELECT "tenantId", "errorClass", count(*) AS count FROM taken GROUP BY "tenantId", "errorClass"`;
+      RETURNING "tenantId", "orderSyncId", "errorClass")
+    SELECT taken."tenantId", ${takenCauseSql} AS "cause", count(*) AS count
+    FROM taken LEFT JOIN "OrderSync" s ON s."id" = taken."orderSyncId" GROUP BY 1, 2`;
   const newConditions = await db.$queryRaw<{ tenantId: string; condition: keyof typeof CONDITION_WORDS }[]>`
     UPDATE "AlertState" SET "supportSeen" = true
     WHERE "open" = true AND "supportSeen" = false AND "openedAt" < ${window.end}
     RETURNING "tenantId", "condition"`;
   const tenantIds = [...new Set([...taken.map((t) => t.tenantId), ...newConditions.map((c) => c.tenantId)])];
   const names = new Map((await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
-  const rows = new Map<string, { winery: string; counts: { errorClass: ErrorClassName | null; count: number }[] }>();
+  const rows = new Map<string, { winery: string; counts: { cause: AlertCause | null; count: number }[] }>();
   for (const t of taken) {
     const row = rows.get(t.tenantId) ?? { winery: names.get(t.tenantId) ?? t.tenantId, counts: [] };
-    row.counts.push({ errorClass: t.errorClass, count: Number(t.count) });
+    row.counts.push({ cause: t.cause, count: Number(t.count) });
     rows.set(t.tenantId, row);
   }
   const failures = taken.reduce((sum, t) => sum + Number(t.count), 0);

@@ -1,8 +1,12 @@
 // What each alert says, by mail (text + HTML blocks) and by chat (one short text). Pure functions: the cycle
 // gathers the facts, these put them in words. Every failed order links to its page, which shows its fix.
+import { CAUSE_INFO } from "@/server/dashboard/causes";
 import type { MailBlock } from "@/server/mail/render";
+import { isNoProductLines } from "@/server/sync/noProductLines";
 
 export type ErrorClassName = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
+/** What alerts group failures by: the error class, with a refusal for want of product lines told apart. */
+export type AlertCause = ErrorClassName | "NO_PRODUCT_LINES";
 
 export interface AlertContent {
   subject: string;
@@ -19,7 +23,7 @@ export interface FailedOrder {
   fix: string | null;
 }
 
-export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: string; page?: "settings" | "products" }> = {
+export const CAUSES: Record<AlertCause | "OTHER", { title: string; fix: string; page?: "settings" | "products" }> = {
   AUTH: { title: "vintrace refused our API key", fix: "Check the vintrace API key in Settings, then retry the orders.", page: "settings" },
   CONFIG: {
     title: "The settings do not match vintrace",
@@ -31,13 +35,17 @@ export const CAUSES: Record<ErrorClassName | "OTHER", { title: string; fix: stri
     fix: "Match or map the products named on each order in Products; the orders are retried when they match.",
     page: "products",
   },
+  NO_PRODUCT_LINES: { title: CAUSE_INFO.NO_PRODUCT_LINES.label, fix: CAUSE_INFO.NO_PRODUCT_LINES.explanation, page: "products" },
   NOT_FOUND: { title: "Something the order needs was not found", fix: "Open the order to see what is missing." },
   RATE_LIMITED: { title: "vintrace kept asking us to slow down", fix: "Retry the orders later; they were tried many times." },
   TRANSIENT: { title: "vintrace could not be reached", fix: "Retry the orders once vintrace answers again; they were tried many times." },
   OTHER: { title: "Other failures", fix: "Open the order to see what happened." },
 };
 
-export const causeOf = (errorClass: ErrorClassName | null) => CAUSES[errorClass ?? "OTHER"];
+export const causeOf = (cause: AlertCause | null) => CAUSES[cause ?? "OTHER"];
+
+export const alertCauseOf = (order: Pick<FailedOrder, "errorClass" | "message">): AlertCause | null =>
+  isNoProductLines(order.errorClass, order.message) ? "NO_PRODUCT_LINES" : order.errorClass;
 
 export interface AlertWinery {
   id: string;
@@ -52,7 +60,7 @@ export const wineryUrl = (appUrl: string, winery: AlertWinery, path: string, ext
 
 function orderLine(appUrl: string, order: FailedOrder) {
   const message = order.message ?? "No message was recorded.";
-  const fix = order.howTo ?? causeOf(order.errorClass).fix;
+  const fix = order.howTo ?? causeOf(alertCauseOf(order)).fix;
   return { text: `${order.orderName}: ${message}`, detail: `Fix: ${fix}`, url: orderUrl(appUrl, order.id) };
 }
 
@@ -89,7 +97,7 @@ export function firstFailureAlert(appUrl: string, w: AlertWinery, order: FailedO
 }
 
 export interface DigestGroup {
-  errorClass: ErrorClassName | null;
+  cause: AlertCause | null;
   count: number;
   /** the first few, to list */
   orders: FailedOrder[];
@@ -106,7 +114,7 @@ export function digestAlert(appUrl: string, w: AlertWinery, groups: DigestGroup[
   ];
   const chat = [`:inbox_tray: *${winery}*: ${total} order${total === 1 ? "" : "s"} failed in the last 15 minutes.`];
   for (const group of groups) {
-    const cause = causeOf(group.errorClass);
+    const cause = causeOf(group.cause);
     blocks.push({ kind: "heading", text: `${cause.title} (${group.count})` });
     blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}${cause.page ? ` ${wineryUrl(appUrl, w, `/${cause.page}`)}` : ""}` });
     blocks.push({ kind: "list", items: group.orders.map((o) => orderLine(appUrl, o)) });
@@ -138,7 +146,7 @@ export function silenceAlert(appUrl: string, w: AlertWinery, facts: { waiting: n
 
 export interface SupportDigestRow {
   winery: string;
-  counts: { errorClass: ErrorClassName | null; count: number }[];
+  counts: { cause: AlertCause | null; count: number }[];
 }
 
 /** Audit events about Shopify deliveries that support should look at, per winery (or shop) and kind. */
@@ -175,9 +183,9 @@ export function supportDigestAlert(
     blocks.push({ kind: "heading", text: `Failed orders (${total})` });
     blocks.push({
       kind: "list",
-      items: rows.map((r) => ({ text: `${r.winery}: ${r.counts.reduce((s, c) => s + c.count, 0)}`, detail: r.counts.map((c) => `${causeOf(c.errorClass).title}: ${c.count}`).join("; ") })),
+      items: rows.map((r) => ({ text: `${r.winery}: ${r.counts.reduce((s, c) => s + c.count, 0)}`, detail: r.counts.map((c) => `${causeOf(c.cause).title}: ${c.count}`).join("; ") })),
     });
-    chat.push(...rows.map((r) => `• ${r.winery}: ${r.counts.map((c) => `${c.errorClass ?? "OTHER"} ${c.count}`).join(", ")}`));
+    chat.push(...rows.map((r) => `• ${r.winery}: ${r.counts.map((c) => `${c.cause ?? "OTHER"} ${c.count}`).join(", ")}`));
   }
   blocks.push({ kind: "action", label: "Open the dashboard", url: appUrl });
   const problems = opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : "";

@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { appRouter } from "@/server/api/root";
 import { createTRPCRouter, publicProcedure, type Context } from "@/server/api/trpc";
 import type { CurrentUser } from "@/server/auth/currentUser";
-import { createPrisma } from "@/server/db";
+import { createPrisma, type Db } from "@/server/db";
+import type { GroupRetryResult } from "@/server/api/routers/overview";
+import type { ErrorClass } from "@/server/generated/prisma/enums";
 import { resetEnvCache } from "@/server/env";
 import { InputError } from "@/server/lib/errors";
 import { setTestEnvironment } from "@/test/database";
@@ -44,18 +46,20 @@ interface Answer {
   status: number;
   message: string;
   logged: string;
+  /** a successful answer's data */
+  data?: unknown;
 }
 
-async function call(router: AnyTRPCRouter, procedure: string, kind: "query" | "mutation", input?: unknown): Promise<Answer> {
+async function call(router: AnyTRPCRouter, procedure: string, kind: "query" | "mutation", input?: unknown, contextDb: Db = db): Promise<Answer> {
   const lines: string[] = [];
   vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
   const json = encodeURIComponent(JSON.stringify({ json: input }));
   const url = `http://app.test/api/trpc/${procedure}${kind === "query" ? `?input=${json}` : ""}`;
   const req = kind === "query" ? new Request(url) : new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
-  const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: (): Context => ({ db, user: support }) });
-  const body = (await response.json()) as { error: { json: { message: string } } };
+  const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: (): Context => ({ db: contextDb, user: support }) });
+  const body = (await response.json()) as { error?: { json: { message: string } }; result?: { data: { json: unknown } } };
   vi.restoreAllMocks();
-  return { status: response.status, message: body.error.json.message, logged: lines.join("\n") };
+  return { status: response.status, message: body.error?.json.message ?? "", logged: lines.join("\n"), data: body.result?.data.json };
 }
 
 const GENERIC = /^Something went wrong \(ref ([0-9a-f]{8})\)$/;
@@ -122,5 +126,42 @@ describe("errors meant for the user", () => {
     expect(answer.status).toBe(400);
     expect(answer.message).toContain("is already a winery here");
     expect(answer.logged).toBe("");
+  });
+});
+
+describe("a group retry on the Overview", () => {
+  async function failedOrder(errorClass: ErrorClass) {
+    const tenant = await db.tenant.create({ data: { name: "Group", shopDomain: `group-${errorClass}-${Date.now().toString(36)}.myshopify.com` } });
+    await db.orderSync.create({
+      data: { tenantId: tenant.id, orderGid: `gid://shopify/Order/${Date.now()}`, orderName: "#1001", source: "WEBHOOK", status: "FAILED", lastErrorClass: errorClass, lastErrorMessage: "it failed" },
+    });
+    return tenant;
+  }
+
+  it("answers a database error in one winery's part with a reference, logged under that reference, never the database's text", async () => {
+    const tenant = await failedOrder("RATE_LIMITED");
+    // The winery's row cannot be read back: a real database error, from SQL the database refuses.
+    const broken = new Proxy(db, {
+      get: (target, property, receiver) =>
+        property === "tenant"
+          ? new Proxy(target.tenant, { get: (t, p) => (p === "findUniqueOrThrow" ? () => target.$queryRawUnsafe("SELECT secret_column FROM no_such_table") : Reflect.get(t, p)) })
+          : Reflect.get(target, property, receiver),
+    });
+    const answer = await call(appRouter, "overview.retryWineryCause", "mutation", { tenantId: tenant.id, cause: "RATE_LIMITED" }, broken);
+    expect(answer.status).toBe(200);
+    const { problems } = answer.data as GroupRetryResult;
+    expect(problems).toHaveLength(1);
+    expectHiddenAndLogged({ ...answer, message: problems[0].message }, /no_such_table/);
+    expect(problems[0].message).not.toMatch(/secret_column|SELECT/);
+  });
+
+  it("says what to do for a cause whose fix does not retry by itself, and that saving retries for one whose fix does", async () => {
+    const notFound = await call(appRouter, "overview.retryCause", "mutation", { cause: "NOT_FOUND" });
+    const [refusal] = (notFound.data as GroupRetryResult).problems;
+    expect(refusal.message).not.toMatch(/saving the fix retries/);
+    expect(refusal.message).toMatch(/customer code .* Settings/);
+    expect(refusal.message).toMatch(/retry them on the Retry page/);
+    const auth = await call(appRouter, "overview.retryCause", "mutation", { cause: "AUTH" });
+    expect((auth.data as GroupRetryResult).problems[0].message).toMatch(/saving the fix retries these orders/);
   });
 });

@@ -19,8 +19,8 @@ import type { CurrentUser } from "@/server/auth/currentUser";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { newTenantId } from "@/server/tenants/service";
-import { resetEnvCache } from "@/server/env";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
+import { setTestEnv } from "@/test/env";
 
 const db = createPrisma();
 const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "tenant", "owner"];
@@ -272,8 +272,7 @@ function leaked(data: unknown, markers: string[]): string[] {
 
 beforeAll(async () => {
   vintrace = await startVintraceSimulator({ seedDemo: true });
-  process.env.OUTBOUND_ALLOWLIST = vintrace.url;
-  resetEnvCache();
+  setTestEnv({ OUTBOUND_ALLOWLIST: vintrace.url });
   a = await seedWinery("a", vintrace.customerUrl("hilltop"), false);
   b = await seedWinery("b", vintrace.customerUrl("riverbend"), true);
   merchantA = { id: a.ownerId, email: a.ownerEmail, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [a.tenantId] };

@@ -29,7 +29,7 @@ const t = initTRPC
     errorFormatter({ shape, error, path }) {
       return {
         ...shape,
-        message: isMeantForTheUser(error) ? shape.message : reportUnexpected(error, path),
+        message: isMeantForTheUser(error) ? shape.message : reportUnexpected(error.cause ?? error, path ?? "the request"),
         data: {
           ...shape.data,
           stack: undefined,
@@ -53,10 +53,19 @@ function isMeantForTheUser(error: TRPCError): boolean {
 const isDatabaseError = (cause: unknown) => cause instanceof Error && cause.name.startsWith("PrismaClient");
 
 /** Logs the error in full (message and stack) under a short reference, and gives the message the browser sees. */
-function reportUnexpected(error: TRPCError, path: string | undefined): string {
+function reportUnexpected(error: unknown, where: string): string {
   const ref = randomBytes(4).toString("hex");
-  console.error(`[trpc] ref ${ref}: ${path ?? "the request"} failed`, error.cause ?? error);
+  console.error(`[trpc] ref ${ref}: ${where} failed`, error);
   return `Something went wrong (ref ${ref})`;
+}
+
+/**
+ * The text the browser may see of an error a handler caught and answers with (one winery's part of a larger job):
+ * a domain error's own message, by the same rule as a thrown one; anything else as a logged reference.
+ */
+export function messageForTheUser(error: unknown, where: string): string {
+  if (error instanceof InputError || (error instanceof TRPCError && isMeantForTheUser(error))) return error.message;
+  return reportUnexpected(error, where);
 }
 
 export const createTRPCRouter = t.router;

@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   "user.created",
   "user.removed",
   "webhook.forgery_suspected",
+  "webhook.secret_unreadable",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { POST as acceptRoute } from "@/app/api/invitations/accept/route";
+import { argon2Slots, ARGON2_LIMITS, hashPassword } from "./password";
+import { SIGN_IN_POLICY } from "./loginThrottle";
 import { signInWithPassword } from "./signIn";
 import { acceptInvitation, createInvitation, inspectInvitation, INVITATION_TTL_MS, InviterNotAllowedError } from "./invitations";
 
@@ -240,5 +243,61 @@ describe("who may invite, and what an invitation tells the inviter", () => {
       message: expect.stringContaining("withdrawn"),
     });
     expect(await db.user.findUnique({ where: { email } })).toBeNull();
+  });
+});
+
+describe("confirming an existing password to accept an invitation", () => {
+  const accept = (token: string, password: string, from: string) =>
+    acceptRoute(
+      new Request("http://app.test/api/invitations/accept", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": from },
+        body: JSON.stringify({ token, password }),
+      }),
+    );
+
+  async function existingUserInvited() {
+    const email = `existing-${unique()}@winery.test`;
+    await db.user.create({ data: { email, role: "MERCHANT", passwordHash: await hashPassword("the-owners-long-password") } });
+    const t = await tenant();
+    await createInvitation(db, { email, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl });
+    const token = tokenFrom((await catcher.waitFor((m) => m.to.includes(email))).text);
+    return { email, token };
+  }
+
+  it("is throttled per address like sign-in: guesses from one address never lock the owner out from another", async () => {
+    const { email, token } = await existingUserInvited();
+    const guesses: number[] = [];
+    for (let i = 0; i <= SIGN_IN_POLICY.accountAtAddress.refuseAfter; i++) guesses.push((await accept(token, `guess-${i}-wrong-password`, "203.0.113.7")).status);
+    expect(guesses).toEqual([...Array(SIGN_IN_POLICY.accountAtAddress.refuseAfter).fill(401), 429]);
+    // The guessing address is refused, for accepting and for signing in alike (one count), even with the right password.
+    expect((await accept(token, "the-owners-long-password", "203.0.113.7")).status).toBe(429);
+    expect(await signInWithPassword(db, { email, password: "the-owners-long-password" }, { clientAddress: "203.0.113.7" })).toMatchObject({ reason: "locked" });
+    // The owner, elsewhere, accepts at once.
+    const owner = await accept(token, "the-owners-long-password", "198.51.100.20");
+    expect(owner.status).toBe(200);
+    expect(await owner.json()).toEqual({ email });
+  });
+
+  it("answers 429 with Retry-After while every argon2 slot is taken, and the link still works afterwards", async () => {
+    const { token } = await existingUserInvited();
+    const t = await tenant();
+    const newcomer = `newcomer-${unique()}@winery.test`;
+    await createInvitation(db, { email: newcomer, tenantId: t.id, role: "MERCHANT", membershipRole: "STAFF", invitedBy: inviter }, { mailer, appUrl });
+    const newToken = tokenFrom((await catcher.waitFor((m) => m.to.includes(newcomer))).text);
+
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = Array.from({ length: ARGON2_LIMITS.concurrency + ARGON2_LIMITS.queue }, () => argon2Slots.run(() => gate));
+    const busy = [await accept(token, "the-owners-long-password", "203.0.113.8"), await accept(newToken, "a-brand-new-long-password", "203.0.113.8")];
+    open();
+    await Promise.all(held);
+    for (const answer of busy) {
+      expect(answer.status).toBe(429);
+      expect(answer.headers.get("Retry-After")).toBe("5");
+      expect(await answer.json()).toMatchObject({ reason: "busy", message: expect.stringContaining("still works") });
+    }
+    expect((await accept(token, "the-owners-long-password", "203.0.113.8")).status).toBe(200);
+    expect((await accept(newToken, "a-brand-new-long-password", "203.0.113.8")).status).toBe(200);
   });
 });

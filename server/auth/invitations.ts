@@ -9,11 +9,12 @@ import { hashToken, randomToken } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
-import { InputError, parseOrThrow } from "@/server/lib/errors";
-import { clearFailures, lockedUntil, recordFailure, throttleKey } from "./loginThrottle";
-import { hashPassword, verifyPassword } from "./password";
+import { BusyError } from "./limiter";
+import { hashPassword } from "./password";
+import { checkPasswordThrottled, type SignInContext } from "./signIn";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
@@ -202,7 +203,7 @@ export const acceptInvitationSchema = z.object({
 
 export type AcceptResult =
   | { ok: true; email: string }
-  | { ok: false; reason: "expired" | "used" | "revoked" | "not_allowed" | "unknown" | "wrong_password" | "locked" | "weak_password"; message: string };
+  | { ok: false; reason: "expired" | "used" | "revoked" | "not_allowed" | "unknown" | "wrong_password" | "locked" | "busy" | "weak_password"; message: string };
 
 const REFUSALS = {
   expired: "This invitation has expired. Ask whoever invited you to send a new one.",
@@ -212,6 +213,7 @@ const REFUSALS = {
   unknown: "This invitation link is not valid. Check that you copied the whole link from the mail.",
   wrong_password: "That is not the password of your existing account.",
   locked: "Too many failed attempts. Wait 15 minutes, then try again.",
+  busy: "The server is busy. Wait a few seconds, then try again: your invitation still works.",
   weak_password: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
 } as const;
 
@@ -220,9 +222,11 @@ const refuse = (reason: keyof typeof REFUSALS): AcceptResult => ({ ok: false, re
 /**
  * Accepts an invitation once. A new user sets a password; someone who already has an account confirms theirs and
  * gains the membership. The token is consumed by a conditional update, so two racing accepts cannot both win.
- * Afterwards the caller signs in with the same email and password.
+ * Afterwards the caller signs in with the same email and password. Confirming an existing password counts as a
+ * sign-in attempt from `context.clientAddress` (see checkPasswordThrottled), so it cannot be used to lock anyone out.
  */
-export async function acceptInvitation(db: Db, raw: unknown, now = new Date()): Promise<AcceptResult> {
+export async function acceptInvitation(db: Db, raw: unknown, context: SignInContext = {}): Promise<AcceptResult> {
+  const now = context.now ?? new Date();
   const parsed = acceptInvitationSchema.safeParse(raw);
   if (!parsed.success) return refuse("unknown");
   const { token, password, name } = parsed.data;
@@ -233,16 +237,16 @@ export async function acceptInvitation(db: Db, raw: unknown, now = new Date()): 
   if (existing && (existing.disabled || existing.role !== view.role)) return refuse("not_allowed");
   let passwordHash: string | null = null;
   if (existing?.passwordHash) {
-    const key = throttleKey(view.email);
-    if (await lockedUntil(db, key, now)) return refuse("locked");
-    if (!(await verifyPassword(existing.passwordHash, password))) {
-      await recordFailure(db, key, now);
-      return refuse("wrong_password");
-    }
-    await clearFailures(db, key);
+    const verdict = await checkPasswordThrottled(db, view.email, existing.passwordHash, password, { ...context, now });
+    if (verdict !== "valid") return refuse(verdict === "invalid" ? "wrong_password" : verdict);
   } else {
     if (!newPasswordSchema.safeParse(password).success) return refuse("weak_password");
-    passwordHash = await hashPassword(password);
+    try {
+      passwordHash = await hashPassword(password);
+    } catch (error) {
+      if (error instanceof BusyError) return refuse("busy");
+      throw error;
+    }
   }
 
   const tokenHash = hashToken(token);

@@ -98,7 +98,7 @@ export async function clearPasswordChecks(db: Pick<Db, "loginThrottle">, userId:
 export async function clearAccountThrottles(db: Pick<Db, "loginThrottle">, email: string): Promise<void> {
   const { account } = signInKeys(email, null);
   await db.loginThrottle.deleteMany({
-    where: { OR: [{ key: account }, { key: throttleKey(email) }, { key: { startsWith: `signin-pair:${email} ` } }] },
+    where: { OR: [{ key: account }, { key: { startsWith: `signin-pair:${email} ` } }] },
   });
 }
 
@@ -109,32 +109,4 @@ export async function purgeStaleThrottles(db: Db, now = new Date(), olderThanMs 
     where: { windowStart: { lt: cutoff }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
   });
   return count;
-}
-
-// A per-key lock-out, kept for confirming an existing password when accepting an invitation.
-export const LOGIN_POLICY = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-
-export const throttleKey = (email: string) => `login:${email.trim().toLowerCase()}`;
-
-/** When the key is locked, the time it unlocks; otherwise null. */
-export async function lockedUntil(db: Db, key: string, now = new Date()): Promise<Date | null> {
-  const row = await db.loginThrottle.findUnique({ where: { key } });
-  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
-}
-
-export async function recordFailure(db: Db, key: string, now = new Date()): Promise<void> {
-  const windowStart = new Date(now.getTime() - LOGIN_POLICY.windowMs);
-  // One statement, so concurrent failures cannot undercount: reset the window when it has passed, else add one.
-  await db.$executeRaw`
-    INSERT INTO "LoginThrottle" ("key", "failures", "windowStart") VALUES (${key}, 1, ${now})
-    ON CONFLICT ("key") DO UPDATE SET
-      "failures" = CASE WHEN "LoginThrottle"."windowStart" < ${windowStart} THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
-      "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < ${windowStart} THEN ${now} ELSE "LoginThrottle"."windowStart" END`;
-  await db.$executeRaw`
-    UPDATE "LoginThrottle" SET "lockedUntil" = ${new Date(now.getTime() + LOGIN_POLICY.lockMs)}, "failures" = 0
-    WHERE "key" = ${key} AND "failures" >= ${LOGIN_POLICY.maxFailures}`;
-}
-
-export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.loginThrottle.deleteMany({ where: { key } });
 }

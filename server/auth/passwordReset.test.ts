@@ -162,6 +162,7 @@ describe("password reset over real SMTP", () => {
     open();
     await Promise.all(held);
     expect(busy.status).toBe(429);
+    expect(busy.headers.get("Retry-After")).toBe("5");
     expect(await inspectResetToken(db, fresh)).toEqual({ state: "valid", email: u.email });
 
     const junk = await resetRoute(new Request("http://app.test/api/password/reset", { method: "POST", body: "{not json" }));

@@ -1,6 +1,7 @@
 // Shared by the public JSON endpoints of invitations and password reset: a bounded body, the client's address,
 // and a floor on the answer time so that whether an email has an account is not told by timing.
-import { readWebhookBody } from "@/server/shopify/webhooks/verify";
+import { readBodyTextUpTo } from "@/server/http/readBoundedBody";
+import { BUSY_RETRY_AFTER_SECONDS } from "./busyAnswer";
 import { clientAddressFrom } from "./clientAddress";
 
 export const MAX_FORM_BODY_BYTES = 16 * 1024;
@@ -11,7 +12,7 @@ export const MAX_FORM_BODY_BYTES = 16 * 1024;
  * so an endless body costs no more than that), 400 when it is not JSON.
  */
 export async function readJsonBody(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const text = await readWebhookBody(request, MAX_FORM_BODY_BYTES);
+  const text = await readBodyTextUpTo(request, MAX_FORM_BODY_BYTES);
   if (text === null) return { ok: false, response: Response.json({ message: "The request is too large." }, { status: 413 }) };
   try {
     return { ok: true, body: JSON.parse(text) as unknown };
@@ -31,3 +32,10 @@ export async function answerNoSoonerThan(startedAt: number, floorMs: number): Pr
 }
 
 export const noStore = { "Cache-Control": "no-store" };
+
+/** A form's refusal as JSON with its status; a refusal because the server was busy asks the client to retry soon. */
+export function refusalResponse(refusal: { reason: string; message: string }, status: number): Response {
+  const headers = new Headers(noStore);
+  if (refusal.reason === "busy") headers.set("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+  return Response.json({ reason: refusal.reason, message: refusal.message }, { status, headers });
+}

@@ -30,29 +30,49 @@ export interface SignInContext {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export type PasswordVerdict = "valid" | "invalid" | "locked" | "busy";
+
+/**
+ * Checks a password under the sign-in throttle, wherever an account's password is asked for (sign-in, or an existing
+ * user accepting an invitation): the attempt counts on the address and the account at that address, so a stranger
+ * guessing slows only themselves and never locks the owner out. `passwordHash` null (no such account, or one that
+ * may not sign in) is checked against a decoy, so the answer takes as long as for a real account.
+ */
+export async function checkPasswordThrottled(
+  db: Db,
+  email: string,
+  passwordHash: string | null,
+  password: string,
+  context: SignInContext = {},
+): Promise<PasswordVerdict> {
+  const keys = signInKeys(email, context.clientAddress ?? null);
+  const verdict = await countSignInAttempt(db, keys, context.now);
+  if (verdict.refused) return "locked";
+  if (verdict.delayMs > 0) await (context.pause ?? wait)(verdict.delayMs);
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(passwordHash ?? (await decoyHash()), password);
+  } catch (error) {
+    if (!(error instanceof BusyError)) throw error;
+    await uncountSignInAttempt(db, keys);
+    return "busy";
+  }
+  if (!valid || !passwordHash) return "invalid";
+  await recordSignInSuccess(db, keys);
+  return "valid";
+}
+
 /** The whole sign-in decision. A failure says only that the email or password is wrong (or that sign-in is paused). */
 export async function signInWithPassword(db: Db, raw: unknown, context: SignInContext = {}): Promise<SignInResult> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const keys = signInKeys(email, context.clientAddress ?? null);
-  const verdict = await countSignInAttempt(db, keys, context.now);
-  if (verdict.refused) return { ok: false, reason: "locked" };
-  if (verdict.delayMs > 0) await (context.pause ?? wait)(verdict.delayMs);
-
   const user = await db.user.findUnique({ where: { email } });
-  let valid: boolean;
-  try {
-    valid = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-  } catch (error) {
-    if (!(error instanceof BusyError)) throw error;
-    await uncountSignInAttempt(db, keys);
-    return { ok: false, reason: "busy" };
-  }
-  if (!user || !valid || user.disabled) return { ok: false, reason: "invalid" };
-  await recordSignInSuccess(db, keys);
+  const signable = user && !user.disabled ? user : null;
+  const verdict = await checkPasswordThrottled(db, email, signable?.passwordHash ?? null, password, context);
+  if (verdict !== "valid" || !signable) return { ok: false, reason: verdict === "valid" ? "invalid" : verdict };
   return {
     ok: true,
-    user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion },
+    user: { id: signable.id, email: signable.email, name: signable.name, role: signable.role, sessionVersion: signable.sessionVersion },
   };
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildKeyring, decryptWith, keyIdOf, resetKeyring } from "@/server/crypto";
-import { createTestDatabase } from "@/test/database";
+import { buildKeyring, decryptWith, keyIdOf } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { createTestDatabase } from "@/test/database";
+import { setTestEnv } from "@/test/env";
 import { runCli } from "./main";
 
 const db = createPrisma();
@@ -81,9 +83,10 @@ describe("the operator CLI", () => {
   it("re-encrypts every secret with the active key after a rotation", async () => {
     // Its own database: rotating keys must not pull secrets from under tests running beside it.
     const own = await createTestDatabase("rotate");
-    const rotateDb = createPrisma(own.url);
-    const oldKey = process.env.ENCRYPTION_KEY!;
+    const rotateDb = createPrisma(own);
+    const oldKey = getEnv().ENCRYPTION_KEY;
     const newKey = randomBytes(32).toString("base64");
+    let restoreEnv = () => {};
     try {
       const seeded = await runCli(
         ["tenant:add", "--name", "Rotate", "--shop", `rotate-${stamp}.myshopify.com`, "--shopify-token", "shpat_rotate",
@@ -92,9 +95,7 @@ describe("the operator CLI", () => {
         async () => rotateDb,
       );
       expect(seeded.exitCode).toBe(0);
-      process.env.ENCRYPTION_KEY = newKey;
-      process.env.ENCRYPTION_OLD_KEYS = `${keyIdOf(Buffer.from(oldKey, "base64"))}:${oldKey}`;
-      resetKeyring();
+      restoreEnv = setTestEnv({ ENCRYPTION_KEY: newKey, ENCRYPTION_OLD_KEYS: `${keyIdOf(Buffer.from(oldKey, "base64"))}:${oldKey}` });
       const res = await runCli(["secrets:reencrypt", "--json"], async () => rotateDb);
       expect(res.exitCode).toBe(0);
       expect(JSON.parse(res.stdout).moved).toBe(3);
@@ -106,9 +107,7 @@ describe("the operator CLI", () => {
       expect(decryptWith(newOnly, connection.webhookSecretEnc!, { tenantId: connection.tenantId, column: "ShopifyConnection.webhookSecretEnc" })).toBe("whsec");
       expect(JSON.parse((await runCli(["secrets:reencrypt", "--json"], async () => rotateDb)).stdout).moved).toBe(0);
     } finally {
-      process.env.ENCRYPTION_KEY = oldKey;
-      delete process.env.ENCRYPTION_OLD_KEYS;
-      resetKeyring();
+      restoreEnv();
       await rotateDb.$disconnect();
       await own.drop();
     }

@@ -71,10 +71,10 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
   NO_PRODUCT_LINES: {
     label: "No product lines to send",
     explanation:
-      "The ignore rules leave out every product line (no SKU, gift cards, ignored SKUs), so the order was not sent: a sales order of shipping alone is never made. If a line belongs in vintrace, change the ignore rules on the Products page, then retry these orders.",
+      "The ignore rules leave out every product line (no SKU, gift cards, ignored SKUs), so the order was not sent: a sales order of shipping alone is never made. If a line belongs in vintrace, change the ignore rules on the Products page; saving them retries these orders.",
     fix: "products",
     fixSection: "ignore-rules",
-    fixRetries: false,
+    fixRetries: true,
     retryable: false,
   },
   NOT_FOUND: {
@@ -85,6 +85,15 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
     retryable: false,
   },
 };
+
+/** Why a group of failures of a cause that a retry alone does not help with is not retried, and what to do instead. */
+export function groupRetryRefusal(cause: Cause): string {
+  const info = CAUSE_INFO[cause];
+  const refusal = `Retrying does not help with "${info.label}": fix the cause first`;
+  return info.fixRetries
+    ? `${refusal} (saving the fix retries these orders).`
+    : `${refusal}. ${info.explanation} Saving the fix does not retry these orders: once it is fixed, retry them on the Retry page.`;
+}
 
 export function causeOf(errorClass: string | null, message: string | null): Cause | null {
   if (!errorClass) return null;

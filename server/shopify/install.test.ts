@@ -12,7 +12,7 @@ const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537
 const cookiesFrom = (response: Response) => response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 const CALLBACK_URL = `${TEST_APP.appUrl}/api/webhooks/shopify`;
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const s = await startSimulatedShopifyForFile(db);
 
 const deps = () => ({ db, shopify: s.shopify, appUrl: TEST_APP.appUrl });

@@ -4,7 +4,7 @@ import { createPrisma } from "@/server/db";
 import { createTestTenant, startSimulatedShopifyForFile, uniqueShop } from "@/server/shopify/testing";
 import { adminForTenant, getShopifyAccess, saveManualConnection, ShopifyAccessError } from "@/server/shopify/tokens";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const s = await startSimulatedShopifyForFile(db);
 
 /** A tenant whose stored access token expires in `expiresInMs`, with the simulator's matching refresh token. */

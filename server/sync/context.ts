@@ -92,7 +92,7 @@ export function cachedAdminFor(adminFor: AdminFor, ttlMs = 60_000): AdminFor {
 }
 
 export function defaultSyncDeps(db: Db, overrides: Partial<SyncDeps> = {}): SyncDeps {
-  const maxAttempts = overrides.maxAttempts ?? safeEnv()?.SYNC_MAX_ATTEMPTS ?? 10;
+  const maxAttempts = overrides.maxAttempts ?? getEnv().SYNC_MAX_ATTEMPTS;
   return {
     db,
     adminFor: overrides.adminFor ?? cachedAdminFor(adminFromTokens(db)),
@@ -103,14 +103,6 @@ export function defaultSyncDeps(db: Db, overrides: Partial<SyncDeps> = {}): Sync
     postTimeoutSettleMs: overrides.postTimeoutSettleMs ?? 60_000,
     retryScale: overrides.retryScale ?? 1,
   };
-}
-
-function safeEnv() {
-  try {
-    return getEnv();
-  } catch {
-    return undefined;
-  }
 }
 
 export type MappingSettings = Pick<

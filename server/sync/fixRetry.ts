@@ -1,11 +1,14 @@
-// Fix-triggered retries (amendment 21). A permanent failure is retried automatically once its cause may be fixed:
+// Fix-triggered retries. A permanent failure is retried automatically once its cause may be fixed:
 //   - a settings change re-queues the winery's CONFIG failures (wrong customer, storage area, currency, shipping
 //     code, no connection) and AUTH failures (a new API key) of the last 7 days;
 //   - a SKU that becomes matched or mapped re-queues the VALIDATION failures that named it (as a Shopify SKU or
-//     as the vintrace code it was sent as).
+//     as the vintrace code it was sent as);
+//   - ignore rules that narrow (a SKU taken off the ignore list, a kind of line no longer ignored) re-queue the
+//     orders refused for having no product lines to send: one of their lines may now be sent.
 // Re-queued orders go through the whole sync again, lookup before POST included, so a retry never duplicates.
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
+import { NO_PRODUCT_LINES_PREFIX } from "./noProductLines";
 import { notifyOrderSyncDue } from "./notify";
 
 export const FIX_RETRY_WINDOW_DAYS = 7;
@@ -57,6 +60,21 @@ export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: strin
     tenantId,
     { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },
     "product-fix",
+    now,
+  );
+}
+
+/**
+ * Call when a winery's ignore rules narrowed. The refusal's message names only some of the lines left out, so every
+ * such failure of the window is queued again; one whose lines are all still left out fails again at once, unsent.
+ */
+export async function retryAfterIgnoreRulesNarrowed(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
+  const now = options.now ?? new Date();
+  return requeue(
+    db,
+    tenantId,
+    { lastErrorClass: "VALIDATION", lastErrorMessage: { startsWith: NO_PRODUCT_LINES_PREFIX }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },
+    "ignore-rules-change",
     now,
   );
 }

@@ -58,15 +58,7 @@ async function activeShopTenants(db: Db): Promise<string[]> {
   return tenants.map((t) => t.id);
 }
 
-function envOr<T>(pick: (env: ReturnType<typeof getEnv>) => T, fallback: T): T {
-  try {
-    return pick(getEnv());
-  } catch {
-    return fallback;
-  }
-}
-
-export function reconcileJob(intervalMinutes = envOr((e) => e.RECONCILE_INTERVAL_MINUTES, 15)): JobDefinition {
+export function reconcileJob(intervalMinutes = getEnv().RECONCILE_INTERVAL_MINUTES): JobDefinition {
   return {
     name: "reconcile",
     windowMs: intervalMinutes * MINUTE_MS,
@@ -75,7 +67,7 @@ export function reconcileJob(intervalMinutes = envOr((e) => e.RECONCILE_INTERVAL
   };
 }
 
-export function retentionJob(retentionDays = envOr((e) => e.RETENTION_DAYS, 90)): JobDefinition {
+export function retentionJob(retentionDays = getEnv().RETENTION_DAYS): JobDefinition {
   return {
     name: "retention",
     windowMs: 24 * 60 * MINUTE_MS,

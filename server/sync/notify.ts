@@ -2,15 +2,13 @@
 // queues work (the webhook intake, a retry, a resume, reconciliation) so a listening worker claims it at once.
 // Embedded PGlite has no LISTEN/NOTIFY; there the worker polls, and notifying is a no-op.
 import pg from "pg";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
 
 export const ORDER_SYNC_DUE_CHANNEL = "order_sync_due";
 
-export const isEmbedded = () => process.env.EMBEDDED_DB === "1";
-
 /** Wakes the workers (delivered when the surrounding transaction, if any, commits). */
 export async function notifyOrderSyncDue(db: Pick<Db, "$executeRaw">, tenantId: string): Promise<void> {
-  if (isEmbedded()) return;
+  if (databaseOf(db)?.embedded) return;
   await db.$executeRaw`SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, ${tenantId})`;
 }
 

@@ -1,6 +1,7 @@
 // Permanent failures fail at once, are tagged vintrace-order-error and explained with a pointer to the fix; once
 // the fix is made, the automatic retry succeeds and swaps the tag. Retries that run out end the same way.
 import { describe, expect, it } from "vitest";
+import { createCaller } from "@/server/api/root";
 import { orderDetail } from "@/server/dashboard/orderDetail";
 import { failureGroups } from "@/server/dashboard/overview";
 import { listSyncLog } from "@/server/dashboard/syncLog";
@@ -154,10 +155,10 @@ describe("an order whose every product line is ignored", () => {
       causeLabel: "No product lines to send",
       fix: { where: "products" },
       fixHref: `/products?winery=${winery.tenantId}#ignore-rules`,
-      retry: expect.stringMatching(/by hand/),
+      retry: expect.stringMatching(/automatically when the ignore rules are saved/),
     });
     const [group] = await failureGroups(db, [winery.tenantId]);
-    expect(group).toMatchObject({ cause: "NO_PRODUCT_LINES", label: "No product lines to send", fix: "products", fixSection: "ignore-rules", retryable: false, orders: 1 });
+    expect(group).toMatchObject({ cause: "NO_PRODUCT_LINES", label: "No product lines to send", fix: "products", fixSection: "ignore-rules", fixRetries: true, retryable: false, orders: 1 });
     const listed = await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["NO_PRODUCT_LINES"] });
     expect(listed.rows.map((r) => r.orderName)).toEqual([order.name]);
     expect((await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["VALIDATION"] })).rows).toHaveLength(0);
@@ -180,5 +181,42 @@ describe("an order whose every product line is ignored", () => {
     expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     const [salesOrder] = await winery.salesOrdersFor(order.gid);
     expect(salesOrder.salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
+  });
+
+  it("is queued again when saving the ignore rules narrows them, audited, and goes through", async () => {
+    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoreNoSkuLines: true, ignoredSkus: ["21SHZ750", "GIFTBOX"] } });
+    await winery.simControl("stock-items", FREIGHT);
+    const wine = await winery.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
+    const wrap = await winery.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }] });
+    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed", "failed"]);
+
+    const staff = await db.user.create({ data: { email: `rules-${winery.tenantId}@winehub.test`, role: "SUPPORT" } });
+    const caller = createCaller({ db, user: { id: staff.id, email: staff.email, name: null, role: "SUPPORT", tenantIds: [], ownerOf: [] } });
+    const save = (rules: { ignoreNoSkuLines: boolean; ignoredSkus: string[] }) => caller.products.saveIgnoreRules({ tenantId: winery.tenantId, ignoreGiftCards: true, ...rules });
+
+    // Widening the rules cannot give an order a product line: nothing is queued.
+    expect(await save({ ignoreNoSkuLines: true, ignoredSkus: ["21SHZ750", "GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 0 });
+    // A SKU off the list: every order refused for want of product lines is queued again; the wine goes through, and
+    // the order of gift wrap alone, whose line is still left out, fails again at once without a sales order.
+    expect(await save({ ignoreNoSkuLines: true, ignoredSkus: ["GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 2 });
+    expect((await runUntilIdle(world.deps(), [winery.tenantId])).sort()).toEqual(["failed", "synced"]);
+    expect(await winery.sync(wine.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
+    expect((await winery.salesOrdersFor(wine.gid))[0].salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
+    expect((await winery.sync(wrap.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*'Gift wrap' \(no SKU\)/);
+    expect(await winery.salesOrdersFor(wrap.gid)).toHaveLength(0);
+    const wineSync = await winery.sync(wine.gid);
+    const attempts = await db.syncAttempt.findMany({ where: { orderSyncId: wineSync.id }, orderBy: { createdAt: "asc" }, select: { trigger: true } });
+    expect(attempts.at(-1)?.trigger).toBe("ignore-rules-change");
+
+    // A kind of line no longer ignored queues it again too.
+    expect(await save({ ignoreNoSkuLines: false, ignoredSkus: ["GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 1 });
+    expect(await winery.sync(wrap.gid)).toMatchObject({ status: "PENDING", queuedBy: "ignore-rules-change" });
+
+    const audits = await db.auditEvent.findMany({ where: { tenantId: winery.tenantId, action: "products.ignore_rules_saved" }, orderBy: { createdAt: "asc" } });
+    expect(audits.map((a) => [(a.details as { requeued: number }).requeued, a.actorEmail])).toEqual([
+      [0, staff.email],
+      [2, staff.email],
+      [1, staff.email],
+    ]);
   });
 });

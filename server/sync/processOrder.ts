@@ -73,7 +73,7 @@ type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { ki
 
 const NO_PRODUCT_LINES_HOW_TO =
   "If a line left out belongs in vintrace, change the ignore rules on the Products page (lines without a SKU, gift cards, " +
-  "the ignored SKUs), then retry the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
+  "the ignored SKUs); saving them retries the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
 
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 

@@ -26,7 +26,7 @@ export function explainSyncError(row: Pick<OrderSync, "status" | "lastErrorClass
       : row.lastErrorClass === "CONFIG" || row.lastErrorClass === "AUTH"
         ? "Retried automatically when the settings are saved (failures of the last 7 days), or retry it by hand."
         : isNoProductLines(row.lastErrorClass, row.lastErrorMessage)
-          ? "Not retried automatically: retry it by hand once the ignore rules are changed."
+          ? "Retried automatically when the ignore rules are saved letting more lines through (failures of the last 7 days), or retry it by hand."
           : row.lastErrorClass === "VALIDATION"
             ? "Retried automatically when the product it named is matched or mapped, or retry it by hand."
             : "Retry it by hand once vintrace is reachable again.";

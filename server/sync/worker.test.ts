@@ -2,7 +2,7 @@
 // nothing else could), it keeps a heartbeat, honours the per-winery limit while a busy winery's backlog drains
 // alongside a quiet one, and stop() lets in-flight syncs finish.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createPrisma } from "@/server/db";
+import { createPrisma, databaseFromEnv } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { describeWithPostgres } from "@/test/requirePostgres";
 import { startSyncWorld, type SyncWorld } from "./testing";
@@ -40,7 +40,7 @@ describeWithPostgres("the worker loop", () => {
       perTenantLimit: 2,
       pollMs: 60_000,
       scheduler: false,
-      listenUrl: process.env.DATABASE_URL,
+      listenUrl: databaseFromEnv().url,
     });
     await worker.start();
     try {

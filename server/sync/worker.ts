@@ -9,11 +9,11 @@
 // grace period, their leases are left to lapse), the heartbeat row is removed.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
 import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./claim";
 import type { SyncDeps } from "./context";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./jobs";
-import { isEmbedded, listenForDue, type DueListener } from "./notify";
+import { listenForDue, type DueListener } from "./notify";
 import { processOrder, type ProcessResult } from "./processOrder";
 
 export interface WorkerOptions {
@@ -27,7 +27,7 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   heartbeatMs?: number;
-  /** LISTEN for order_sync_due on this database (default: DATABASE_URL unless embedded; null: poll only) */
+  /** LISTEN for order_sync_due on this database (default: the client's own unless embedded; null: poll only) */
   listenUrl?: string | null;
   /** work only for these wineries (default: all) */
   onlyTenants?: string[];
@@ -54,6 +54,12 @@ export const WORKER_DEFAULTS = {
   pollMs: 1_000,
   heartbeatMs: 10_000,
 };
+
+/** Where a worker on `db` listens for order_sync_due: its database, unless that is PGlite, which has no LISTEN. */
+function listenUrlOf(db: Db): string | null {
+  const database = databaseOf(db);
+  return database && !database.embedded ? database.url : null;
+}
 
 export function createSyncWorker(options: WorkerOptions): SyncWorker {
   const { deps } = options;
@@ -157,7 +163,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       every(heartbeatMs, beat);
       every(Math.max(100, Math.floor(leaseMs / 3)), renew);
       every(pollMs, pump);
-      const listenUrl = options.listenUrl === undefined ? (isEmbedded() ? null : (process.env.DATABASE_URL ?? null)) : options.listenUrl;
+      const listenUrl = options.listenUrl === undefined ? listenUrlOf(db) : options.listenUrl;
       if (listenUrl) {
         listener = listenForDue(listenUrl, () => void pump(), (error) => log(`LISTEN connection: ${error instanceof Error ? error.message : String(error)}`));
       }

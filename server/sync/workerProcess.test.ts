@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, type Db } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
+import { childEnv } from "@/test/env";
 import { describeWithPostgres } from "@/test/requirePostgres";
 import { startSyncWorld, workerProcessEnv, type SyncWorld, type Winery } from "./testing";
 
@@ -27,15 +28,14 @@ async function until<T>(what: string, check: () => Promise<T | null | false | un
 function startWorker(env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: process.cwd(),
-    env: {
-      ...process.env,
+    env: childEnv({
       ...workerProcessEnv(world, database.url),
       WORKER_POLL_MS: "200",
       WORKER_LEASE_MS: "3000",
       WORKER_SCHEDULER: "off",
       SYNC_RETRY_SCALE: "0.001",
       ...env,
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -64,7 +64,7 @@ async function allSalesOrders(winery: Winery) {
 describeWithPostgres("worker processes", () => {
   beforeAll(async () => {
     database = await createTestDatabase("vsw");
-    db = createPrisma(database.url);
+    db = createPrisma(database);
     world = await startSyncWorld(db);
   }, 120_000);
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
 import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
 import { TEST_APP } from "@/simulators/shopify/testing";
+import { childEnv } from "@/test/env";
 
 const HILLTOP = "hilltop-estate.myshopify.com";
 
@@ -129,7 +130,7 @@ describe("npm run sim:order", () => {
   // Asynchronous on purpose: the simulator and the app it talks to run in this process and must keep answering.
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "simulators/shopify/sim-order.ts", ...args], { env: { ...process.env, ...env } });
+      const child = spawn(process.execPath, ["--import", "tsx", "simulators/shopify/sim-order.ts", ...args], { env: childEnv(env) });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createPrisma } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
+import { setTestEnv } from "@/test/env";
 
 const db = createPrisma();
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -14,8 +14,7 @@ let staff: CurrentUser;
 let support: CurrentUser;
 
 beforeAll(async () => {
-  process.env.OUTBOUND_ALLOWLIST = "http://127.0.0.1:9";
-  resetEnvCache();
+  setTestEnv({ OUTBOUND_ALLOWLIST: "http://127.0.0.1:9" });
   a = await db.tenant.create({ data: { name: `Router A ${unique()}`, shopDomain: `ra-${unique()}.myshopify.com` } });
   b = await db.tenant.create({ data: { name: `Router B ${unique()}`, shopDomain: `rb-${unique()}.myshopify.com` } });
   const make = async (role: "OWNER" | "STAFF") => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { createTRPCRouter, supportProcedure, tenantProcedure } from "@/server/api/trpc";
-import { CAUSE_INFO, CAUSES, type Cause } from "@/server/dashboard/causes";
+import { createTRPCRouter, messageForTheUser, supportProcedure, tenantProcedure } from "@/server/api/trpc";
+import { CAUSE_INFO, CAUSES, groupRetryRefusal, type Cause } from "@/server/dashboard/causes";
 import { failedOrderNamesByCause, failureGroups, wineryHealth } from "@/server/dashboard/overview";
 import { retryDeps } from "@/server/dashboard/retry";
 import { confirmRetry } from "@/server/sync/bulkRetry";
@@ -22,7 +22,7 @@ export interface GroupRetryResult {
 async function retryGroup(db: Db, user: CurrentUser, tenantIds: string[] | null, cause: Cause): Promise<GroupRetryResult> {
   const result: GroupRetryResult = { cause, queued: 0, alreadyDone: 0, notRetried: 0, problems: [] };
   if (!CAUSE_INFO[cause].retryable) {
-    result.problems.push({ tenantId: "", message: `Retrying does not help with "${CAUSE_INFO[cause].label}": fix the cause first (saving the fix retries these orders).` });
+    result.problems.push({ tenantId: "", message: groupRetryRefusal(cause) });
     return result;
   }
   const byTenant = await failedOrderNamesByCause(db, tenantIds, cause);
@@ -37,7 +37,7 @@ async function retryGroup(db: Db, user: CurrentUser, tenantIds: string[] | null,
       result.alreadyDone += confirmed.counts.tag_queued;
       result.notRetried += confirmed.counts.none;
     } catch (error) {
-      result.problems.push({ tenantId, message: error instanceof Error ? error.message : String(error) });
+      result.problems.push({ tenantId, message: messageForTheUser(error, `the ${cause} retry of winery ${tenantId}`) });
     }
   }
   return result;

@@ -3,9 +3,33 @@ import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { recordAudit } from "@/server/audit/record";
 import { latestProductCheck, runProductCheck } from "@/server/dashboard/productCheck";
-import { retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
+import type { Db } from "@/server/db";
+import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
 
 const sku = z.string().trim().min(1, "is required").max(100, "is too long");
+
+interface IgnoreRules {
+  ignoreNoSkuLines: boolean;
+  ignoreGiftCards: boolean;
+  ignoredSkus: string[];
+}
+
+/**
+ * Re-queues the failures a change of the ignore rules may fix. Rules that widen (a SKU or a kind of line newly left
+ * out) may fix refusals of what was sent; rules that narrow may fix orders that had no product line left to send.
+ */
+async function retryAfterIgnoreRulesChange(db: Db, tenantId: string, before: IgnoreRules, after: IgnoreRules): Promise<number> {
+  const added = after.ignoredSkus.filter((s) => !before.ignoredSkus.includes(s));
+  const removed = before.ignoredSkus.filter((s) => !after.ignoredSkus.includes(s));
+  const widened = (after.ignoreNoSkuLines && !before.ignoreNoSkuLines) || (after.ignoreGiftCards && !before.ignoreGiftCards);
+  const narrowed = removed.length > 0 || (before.ignoreNoSkuLines && !after.ignoreNoSkuLines) || (before.ignoreGiftCards && !after.ignoreGiftCards);
+  const forWidening = widened
+    ? await retryAfterSettingsChange(db, tenantId, { includeValidation: true })
+    : added.length
+      ? await retryAfterSkuMatched(db, tenantId, added)
+      : 0;
+  return forWidening + (narrowed ? await retryAfterIgnoreRulesNarrowed(db, tenantId) : 0);
+}
 
 export const productsRouter = createTRPCRouter({
   /** The last match check (and one in progress), with when it ran. */
@@ -75,18 +99,9 @@ export const productsRouter = createTRPCRouter({
       if (!before) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Set up vintrace in Settings first." });
       const ignoredSkus = [...new Set(input.ignoredSkus)];
       const after = { ignoreNoSkuLines: input.ignoreNoSkuLines, ignoreGiftCards: input.ignoreGiftCards, ignoredSkus };
-      await ctx.db.$transaction([
-        ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after }),
-        recordAudit(ctx.db, { action: "products.ignore_rules_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { before, after } }),
-      ]);
-      // A newly ignored SKU, or a newly ignored kind of line, can be what an order failed on.
-      const added = ignoredSkus.filter((s) => !before.ignoredSkus.includes(s));
-      const widened = (input.ignoreNoSkuLines && !before.ignoreNoSkuLines) || (input.ignoreGiftCards && !before.ignoreGiftCards);
-      const requeued = widened
-        ? await retryAfterSettingsChange(ctx.db, ctx.tenantId, { includeValidation: true })
-        : added.length
-          ? await retryAfterSkuMatched(ctx.db, ctx.tenantId, added)
-          : 0;
+      await ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after });
+      const requeued = await retryAfterIgnoreRulesChange(ctx.db, ctx.tenantId, before, after);
+      await recordAudit(ctx.db, { action: "products.ignore_rules_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { before, after, requeued } });
       return { requeued };
     }),
 });

@@ -5,26 +5,23 @@ import { createCaller } from "@/server/api/root";
 import { acceptInvitation } from "@/server/auth/invitations";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createPrisma, type Db } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
-import { resetMailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { setTestEnv } from "@/test/env";
 
 const db = createPrisma();
 // A second client: its own pool, so concurrent calls really run on separate connections.
 const otherDb = createPrisma();
 let catcher: MailCatcher;
+let restoreEnv: () => void;
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 const caller = (user: CurrentUser, client: Db = db) => createCaller({ db: client, user });
 
 beforeAll(async () => {
   catcher = await startMailCatcher({ httpPort: null });
-  process.env.SMTP_URL = catcher.smtpUrl;
-  process.env.APP_URL = "http://app.test";
-  resetEnvCache();
-  resetMailer();
+  restoreEnv = setTestEnv({ SMTP_URL: catcher.smtpUrl, APP_URL: "http://app.test" });
 });
 afterAll(async () => {
-  resetMailer();
+  restoreEnv();
   await catcher.close();
   await Promise.all([db.$disconnect(), otherDb.$disconnect()]);
 });

@@ -1,28 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addChatWebhook } from "@/server/alerts/settings";
 import { createPrisma } from "@/server/db";
-import { resetEnvCache } from "@/server/env";
-import { resetMailer } from "@/server/mail/mailer";
 import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
+import { setTestEnv } from "@/test/env";
 import { runCli } from "../main";
 
 const db = createPrisma();
 const cli = (...argv: string[]) => runCli(argv, async () => db, "cli-test");
 let catcher: MailCatcher;
 let chat: ChatReceiver;
+let restoreEnv: () => void;
 const stamp = `${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   catcher = await startMailCatcher({ httpPort: null });
   chat = await startChatReceiver();
-  process.env.SMTP_URL = catcher.smtpUrl;
-  process.env.OUTBOUND_ALLOWLIST = chat.origin;
-  resetEnvCache();
-  resetMailer();
+  restoreEnv = setTestEnv({ SMTP_URL: catcher.smtpUrl, OUTBOUND_ALLOWLIST: chat.origin });
 });
 afterAll(async () => {
-  resetMailer();
+  restoreEnv();
   await catcher.close();
   await chat.close();
   await db.$disconnect();

@@ -1,21 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runCli } from "@/server/cli/main";
-import { buildKeyring, decryptWith, encryptWith, keyIdOf, resetKeyring, type EncryptedColumn, type Keyring } from "@/server/crypto";
+import { buildKeyring, decryptWith, encryptWith, keyIdOf, type EncryptedColumn, type Keyring } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
+import { getEnv } from "@/server/env";
 import { Prisma } from "@/server/generated/prisma/client";
+import { setTestEnv } from "@/test/env";
 import { legacyEncrypt } from "@/test/legacySecrets";
 
 const db = createPrisma();
 const stamp = Date.now().toString(36);
-const originalKey = process.env.ENCRYPTION_KEY!;
+const originalKey = getEnv().ENCRYPTION_KEY;
+let restoreEnv = () => {};
 const seeded: string[] = [];
 // Each test's wineries go with it: their secrets may be under a key the next test does not hold.
 afterEach(async () => {
   await db.tenant.deleteMany({ where: { id: { in: seeded.splice(0) } } });
-  process.env.ENCRYPTION_KEY = originalKey;
-  delete process.env.ENCRYPTION_OLD_KEYS;
-  resetKeyring();
+  restoreEnv();
 });
 afterAll(() => db.$disconnect());
 
@@ -84,9 +85,7 @@ describe("secrets:reencrypt", () => {
     }
 
     const newKey = randomBytes(32).toString("base64");
-    process.env.ENCRYPTION_KEY = newKey;
-    process.env.ENCRYPTION_OLD_KEYS = `${keyIdOf(Buffer.from(oldKey, "base64"))}:${oldKey}`;
-    resetKeyring();
+    restoreEnv = setTestEnv({ ENCRYPTION_KEY: newKey, ENCRYPTION_OLD_KEYS: `${keyIdOf(Buffer.from(oldKey, "base64"))}:${oldKey}` });
     const res = await runCli(["secrets:reencrypt", "--json"], async () => db);
     expect(res.exitCode).toBe(0);
 

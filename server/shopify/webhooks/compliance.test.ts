@@ -5,7 +5,7 @@ import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequ
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 // app/uninstalled and shop/redact ask Shopify whether the app is still installed.
 const s = await startSimulatedShopifyForFile(db);
 

@@ -2,10 +2,11 @@
 import { randomUUID } from "node:crypto";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
+import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { sqlTimestamp } from "@/server/lib/sqlTime";
-import { FORGERY_SUSPECTED } from "@/server/shopify/webhooks/notices";
+import { FORGERY_SUSPECTED, WEBHOOK_SECRET_UNREADABLE } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
 /** The tenant a shop domain belongs to, as the webhook path needs it (one indexed lookup). */
@@ -105,4 +106,35 @@ export interface SuspectedForgery {
 export async function recordSuspectedForgery(db: Pick<Db, "auditEvent">, at: Date, forgery: SuspectedForgery): Promise<void> {
   const { tenantId, ...details } = forgery;
   await recordAudit(db, { action: FORGERY_SUSPECTED, tenantId, details: details as Prisma.InputJsonObject, at });
+}
+
+/** A shop's own webhook secret, or why it cannot be read (a ciphertext from another winery or column, a retired key). */
+export function ownWebhookSecret(tenant: { id: string; webhookSecretEnc: string }): { ok: true; secret: string } | { ok: false; problem: string } {
+  try {
+    return { ok: true, secret: decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }) };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One audit row per winery and hour at most: every refused delivery would otherwise write one. */
+const UNREADABLE_SECRET_AUDIT_EVERY_MS = 60 * 60_000;
+
+/**
+ * A delivery for a shop whose own secret cannot be decrypted cannot be verified: it is refused with 401, so Shopify
+ * retries it once the secret is entered again, nothing is stored, and the support team is told (never the secret).
+ */
+export async function refuseUnreadableSecret(
+  db: Pick<Db, "auditEvent">,
+  at: Date,
+  refused: { tenantId: string; shopDomain: string; topic: string; problem: string },
+): Promise<Response> {
+  const { tenantId, ...details } = refused;
+  console.error(`[webhooks] ${refused.topic} for ${refused.shopDomain} refused: the shop's own webhook secret cannot be decrypted (${refused.problem})`);
+  const recent = await db.auditEvent.findFirst({
+    where: { tenantId, action: WEBHOOK_SECRET_UNREADABLE, createdAt: { gt: new Date(at.getTime() - UNREADABLE_SECRET_AUDIT_EVERY_MS) } },
+    select: { id: true },
+  });
+  if (!recent) await recordAudit(db, { action: WEBHOOK_SECRET_UNREADABLE, tenantId, details, at });
+  return textResponse(401, "The shop's own webhook secret cannot be read, so the signature cannot be checked");
 }

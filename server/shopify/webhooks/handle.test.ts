@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
 import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
@@ -9,7 +9,7 @@ import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
 import { WEBHOOK_PATH } from "@/simulators/shopify/webhook";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const shopify = createShopify({ apiKey: TEST_APP.apiKey, apiSecretKey: TEST_APP.apiSecret, appUrl: TEST_APP.appUrl });
 afterAll(() => db.$disconnect());
 
@@ -165,6 +165,38 @@ describe("a shop connected with a manual token (amendment 15)", () => {
       expect((await handle(webhookRequest(orderDelivery(shop, { secret: "own" }), { headers: { [header]: null } }).request)).status).toBe(400);
     }
     expect(await stored(shop)).toEqual(NOTHING);
+  });
+});
+
+describe("a manual-token shop whose own secret cannot be decrypted", () => {
+  it("refuses its deliveries with 401 and a plain reason, stores nothing, and audits it once without the secret", async () => {
+    const [donor, shop] = [uniqueShop("secret-donor"), uniqueShop("secret-copied")];
+    const donorTenant = await createTestTenant(db, { shop: donor, webhookSecret: "the-donors-own-secret" });
+    const tenant = await createTestTenant(db, { shop, webhookSecret: "the-shops-own-secret" });
+    // A ciphertext copied from another winery's row: the AES-GCM binding to its winery refuses to decrypt it here.
+    const { webhookSecretEnc } = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: donorTenant.id } });
+    await db.shopifyConnection.update({ where: { tenantId: tenant.id }, data: { webhookSecretEnc } });
+
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
+    try {
+      for (const secret of ["the-shops-own-secret", "the-donors-own-secret", TEST_APP.apiSecret]) {
+        const answer = await handle(webhookRequest(orderDelivery(shop, { secret })).request);
+        expect(answer.status).toBe(401);
+        expect(await answer.text()).toMatch(/webhook secret cannot be read/);
+      }
+      const uninstall = await handle(webhookRequest({ shop, topic: "app/uninstalled", payload: { id: 1, myshopify_domain: shop } }).request);
+      expect(uninstall.status).toBe(401);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await db.webhookDelivery.count({ where: { shopDomain: shop } })).toBe(0);
+    expect(await db.orderSync.count({ where: { tenantId: tenant.id } })).toBe(0);
+    const audits = await db.auditEvent.findMany({ where: { tenantId: tenant.id } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ action: "webhook.secret_unreadable", details: { shopDomain: shop, topic: "orders/create" } });
+    expect(errors).toHaveLength(4);
+    for (const text of [JSON.stringify(audits), ...errors]) expect(text).not.toMatch(/own-secret/);
   });
 });
 

@@ -3,15 +3,17 @@
 // shop. Nothing is stored until all of them pass. orders/create has its own, faster, path (orders-create.ts).
 import type { Shopify } from "@shopify/shopify-api";
 import type { z } from "zod";
-import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import { readBodyTextUpTo } from "@/server/http/readBoundedBody";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";
 import {
   acknowledged,
   findWebhookTenant,
+  ownWebhookSecret,
   recordSuspectedForgery,
+  refuseUnreadableSecret,
   shopDomainFromBody,
   textResponse,
   type VerifiedDelivery,
@@ -26,7 +28,7 @@ import {
   shopRedactBody,
   type BodyShop,
 } from "@/server/shopify/webhooks/shop-binding";
-import { deliveryHeaders, MAX_WEBHOOK_BYTES, readWebhookBody, verifyDelivery } from "@/server/shopify/webhooks/verify";
+import { deliveryHeaders, MAX_WEBHOOK_BYTES, verifyDelivery } from "@/server/shopify/webhooks/verify";
 
 export interface WebhookDeps {
   db: Db;
@@ -61,7 +63,7 @@ const LIFECYCLE_TOPICS = new Map<string, LifecycleTopic>([
 export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
 
 export async function handleShopifyWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
-  const rawBody = await readWebhookBody(request);
+  const rawBody = await readBodyTextUpTo(request, MAX_WEBHOOK_BYTES);
   if (rawBody === null) return textResponse(413, `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
 
   const headers = deliveryHeaders(request.headers);
@@ -79,12 +81,16 @@ export async function handleShopifyWebhook(request: Request, deps: WebhookDeps):
   const topic = LIFECYCLE_TOPICS.get(headers.topic);
   const shopDomain = headers.shopDomain ?? shopDomainFromBody(rawBody);
   const tenant = shopDomain ? await findWebhookTenant(deps.db, shopDomain) : null;
+  const own = tenant?.webhookSecretEnc ? ownWebhookSecret({ id: tenant.id, webhookSecretEnc: tenant.webhookSecretEnc }) : null;
+  if (tenant && shopDomain && own && !own.ok) {
+    return refuseUnreadableSecret(deps.db, now, { tenantId: tenant.id, shopDomain, topic: headers.topic, problem: own.problem });
+  }
   const verification = verifyDelivery({
     rawBody,
     headers,
     // A topic we do not handle is checked as strictly as orders/create.
     lenient: topic !== undefined,
-    secret: tenant?.webhookSecretEnc ? decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }) : shopify.config.apiSecretKey,
+    secret: own?.ok ? own.secret : shopify.config.apiSecretKey,
   });
   if (!verification.ok) return textResponse(verification.status, verification.reason);
   if (!shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain (and no shop_domain in the body)");

@@ -5,9 +5,11 @@ import type { AuditAction } from "@/server/audit/actions";
 export const FORGERY_SUSPECTED = "webhook.forgery_suspected" satisfies AuditAction;
 export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed" satisfies AuditAction;
 export const SHOP_REDACT_SKIPPED = "compliance.shop_redact_skipped" satisfies AuditAction;
+export const WEBHOOK_SECRET_UNREADABLE = "webhook.secret_unreadable" satisfies AuditAction;
 
 export const WEBHOOK_NOTICES: Record<string, string> = {
   [FORGERY_SUSPECTED]: "a webhook delivery that may be forged was refused or not acted on",
   [UNINSTALL_UNCONFIRMED]: "app/uninstalled was ignored because Shopify still accepts the app's token",
   [SHOP_REDACT_SKIPPED]: "shop/redact arrived but the shop was not erased",
+  [WEBHOOK_SECRET_UNREADABLE]: "deliveries were refused because the shop's own webhook secret cannot be decrypted (enter it again)",
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPrisma } from "@/server/db";
+import { createPrisma, databaseFromEnv } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
 import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
@@ -9,7 +9,7 @@ import { ORDER_SYNC_DUE_CHANNEL } from "@/server/shopify/webhooks/orders-create"
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const shopify = createShopify({ apiKey: TEST_APP.apiKey, apiSecretKey: TEST_APP.apiSecret, appUrl: TEST_APP.appUrl });
 afterAll(() => db.$disconnect());
 
@@ -118,10 +118,10 @@ describe("orders/create", () => {
     expect(rows[0].id).toBe("98765432109876543");
   });
 
-  it.skipIf(process.env.EMBEDDED_DB === "1")("wakes workers with pg_notify on order_sync_due once the order is committed", async () => {
+  it.skipIf(databaseFromEnv().embedded)("wakes workers with pg_notify on order_sync_due once the order is committed", async () => {
     const shop = uniqueShop("notify");
     const tenant = await createTestTenant(db, { shop });
-    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const listener = new pg.Client({ connectionString: databaseFromEnv().url });
     await listener.connect();
     try {
       const received: string[] = [];

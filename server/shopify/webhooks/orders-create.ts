@@ -5,11 +5,10 @@
 // shop with its own secret (amendment 15) it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
 import { randomUUID } from "node:crypto";
-import { decryptSecret } from "@/server/crypto";
-import type { Db } from "@/server/db";
+import { databaseOf, type Db } from "@/server/db";
 import { sqlTimestamp } from "@/server/lib/sqlTime";
 import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
-import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, textResponse } from "@/server/shopify/webhooks/delivery";
+import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
 /** Workers LISTEN on this channel; the payload is the tenant id. */
@@ -54,7 +53,7 @@ async function storeOrder(delivery: OrderDelivery, order: ShopifyOrder, signedWi
   const at = now.toISOString();
   const orderGid = order.admin_graphql_api_id ?? `gid://shopify/Order/${order.id}`;
   // Embedded PGlite has no listeners (amendment 4): workers poll there.
-  const notify = process.env.EMBEDDED_DB !== "1";
+  const notify = !databaseOf(db)?.embedded;
   // The payload is stored from the raw text: PostgreSQL parses it, so 64-bit ids keep every digit.
   // pg_notify inside the statement is delivered at commit, so a worker never wakes before the row is visible.
   // An existing OrderSync is left as it is (ON CONFLICT DO NOTHING), and so is a delivery already seen.
@@ -110,7 +109,9 @@ export async function handleOrderCreated(delivery: OrderDelivery): Promise<Respo
 
   const tenant = await findWebhookTenant(db, headers.shopDomain);
   if (!tenant?.webhookSecretEnc) return textResponse(401, "Invalid signature");
-  const byShop = verifyDelivery({ rawBody, headers, secret: decryptSecret(tenant.webhookSecretEnc, { tenantId: tenant.id, column: "ShopifyConnection.webhookSecretEnc" }), lenient: false });
+  const own = ownWebhookSecret({ id: tenant.id, webhookSecretEnc: tenant.webhookSecretEnc });
+  if (!own.ok) return refuseUnreadableSecret(db, delivery.now, { tenantId: tenant.id, shopDomain: headers.shopDomain, topic: "orders/create", problem: own.problem });
+  const byShop = verifyDelivery({ rawBody, headers, secret: own.secret, lenient: false });
   if (!byShop.ok) return textResponse(byShop.status, byShop.reason);
   const parsed = parseOrder(rawBody);
   if (!parsed.ok) return parsed.response;

@@ -17,7 +17,7 @@ import type { LifecycleTopic } from "@/simulators/shopify/lifecycle";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { startSimulatedShopify, TEST_APP, type SimulatedShopify } from "@/simulators/shopify/testing";
 
-const db = createPrisma(process.env.DATABASE_URL);
+const db = createPrisma();
 const HOUR = 3_600_000;
 let s: SimulatedShopify;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;

@@ -1,33 +1,9 @@
-// Reading and verifying one webhook delivery (shopify-notes §1, §4.3). The body is read once, as received, and
-// never re-serialised before the HMAC check. A shop connected with a manual token signs with its own secret
-// (amendment 15); every other delivery is signed with SHOPIFY_API_SECRET.
+// Verifying one webhook delivery. The body is read once, as received, and never re-serialised before the HMAC
+// check. A shop connected with a manual token signs with its own secret; every other delivery is signed with
+// SHOPIFY_API_SECRET.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
-
-/** The body as text, exactly as `Request.text()` would give it, or null once it passes `limit` bytes. */
-export async function readWebhookBody(request: Request, limit = MAX_WEBHOOK_BYTES): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) {
-    await request.body?.cancel();
-    return null;
-  }
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks, total));
-}
 
 /** The delivery's headers, classic `X-Shopify-*` or the newer `shopify-*` family (header names are case-blind). */
 export interface DeliveryHeaders {
@@ -60,7 +36,7 @@ export function deliveryHeaders(headers: Headers): DeliveryHeaders {
 
 export type Verification = { ok: true } | { ok: false; status: 400 | 401; reason: string };
 
-/** Headers a delivery may lack once its signature holds: compliance deliveries have arrived without them (§4.7). */
+/** Headers a delivery may lack once its signature holds: compliance deliveries have arrived without them. */
 const LENIENT_HEADERS = new Set(["x-shopify-shop-domain", "x-shopify-api-version"]);
 
 const REQUIRED: [keyof DeliveryHeaders, string][] = [
@@ -79,7 +55,7 @@ export function hmacMatches(rawBody: string, secret: string, hmac: string): bool
 export interface VerifyInput {
   rawBody: string;
   headers: DeliveryHeaders;
-  /** the app's secret (SHOPIFY_API_SECRET), or a manual-token shop's own (amendment 15) */
+  /** the app's secret (SHOPIFY_API_SECRET), or a manual-token shop's own */
   secret: string;
   /** true for app/uninstalled and the compliance topics, which may lack the shop and version headers */
   lenient: boolean;

@@ -1,5 +1,5 @@
 import { resetPassword } from "@/server/auth/passwordReset";
-import { noStore, readJsonBody } from "@/server/auth/publicForms";
+import { noStore, readJsonBody, refusalResponse } from "@/server/auth/publicForms";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";
@@ -11,7 +11,5 @@ export async function POST(request: Request) {
   const read = await readJsonBody(request);
   if (!read.ok) return read.response;
   const result = await resetPassword(getDb(), read.body);
-  return result.ok
-    ? Response.json({ email: result.email }, { headers: noStore })
-    : Response.json({ reason: result.reason, message: result.message }, { status: REFUSAL_STATUS[result.reason], headers: noStore });
+  return result.ok ? Response.json({ email: result.email }, { headers: noStore }) : refusalResponse(result, REFUSAL_STATUS[result.reason]);
 }

@@ -10,19 +10,11 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
 import { NoSuchWinery, useWinery } from "@/components/winery";
+import { auditFilterGroups } from "@/server/audit/actions";
 
 type Row = RouterOutputs["audit"]["list"]["rows"][number];
 
-const ACTIONS: { value: string; label: string }[] = [
-  { value: "", label: "Any action" },
-  { value: "settings.", label: "Settings changes" },
-  { value: "orders.retry", label: "Retries" },
-  { value: "products.", label: "Products (checks, SKU map, ignore rules)" },
-  { value: "invitation.", label: "Invitations" },
-  { value: "user.", label: "Users added or removed" },
-  { value: "tenant.", label: "Wineries (added, paused, resumed)" },
-  { value: "shopify.", label: "Shopify connections" },
-];
+const ACTION_GROUPS = auditFilterGroups();
 
 /** One line saying what happened, from the event's details. */
 function summary(row: Row): string {
@@ -76,10 +68,16 @@ export function AuditPage() {
             onChange={(e) => setParam({ action: e.target.value || null })}
             className="block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none"
           >
-            {ACTIONS.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
-              </option>
+            <option value="">Any action</option>
+            {ACTION_GROUPS.map((group) => (
+              <optgroup key={group.area} label={group.label}>
+                <option value={group.area}>{group.label}: all</option>
+                {group.actions.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </div>

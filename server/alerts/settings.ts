@@ -1,9 +1,10 @@
 // A winery's alert settings: its chat webhooks (checked, then stored encrypted), the silence threshold, the test
 // alert. Who may change them is decided by the caller's procedure builder (owners and support staff).
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
-import { InputError, parseOrThrow } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { deliverAlert, tenantRecipients, type DeliveredAlert, type DeliveryDeps } from "./deliver";
 import { testAlert } from "./messages";
 import { checkChatWebhookUrl } from "./outbound";
@@ -29,7 +30,12 @@ export async function addChatWebhook(db: Db, tenantId: string, input: unknown, a
       data: { tenantId, label: parsed.label, urlEnc: encryptSecret(check.url, { tenantId, column: "AlertWebhook.urlEnc" }), urlHint: check.hint, createdBy: actor },
       select: { id: true, label: true, urlHint: true, createdAt: true },
     });
-    await tx.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_added", details: { label: hook.label, origin: hook.urlHint } } });
+    await recordAudit(tx, {
+      action: "alerts.webhook_added",
+      actor: { email: actor },
+      tenantId,
+      details: { label: hook.label, origin: hook.urlHint },
+    });
     return hook;
   });
 }
@@ -40,7 +46,7 @@ export function listChatWebhooks(db: Db, tenantId: string) {
 
 export async function removeChatWebhook(db: Db, tenantId: string, id: string, actor: string): Promise<boolean> {
   const { count } = await db.alertWebhook.deleteMany({ where: { id, tenantId } });
-  if (count === 1) await db.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.webhook_removed", details: { id } } });
+  if (count === 1) await recordAudit(db, { action: "alerts.webhook_removed", actor: { email: actor }, tenantId, details: { id } });
   return count === 1;
 }
 
@@ -49,7 +55,7 @@ export async function setSilenceThreshold(db: Db, tenantId: string, minutes: unk
   if (!parsed.success) throw new InputError({ silenceAlertMinutes: parsed.error.issues[0]?.message ?? "is not valid" });
   await db.$transaction([
     db.tenant.update({ where: { id: tenantId }, data: { silenceAlertMinutes: parsed.data } }),
-    db.auditEvent.create({ data: { actorEmail: actor, tenantId, action: "alerts.silence_threshold", details: { minutes: parsed.data } } }),
+    recordAudit(db, { action: "alerts.silence_threshold", actor: { email: actor }, tenantId, details: { minutes: parsed.data } }),
   ]);
   return parsed.data;
 }

@@ -9,7 +9,7 @@ import { createPrisma, type Db } from "@/server/db";
 import type { GroupRetryResult } from "@/server/api/routers/overview";
 import type { ErrorClass } from "@/server/generated/prisma/enums";
 import { resetEnvCache } from "@/server/env";
-import { InputError } from "@/server/tenants/service";
+import { InputError } from "@/server/lib/errors";
 import { setTestEnvironment } from "@/test/database";
 
 // What the browser sees when a procedure fails, through the same fetch adapter the app's route uses.
@@ -101,9 +101,10 @@ describe("an unexpected error in a procedure", () => {
 });
 
 describe("errors meant for the user", () => {
-  it("a domain InputError keeps its plain message and is not logged", async () => {
+  it("a domain InputError a handler does not catch is a 400 naming the field, and is not logged", async () => {
     const answer = await call(failing, "inputError", "mutation");
-    expect(answer.message).toBe("shop is already a winery here");
+    expect(answer.status).toBe(400);
+    expect(answer.message).toContain("shop: is already a winery here");
     expect(answer.logged).toBe("");
   });
 

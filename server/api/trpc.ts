@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { canAccessTenant, isOwner } from "@/server/auth/access";
 import type { CurrentUser } from "@/server/auth/currentUser";
+import { fieldErrors } from "@/server/dashboard/fieldErrors";
 import type { Db } from "@/server/db";
-import { InputError } from "@/server/tenants/service";
+import { InputError } from "@/server/lib/errors";
 
 // The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
 // `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
@@ -38,12 +40,11 @@ const t = initTRPC
   });
 
 /**
- * Whether the browser may read the error's own message: a TRPCError the code threw on purpose, or a domain
- * InputError. Anything else (a bug, a database failure) may carry SQL, table or constraint names, and so may a
+ * Whether the browser may read the error's own message: a TRPCError the code threw on purpose (a domain InputError
+ * is one by now). Anything else (a bug, a database failure) may carry SQL, table or constraint names, and so may a
  * database error that a handler wrapped as it is.
  */
 function isMeantForTheUser(error: TRPCError): boolean {
-  if (error.cause instanceof InputError) return true;
   if (isDatabaseError(error.cause)) return false;
   return error.code !== "INTERNAL_SERVER_ERROR";
 }
@@ -70,9 +71,16 @@ export function messageForTheUser(error: unknown, where: string): string {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ access: "public" });
+/** A service's InputError becomes the form's field errors here, once, for every procedure. */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof InputError) throw fieldErrors(result.error.cause.fieldErrors);
+  return result;
+});
 
-export const signedInProcedure = t.procedure.meta({ access: "signedIn" }).use(({ ctx, next }) => {
+export const publicProcedure = procedure.meta({ access: "public" });
+
+export const signedInProcedure = procedure.meta({ access: "signedIn" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
@@ -87,9 +95,8 @@ export const tenantProcedure = signedInProcedure
   .meta({ access: "tenant" })
   .input(z.object({ tenantId: z.string().min(1).max(64) }))
   .use(({ ctx, input, next }) => {
-    const allowed = ctx.user.role === "SUPPORT" || ctx.user.tenantIds.includes(input.tenantId);
-    if (!allowed) throw new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this winery." });
-    return next({ ctx: { ...ctx, tenantId: input.tenantId, isOwner: ctx.user.role === "SUPPORT" || ctx.user.ownerOf.includes(input.tenantId) } });
+    if (!canAccessTenant(ctx.user, input.tenantId)) throw new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this winery." });
+    return next({ ctx: { ...ctx, tenantId: input.tenantId, isOwner: isOwner(ctx.user, input.tenantId) } });
   });
 
 /** A winery's owner (or support staff): tenant-scoped like every winery procedure, then owner-only. */

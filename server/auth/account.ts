@@ -2,6 +2,7 @@
 // everywhere. Both leave an audit event; a password change or reset also mails the user, so someone who took over
 // a session cannot quietly lock the owner out.
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getMailer } from "@/server/mail/mailer";
@@ -51,7 +52,7 @@ export async function changePassword(db: Db, who: Who, input: ChangePasswordInpu
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     const ended = await endSessionsOf(tx, user.id, now, who.sessionId);
     await clearPasswordChecks(tx, user.id);
-    await tx.auditEvent.create({ data: { actorId: user.id, actorEmail: user.email, action: "password.changed", details: { otherSessionsEnded: ended } } });
+    await recordAudit(tx, { action: "password.changed", actor: user, details: { otherSessionsEnded: ended } });
   });
   await mailPasswordChanged(user.email, "changed", deps);
   return { ok: true };
@@ -62,7 +63,7 @@ export async function signOutEverywhere(db: Db, user: { id: string; email: strin
   return db.$transaction(async (tx) => {
     const ended = await endSessionsOf(tx, user.id, now);
     await tx.user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
-    await tx.auditEvent.create({ data: { actorId: user.id, actorEmail: user.email, action: "sessions.signed_out_everywhere", details: { ended } } });
+    await recordAudit(tx, { action: "sessions.signed_out_everywhere", actor: user, details: { ended } });
     return { ended };
   });
 }

@@ -4,13 +4,14 @@
 // checked again here when the invitation is sent and when it is accepted: an inviter who has since been removed or
 // disabled no longer lets anyone in.
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { hashToken, randomToken } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
-import { InputError, parseOrThrow } from "@/server/tenants/service";
 import { BusyError } from "./limiter";
 import { hashPassword } from "./password";
 import { checkPasswordThrottled, type SignInContext } from "./signIn";
@@ -128,14 +129,11 @@ export async function createInvitation(db: Db, input: InvitationInput, deps: Mai
         invitedById: data.invitedBy.id,
       },
     });
-    await tx.auditEvent.create({
-      data: {
-        actorId: data.invitedBy.id,
-        actorEmail: data.invitedBy.email,
-        tenantId: data.tenantId,
-        action: "invitation.sent",
-        details: { email: data.email, role: data.role, membershipRole: data.role === "MERCHANT" ? data.membershipRole : null },
-      },
+    await recordAudit(tx, {
+      action: "invitation.sent",
+      actor: data.invitedBy,
+      tenantId: data.tenantId,
+      details: { email: data.email, role: data.role, membershipRole: data.role === "MERCHANT" ? data.membershipRole : null },
     });
     return created;
   });
@@ -277,14 +275,11 @@ export async function acceptInvitation(db: Db, raw: unknown, context: SignInCont
         update: {},
       });
     }
-    await tx.auditEvent.create({
-      data: {
-        actorId: user.id,
-        actorEmail: user.email,
-        tenantId: invitation.tenantId,
-        action: "invitation.accepted",
-        details: { invitationId: invitation.id, role: invitation.role, membershipRole: invitation.membershipRole, newUser: !existing },
-      },
+    await recordAudit(tx, {
+      action: "invitation.accepted",
+      actor: user,
+      tenantId: invitation.tenantId,
+      details: { invitationId: invitation.id, role: invitation.role, membershipRole: invitation.membershipRole, newUser: !existing },
     });
     return { ok: true as const, email: user.email };
   });

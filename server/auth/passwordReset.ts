@@ -4,6 +4,7 @@
 // expires after an hour, and using it bumps the user's sessionVersion, which ends every other session; the user is
 // then told by mail that the password changed.
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { hashToken, randomToken } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -72,7 +73,7 @@ export async function requestPasswordReset(
     // Only the newest link works.
     db.passwordReset.updateMany({ where: { userId: user.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } }),
     db.passwordReset.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TTL_MS) } }),
-    db.auditEvent.create({ data: { actorId: user.id, actorEmail: user.email, action: "password.reset_requested", details: { clientAddress } } }),
+    recordAudit(db, { action: "password.reset_requested", actor: user, details: { clientAddress } }),
   ]);
   const mail = renderMail("Reset your vintrace-sync password", [
     { kind: "paragraph", text: `Someone (we hope you) asked to reset the password of ${user.email} on vintrace-sync.` },
@@ -143,7 +144,7 @@ export async function resetPassword(db: Db, raw: unknown, now = new Date(), deps
     await tx.passwordReset.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: now } });
     await endSessionsOf(tx, user.id, now);
     await clearAccountThrottles(tx, user.email);
-    await tx.auditEvent.create({ data: { actorId: user.id, actorEmail: user.email, action: "password.reset" } });
+    await recordAudit(tx, { action: "password.reset", actor: user });
     return { ok: true as const, email: user.email };
   });
   if (result.ok) await mailPasswordChanged(result.email, "reset", { ...deps, now });

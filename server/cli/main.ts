@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
-import { InputError } from "@/server/tenants/service";
+import { InputError } from "@/server/lib/errors";
 import { allCommands } from "./commands";
 import type { CliResult } from "./types";
 

@@ -2,16 +2,9 @@
 // input schema or from a check made in the handler (an address outside vintrace, a shop already added).
 import { TRPCError } from "@trpc/server";
 import { ZodRealError } from "zod";
-import { InputError } from "@/server/tenants/service";
 
 // ZodRealError is the Error subclass (what a failed parse throws): tRPC keeps an Error as the cause as it is.
 export function fieldErrors(errors: Record<string, string>, message = "Some fields need attention."): TRPCError {
   const cause = new ZodRealError(Object.entries(errors).map(([field, text]) => ({ code: "custom" as const, path: field.split("."), message: text, input: undefined })));
   return new TRPCError({ code: "BAD_REQUEST", message: `${message} ${Object.entries(errors).map(([f, t]) => `${f}: ${t}`).join("; ")}`, cause });
-}
-
-/** A service's InputError as field errors; anything else is rethrown as it is. */
-export function rethrowInputError(error: unknown): never {
-  if (error instanceof InputError) throw fieldErrors(error.fieldErrors);
-  throw error;
 }

@@ -4,6 +4,7 @@
 // orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
 // change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
@@ -208,14 +209,11 @@ export async function saveSettings(db: Db, tenantId: string, input: SettingsInpu
     } else {
       await tx.vintraceSettings.create({ data: { tenantId, ...next, apiKeyEnc: keyEnc as string } });
     }
-    await tx.auditEvent.create({
-      data: {
-        tenantId,
-        actorId: actor.id ?? null,
-        actorEmail: actor.email,
-        action: existing ? "settings.changed" : "settings.created",
-        details: { changes: changes as unknown as Prisma.InputJsonValue },
-      },
+    await recordAudit(tx, {
+      action: existing ? "settings.changed" : "settings.created",
+      actor,
+      tenantId,
+      details: { changes: changes as unknown as Prisma.InputJsonValue },
     });
   });
   return { ok: true, changes };

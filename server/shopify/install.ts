@@ -2,6 +2,7 @@
 // screen; /api/shopify/callback receives the expiring offline token pair, stores it encrypted, creates the winery (or
 // brings an uninstalled one back), records Shopify's id for the shop, subscribes our webhooks and lands on the app.
 import type { Shopify } from "@shopify/shopify-api";
+import { recordAudit } from "@/server/audit/record";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -70,8 +71,10 @@ async function saveInstallation(db: Db, session: { shop: string; accessToken?: s
     };
     await tx.shopifyConnection.upsert({ where: { tenantId: tenant.id }, create: { tenantId: tenant.id, ...fields }, update: fields });
     const reinstalled = existing !== null;
-    await tx.auditEvent.create({
-      data: { tenantId: tenant.id, action: reinstalled ? "shopify.reinstalled" : "shopify.installed", details: { shopDomain: session.shop, scopes: fields.scopes } },
+    await recordAudit(tx, {
+      action: reinstalled ? "shopify.reinstalled" : "shopify.installed",
+      tenantId: tenant.id,
+      details: { shopDomain: session.shop, scopes: fields.scopes },
     });
     return { tenantId: tenant.id, reinstalled };
   });

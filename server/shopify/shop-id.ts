@@ -1,6 +1,7 @@
 // Shopify's numeric shop id on the winery (Tenant.shopifyShopId). Signed lifecycle webhooks name their shop by id
 // as well as by domain, and a delivery is only acted on when both are this winery's. The id is asked for when a
 // shop is installed or connected by token, and once for an older winery that has none.
+import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import { Prisma } from "@/server/generated/prisma/client";
 import { createShopifyAdmin, type ShopCredentials, type ShopifyAdminOptions } from "@/server/shopify/admin";
@@ -12,9 +13,7 @@ export async function storeShopId(db: Db, tenantId: string, shopId: string): Pro
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
     const holder = await db.tenant.findUnique({ where: { shopifyShopId: shopId }, select: { id: true, shopDomain: true } });
-    await db.auditEvent.create({
-      data: { tenantId, action: "shopify.shop_id_conflict", details: { shopifyShopId: shopId, heldBy: holder?.shopDomain ?? null } },
-    });
+    await recordAudit(db, { action: "shopify.shop_id_conflict", tenantId, details: { shopifyShopId: shopId, heldBy: holder?.shopDomain ?? null } });
   }
 }
 

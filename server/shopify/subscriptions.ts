@@ -3,6 +3,7 @@
 // subscriptions, re-creates the ones we need that are gone, and remembers the outcome on the connection so the Overview
 // can say what is wrong. The sync engine's job runner calls it on a schedule; the install calls it once.
 import type { Shopify } from "@shopify/shopify-api";
+import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import { webhookTopicEnum, type ShopifyAdmin, type ShopifyAdminOptions } from "@/server/shopify/admin";
 import { getEnv } from "@/server/env";
@@ -80,8 +81,10 @@ export async function ensureWebhookSubscriptions(db: Db, tenantId: string, optio
 
   await db.shopifyConnection.updateMany({ where: { tenantId }, data: { subscriptionsCheckedAt: checkedAt, subscriptionsProblem: result.problem } });
   if (result.created.length || result.failures.length) {
-    await db.auditEvent.create({
-      data: { tenantId, action: "shopify.webhook_subscriptions", details: { callbackUrl, created: result.created, failures: result.failures.map((f) => ({ ...f })) } },
+    await recordAudit(db, {
+      action: "shopify.webhook_subscriptions",
+      tenantId,
+      details: { callbackUrl, created: result.created, failures: result.failures.map((f) => ({ ...f })) },
     });
   }
   return result;

@@ -3,6 +3,7 @@
 // callers never spend the same refresh token, and the new pair is stored in the same transaction. A caller that
 // waited on the lock finds the fresh token and uses it.
 import { HttpResponseError, type Shopify } from "@shopify/shopify-api";
+import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { createShopifyAdmin, type ShopifyAdmin, type ShopifyAdminOptions } from "@/server/shopify/admin";
@@ -193,14 +194,11 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput,
   const { shopDomain } = await db.$transaction(async (tx) => {
     await tx.shopifyConnection.upsert({ where: { tenantId: input.tenantId }, create: { tenantId: input.tenantId, ...fields }, update: fields });
     await tx.tenant.updateMany({ where: { id: input.tenantId, status: "UNINSTALLED" }, data: { status: "ACTIVE" } });
-    await tx.auditEvent.create({
-      data: {
-        tenantId: input.tenantId,
-        actorId: input.actor?.id ?? null,
-        actorEmail: input.actor?.email ?? null,
-        action: "shopify.manual_connection",
-        details: { withWebhookSecret: webhookSecret !== null, scopes: fields.scopes },
-      },
+    await recordAudit(tx, {
+      action: "shopify.manual_connection",
+      actor: input.actor,
+      tenantId: input.tenantId,
+      details: { withWebhookSecret: webhookSecret !== null, scopes: fields.scopes },
     });
     return tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { shopDomain: true } });
   });

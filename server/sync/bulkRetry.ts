@@ -6,7 +6,8 @@
 //                 correct the tag of those vintrace already has. Progress shows on the OrderSync records.
 // A retry never creates a duplicate: it only ever queues the record the worker processes, under the same lease and
 // lookup-before-POST rule as every other sync.
-import type { OrderSync } from "@/server/generated/prisma/client";
+import { recordAudit } from "@/server/audit/record";
+import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -74,18 +75,15 @@ export async function confirmRetry(db: Db, tenantId: string, names: string[] | s
 
   const counts = countBy(results.map((r) => r.action), ["queued", "tag_queued", "none"]);
   if (counts.queued + counts.tag_queued > 0) await notifyOrderSyncDue(db, tenantId);
-  await db.auditEvent.create({
-    data: {
-      tenantId,
-      actorId: actor.id ?? null,
-      actorEmail: actor.email,
-      action: "orders.retry",
-      details: {
-        requested: parsed.names.length,
-        refused: parsed.refused.length,
-        ...counts,
-        orders: results.slice(0, 500).map((r) => ({ name: r.name, verdict: r.verdict, action: r.action })),
-      },
+  await recordAudit(db, {
+    action: "orders.retry",
+    actor,
+    tenantId,
+    details: {
+      requested: parsed.names.length,
+      refused: parsed.refused.length,
+      ...counts,
+      orders: results.slice(0, 500).map((r) => ({ name: r.name, verdict: r.verdict, action: r.action })),
     },
   });
   return { ok: true, results, counts };

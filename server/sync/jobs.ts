@@ -6,9 +6,9 @@ import { hostname } from "node:os";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { UTC_NOW } from "@/server/lib/sqlTime";
 import type { SyncDeps } from "./context";
 import { reconcileTenant } from "./reconcile";
-import { UTC_NOW } from "./utcNow";
 import { purgeExpiredData } from "./retention";
 
 export interface JobDefinition {

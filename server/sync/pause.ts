@@ -2,6 +2,7 @@
 // was still waiting is held here), nothing is sent to vintrace, and the claim skips the winery. Resuming puts the
 // held orders back in the queue and wakes the workers, which then work through the backlog in fair turns with
 // every other winery. Both are audited.
+import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import { holdQueued, notifyOrderSyncDue, releaseHeld } from "./queue";
 
@@ -24,9 +25,7 @@ export async function pauseTenant(db: Db, tenantId: string, actor: Actor, reason
     if (tenant.status === "PAUSED") return { status: "PAUSED" as const, orders: 0, changed: false };
     await tx.tenant.update({ where: { id: tenantId }, data: { status: "PAUSED" } });
     const held = await holdQueued(tx, tenantId, new Date());
-    await tx.auditEvent.create({
-      data: { tenantId, actorId: actor.id ?? null, actorEmail: actor.email, action: "tenant.paused", details: { held, reason: reason ?? null } },
-    });
+    await recordAudit(tx, { action: "tenant.paused", actor, tenantId, details: { held, reason: reason ?? null } });
     return { status: "PAUSED" as const, orders: held, changed: true };
   });
 }
@@ -38,9 +37,7 @@ export async function resumeTenant(db: Db, tenantId: string, actor: Actor): Prom
     const changed = tenant.status === "PAUSED";
     if (changed) await tx.tenant.update({ where: { id: tenantId }, data: { status: "ACTIVE" } });
     const queued = await releaseHeld(tx, tenantId);
-    await tx.auditEvent.create({
-      data: { tenantId, actorId: actor.id ?? null, actorEmail: actor.email, action: "tenant.resumed", details: { queued } },
-    });
+    await recordAudit(tx, { action: "tenant.resumed", actor, tenantId, details: { queued } });
     return { status: "ACTIVE" as const, orders: queued, changed };
   });
   if (result.orders > 0) await notifyOrderSyncDue(db, tenantId);

@@ -33,7 +33,7 @@ import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
 import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState } from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
-import { UTC_NOW } from "./utcNow";
+import { sqlTimestamp, UTC_NOW } from "@/server/lib/sqlTime";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Writer = Db | Tx;
@@ -126,17 +126,17 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
     ), o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
                                "statusReason", "payload", "createdAt", "updatedAt")
-      SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${intake.orderCreatedAt}::timestamp(3),
-             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${at}::timestamp(3),
+      SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${sqlTimestamp(intake.orderCreatedAt)},
+             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
              CASE WHEN ok."status" = 'PAUSED' THEN ${REASONS.paused}::text END,
-             ${intake.rawBody}::jsonb, ${at}::timestamp(3), ${at}::timestamp(3)
+             ${intake.rawBody}::jsonb, ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
       FROM ok
       ON CONFLICT ("tenantId", "orderGid") DO NOTHING
       RETURNING "tenantId", "status"
     ), d AS (
       INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
       SELECT ${randomUUID()}, ${intake.shopDomain}, 'orders/create', ${delivery.webhookId}, ${delivery.eventId}::text,
-             ${delivery.dedupKey}, ${delivery.triggeredAt}::timestamp(3), ${at}::timestamp(3),
+             ${delivery.dedupKey}, ${sqlTimestamp(delivery.triggeredAt)}, ${sqlTimestamp(at)},
              CASE WHEN NOT EXISTS (SELECT 1 FROM o) THEN 'order-known' WHEN ok."status" = 'PAUSED' THEN 'held' ELSE 'queued' END
       FROM ok
       ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING
@@ -311,7 +311,8 @@ export interface SyncUpdate {
   orderCreatedAt?: Date | null;
 }
 
-const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
+/** The SQL type of each column the engine writes (a test holds it to the Prisma schema). */
+export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   status: '"SyncStatus"',
   statusReason: "text",
   attempts: "int",

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { hashPassword } from "@/server/auth/password";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { normaliseVintraceUrl } from "@/server/vintrace";
 
 // Creating wineries and users, shared by the CLI, the demo seed and the dashboard. Every input is validated here,
@@ -32,21 +34,6 @@ export const newTenantSchema = z.object({
   vintrace: vintraceSettingsInputSchema.optional(),
 });
 export type NewTenant = z.input<typeof newTenantSchema>;
-
-export class InputError extends Error {
-  constructor(public readonly fieldErrors: Record<string, string>) {
-    super(Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join("; "));
-  }
-}
-
-/** The parsed input, or an InputError naming the first problem with each field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) fieldErrors[issue.path.join(".") || "input"] ??= issue.message;
-  throw new InputError(fieldErrors);
-}
 
 /** A winery's id chosen before its row is written, so the secrets written with the row can be bound to it. */
 export const newTenantId = () => randomUUID();
@@ -92,8 +79,11 @@ export async function createTenant(db: Db, input: NewTenant, allowlist: string[]
         vintrace: vintrace ? { create: vintrace } : undefined,
       },
     });
-    await tx.auditEvent.create({
-      data: { actorEmail: actor, tenantId: tenant.id, action: "tenant.created", details: { name: data.name, shop: data.shopDomain } },
+    await recordAudit(tx, {
+      action: "tenant.created",
+      actor: { email: actor },
+      tenantId: tenant.id,
+      details: { name: data.name, shop: data.shopDomain },
     });
     return tenant;
   });
@@ -125,9 +115,7 @@ export async function createUser(db: Db, input: NewUser, actor: string) {
         memberships: tenant && data.role === "MERCHANT" ? { create: { tenantId: tenant.id, role: data.membershipRole } } : undefined,
       },
     });
-    await tx.auditEvent.create({
-      data: { actorEmail: actor, tenantId: tenant?.id, action: "user.created", details: { email: data.email, role: data.role } },
-    });
+    await recordAudit(tx, { action: "user.created", actor: { email: actor }, tenantId: tenant?.id, details: { email: data.email, role: data.role } });
     return user;
   });
 }

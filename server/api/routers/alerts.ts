@@ -3,7 +3,6 @@ import { z } from "zod";
 import { createTRPCRouter, signedInProcedure, supportProcedure, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
 import { alertDepsFromEnv } from "@/server/alerts/cycle";
 import { addChatWebhook, listChatWebhooks, removeChatWebhook, sendTestAlert, setSilenceThreshold } from "@/server/alerts/settings";
-import { rethrowInputError } from "@/server/dashboard/fieldErrors";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";
@@ -60,13 +59,7 @@ export const alertsRouter = createTRPCRouter({
 
   addWebhook: tenantOwnerProcedure
     .input(z.object({ label: z.string().trim().min(1, "is required").max(60), url: z.string().trim().min(1, "is required").max(2000) }))
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return await addChatWebhook(ctx.db, ctx.tenantId, { label: input.label, url: input.url }, getEnv().outboundAllowlist, ctx.user.email);
-      } catch (error) {
-        return rethrowInputError(error);
-      }
-    }),
+    .mutation(({ ctx, input }) => addChatWebhook(ctx.db, ctx.tenantId, { label: input.label, url: input.url }, getEnv().outboundAllowlist, ctx.user.email)),
 
   removeWebhook: tenantOwnerProcedure.input(z.object({ webhookId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     if (!(await removeChatWebhook(ctx.db, ctx.tenantId, input.webhookId, ctx.user.email))) {
@@ -77,13 +70,7 @@ export const alertsRouter = createTRPCRouter({
 
   setSilenceThreshold: tenantOwnerProcedure
     .input(z.object({ minutes: z.number().int().min(15, "must be at least 15 minutes").max(7 * 24 * 60, "must be at most 7 days") }))
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return { silenceAlertMinutes: await setSilenceThreshold(ctx.db, ctx.tenantId, input.minutes, ctx.user.email) };
-      } catch (error) {
-        return rethrowInputError(error);
-      }
-    }),
+    .mutation(async ({ ctx, input }) => ({ silenceAlertMinutes: await setSilenceThreshold(ctx.db, ctx.tenantId, input.minutes, ctx.user.email) })),
 
   /** Sends a test alert to the winery's recipients and says who got it. */
   sendTest: tenantOwnerProcedure.mutation(async ({ ctx }) => {

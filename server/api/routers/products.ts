@@ -1,13 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { recordAudit } from "@/server/audit/record";
 import { latestProductCheck, runProductCheck } from "@/server/dashboard/productCheck";
 import type { Db } from "@/server/db";
 import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
 
 const sku = z.string().trim().min(1, "is required").max(100, "is too long");
-
-const actorFields = (user: { id: string; email: string }) => ({ actorId: user.id, actorEmail: user.email });
 
 interface IgnoreRules {
   ignoreNoSkuLines: boolean;
@@ -39,8 +38,11 @@ export const productsRouter = createTRPCRouter({
   /** Runs the match check now; the page shows it as running until it returns. */
   run: tenantProcedure.mutation(async ({ ctx }) => {
     const check = await runProductCheck(ctx.db, ctx.tenantId, { trigger: `user:${ctx.user.email}` });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.checked", details: { status: check.status, summary: check.summary ? { ...check.summary } : null } },
+    await recordAudit(ctx.db, {
+      action: "products.checked",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { status: check.status, summary: check.summary ? { ...check.summary } : null },
     });
     return { id: check.id, status: check.status, error: check.error };
   }),
@@ -68,9 +70,7 @@ export const productsRouter = createTRPCRouter({
           create: { tenantId: ctx.tenantId, shopifySku: input.shopifySku, ...data },
           update: data,
         }),
-        ctx.db.auditEvent.create({
-          data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_saved", details: { shopifySku: input.shopifySku, ...data } },
-        }),
+        recordAudit(ctx.db, { action: "products.mapping_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { shopifySku: input.shopifySku, ...data } }),
       ]);
       const requeued = await retryAfterSkuMatched(ctx.db, ctx.tenantId, [input.shopifySku, input.vintraceCode]);
       return { requeued };
@@ -79,8 +79,11 @@ export const productsRouter = createTRPCRouter({
   deleteMapping: tenantProcedure.input(z.object({ shopifySku: sku })).mutation(async ({ ctx, input }) => {
     const { count } = await ctx.db.skuMapping.deleteMany({ where: { tenantId: ctx.tenantId, shopifySku: input.shopifySku } });
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: `No mapping for ${input.shopifySku}.` });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.mapping_deleted", details: { shopifySku: input.shopifySku } },
+    await recordAudit(ctx.db, {
+      action: "products.mapping_deleted",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { shopifySku: input.shopifySku },
     });
     return { deleted: count };
   }),
@@ -98,9 +101,7 @@ export const productsRouter = createTRPCRouter({
       const after = { ignoreNoSkuLines: input.ignoreNoSkuLines, ignoreGiftCards: input.ignoreGiftCards, ignoredSkus };
       await ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after });
       const requeued = await retryAfterIgnoreRulesChange(ctx.db, ctx.tenantId, before, after);
-      await ctx.db.auditEvent.create({
-        data: { tenantId: ctx.tenantId, ...actorFields(ctx.user), action: "products.ignore_rules_saved", details: { before, after, requeued } },
-      });
+      await recordAudit(ctx.db, { action: "products.ignore_rules_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { before, after, requeued } });
       return { requeued };
     }),
 });

@@ -1,11 +1,18 @@
 import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, signedInProcedure, tenantProcedure } from "@/server/api/trpc";
+import { visibleTenantIds } from "@/server/auth/access";
+import type { CurrentUser } from "@/server/auth/currentUser";
+
+function wineriesVisibleTo(user: CurrentUser) {
+  const ids = visibleTenantIds(user);
+  return ids === null ? {} : { id: { in: ids } };
+}
 
 export const tenantsRouter = createTRPCRouter({
   /** The wineries the caller may see: all of them for support staff, their own for a winery's users. */
   list: signedInProcedure.query(({ ctx }) =>
     ctx.db.tenant.findMany({
-      where: ctx.user.role === "SUPPORT" ? {} : { id: { in: ctx.user.tenantIds } },
+      where: wineriesVisibleTo(ctx.user),
       orderBy: { name: "asc" },
       select: { id: true, name: true, shopDomain: true, status: true, createdAt: true },
     }),

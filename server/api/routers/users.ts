@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
+import { recordAudit } from "@/server/audit/record";
 import type { CurrentUser } from "@/server/auth/currentUser";
 import { createInvitation, InviterNotAllowedError, revokeInvitationsSentBy } from "@/server/auth/invitations";
 import type { Db } from "@/server/db";
-import { rethrowInputError } from "@/server/dashboard/fieldErrors";
 import type { Prisma } from "@/server/generated/prisma/client";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -19,7 +19,7 @@ export async function inviteToWinery(
     return await createInvitation(db, { ...input, role: "MERCHANT", invitedBy: { id: inviter.id, email: inviter.email } });
   } catch (error) {
     if (error instanceof InviterNotAllowedError) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
-    return rethrowInputError(error);
+    throw error;
   }
 }
 
@@ -66,8 +66,11 @@ export const usersRouter = createTRPCRouter({
       data: { revokedAt: new Date() },
     });
     if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "This winery has no such open invitation." });
-    await ctx.db.auditEvent.create({
-      data: { tenantId: ctx.tenantId, actorId: ctx.user.id, actorEmail: ctx.user.email, action: "invitation.revoked", details: { invitationId: input.invitationId } },
+    await recordAudit(ctx.db, {
+      action: "invitation.revoked",
+      actor: ctx.user,
+      tenantId: ctx.tenantId,
+      details: { invitationId: input.invitationId },
     });
     return { revoked: true };
   }),
@@ -95,14 +98,11 @@ export const usersRouter = createTRPCRouter({
       await tx.membership.delete({ where: { userId_tenantId: { userId: input.userId, tenantId: ctx.tenantId } } });
       await tx.user.update({ where: { id: input.userId }, data: { sessionVersion: { increment: 1 } } });
       const invitationsRevoked = await revokeInvitationsSentBy(tx, input.userId, ctx.tenantId);
-      await tx.auditEvent.create({
-        data: {
-          tenantId: ctx.tenantId,
-          actorId: ctx.user.id,
-          actorEmail: ctx.user.email,
-          action: "user.removed",
-          details: { email: membership.user.email, role: membership.role, invitationsRevoked },
-        },
+      await recordAudit(tx, {
+        action: "user.removed",
+        actor: ctx.user,
+        tenantId: ctx.tenantId,
+        details: { email: membership.user.email, role: membership.role, invitationsRevoked },
       });
       return { removed: membership.user.email };
     });

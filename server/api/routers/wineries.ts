@@ -2,7 +2,6 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure } from "@/server/api/trpc";
 import { inviteToWinery } from "@/server/api/routers/users";
-import { rethrowInputError } from "@/server/dashboard/fieldErrors";
 import { getEnv } from "@/server/env";
 import { saveManualConnection } from "@/server/shopify/tokens";
 import { createTenant, shopDomainSchema } from "@/server/tenants/service";
@@ -34,12 +33,8 @@ export const wineriesRouter = createTRPCRouter({
   create: supportProcedure
     .input(z.object({ name: z.string().max(120), shopDomain: z.string().max(200) }))
     .mutation(async ({ ctx, input }) => {
-      try {
-        const tenant = await createTenant(ctx.db, { name: input.name, shopDomain: input.shopDomain }, getEnv().outboundAllowlist, ctx.user.email);
-        return { id: tenant.id, name: tenant.name, shopDomain: tenant.shopDomain };
-      } catch (error) {
-        return rethrowInputError(error);
-      }
+      const tenant = await createTenant(ctx.db, { name: input.name, shopDomain: input.shopDomain }, getEnv().outboundAllowlist, ctx.user.email);
+      return { id: tenant.id, name: tenant.name, shopDomain: tenant.shopDomain };
     }),
 
   /** Connects a shop with a custom app's Admin API token (and its webhook secret), stored encrypted. */

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
-import { InputError } from "@/server/tenants/service";
+import { InputError } from "@/server/lib/errors";
 import { confirmRetry, previewRetry, type RetryDeps, type RetryVerdict } from "@/server/sync/bulkRetry";
 import { adminFromTokens, vintraceFromSettings, type AdminFor } from "@/server/sync/context";
 import { reconcileTenant, RECONCILE_LOOKBACK_DAYS } from "@/server/sync/reconcile";

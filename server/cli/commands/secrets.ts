@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
 import { activeKeyId, decryptSecret, encryptSecret, needsReencryption, type EncryptedColumn } from "@/server/crypto";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
 
@@ -48,7 +49,7 @@ const secretsReencrypt = defineCommand({
       const data = reencrypted(w, { urlEnc: "AlertWebhook.urlEnc" });
       await save(data, () => ctx.db.alertWebhook.update({ where: { id: w.id }, data }));
     }
-    await ctx.db.auditEvent.create({ data: { actorEmail: ctx.actor, action: "secrets.reencrypted", details: { moved, keyId: activeKeyId() } } });
+    await recordAudit(ctx.db, { action: "secrets.reencrypted", actor: { email: ctx.actor }, details: { moved, keyId: activeKeyId() } });
     return { text: `Re-encrypted ${moved} secret(s) with key ${activeKeyId()}.`, json: { moved, keyId: activeKeyId() } };
   },
 });

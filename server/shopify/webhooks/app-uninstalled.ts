@@ -3,6 +3,7 @@
 // more than once and late, so the handler is idempotent, and a delivery triggered before the current installation
 // is ignored. Shopify is asked first: while it still accepts our token the app is installed, whatever the delivery
 // says, and nothing changes.
+import { recordAudit } from "@/server/audit/record";
 import { storeShopId } from "@/server/shopify/shop-id";
 import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";
 import { acknowledged, isoOrNull, recordDelivery, recordSuspectedForgery, textResponse, type VerifiedDelivery } from "@/server/shopify/webhooks/delivery";
@@ -51,8 +52,10 @@ export async function handleAppUninstalled(delivery: VerifiedDelivery, body: App
     await tx.shopifyConnection.updateMany({ where: { tenantId: tenant.id, revokedAt: null }, data: { revokedAt: uninstalledAt } });
     const changed = await tx.tenant.updateMany({ where: { id: tenant.id, status: { not: "UNINSTALLED" } }, data: { status: "UNINSTALLED" } });
     if (changed.count > 0) {
-      await tx.auditEvent.create({
-        data: { tenantId: tenant.id, action: "shopify.uninstalled", details: { shopDomain: delivery.shopDomain, webhookId: delivery.headers.webhookId ?? null } },
+      await recordAudit(tx, {
+        action: "shopify.uninstalled",
+        tenantId: tenant.id,
+        details: { shopDomain: delivery.shopDomain, webhookId: delivery.headers.webhookId ?? null },
       });
     }
   });
@@ -63,13 +66,11 @@ export async function handleAppUninstalled(delivery: VerifiedDelivery, body: App
 async function ignoreUninstall(delivery: VerifiedDelivery, tenantId: string, detail: string): Promise<void> {
   await delivery.db.$transaction(async (tx) => {
     if (!(await recordDelivery(tx, delivery, "ignored: Shopify still accepts the token"))) return;
-    await tx.auditEvent.create({
-      data: {
-        tenantId,
-        action: UNINSTALL_UNCONFIRMED,
-        details: { shopDomain: delivery.shopDomain, webhookId: delivery.headers.webhookId ?? null, reason: `app/uninstalled was not acted on: ${detail}` },
-        createdAt: delivery.now,
-      },
+    await recordAudit(tx, {
+      action: UNINSTALL_UNCONFIRMED,
+      tenantId,
+      details: { shopDomain: delivery.shopDomain, webhookId: delivery.headers.webhookId ?? null, reason: `app/uninstalled was not acted on: ${detail}` },
+      at: delivery.now,
     });
   });
 }

@@ -1,5 +1,6 @@
 // The mandatory compliance topics. Once the signature holds and the body is bound to its shop they are always
 // acknowledged, even for a shop we do not know or have already erased; only what we hold is touched.
+import { recordAudit } from "@/server/audit/record";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";
 import { acknowledged, recordDelivery, textResponse, type SqlRunner, type VerifiedDelivery, type WebhookTenant } from "@/server/shopify/webhooks/delivery";
@@ -42,18 +43,16 @@ export async function handleCustomersDataRequest(delivery: VerifiedDelivery, bod
   const orders = await customerOrders(db, tenant.id, body.orders_requested ?? [], body.customer);
   await db.$transaction(async (tx) => {
     if (!(await recordDelivery(tx, delivery, "data-request-recorded"))) return;
-    await tx.auditEvent.create({
-      data: {
-        tenantId: tenant.id,
-        action: "compliance.customer_data_request",
-        details: {
-          shopDomain: delivery.shopDomain,
-          dataRequestId: body.data_request?.id ?? null,
-          customerId: body.customer?.id ?? null,
-          ordersRequested: body.orders_requested ?? [],
-          held: "For each order below: the order as Shopify sent it (name, email, phone, addresses, lines) and our sync attempts with vintrace.",
-          orders: orders.map((o) => ({ orderName: o.orderName, orderGid: o.orderGid, status: o.status })),
-        },
+    await recordAudit(tx, {
+      action: "compliance.customer_data_request",
+      tenantId: tenant.id,
+      details: {
+        shopDomain: delivery.shopDomain,
+        dataRequestId: body.data_request?.id ?? null,
+        customerId: body.customer?.id ?? null,
+        ordersRequested: body.orders_requested ?? [],
+        held: "For each order below: the order as Shopify sent it (name, email, phone, addresses, lines) and our sync attempts with vintrace.",
+        orders: orders.map((o) => ({ orderName: o.orderName, orderGid: o.orderGid, status: o.status })),
       },
     });
   });
@@ -100,16 +99,14 @@ export async function handleCustomersRedact(delivery: VerifiedDelivery, body: Cu
         await tx.webhookDelivery.update({ where: { id: stored.id }, data: { payload: redactJson(stored.payload, SHOPIFY_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue } });
       }
 
-      await tx.auditEvent.create({
-        data: {
-          tenantId: tenant.id,
-          action: "compliance.customer_redact",
-          details: {
-            shopDomain: delivery.shopDomain,
-            customerId: body.customer?.id ?? null,
-            ordersToRedact: orderIds,
-            redacted: { orders: orders.map((o) => o.orderName), attempts: attempts.length, deliveries: deliveries.length },
-          },
+      await recordAudit(tx, {
+        action: "compliance.customer_redact",
+        tenantId: tenant.id,
+        details: {
+          shopDomain: delivery.shopDomain,
+          customerId: body.customer?.id ?? null,
+          ordersToRedact: orderIds,
+          redacted: { orders: orders.map((o) => o.orderName), attempts: attempts.length, deliveries: deliveries.length },
         },
       });
     },
@@ -151,8 +148,11 @@ export async function handleShopRedact(delivery: VerifiedDelivery, body: ShopRed
   // Shopify tries a delivery again when it is not answered with 2xx: by then Shopify may answer us.
   if ("retryLater" in decision) return textResponse(503, "Shopify could not be asked whether the app is still installed; nothing was erased");
   if (!decision.erase) {
-    await db.auditEvent.create({
-      data: { tenantId: tenant.id, action: SHOP_REDACT_SKIPPED, details: { shopDomain, shopifyShopId: body.shop_id, reason: decision.reason }, createdAt: delivery.now },
+    await recordAudit(db, {
+      action: SHOP_REDACT_SKIPPED,
+      tenantId: tenant.id,
+      details: { shopDomain, shopifyShopId: body.shop_id, reason: decision.reason },
+      at: delivery.now,
     });
     return acknowledged();
   }
@@ -161,8 +161,9 @@ export async function handleShopRedact(delivery: VerifiedDelivery, body: ShopRed
     const deliveries = await tx.webhookDelivery.deleteMany({ where: { shopDomain } });
     await tx.auditEvent.deleteMany({ where: { tenantId: tenant.id } });
     await tx.tenant.delete({ where: { id: tenant.id } });
-    await tx.auditEvent.create({
-      data: { action: "compliance.shop_redact", details: { shopDomain, shopifyShopId: body.shop_id, erased: { orders, deliveries: deliveries.count } } },
+    await recordAudit(tx, {
+      action: "compliance.shop_redact",
+      details: { shopDomain, shopifyShopId: body.shop_id, erased: { orders, deliveries: deliveries.count } },
     });
   });
   return acknowledged();

@@ -1,9 +1,11 @@
 // What every topic handler receives once a delivery is verified, and the one way a delivery is recorded.
 import { randomUUID } from "node:crypto";
 import type { Shopify } from "@shopify/shopify-api";
+import { recordAudit } from "@/server/audit/record";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
+import { sqlTimestamp } from "@/server/lib/sqlTime";
 import { FORGERY_SUSPECTED, WEBHOOK_SECRET_UNREADABLE } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
@@ -77,7 +79,7 @@ export async function recordDelivery(db: SqlRunner, delivery: VerifiedDelivery, 
   const inserted = await db.$executeRaw`
     INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
     VALUES (${randomUUID()}, ${delivery.shopDomain}, ${delivery.topic}, ${headers.webhookId ?? ""}, ${headers.eventId ?? null}::text,
-            ${dedupKeyOf(headers)}, ${isoOrNull(headers.triggeredAt)}::timestamp(3), ${delivery.now.toISOString()}::timestamp(3), ${outcome})
+            ${dedupKeyOf(headers)}, ${sqlTimestamp(isoOrNull(headers.triggeredAt))}, ${sqlTimestamp(delivery.now)}, ${outcome})
     ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING`;
   return inserted > 0;
 }
@@ -103,7 +105,7 @@ export interface SuspectedForgery {
 /** Records a delivery we refused or did not act on because it may be forged; the support digest lists these. */
 export async function recordSuspectedForgery(db: Pick<Db, "auditEvent">, at: Date, forgery: SuspectedForgery): Promise<void> {
   const { tenantId, ...details } = forgery;
-  await db.auditEvent.create({ data: { tenantId, action: FORGERY_SUSPECTED, details: details as Prisma.InputJsonObject, createdAt: at } });
+  await recordAudit(db, { action: FORGERY_SUSPECTED, tenantId, details: details as Prisma.InputJsonObject, at });
 }
 
 /** A shop's own webhook secret, or why it cannot be read (a ciphertext from another winery or column, a retired key). */
@@ -133,6 +135,6 @@ export async function refuseUnreadableSecret(
     where: { tenantId, action: WEBHOOK_SECRET_UNREADABLE, createdAt: { gt: new Date(at.getTime() - UNREADABLE_SECRET_AUDIT_EVERY_MS) } },
     select: { id: true },
   });
-  if (!recent) await db.auditEvent.create({ data: { tenantId, action: WEBHOOK_SECRET_UNREADABLE, details, createdAt: at } });
+  if (!recent) await recordAudit(db, { action: WEBHOOK_SECRET_UNREADABLE, tenantId, details, at });
   return textResponse(401, "The shop's own webhook secret cannot be read, so the signature cannot be checked");
 }

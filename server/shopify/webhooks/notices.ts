@@ -1,9 +1,11 @@
 // Audit actions about Shopify deliveries that the support team should look at. They are written where the
 // delivery is handled, and the support digest lists those of its window, in these words.
-export const FORGERY_SUSPECTED = "webhook.forgery_suspected";
-export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed";
-export const SHOP_REDACT_SKIPPED = "compliance.shop_redact_skipped";
-export const WEBHOOK_SECRET_UNREADABLE = "webhook.secret_unreadable";
+import type { AuditAction } from "@/server/audit/actions";
+
+export const FORGERY_SUSPECTED = "webhook.forgery_suspected" satisfies AuditAction;
+export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed" satisfies AuditAction;
+export const SHOP_REDACT_SKIPPED = "compliance.shop_redact_skipped" satisfies AuditAction;
+export const WEBHOOK_SECRET_UNREADABLE = "webhook.secret_unreadable" satisfies AuditAction;
 
 export const WEBHOOK_NOTICES: Record<string, string> = {
   [FORGERY_SUSPECTED]: "a webhook delivery that may be forged was refused or not acted on",

@@ -1,6 +1,7 @@
 // The sync log as CSV, with the same filters as the page. A route handler rather than a tRPC call so the browser
-// downloads it as a file, streamed page by page; so it checks the session and the winery access itself, exactly as
-// the tenant-scoped builder does.
+// downloads it as a file, streamed page by page; so it checks the session itself and asks the same access rule as
+// the tenant-scoped builder.
+import { canAccessTenant, visibleTenantIds } from "@/server/auth/access";
 import { getCurrentUser } from "@/server/auth/currentUser";
 import { CAUSES } from "@/server/dashboard/causes";
 import { syncLogFilterSchema, SYNC_STATUSES } from "@/server/dashboard/syncLog";
@@ -22,8 +23,8 @@ export async function GET(request: Request): Promise<Response> {
   if (!user) return text(401, "Sign in first.");
   const params = new URL(request.url).searchParams;
   const winery = params.get("winery");
-  if (winery && user.role !== "SUPPORT" && !user.tenantIds.includes(winery)) return text(403, "You do not have access to this winery.");
-  const tenantIds = winery ? [winery] : user.role === "SUPPORT" ? null : user.tenantIds;
+  if (winery && !canAccessTenant(user, winery)) return text(403, "You do not have access to this winery.");
+  const tenantIds = winery ? [winery] : visibleTenantIds(user);
 
   const filter = syncLogFilterSchema.safeParse({
     statuses: list(params.get("status"))?.filter((s) => (SYNC_STATUSES as readonly string[]).includes(s)),

@@ -7,7 +7,7 @@
 // A retry never creates a duplicate: it only ever queues the record the worker processes, under the same lease and
 // lookup-before-POST rule as every other sync.
 import { recordAudit } from "@/server/audit/record";
-import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
+import type { OrderSync } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";

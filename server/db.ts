@@ -21,7 +21,10 @@ export function databaseFromEnv(): DatabaseRuntime {
 }
 
 // Each client remembers its database, so code that is handed a client knows whether it may LISTEN/NOTIFY there.
-const databases = new WeakMap<object, DatabaseRuntime>();
+// The map lives on globalThis like the client itself: Next.js bundles instrumentation and route handlers separately,
+// each with its own copy of this module, and the client one of them made must be recognised by the other.
+const globalForDatabases = globalThis as unknown as { prismaDatabases?: WeakMap<object, DatabaseRuntime> };
+const databases = (globalForDatabases.prismaDatabases ??= new WeakMap<object, DatabaseRuntime>());
 
 export function createPrisma(database: DatabaseRuntime = databaseFromEnv(), poolSize = DEFAULT_POOL_SIZE): PrismaClient {
   const adapter = new PrismaPg({ connectionString: database.url, max: database.embedded ? 1 : poolSize });

@@ -6,9 +6,9 @@
 // other setting by server/env.ts, and listed in the README's Settings table.
 import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { startWorkerProcess } from "@/server/jobs/process";
 import { ensureDatabase, type ProcessDatabase } from "@/server/runtime";
 import { defaultSyncDeps, vintraceFromSettings } from "@/server/sync/context";
-import { startWorkerProcess } from "@/server/jobs/process";
 import { WORKER_DEFAULTS } from "@/server/sync/worker";
 
 const env = getEnv();

@@ -11,10 +11,10 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
+import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
 import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
-import { claimJob, finishJob } from "@/server/jobs/claim";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
 import {

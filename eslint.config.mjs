@@ -25,6 +25,26 @@ const config = [
       ],
     },
   },
+  {
+    // The sync core sits below the features and the app: the scheduled jobs (server/jobs), alerts, the dashboard,
+    // the API, Next.js and the simulators build on it, never the other way round. Its tests and their support
+    // (testing.ts, which wires the simulators) may reach across.
+    files: ["server/sync/**"],
+    ignores: ["server/sync/**/*.test.ts", "server/sync/testing.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/server/alerts/*", "@/server/jobs/*", "@/server/dashboard/*", "@/server/api/*", "next", "next/*", "@/simulators/*"],
+              message: "server/sync is the core: the features, the app and the simulators import it, not the other way round.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

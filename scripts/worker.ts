@@ -6,9 +6,10 @@
 // other setting by server/env.ts, and listed in the README's Settings table.
 import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { startWorkerProcess } from "@/server/jobs/process";
 import { ensureDatabase, type ProcessDatabase } from "@/server/runtime";
 import { defaultSyncDeps, vintraceFromSettings } from "@/server/sync/context";
-import { createSyncWorker, WORKER_DEFAULTS } from "@/server/sync/worker";
+import { WORKER_DEFAULTS } from "@/server/sync/worker";
 
 const env = getEnv();
 if (env.EMBEDDED_DB || !env.DATABASE_URL) {
@@ -38,7 +39,7 @@ const deps = defaultSyncDeps(db, {
   postTimeoutSettleMs: env.SYNC_POST_SETTLE_MS,
   retryScale: env.SYNC_RETRY_SCALE,
 });
-const worker = createSyncWorker({
+const { worker, stop } = await startWorkerProcess({
   deps,
   concurrency,
   perTenantLimit: env.WORKER_TENANT_CONCURRENCY,
@@ -46,7 +47,6 @@ const worker = createSyncWorker({
   pollMs: env.WORKER_POLL_MS,
   scheduler: env.WORKER_SCHEDULER === "on",
 });
-await worker.start();
 console.log(`[worker ${worker.id}] started`);
 
 let stopping = false;
@@ -54,8 +54,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    void worker
-      .stop()
+    void stop()
       .then(() => db.$disconnect())
       .finally(() => {
         console.log(`[worker ${worker.id}] stopped`);

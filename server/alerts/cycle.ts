@@ -11,10 +11,10 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
+import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
 import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
-import { claimWindow, finishClaim } from "./claims";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
 import {
@@ -253,7 +253,7 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
   const window = lastCompleteWindow(now, policy.digestWindowMs);
   const pending = await db.alertFailure.findFirst({ where: { tenantId: tenant.id, digestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } });
   if (!pending) return;
-  if (!(await claimWindow(db, "alerts-digest", tenant.id, window.key, deps.owner, now))) return;
+  if (!(await claimJob(db, "alerts-digest", tenant.id, window.key, deps.owner, now))) return;
   const alertId = randomUUID();
   // Each failure goes to exactly one digest, even when a slow run overlaps the next window's.
   const taken = await db.$queryRaw<{ orderSyncId: string; cause: AlertCause | null }[]>`
@@ -295,7 +295,7 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
     result.sent.push({ tenantId: tenant.id, kind: "DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
     summary = { failures, alertId: sent.alertId, recipients: sent.deliveries.length };
   }
-  await finishClaim(db, "alerts-digest", tenant.id, window.key, summary);
+  await finishJob(db, "alerts-digest", tenant.id, window.key, summary);
 }
 
 /** The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind. */
@@ -318,7 +318,7 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     webhookNotices(db, window),
   ]);
   if (!failure && !opened && notices.length === 0) return;
-  if (!(await claimWindow(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
+  if (!(await claimJob(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
   const alertId = randomUUID();
   const taken = await db.$queryRaw<{ tenantId: string; cause: AlertCause | null; count: bigint }[]>`
     WITH taken AS (
@@ -360,7 +360,7 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     result.sent.push({ tenantId: null, kind: "SUPPORT_DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
     summary = { failures, conditions: newConditions.length, webhookNotices: notices.length, alertId: sent.alertId, recipients: sent.deliveries.length };
   }
-  await finishClaim(db, "alerts-support-digest", "all", window.key, summary);
+  await finishJob(db, "alerts-support-digest", "all", window.key, summary);
 }
 
 type TenantRowOrId = TenantRow | string;
@@ -413,13 +413,13 @@ const DAY_MS = 24 * 60 * 60_000;
 /** Once a day: alerts, and ledger entries already in both digests, older than the retention period go. */
 async function pruneOldAlerts(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy): Promise<void> {
   const day = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS).toISOString();
-  if (!(await claimWindow(db, "alerts-prune", "all", day, deps.owner, now))) return;
+  if (!(await claimJob(db, "alerts-prune", "all", day, deps.owner, now))) return;
   const cutoff = new Date(now.getTime() - policy.retentionDays * DAY_MS);
   const [ledger, alerts] = await db.$transaction([
     db.alertFailure.deleteMany({ where: { seenAt: { lt: cutoff }, digestId: { not: null }, supportDigestId: { not: null } } }),
     db.alert.deleteMany({ where: { createdAt: { lt: cutoff } } }),
   ]);
-  await finishClaim(db, "alerts-prune", "all", day, { cutoff: cutoff.toISOString(), ledger: ledger.count, alerts: alerts.count });
+  await finishJob(db, "alerts-prune", "all", day, { cutoff: cutoff.toISOString(), ledger: ledger.count, alerts: alerts.count });
 }
 
 /**

@@ -39,7 +39,6 @@ describeWithPostgres("the worker loop", () => {
       concurrency: 8,
       perTenantLimit: 2,
       pollMs: 60_000,
-      scheduler: false,
       listenUrl: databaseFromEnv().url,
     });
     await worker.start();

@@ -4,15 +4,14 @@
 // where the lookup-before-POST rule (processOrder.ts) turns the repeat into "already in vintrace".
 //
 // It wakes at once on NOTIFY order_sync_due, when a record finishes, and every `pollMs` (the fallback, and the
-// only way in embedded mode, which has no LISTEN). It beats a WorkerHeartbeat row for the health endpoint, and
-// runs the scheduled jobs (jobs.ts). stop() is graceful: no new claims, in-flight syncs finish (or, past the
+// only way in embedded mode, which has no LISTEN). It beats a WorkerHeartbeat row for the health endpoint; the
+// scheduled jobs run beside it (server/jobs/process.ts). stop() is graceful: no new claims, in-flight syncs finish (or, past the
 // grace period, their leases are left to lapse), the heartbeat row is removed.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { databaseOf, type Db } from "@/server/db";
 import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./queue";
 import type { SyncDeps } from "./context";
-import { startScheduler, type Scheduler, type SchedulerOptions } from "./jobs";
 import { listenForDue, type DueListener } from "./notify";
 import { processOrder, type ProcessResult } from "./processOrder";
 
@@ -31,8 +30,6 @@ export interface WorkerOptions {
   listenUrl?: string | null;
   /** work only for these wineries (default: all) */
   onlyTenants?: string[];
-  /** run the scheduled jobs here (default true) */
-  scheduler?: boolean | Omit<SchedulerOptions, "owner">;
   log?: (message: string) => void;
   onProcessed?: (result: ProcessResult, syncId: string) => void;
 }
@@ -76,7 +73,6 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
   const inflight = new Map<string, Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
   let listener: DueListener | null = null;
-  let scheduler: Scheduler | null = null;
   let running = false;
   let pumping = false;
   let again = false;
@@ -167,10 +163,6 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       if (listenUrl) {
         listener = listenForDue(listenUrl, () => void pump(), (error) => log(`LISTEN connection: ${error instanceof Error ? error.message : String(error)}`));
       }
-      if (options.scheduler !== false) {
-        const schedulerOptions = typeof options.scheduler === "object" ? options.scheduler : {};
-        scheduler = startScheduler(deps, { ...schedulerOptions, owner: id, log });
-      }
       void pump();
     },
     async stop({ graceMs = 20_000 } = {}) {
@@ -178,9 +170,8 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       running = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
       if (batchTimer) clearTimeout(batchTimer);
-      await Promise.all([listener?.close(), scheduler?.stop()]);
+      await listener?.close();
       listener = null;
-      scheduler = null;
       const pending = [...inflight.values()];
       let timeout: NodeJS.Timeout | undefined;
       const finished = await Promise.race([

@@ -4,13 +4,13 @@
 // connection) it shares the app's.
 import { createPrisma, databaseFromEnv, getDb } from "@/server/db";
 import { getEnv, isBuildPhase, type Env } from "@/server/env";
-import { defaultSyncDeps } from "./context";
-import { createSyncWorker, type SyncWorker } from "./worker";
+import { defaultSyncDeps } from "@/server/sync/context";
+import { startWorkerProcess, type WorkerProcess } from "./process";
 
 /** Fewer than a standalone worker's 16: this process also serves the pages. */
 export const IN_APP_CONCURRENCY = 8;
 
-const globalForWorker = globalThis as unknown as { syncWorker?: SyncWorker };
+const globalForWorker = globalThis as unknown as { workerProcess?: Promise<WorkerProcess> };
 
 /**
  * What the app does as its server starts: read the settings, so that an invalid one stops the app before it serves
@@ -23,13 +23,15 @@ export async function startAppServer(): Promise<void> {
   await startInAppWorker(env);
 }
 
-async function startInAppWorker(env: Env): Promise<SyncWorker> {
-  if (globalForWorker.syncWorker) return globalForWorker.syncWorker;
+function startInAppWorker(env: Env): Promise<WorkerProcess> {
+  globalForWorker.workerProcess ??= startAndStopOnSignals(env);
+  return globalForWorker.workerProcess;
+}
+
+async function startAndStopOnSignals(env: Env): Promise<WorkerProcess> {
   const database = databaseFromEnv();
   const db = database.embedded ? getDb() : createPrisma(database, env.DB_POOL_SIZE);
-  const worker = createSyncWorker({ deps: defaultSyncDeps(db), concurrency: env.WORKER_CONCURRENCY ?? IN_APP_CONCURRENCY });
-  globalForWorker.syncWorker = worker;
-  await worker.start();
+  const worker = await startWorkerProcess({ deps: defaultSyncDeps(db), concurrency: env.WORKER_CONCURRENCY ?? IN_APP_CONCURRENCY });
   // Let in-flight syncs finish on shutdown, then let the process go as it would have.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {

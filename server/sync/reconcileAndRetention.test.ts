@@ -1,12 +1,10 @@
-// Reconciliation finds orders whose webhook never came; scheduled jobs run once per window however many workers
-// race for them; retention purges bodies and keeps summaries.
+// Reconciliation finds orders whose webhook never came; retention purges bodies and keeps summaries.
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { claimJob, productCheckJob, runDueJobs, windowOf, type JobDefinition } from "./jobs";
 import { reconcileTenant } from "./reconcile";
 import { purgeExpiredData } from "./retention";
-import { runUntilIdle, startSyncWorldForFile, uniqueLabel } from "./testing";
+import { runUntilIdle, startSyncWorldForFile } from "./testing";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
@@ -44,53 +42,6 @@ describe("reconciliation", () => {
   it("a paused winery is not reconciled", async () => {
     const winery = await world.addWinery({ status: "PAUSED" });
     expect(await reconcileTenant({ db, adminFor: world.adminFor }, winery.tenantId)).toMatchObject({ skipped: "the winery is paused", queued: [] });
-  });
-});
-
-describe("scheduled jobs", () => {
-  it("two workers racing for the same windows run each (job, scope) once", async () => {
-    const scopes = [uniqueLabel("scope"), uniqueLabel("scope"), uniqueLabel("scope")];
-    const runs: string[] = [];
-    const job = (name: string): JobDefinition => ({
-      name,
-      windowMs: 15 * 60_000,
-      scopes: async () => scopes,
-      run: async (_deps, scope) => {
-        runs.push(`${name}:${scope}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return { scope };
-      },
-    });
-    const jobs = [job(uniqueLabel("reconcile")), job(uniqueLabel("retention"))];
-    const deps = world.deps();
-    const [a, b] = await Promise.all([runDueJobs(deps, "worker-a", jobs), runDueJobs(deps, "worker-b", jobs)]);
-    expect(a.length + b.length).toBe(6);
-    expect(runs.sort()).toEqual(jobs.flatMap((j) => scopes.map((s) => `${j.name}:${s}`)).sort());
-    // The same window again: nothing more.
-    expect(await runDueJobs(deps, "worker-c", jobs)).toEqual([]);
-    const claims = await db.jobClaim.findMany({ where: { job: { in: jobs.map((j) => j.name) } } });
-    expect(claims).toHaveLength(6);
-    expect(claims.every((c) => c.finishedAt !== null && c.window === windowOf(deps.now(), 15 * 60_000))).toBe(true);
-  });
-
-  it("a claim is unique per (job, scope, window)", async () => {
-    const name = uniqueLabel("job");
-    expect(await claimJob(db, name, "all", "w1", "a")).toBe(true);
-    expect(await claimJob(db, name, "all", "w1", "b")).toBe(false);
-    expect(await claimJob(db, name, "all", "w2", "b")).toBe(true);
-  });
-});
-
-describe("the nightly product check", () => {
-  it("runs once per winery and day however many workers race for it, and stores its result", async () => {
-    const winery = await world.addWinery();
-    const jobs = [productCheckJob()];
-    const [a, b] = await Promise.all([runDueJobs(world.deps(), "worker-a", jobs), runDueJobs(world.deps(), "worker-b", jobs)]);
-    const runsForWinery = [...a, ...b].filter((r) => r.scope === winery.tenantId);
-    expect(runsForWinery).toHaveLength(1);
-    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { status: "DONE" } });
-    const stored = await db.productCheck.findMany({ where: { tenantId: winery.tenantId } });
-    expect(stored).toMatchObject([{ trigger: "nightly", status: "DONE" }]);
   });
 });
 

@@ -1,0 +1,94 @@
+// The scheduled jobs: each names the feature it runs, how often (its window) and for which scopes. The features
+// (sync reconciliation and retention, Shopify subscriptions, alerts, the product check) know nothing of scheduling.
+import { hostname } from "node:os";
+import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
+import { runProductCheck } from "@/server/dashboard/productCheck";
+import type { Db } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
+import type { SyncDeps } from "@/server/sync/context";
+import { reconcileTenant } from "@/server/sync/reconcile";
+import { purgeExpiredData } from "@/server/sync/retention";
+
+export interface JobDefinition {
+  name: string;
+  /** the length of one window: the job runs at most once per window and scope */
+  windowMs: number;
+  /** the scopes it runs for: tenant ids, or ["all"] */
+  scopes(db: Db): Promise<string[]>;
+  run(deps: SyncDeps, scope: string): Promise<unknown>;
+}
+
+const MINUTE_MS = 60_000;
+
+async function activeShopTenants(db: Db): Promise<string[]> {
+  const tenants = await db.tenant.findMany({
+    where: { status: "ACTIVE", shopify: { is: { revokedAt: null } } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  return tenants.map((t) => t.id);
+}
+
+export function reconcileJob(intervalMinutes = getEnv().RECONCILE_INTERVAL_MINUTES): JobDefinition {
+  return {
+    name: "reconcile",
+    windowMs: intervalMinutes * MINUTE_MS,
+    scopes: activeShopTenants,
+    run: (deps, tenantId) => reconcileTenant(deps, tenantId, { now: deps.now() }),
+  };
+}
+
+export function retentionJob(retentionDays = getEnv().RETENTION_DAYS): JobDefinition {
+  return {
+    name: "retention",
+    windowMs: 24 * 60 * MINUTE_MS,
+    scopes: async () => ["all"],
+    run: (deps) => purgeExpiredData(deps.db, retentionDays, deps.now()),
+  };
+}
+
+/** Re-creates a connected shop's missing webhook subscriptions (Shopify removes failing ones), hourly. */
+export function webhookCheckJob(): JobDefinition {
+  return {
+    name: "webhook-check",
+    windowMs: 60 * MINUTE_MS,
+    scopes: activeShopTenants,
+    run: (deps, tenantId) => ensureWebhookSubscriptions(deps.db, tenantId),
+  };
+}
+
+/**
+ * Failure alerts, every minute: immediate alerts and silence warnings are sent once per condition (an
+ * atomic state change), and the 15-minute digests claim their own (winery, window) rows inside the cycle.
+ */
+export function alertsJob(): JobDefinition {
+  return {
+    name: "alerts",
+    windowMs: MINUTE_MS,
+    scopes: async () => ["all"],
+    run: (deps) => runAlertCycle(deps.db, deps.now(), alertDepsFromEnv(`${hostname()}:${process.pid}`)),
+  };
+}
+
+/** The product-match check, nightly for each connected winery with vintrace settings. */
+export function productCheckJob(): JobDefinition {
+  return {
+    name: "product-check",
+    windowMs: 24 * 60 * MINUTE_MS,
+    scopes: async (db) => {
+      const tenants = await db.tenant.findMany({
+        where: { status: "ACTIVE", shopify: { is: { revokedAt: null } }, vintrace: { isNot: null } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+      });
+      return tenants.map((t) => t.id);
+    },
+    run: async (deps, tenantId) => {
+      const check = await runProductCheck(deps.db, tenantId, { adminFor: deps.adminFor, vintraceFor: deps.vintraceFor, now: deps.now, trigger: "nightly" });
+      return { id: check.id, status: check.status };
+    },
+  };
+}
+
+export const defaultJobs = (): JobDefinition[] => [reconcileJob(), retentionJob(), webhookCheckJob(), alertsJob(), productCheckJob()];

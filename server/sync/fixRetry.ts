@@ -20,27 +20,26 @@ export interface FixRetryOptions {
   now?: Date;
 }
 
-const since = (now: Date, days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+type FailedWhere = Parameters<typeof requeueFailed>[2];
+
+/** Re-queues the winery's failures that match `where` and failed within the fix-retry window. */
+function requeueRecentFailures(db: Db, tenantId: string, where: FailedWhere, trigger: string, options: FixRetryOptions): Promise<number> {
+  const now = options.now ?? new Date();
+  const windowStart = new Date(now.getTime() - (options.windowDays ?? FIX_RETRY_WINDOW_DAYS) * 24 * 60 * 60 * 1000);
+  return requeueFailed(db, tenantId, { ...where, updatedAt: { gte: windowStart } }, trigger, now);
+}
 
 /** Call after a winery's vintrace settings (or product rules, with includeValidation) were saved. */
 export async function retryAfterSettingsChange(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
-  const now = options.now ?? new Date();
   const classes = options.includeValidation ? (["CONFIG", "AUTH", "VALIDATION"] as const) : (["CONFIG", "AUTH"] as const);
-  return requeueFailed(db, tenantId, { lastErrorClass: { in: [...classes] }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } }, "settings-change", now);
+  return requeueRecentFailures(db, tenantId, { lastErrorClass: { in: [...classes] } }, "settings-change", options);
 }
 
 /** Call when SKUs (or vintrace codes) became matched or mapped on the Products page. */
 export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: string[], options: FixRetryOptions = {}): Promise<number> {
   const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
   if (wanted.length === 0) return 0;
-  const now = options.now ?? new Date();
-  return requeueFailed(
-    db,
-    tenantId,
-    { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },
-    "product-fix",
-    now,
-  );
+  return requeueRecentFailures(db, tenantId, { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted } }, "product-fix", options);
 }
 
 /**
@@ -48,12 +47,6 @@ export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: strin
  * such failure of the window is queued again; one whose lines are all still left out fails again at once, unsent.
  */
 export async function retryAfterIgnoreRulesNarrowed(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
-  const now = options.now ?? new Date();
-  return requeueFailed(
-    db,
-    tenantId,
-    { lastErrorClass: "VALIDATION", lastErrorMessage: { startsWith: NO_PRODUCT_LINES_PREFIX }, updatedAt: { gte: since(now, options.windowDays ?? FIX_RETRY_WINDOW_DAYS) } },
-    "ignore-rules-change",
-    now,
-  );
+  const where = { lastErrorClass: "VALIDATION" as const, lastErrorMessage: { startsWith: NO_PRODUCT_LINES_PREFIX } };
+  return requeueRecentFailures(db, tenantId, where, "ignore-rules-change", options);
 }

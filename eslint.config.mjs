@@ -26,20 +26,64 @@ const config = [
     },
   },
   {
-    // The sync core sits below the features and the app: the scheduled jobs (server/jobs), alerts, the dashboard,
-    // the API, Next.js and the simulators build on it, never the other way round. Its tests and their support
-    // (testing.ts, which wires the simulators) may reach across.
+    // The simulators and the test support are for tests, benchmarks and the demo: nothing the app or the worker
+    // runs in production may load them.
+    files: ["server/**", "app/**", "components/**", "lib/**", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/simulators/*", "@/test/*", "smtp-server"], message: "Simulators and test support are for tests, benchmarks and the demo only." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sync core sits below the features and the app: the scheduled jobs (server/jobs), alerts, orders, products,
+    // settings, overview, the API, Next.js and the simulators build on it, never the other way round. Its tests may
+    // reach across.
     files: ["server/sync/**"],
-    ignores: ["server/sync/**/*.test.ts", "server/sync/testing.ts"],
+    ignores: ["server/sync/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
             {
-              group: ["@/server/alerts/*", "@/server/jobs/*", "@/server/dashboard/*", "@/server/api/*", "next", "next/*", "@/simulators/*"],
+              group: [
+                "@/server/alerts/*",
+                "@/server/jobs/*",
+                "@/server/orders/*",
+                "@/server/products/*",
+                "@/server/settings/*",
+                "@/server/overview/*",
+                "@/server/api/*",
+                "next",
+                "next/*",
+                "@/simulators/*",
+                "@/test/*",
+              ],
               message: "server/sync is the core: the features, the app and the simulators import it, not the other way round.",
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pages and components reach data through tRPC or a server module of their feature, never the database itself.
+    // lib/ is shared with the browser, so it imports no server module at all.
+    files: ["app/**", "components/**", "lib/**"],
+    ignores: ["app/api/**", "**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/server/db", "@/server/generated/*", "@prisma/*", "@/simulators/*", "@/test/*", "smtp-server"], message: "Pages and components read data through tRPC or a feature's server module, not the database." },
           ],
         },
       ],

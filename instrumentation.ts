@@ -5,7 +5,7 @@ export async function register(): Promise<void> {
   // Next.js replaces NEXT_RUNTIME at build time, so the edge bundle drops this branch and never includes the worker.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startAppServer } = await import("./server/jobs/inApp");
+    const { startAppServer } = await import("./server/jobs/in-app");
     await startAppServer();
   }
 }

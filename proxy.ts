@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/server/env";
-import { CSP_HEADER, newCspNonce, securityHeaders } from "@/server/securityHeaders";
+import { CSP_HEADER, newCspNonce, securityHeaders } from "@/server/security-headers";
 
 // Runs before every request, static files and unknown paths included (no matcher), so every response carries the
 // security headers. The policy also goes on the request: Next.js takes the nonce from it for the scripts it renders.

@@ -1,6 +1,6 @@
 // Serves the built app like `next start -p PORT -H HOST`, with one difference: the connection's peer is appended
 // to X-Forwarded-For, as every proxy does. Next itself keeps a header the client sent and records the peer only when
-// there is none, so without this a client could name any address it likes. server/auth/clientAddress.ts counts
+// there is none, so without this a client could name any address it likes. server/auth/client-address.ts counts
 // TRUSTED_PROXY_HOPS entries from the right of this header.
 // Usage: node scripts/app-server.mjs <port> <host>
 import http from "node:http";

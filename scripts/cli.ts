@@ -2,7 +2,7 @@ import { createPrisma, type Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { ensureDatabase } from "@/server/runtime";
 import { runCli } from "@/server/cli/main";
-import { loadLocalSecrets } from "./localSecrets";
+import { loadLocalSecrets } from "./local-secrets";
 
 loadLocalSecrets();
 let db: Db | undefined;

@@ -2,7 +2,7 @@
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { getEnv } from "@/server/env";
 import { demoWineries } from "@/simulators/catalog";
-import { loadLocalSecrets } from "./localSecrets";
+import { loadLocalSecrets } from "./local-secrets";
 import { startStack } from "./stack";
 
 loadLocalSecrets();

@@ -37,7 +37,7 @@ const env = {
 };
 const nodeExe = path.join(bin, "node");
 const command = target.endsWith(".ts")
-  ? [nodeExe, ["--import", "tsx", target, ...rest]]
+  ? [nodeExe, ["--import", "tsx", "--import", path.join(root, "scripts", "server-only-hook.mjs"), target, ...rest]]
   : [nodeExe, [path.join(root, "node_modules", ".bin", target), ...rest]];
 
 const child = spawn(command[0], command[1], { stdio: "inherit", env, cwd: process.cwd() });

@@ -27,3 +27,6 @@ export function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void
     child.kill("SIGTERM");
   });
 }
+
+/** The node flags that run one of our TypeScript entry points: tsx, and the hook that lets server modules load. */
+export const TS_ENTRY_FLAGS = ["--import", "tsx", "--import", new URL("./server-only-hook.mjs", import.meta.url).href];

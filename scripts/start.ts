@@ -1,6 +1,6 @@
 // `npm start`: the app on DATABASE_URL (or the embedded database), migrations applied first. No simulators.
 import { getEnv } from "@/server/env";
-import { loadLocalSecrets } from "./localSecrets";
+import { loadLocalSecrets } from "./local-secrets";
 import { startStack } from "./stack";
 
 loadLocalSecrets();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { legacyEncrypt } from "@/test/legacySecrets";
+import { legacyEncrypt } from "@/test/legacy-secrets";
 import { buildKeyring, decryptWith, encryptWith, keyIdOf, type SecretContext } from "./crypto";
 
 const key = () => randomBytes(32).toString("base64");

@@ -1,3 +1,4 @@
+import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { getEnv } from "@/server/env";
 import type { Prisma } from "@/server/generated/prisma/client";

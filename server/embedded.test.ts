@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { childEnv } from "@/test/env";
+import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 // The embedded default, end to end: the CLI with no DATABASE_URL starts PGlite, migrates, writes, and a second
 // process finds the same data.
@@ -14,7 +15,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function cli(...args: string[]) {
   const env = childEnv({ EMBEDDED_DATA_DIR: path.join(dataDir, "pglite"), DATABASE_URL: undefined, EMBEDDED_DB: undefined });
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [...TS_ENTRY_FLAGS, "scripts/cli.ts", ...args], { env });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -7,6 +7,7 @@
 const ZERO_DECIMAL_CURRENCIES = new Set(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]);
 const THREE_DECIMAL_CURRENCIES = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
 
+import "server-only";
 export function minorDigits(currency: string): number {
   const code = currency.toUpperCase();
   if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;

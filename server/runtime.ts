@@ -1,3 +1,4 @@
+import "server-only";
 import type { DatabaseRuntime } from "@/server/db";
 import { defaultDataDir, startEmbeddedDatabase } from "@/server/embedded";
 import { getEnv, type Env } from "@/server/env";

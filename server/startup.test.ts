@@ -6,13 +6,14 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { register } from "@/instrumentation";
 import { childEnv, setTestEnv } from "@/test/env";
+import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 // Nothing listens on port 9: a process that got as far as its database would fail there, without naming the setting.
 const UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:9/none";
 
 async function run(script: string, changes: Record<string, string>): Promise<{ code: number; stderr: string }> {
   try {
-    await promisify(execFile)(process.execPath, ["--import", "tsx", script], { env: childEnv({ DATABASE_URL: UNREACHABLE_DATABASE, ...changes }), timeout: 60_000 });
+    await promisify(execFile)(process.execPath, [...TS_ENTRY_FLAGS, script], { env: childEnv({ DATABASE_URL: UNREACHABLE_DATABASE, ...changes }), timeout: 60_000 });
     return { code: 0, stderr: "" };
   } catch (error) {
     const e = error as { code: number; stderr: string };

@@ -5,13 +5,12 @@ import { DashboardNav } from "@/components/nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { Providers } from "@/components/trpc";
 import { ViewerProvider, WineryPicker } from "@/components/winery";
-import { getCurrentUser } from "@/server/auth/currentUser";
-import { getDb } from "@/server/db";
+import { viewerForPage } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const user = await getCurrentUser(getDb());
+  const user = await viewerForPage();
   if (!user) redirect("/login");
   return (
     <Providers>

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { OverviewPage } from "@/components/overview";
+import { OverviewPage } from "@/app/(dashboard)/overview-page";
 
 export default function Page() {
   return (

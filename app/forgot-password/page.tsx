@@ -1,5 +1,5 @@
 import { AuthCard } from "@/components/auth-card";
-import { ForgotPasswordForm } from "@/components/auth-forgot-form";
+import { ForgotPasswordForm } from "@/app/forgot-password/forgot-form";
 
 export const metadata = { title: "Forgot password · vintrace-sync" };
 

@@ -15,7 +15,7 @@ import pg from "pg";
 import { encryptSecret } from "@/server/crypto";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook";
-import { freePort, stopProcess } from "@/scripts/processes";
+import { freePort, stopProcess, TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 const { values: args } = parseArgs({
   options: {
@@ -217,7 +217,7 @@ async function postgresDatabase(app: BenchApp): Promise<BenchDatabase> {
 /** PGlite in a process of its own (as `npm run demo` serves it), so its WebAssembly does not share a thread with autocannon. */
 async function pgliteDatabase(app: BenchApp): Promise<BenchDatabase> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-ingest-pglite-"));
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "ingest", "pglite-server.ts"), path.join(dir, "data")], {
+  const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, path.join(ROOT, "bench", "ingest", "pglite-server.ts"), path.join(dir, "data")], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -15,8 +15,9 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createPrisma } from "@/server/db";
-import { startSyncWorld, workerProcessEnv, type Winery } from "@/server/sync/testing";
+import { startSyncWorld, workerProcessEnv, type Winery } from "@/test/support/sync";
 import { createTestDatabase, setTestEnvironment } from "@/test/database";
+import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ async function setLatency(ms: number) {
 }
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "scripts/worker.ts"], {
     env: {
       ...process.env,
       ...workerProcessEnv(world, database.url),

@@ -4,13 +4,13 @@ import type { ErrorClass } from "@/server/generated/prisma/client";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
-import { CAUSE_INFO } from "@/server/dashboard/causes";
-import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
+import { CAUSE_INFO } from "@/lib/causes";
+import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
 import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
 import { createChatPoster } from "./outbound";
 import { addChatWebhook, sendTestAlert } from "./settings";
 
-// The file's own database (test/perFileDatabase.ts): the cycle looks at every winery, so no other file's workers
+// The file's own database (test/per-file-database.ts): the cycle looks at every winery, so no other file's workers
 // may run it here.
 const db = createPrisma();
 const W = ALERT_POLICY.digestWindowMs;

@@ -1,6 +1,7 @@
 // A condition (vintrace refusing the key, failures after a quiet period, silence) is alerted when it opens and not
 // again until it has cleared. Opening is one conditional statement, so of N instances evaluating the same winery
 // at once exactly one wins the transition, and only the winner sends.
+import "server-only";
 import type { Db } from "@/server/db";
 import type { AlertCondition, Prisma } from "@/server/generated/prisma/client";
 

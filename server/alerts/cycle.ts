@@ -7,6 +7,7 @@
 //      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
 // Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
 // deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out).
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -14,7 +15,7 @@ import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
 import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
-import { NO_PRODUCT_LINES_PREFIX } from "@/server/sync/noProductLines";
+import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
 import {

@@ -1,6 +1,7 @@
 // Who an alert goes to, sending it, and recording it. A winery's alerts go to its users who opted in (one mail
 // each) and to its chat webhooks; the support digest goes to the support staff who opted in and to
 // SUPPORT_CHAT_WEBHOOK_URL. Every alert is recorded with one delivery row per recipient, sent or not.
+import "server-only";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { AlertKind } from "@/server/generated/prisma/client";

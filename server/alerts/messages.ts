@@ -1,8 +1,9 @@
 // What each alert says, by mail (text + HTML blocks) and by chat (one short text). Pure functions: the cycle
 // gathers the facts, these put them in words. Every failed order links to its page, which shows its fix.
-import { CAUSE_INFO } from "@/server/dashboard/causes";
+import "server-only";
+import { CAUSE_INFO } from "@/lib/causes";
 import type { MailBlock } from "@/server/mail/render";
-import { isNoProductLines } from "@/server/sync/noProductLines";
+import { isNoProductLines } from "@/lib/no-product-lines";
 
 export type ErrorClassName = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
 /** What alerts group failures by: the error class, with a refusal for want of product lines told apart. */

@@ -2,6 +2,7 @@
 // a webhook must be a public HTTPS URL. The check runs when the URL is saved and again at every
 // send, where the address the name resolves to is checked too (a public name can point at a private address).
 // Origins in OUTBOUND_ALLOWLIST (the demo's and the tests' local receivers) are admitted as they are.
+import "server-only";
 import { isIP, type LookupFunction } from "node:net";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";

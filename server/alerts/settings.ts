@@ -1,5 +1,6 @@
 // A winery's alert settings: its chat webhooks (checked, then stored encrypted), the silence threshold, the test
 // alert. Who may change them is decided by the caller's procedure builder (owners and support staff).
+import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import { encryptSecret } from "@/server/crypto";

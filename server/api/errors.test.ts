@@ -4,7 +4,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { appRouter } from "@/server/api/root";
 import { createTRPCRouter, publicProcedure, type Context } from "@/server/api/trpc";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 import { createPrisma, type Db } from "@/server/db";
 import type { GroupRetryResult } from "@/server/api/routers/overview";
 import type { ErrorClass } from "@/server/generated/prisma/enums";

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { appRouter, createCaller } from "@/server/api/root";
 import type { Access } from "@/server/api/trpc";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { newTenantId } from "@/server/tenants/service";

@@ -1,10 +1,11 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { canAccessTenant, isOwner } from "@/server/auth/access";
-import type { CurrentUser } from "@/server/auth/currentUser";
-import { fieldErrors } from "@/server/dashboard/fieldErrors";
+import type { CurrentUser } from "@/server/auth/current-user";
+import { fieldErrors } from "@/server/api/field-errors";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
 

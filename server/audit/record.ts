@@ -1,5 +1,6 @@
 // The one way to write an audit event, in the caller's transaction when it has one.
-import type { AuditAction } from "@/server/audit/actions";
+import "server-only";
+import type { AuditAction } from "@/lib/audit-actions";
 import type { Prisma } from "@/server/generated/prisma/client";
 
 /** Who did it: a signed-in user (id and email), a CLI operator (email only), or nobody when Shopify did. */

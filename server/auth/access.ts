@@ -1,7 +1,8 @@
 // Who may see and change which winery, decided in one place: the tRPC builders and the routes outside tRPC (the CSV
 // export) ask here, so the rule cannot drift between them. Support staff reach every winery; anyone else reaches the
 // wineries they are a member of, and changes owner-only settings only where they are an owner.
-import type { CurrentUser } from "@/server/auth/currentUser";
+import "server-only";
+import type { CurrentUser } from "@/server/auth/current-user";
 
 type Viewer = Pick<CurrentUser, "role" | "tenantIds" | "ownerOf">;
 

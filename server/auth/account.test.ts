@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createPrisma } from "@/server/db";
-import { catchProcessMail } from "@/test/processMail";
-import { loadCurrentUser, type SessionClaims } from "./currentUser";
-import { PASSWORD_CHECK_POLICY } from "./loginThrottle";
+import { catchProcessMail } from "@/test/process-mail";
+import { loadCurrentUser, type SessionClaims } from "./current-user";
+import { PASSWORD_CHECK_POLICY } from "./login-throttle";
 import { hashPassword } from "./password";
 import { openSession } from "./sessions";
-import { signInWithPassword } from "./signIn";
+import { signInWithPassword } from "./sign-in";
 
 const db = createPrisma();
 const appUrl = "http://app.test";

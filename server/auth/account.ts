@@ -1,6 +1,7 @@
 // The signed-in user's own account: changing the password (which needs the current one) and signing out
 // everywhere. Both leave an audit event; a password change or reset also mails the user, so someone who took over
 // a session cannot quietly lock the owner out.
+import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
@@ -9,7 +10,7 @@ import { getMailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
 import { newPasswordSchema, type MailDeps } from "./invitations";
 import { BusyError } from "./limiter";
-import { clearPasswordChecks, countPasswordCheck, PASSWORD_CHECK_POLICY } from "./loginThrottle";
+import { clearPasswordChecks, countPasswordCheck, PASSWORD_CHECK_POLICY } from "./login-throttle";
 import { hashPassword, verifyPassword } from "./password";
 import { endSessionsOf } from "./sessions";
 

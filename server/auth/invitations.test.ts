@@ -4,8 +4,8 @@ import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { POST as acceptRoute } from "@/app/api/invitations/accept/route";
 import { argon2Slots, ARGON2_LIMITS, hashPassword } from "./password";
-import { SIGN_IN_POLICY } from "./loginThrottle";
-import { signInWithPassword } from "./signIn";
+import { SIGN_IN_POLICY } from "./login-throttle";
+import { signInWithPassword } from "./sign-in";
 import { acceptInvitation, createInvitation, inspectInvitation, INVITATION_TTL_MS, InviterNotAllowedError } from "./invitations";
 
 const db = createPrisma();

@@ -3,6 +3,7 @@
 // invite whom is decided by the procedure builder of the caller (tenantOwnerProcedure or supportProcedure), and
 // checked again here when the invitation is sent and when it is accepted: an inviter who has since been removed or
 // disabled no longer lets anyone in.
+import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import { hashToken, randomToken } from "@/server/crypto";
@@ -14,7 +15,7 @@ import { getMailer, type Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
 import { BusyError } from "./limiter";
 import { hashPassword } from "./password";
-import { checkPasswordThrottled, type SignInContext } from "./signIn";
+import { checkPasswordThrottled, type SignInContext } from "./sign-in";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;

@@ -2,6 +2,7 @@
 // and anything beyond that is refused at once with BusyError, so a flood of sign-ins cannot pile up memory and
 // latency without end. Each argon2 verification holds 19 MiB for tens of milliseconds.
 
+import "server-only";
 export class BusyError extends Error {
   constructor() {
     super("busy");

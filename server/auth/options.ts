@@ -1,11 +1,12 @@
+import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { clientAddressFrom } from "./clientAddress";
-import { safeRedirectPath } from "./safeRedirect";
+import { clientAddressFrom } from "./client-address";
+import { safeRedirectPath } from "../../lib/safe-redirect";
 import { endSession, IDLE_TIMEOUT_MS, openSession } from "./sessions";
-import { signInWithPassword } from "./signIn";
+import { signInWithPassword } from "./sign-in";
 
 /** The cookie lives as long as the idle timeout; the server also checks the session row (sessions.ts). */
 export const SESSION_MAX_AGE_S = IDLE_TIMEOUT_MS / 1000;
@@ -29,7 +30,7 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const clientAddress = clientAddressFrom(header(req.headers, "x-forwarded-for"));
           const result = await signInWithPassword(getDb(), credentials, { clientAddress });
-          // The reason becomes the login page's ?error= (its messages are in components/login-form.tsx).
+          // The reason becomes the login page's ?error= (its messages are in app/login/login-form.tsx).
           if (!result.ok) throw new Error(result.reason);
           return { id: result.user.id, email: result.user.email, name: result.user.name };
         },

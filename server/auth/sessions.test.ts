@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { purgeExpiredData } from "@/server/sync/retention";
-import { loadCurrentUser } from "./currentUser";
-import { signInKeys } from "./loginThrottle";
+import { loadCurrentUser } from "./current-user";
+import { signInKeys } from "./login-throttle";
 import { authOptions } from "./options";
 import { IDLE_TIMEOUT_MS, openSession, TOUCH_INTERVAL_MS } from "./sessions";
 

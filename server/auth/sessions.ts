@@ -1,6 +1,7 @@
 // Server-side sessions: every sign-in opens a UserSession row and the session cookie carries its id. A session
 // ends when it is signed out (here or "everywhere"), when it has been idle for IDLE_TIMEOUT_MS, or when
 // SESSION_MAX_HOURS have passed since sign-in, however active it was. A copied cookie dies with its row.
+import "server-only";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 

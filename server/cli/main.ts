@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";

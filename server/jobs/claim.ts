@@ -2,9 +2,10 @@
 // each run first claims a unique JobClaim row for (job, scope, window). The insert that wins does the work; the
 // others see the conflict and move on, so N instances do each job once per window. A worker that dies mid-job
 // leaves its claim unfinished; the next window runs the job again.
+import "server-only";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { UTC_NOW } from "@/server/lib/sqlTime";
+import { UTC_NOW } from "@/server/lib/sql-time";
 
 /** The window `now` falls in, named by its start. */
 export const windowOf = (now: Date, windowMs: number) => new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();

@@ -2,7 +2,7 @@
 // id; stop() ends both, and a process started without the scheduler runs no job.
 import { expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
-import { startSyncWorldForFile, uniqueLabel } from "@/server/sync/testing";
+import { startSyncWorldForFile, uniqueLabel } from "@/test/support/sync";
 import { startWorkerProcess } from "./process";
 import type { JobDefinition } from "./registry";
 

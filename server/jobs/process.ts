@@ -1,5 +1,6 @@
 // A worker process, as both the app (WORKER_MODE=in-app) and `npm run worker` start it: the sync worker, and beside
 // it the scheduler of the scheduled jobs, which claims its windows under the worker's id.
+import "server-only";
 import { createSyncWorker, type SyncWorker, type WorkerOptions } from "@/server/sync/worker";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./scheduler";
 

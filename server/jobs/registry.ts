@@ -1,8 +1,9 @@
 // The scheduled jobs: each names the feature it runs, how often (its window) and for which scopes. The features
 // (sync reconciliation and retention, Shopify subscriptions, alerts, the product check) know nothing of scheduling.
+import "server-only";
 import { hostname } from "node:os";
 import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
-import { runProductCheck } from "@/server/dashboard/productCheck";
+import { runProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";

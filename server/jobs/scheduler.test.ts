@@ -1,7 +1,7 @@
 // Scheduled jobs run once per window however many workers race for them, and their results are stored.
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
-import { startSyncWorldForFile, uniqueLabel } from "@/server/sync/testing";
+import { startSyncWorldForFile, uniqueLabel } from "@/test/support/sync";
 import { claimJob, windowOf } from "./claim";
 import { productCheckJob, type JobDefinition } from "./registry";
 import { runDueJobs } from "./scheduler";

@@ -1,5 +1,6 @@
 // The scheduler loop: every worker process runs one, and each pass claims and runs the jobs whose current window
 // no instance has claimed yet (claim.ts), so N instances do each job once per window.
+import "server-only";
 import type { SyncDeps } from "@/server/sync/context";
 import { claimJob, finishJob, windowOf } from "./claim";
 import { defaultJobs, type JobDefinition } from "./registry";

@@ -1,5 +1,6 @@
 // Errors a domain service throws when its input is wrong, shared by every caller (the dashboard's procedures, the
 // CLI, the demo seed) so that none of them depends on another service to name a bad field.
+import "server-only";
 import type { z } from "zod";
 
 /** A refusal that names the fields at fault, each with a message meant for the person who filled them in. */

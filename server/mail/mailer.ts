@@ -1,6 +1,7 @@
 // Outgoing mail. With SMTP_URL, nodemailer sends over SMTP from MAIL_FROM; without it, mail goes to the log, so a
 // developer can still follow an invitation or reset link. The link in such a mail is the secret, so the log shows
 // the body only outside production.
+import "server-only";
 import nodemailer from "nodemailer";
 import { getEnv } from "@/server/env";
 

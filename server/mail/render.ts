@@ -1,5 +1,6 @@
 // Every mail has a plain-text part and a simple HTML part, built from the same blocks so the two never disagree.
 
+import "server-only";
 export type MailBlock =
   | { kind: "paragraph"; text: string }
   | { kind: "action"; label: string; url: string }

@@ -1,6 +1,7 @@
 // One error type for every Admin API failure, so the sync engine decides "retry later" or "stop and show it" from
 // `kind` and `retryable` without knowing the library's error classes.
 
+import "server-only";
 export type ShopifyAdminErrorKind = "THROTTLED" | "AUTH" | "TRANSIENT" | "USER_ERROR" | "NOT_FOUND";
 
 export interface ShopifyUserError {

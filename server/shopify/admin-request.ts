@@ -1,6 +1,7 @@
 // Runs one Admin GraphQL operation with per-shop pacing and our own retry loop. The library retries only HTTP 429/503
 // with a fixed 1 s wait and throws THROTTLED as a GraphqlQueryError, so the library's retries are turned off and every
 // failure is classified here into a ShopifyAdminError.
+import "server-only";
 import {
   GraphqlQueryError,
   HttpInternalError,

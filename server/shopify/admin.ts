@@ -1,5 +1,6 @@
 // The Admin GraphQL operations the sync engine needs, for one shop, over `shopify.clients.Graphql` with an
 // offline session. Every call goes through requestAdmin: per-shop pacing, retries, ShopifyAdminError.
+import "server-only";
 import { Session, type Shopify } from "@shopify/shopify-api";
 import { getShopify } from "@/server/shopify/api";
 import { throwOnUserErrors } from "@/server/shopify/admin-error";

@@ -1,6 +1,7 @@
 // The one shopifyApi instance. The web-api adapter is imported here and nowhere else: adapters are global
 // singletons (the last one imported wins), and the node adapter cannot read a Web Request's headers, so webhook
 // validation would fail with missing_hmac.
+import "server-only";
 import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, LogSeverity, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { getEnv } from "@/server/env";

@@ -1,6 +1,7 @@
 // The Admin GraphQL documents this app sends (API 2026-10), with the shapes of their replies. Every operation is
 // named: the name keys the per-shop cost estimates, and it is how the simulator recognises what was asked.
 
+import "server-only";
 export interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH } from "@/server/shopify/install";
 import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
-import { startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
 import { getShopifyAccess } from "@/server/shopify/tokens";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";

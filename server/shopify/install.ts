@@ -1,6 +1,7 @@
 // Installing the app on a shop through OAuth: GET /api/shopify/install?shop=… sends the merchant to Shopify's grant
 // screen; /api/shopify/callback receives the expiring offline token pair, stores it encrypted, creates the winery (or
 // brings an uninstalled one back), records Shopify's id for the shop, subscribes our webhooks and lands on the app.
+import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import { encryptSecret } from "@/server/crypto";

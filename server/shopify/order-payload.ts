@@ -1,6 +1,7 @@
 // Turns an order read over GraphQL into the shape of the REST orders/create webhook body, so an order queued by a
 // manual retry or by reconciliation, which has no webhook payload, goes down the same mapping as one that arrived by
 // webhook. Money stays in decimal strings, as in the webhook.
+import "server-only";
 import type { AddressNode, LineItemNode, MoneyBag, OrderPayloadNode, ShippingLineNode, TaxLineNode } from "@/server/shopify/graphql";
 
 export interface RestTaxLine {

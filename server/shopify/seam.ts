@@ -3,6 +3,7 @@
 // fetch is wrapped to send `https://<shop>/admin/...` to that origin, and the OAuth authorize redirect is pointed there
 // too. With no origin set, every request passes through untouched: production takes the same code path, only the fetch
 // differs.
+import "server-only";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 /** How a rewritten server-to-server request tells the simulator which shop it is for. */

@@ -1,6 +1,7 @@
 // Shopify's numeric shop id on the winery (Tenant.shopifyShopId). Signed lifecycle webhooks name their shop by id
 // as well as by domain, and a delivery is only acted on when both are this winery's. The id is asked for when a
 // shop is installed or connected by token, and once for an older winery that has none.
+import "server-only";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import { Prisma } from "@/server/generated/prisma/client";

@@ -2,6 +2,7 @@
 // local mirror of each shop's bucket, refreshed from the throttleStatus of every reply, and holds back a request only
 // when *that* shop's bucket cannot cover it. One busy shop never delays another.
 
+import "server-only";
 export interface ThrottleStatus {
   maximumAvailable: number;
   currentlyAvailable: number;

@@ -2,6 +2,7 @@
 // hours), and unlike the app-wide ones in shopify.app.toml it does not bring it back. This lists the shop's
 // subscriptions, re-creates the ones we need that are gone, and remembers the outcome on the connection so the Overview
 // can say what is wrong. The sync engine's job runner calls it on a schedule; the install calls it once.
+import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
-import { createTestTenant, startSimulatedShopifyForFile, uniqueShop } from "@/server/shopify/testing";
+import { createTestTenant, startSimulatedShopifyForFile, uniqueShop } from "@/test/support/shopify";
 import { adminForTenant, getShopifyAccess, saveManualConnection, ShopifyAccessError } from "@/server/shopify/tokens";
 
 const db = createPrisma();

@@ -2,6 +2,7 @@
 // token: a token expiring within 5 minutes is refreshed before use, under a row lock on the ShopifyConnection so two
 // callers never spend the same refresh token, and the new pair is stored in the same transaction. A caller that
 // waited on the lock finds the fresh token and uses it.
+import "server-only";
 import { HttpResponseError, type Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";

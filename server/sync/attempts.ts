@@ -1,6 +1,7 @@
 // Every step of a sync is recorded as a SyncAttempt: which step, how it ended, the error class and plain message,
 // the redacted request and response (the vintrace client hands them over already scrubbed of the API key), how
 // long it took and who or what triggered it. The dashboard's order page is built from these rows.
+import "server-only";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { VintraceError, VintraceExchange } from "@/server/vintrace";
 

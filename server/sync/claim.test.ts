@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { claimDueSyncs, holdLease, releaseLeases, renewLeases, writeFenced } from "./queue";
-import { uniqueLabel } from "./testing";
+import { uniqueLabel } from "../../test/support/sync";
 
 const db = createPrisma();
 afterAll(() => db.$disconnect());

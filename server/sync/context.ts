@@ -1,13 +1,14 @@
 // What the engine needs to reach one winery's vintrace and Shopify. Both are injected (tests wire the simulators
 // directly), with defaults that read the winery's stored settings: the vintrace address and decrypted API key, and
 // a ShopifyAdmin from the token module, which refreshes expiring tokens.
+import "server-only";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { SkuMapping, Tenant, VintraceSettings } from "@/server/generated/prisma/client";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { createVintraceClient, normaliseVintraceUrl, type VintraceClient, type VintraceExchange } from "@/server/vintrace";
-import type { SalesOrderSettings } from "./buildSalesOrder";
+import type { SalesOrderSettings } from "./build-sales-order";
 import { defaultTenantPacer, type TenantPacer } from "./pacer";
 
 export interface VintraceClientRequest {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { runUntilIdle, startSyncWorldForFile } from "./testing";
+import { runUntilIdle, startSyncWorldForFile } from "../../test/support/sync";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);

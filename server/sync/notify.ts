@@ -1,6 +1,7 @@
 // "An order is due": the workers' side of the PostgreSQL NOTIFY that queue.ts sends on ORDER_SYNC_DUE_CHANNEL
 // (payload: the tenant id) whenever it queues work, so a listening worker claims it at once.
 // Embedded PGlite has no LISTEN/NOTIFY; there the worker polls.
+import "server-only";
 import pg from "pg";
 import { ORDER_SYNC_DUE_CHANNEL } from "./queue";
 

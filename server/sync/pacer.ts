@@ -4,6 +4,7 @@
 // processes together allow at most N × the rate; the per-winery concurrency limit (queue.ts) is what is shared across
 // processes.
 
+import "server-only";
 export interface PacerOptions {
   /** requests per second per winery */
   ratePerSecond: number;

@@ -2,15 +2,15 @@
 // the fix is made, the automatic retry succeeds and swaps the tag. Retries that run out end the same way.
 import { describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
-import { orderDetail } from "@/server/dashboard/orderDetail";
-import { failureGroups } from "@/server/dashboard/overview";
-import { listSyncLog } from "@/server/dashboard/syncLog";
+import { orderDetail } from "@/server/orders/detail";
+import { failureGroups } from "@/server/overview/service";
+import { listSyncLog } from "@/server/orders/sync-log";
 import { createPrisma } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { confirmRetry } from "./bulkRetry";
-import { retryAfterSettingsChange, retryAfterSkuMatched } from "./fixRetry";
-import { explainSyncError } from "./status";
-import { runUntilIdle, startSyncWorldForFile } from "./testing";
+import { confirmRetry } from "../orders/bulk-retry";
+import { retryAfterSettingsChange, retryAfterSkuMatched } from "../orders/fix-retry";
+import { explainSyncError } from "../orders/status";
+import { runUntilIdle, startSyncWorldForFile } from "../../test/support/sync";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);

@@ -17,7 +17,7 @@ import {
   type Intake,
   type ManualOrder,
 } from "./queue";
-import { uniqueLabel } from "./testing";
+import { uniqueLabel } from "../../test/support/sync";
 
 const db = createPrisma();
 afterAll(() => db.$disconnect());

@@ -29,11 +29,12 @@
 // Payload-only writes (a customer's redaction, the retention purge) change no state.
 //
 // Whatever makes a record due wakes the workers with notifyOrderSyncDue (or pg_notify in the same statement).
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
 import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState } from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
-import { sqlTimestamp, UTC_NOW } from "@/server/lib/sqlTime";
+import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Writer = Db | Tx;

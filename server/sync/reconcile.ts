@@ -7,6 +7,7 @@
 // Seven days: long enough to cover a lost week-end of deliveries, short enough that each run reads a few pages
 // (Shopify only lets an app read 60 days of orders without read_all_orders, so N may go up to 60). Orders younger
 // than five minutes are left to their webhook, which is most likely still on its way.
+import "server-only";
 import type { Db } from "@/server/db";
 import type { AdminFor } from "./context";
 import { enqueueMissed } from "./queue";

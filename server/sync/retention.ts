@@ -3,7 +3,8 @@
 // each attempt's step, outcome and duration), so the sync log keeps its history. Records still waiting (PENDING, HELD)
 // keep their payload: they will need it. Work is done in batches so a first purge over a large backlog never holds long
 // locks.
-import { purgeStaleThrottles } from "@/server/auth/loginThrottle";
+import "server-only";
+import { purgeStaleThrottles } from "@/server/auth/login-throttle";
 import { purgeDeadSessions } from "@/server/auth/sessions";
 import type { Db } from "@/server/db";
 import { purgeFinishedPayloads } from "./queue";

@@ -4,6 +4,7 @@
 // order again. (Should the worker die between the POST and that write, the next one finds the order by its
 // externalTransactionId, records it and tags it.) tagState says where it stands: PENDING_* due, CREATED / ERROR
 // on the order.
+import "server-only";
 import type { OrderSync } from "@/server/generated/prisma/client";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
@@ -11,7 +12,7 @@ import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { attemptRow, type AttemptInsert } from "./attempts";
 import type { SyncDeps } from "./context";
 import { released, writeFenced, type Lease, type SyncUpdate } from "./queue";
-import { nextRetry, type RetrySchedule } from "./retryPolicy";
+import { nextRetry, type RetrySchedule } from "./retry-policy";
 
 /** Shopify outages are short: tag retries start at 10 s and are capped at an hour, 12 tries over about 8 hours. */
 export const TAG_RETRY_SCHEDULE: RetrySchedule = { baseMs: 10_000, factor: 3, capMs: 60 * 60 * 1000, jitterRatio: 0.5 };

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, databaseFromEnv } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { describeWithPostgres } from "@/test/requirePostgres";
-import { startSyncWorld, type SyncWorld } from "./testing";
+import { describeWithPostgres } from "@/test/require-postgres";
+import { startSyncWorld, type SyncWorld } from "../../test/support/sync";
 import { createSyncWorker } from "./worker";
 
 const db = createPrisma();

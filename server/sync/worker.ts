@@ -1,19 +1,20 @@
 // The durable sync worker. Any number of them (in the app, or `npm run worker` processes) share one PostgreSQL:
 // each claims due records with a lease (queue.ts), works on up to `concurrency` at once, and keeps its leases
 // alive while it works. A worker that dies stops renewing; its leases lapse and another worker takes the records,
-// where the lookup-before-POST rule (processOrder.ts) turns the repeat into "already in vintrace".
+// where the lookup-before-POST rule (process-order.ts) turns the repeat into "already in vintrace".
 //
 // It wakes at once on NOTIFY order_sync_due, when a record finishes, and every `pollMs` (the fallback, and the
 // only way in embedded mode, which has no LISTEN). It beats a WorkerHeartbeat row for the health endpoint; the
 // scheduled jobs run beside it (server/jobs/process.ts). stop() is graceful: no new claims, in-flight syncs finish (or, past the
 // grace period, their leases are left to lapse), the heartbeat row is removed.
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { databaseOf, type Db } from "@/server/db";
 import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./queue";
 import type { SyncDeps } from "./context";
 import { listenForDue, type DueListener } from "./notify";
-import { processOrder, type ProcessResult } from "./processOrder";
+import { processOrder, type ProcessResult } from "./process-order";
 
 export interface WorkerOptions {
   deps: SyncDeps;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { createVintraceClient } from "./client";
 import type { VintraceExchange } from "./http";
-import { simControl, testClient, testOrderBody, testSeed, TEST_TOKEN } from "./testing";
+import { simControl, testClient, testOrderBody, testSeed, TEST_TOKEN } from "../../test/support/vintrace";
 
 let simulator: VintraceSimulator;
 

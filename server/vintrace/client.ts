@@ -1,9 +1,10 @@
 // The typed vintrace v6 client: the calls this app makes, each returning a VintraceResult. Sales orders, parties,
 // inventory and stock lookup exist only in v6 (v7 has no sales surface), so this client speaks v6 only.
+import "server-only";
 import { succeed, type VintraceResult } from "./errors";
 import { createSender, type QueryValue, type VintraceConnection } from "./http";
 import { allRows, pages, type FetchPage, type Page } from "./paging";
-import type { SalesOrderBody } from "./salesOrderBody";
+import type { SalesOrderBody } from "./sales-order-body";
 import {
   inventoryListSchema,
   partyListSchema,

@@ -1,7 +1,8 @@
 // What went wrong with a vintrace call, in the terms the sync engine and a winery need: whether to retry, when,
 // and what to fix. vintrace documents almost none of its errors, so classes come from the HTTP status and our
-// own lookups (see diagnoseRejection.ts), never from matching vintrace's wording.
+// own lookups (see diagnose-rejection.ts), never from matching vintrace's wording.
 
+import "server-only";
 export type VintraceErrorClass = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
 
 export interface VintraceFix {

@@ -1,5 +1,6 @@
 // One call to vintrace v6: credentials, a timeout on every call, JSON in and out, and every outcome turned into a
 // VintraceResult. Nothing here throws for a vintrace failure, and the API key is kept out of everything it returns.
+import "server-only";
 import type { z } from "zod";
 import { classifyFailure, fail, rejected, succeed, transient, vintraceMessageOf, type VintraceError, type VintraceResult } from "./errors";
 import { redactRequest, scrubSecrets, type RecordedRequest } from "./redact";

@@ -3,6 +3,7 @@
 // reported in maxResult). So we stop when the count is reached, or on an empty page, or on a page shorter than
 // the page size in effect. Without a count, a first page shorter than asked is ambiguous (the end, or a cap), so
 // its length becomes the page size and one more page is asked for.
+import "server-only";
 import type { VintraceResult } from "./errors";
 
 export interface Page<T> {

@@ -1,6 +1,7 @@
 // The API key must never reach a log line, an error or a recorded attempt. Requests are recorded without their
 // credentials, and any text vintrace sends back is scrubbed in case it echoes them.
 
+import "server-only";
 export interface RecordedRequest {
   method: string;
   url: string;

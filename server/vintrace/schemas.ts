@@ -1,6 +1,7 @@
 // vintrace v6 replies, parsed tolerantly: every field we do not need is optional, unknown fields are kept, and
 // the spec's known inconsistencies are absorbed here (salesOrder vs salesOrders, totalResult vs totalResultCount,
 // ids or amounts sent as strings).
+import "server-only";
 import { z } from "zod";
 
 const numberish = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);

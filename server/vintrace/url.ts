@@ -3,6 +3,7 @@
 // /api/v6/... or a trailing slash; it is cut back to https://<region>.vintrace.net/<customer code>. Origins in
 // OUTBOUND_ALLOWLIST (the simulators, in the demo and tests) are admitted too.
 
+import "server-only";
 export type VintraceUrlResult = { ok: true; url: string; customerCode: string } | { ok: false; message: string };
 
 const VINTRACE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?\.vintrace\.net$/;

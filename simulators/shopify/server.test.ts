@@ -6,6 +6,7 @@ import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
 import { demoAccessToken, startShopifySimulator, type ShopifySimulator } from "@/simulators/shopify/server";
 import { TEST_APP } from "@/simulators/shopify/testing";
 import { childEnv } from "@/test/env";
+import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 const HILLTOP = "hilltop-estate.myshopify.com";
 
@@ -130,7 +131,7 @@ describe("npm run sim:order", () => {
   // Asynchronous on purpose: the simulator and the app it talks to run in this process and must keep answering.
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "simulators/shopify/sim-order.ts", ...args], { env: childEnv(env) });
+      const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "simulators/shopify/sim-order.ts", ...args], { env: childEnv(env) });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -1,7 +1,7 @@
 // The vintrace v6 endpoints the simulator serves under /<customerCode>/api/v6, with vintrace's auth rules.
-import { getMrpStock, getPartyById, getPartyByName, listInventory, listParties, lookupStock } from "./catalogRoutes";
+import { getMrpStock, getPartyById, getPartyByName, listInventory, listParties, lookupStock } from "./catalog-routes";
 import { json, v6Error, v7Error, type SimResponse } from "./respond";
-import { getSalesOrder, listSalesOrders, upsertSalesOrder } from "./salesOrders";
+import { getSalesOrder, listSalesOrders, upsertSalesOrder } from "./sales-orders";
 import type { CustomerState } from "./state";
 
 export interface ApiRequest {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { handleApi } from "./api";
 import { handleControl, type Customers } from "./control";
-import { demoCustomers } from "./demoSeed";
+import { demoCustomers } from "./demo-seed";
 import { faultResponse, takeFault } from "./faults";
 import { json, v6Error, type SimResponse } from "./respond";
 import { applySeed, emptyCustomer, seedSchema, type CustomerState, type LoggedRequest } from "./state";

@@ -1,4 +1,4 @@
-import { AccountPage } from "@/components/mail-account";
+import { AccountPage } from "@/app/(dashboard)/account/account-page";
 
 export const metadata = { title: "Your account · vintrace-sync" };
 

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { AlertsPage } from "@/components/mail-alerts";
+import { AlertsPage } from "@/app/(dashboard)/alerts/alerts-page";
 
 export const metadata = { title: "Alerts · vintrace-sync" };
 

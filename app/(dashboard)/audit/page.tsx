@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { AuditPage } from "@/components/audit";
+import { AuditPage } from "@/app/(dashboard)/audit/audit-page";
 
 export const metadata = { title: "Audit log · vintrace-sync" };
 

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { OrdersPage } from "@/components/orders";
+import { OrdersPage } from "@/app/(dashboard)/orders/orders-page";
 
 export const metadata = { title: "Orders · vintrace-sync" };
 

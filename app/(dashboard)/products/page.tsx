@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { ProductsPage } from "@/components/products";
+import { ProductsPage } from "@/app/(dashboard)/products/products-page";
 
 export const metadata = { title: "Products · vintrace-sync" };
 

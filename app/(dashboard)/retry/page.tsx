@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { RetryPage } from "@/components/retry";
+import { RetryPage } from "@/app/(dashboard)/retry/retry-page";
 
 export const metadata = { title: "Retry orders · vintrace-sync" };
 

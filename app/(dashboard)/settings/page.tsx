@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { SettingsPage } from "@/components/settings";
+import { SettingsPage } from "@/app/(dashboard)/settings/settings-page";
 
 export const metadata = { title: "Settings · vintrace-sync" };
 

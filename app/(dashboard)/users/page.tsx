@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { UsersPage } from "@/components/users";
+import { UsersPage } from "@/app/(dashboard)/users/users-page";
 
 export const metadata = { title: "Users · vintrace-sync" };
 

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { WineriesPage } from "@/components/wineries";
+import { WineriesPage } from "@/app/(dashboard)/wineries/wineries-page";
 
 export const metadata = { title: "Wineries · vintrace-sync" };
 

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { AcceptInvitationForm } from "@/components/auth-accept-invitation-form";
+import { AcceptInvitationForm } from "@/app/invite/[token]/accept-form";
 import { AuthCard } from "@/components/auth-card";
 import { LinkProblem } from "@/components/auth-link-problem";
-import { inspectInvitation } from "@/server/auth/invitations";
-import { getDb } from "@/server/db";
+import { invitationForPage } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";
 // The token is in the address: never hand it to another site as a referrer.
@@ -11,7 +10,7 @@ export const metadata: Metadata = { title: "Accept invitation · vintrace-sync",
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const view = await inspectInvitation(getDb(), token);
+  const view = await invitationForPage(token);
   if (view.state !== "valid") return <LinkProblem kind="invitation" state={view.state} />;
   const place = view.tenantName ?? "the Winehub support team";
   return (

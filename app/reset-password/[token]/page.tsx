@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth-card";
 import { LinkProblem } from "@/components/auth-link-problem";
-import { ResetPasswordForm } from "@/components/auth-reset-form";
-import { inspectResetToken } from "@/server/auth/passwordReset";
-import { getDb } from "@/server/db";
+import { ResetPasswordForm } from "@/app/reset-password/[token]/reset-form";
+import { resetLinkForPage } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";
 // The token is in the address: never hand it to another site as a referrer.
@@ -11,7 +10,7 @@ export const metadata: Metadata = { title: "Choose a new password · vintrace-sy
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const view = await inspectResetToken(getDb(), token);
+  const view = await resetLinkForPage(token);
   if (view.state !== "valid") return <LinkProblem kind="reset" state={view.state} />;
   return (
     <AuthCard title="Choose a new password">

@@ -1,3 +1,4 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, signedInProcedure } from "@/server/api/trpc";
 import { changePassword, changePasswordSchema, signOutEverywhere } from "@/server/auth/account";

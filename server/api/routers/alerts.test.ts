@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 import { createPrisma } from "@/server/db";
 import { setTestEnv } from "@/test/env";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, signedInProcedure, supportProcedure, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";

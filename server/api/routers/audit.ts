@@ -1,6 +1,7 @@
+import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure, tenantProcedure } from "@/server/api/trpc";
-import { auditCursorSchema, auditFilterSchema, listAudit } from "@/server/dashboard/audit";
+import { auditCursorSchema, auditFilterSchema, listAudit } from "@/server/audit/list";
 
 const pageInput = z.object({ filter: auditFilterSchema.default({}), cursor: auditCursorSchema.nullish(), limit: z.number().int().min(1).max(200).default(50) });
 

@@ -1,10 +1,11 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure, tenantProcedure } from "@/server/api/trpc";
-import { orderDetail } from "@/server/dashboard/orderDetail";
-import { retryDeps } from "@/server/dashboard/retry";
-import { cursorSchema, listSyncLog, MAX_PAGE_SIZE, syncLogFilterSchema } from "@/server/dashboard/syncLog";
-import { confirmRetry } from "@/server/sync/bulkRetry";
+import { orderDetail } from "@/server/orders/detail";
+import { retryDeps } from "@/server/orders/retry";
+import { cursorSchema, listSyncLog, MAX_PAGE_SIZE, syncLogFilterSchema } from "@/server/orders/sync-log";
+import { confirmRetry } from "@/server/orders/bulk-retry";
 
 const pageInput = z.object({
   filter: syncLogFilterSchema.default({}),

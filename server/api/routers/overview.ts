@@ -1,11 +1,12 @@
+import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, messageForTheUser, supportProcedure, tenantProcedure } from "@/server/api/trpc";
-import { CAUSE_INFO, CAUSES, groupRetryRefusal, type Cause } from "@/server/dashboard/causes";
-import { failedOrderNamesByCause, failureGroups, wineryHealth } from "@/server/dashboard/overview";
-import { retryDeps } from "@/server/dashboard/retry";
-import { confirmRetry } from "@/server/sync/bulkRetry";
+import { CAUSE_INFO, CAUSES, groupRetryRefusal, type Cause } from "@/lib/causes";
+import { failedOrderNamesByCause, failureGroups, wineryHealth } from "@/server/overview/service";
+import { retryDeps } from "@/server/orders/retry";
+import { confirmRetry } from "@/server/orders/bulk-retry";
 import type { Db } from "@/server/db";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 
 const causeInput = z.object({ cause: z.enum(CAUSES) });
 

@@ -1,10 +1,11 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { recordAudit } from "@/server/audit/record";
-import { latestProductCheck, runProductCheck } from "@/server/dashboard/productCheck";
+import { latestProductCheck, runProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
-import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/sync/fixRetry";
+import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/orders/fix-retry";
 
 const sku = z.string().trim().min(1, "is required").max(100, "is too long");
 

@@ -1,8 +1,9 @@
+import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { retryDeps } from "@/server/dashboard/retry";
-import { confirmRetry, previewRetry } from "@/server/sync/bulkRetry";
-import { MAX_ORDER_NAMES } from "@/server/sync/parseOrderNames";
+import { retryDeps } from "@/server/orders/retry";
+import { confirmRetry, previewRetry } from "@/server/orders/bulk-retry";
+import { MAX_ORDER_NAMES } from "@/server/orders/parse-order-names";
 
 // Bulk retry in two steps, so that nothing is queued before the merchant has seen what will happen: the preview reads
 // and changes nothing; the confirm queues.

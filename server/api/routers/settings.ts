@@ -1,10 +1,11 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
-import { fieldErrors } from "@/server/dashboard/fieldErrors";
-import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection, type ConnectionField } from "@/server/dashboard/settings";
-import { retryAfterSettingsChange } from "@/server/sync/fixRetry";
-import { pauseTenant, resumeTenant } from "@/server/sync/pause";
+import { fieldErrors } from "@/server/api/field-errors";
+import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
+import { retryAfterSettingsChange } from "@/server/orders/fix-retry";
+import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
 

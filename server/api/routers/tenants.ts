@@ -1,7 +1,8 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, signedInProcedure, tenantProcedure } from "@/server/api/trpc";
 import { visibleTenantIds } from "@/server/auth/access";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 
 function wineriesVisibleTo(user: CurrentUser) {
   const ids = visibleTenantIds(user);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { acceptInvitation } from "@/server/auth/invitations";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 import { createPrisma, type Db } from "@/server/db";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { setTestEnv } from "@/test/env";

@@ -1,8 +1,9 @@
+import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
 import { recordAudit } from "@/server/audit/record";
-import type { CurrentUser } from "@/server/auth/currentUser";
+import type { CurrentUser } from "@/server/auth/current-user";
 import { createInvitation, InviterNotAllowedError, revokeInvitationsSentBy } from "@/server/auth/invitations";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { CliCommand } from "@/server/cli/types";
 import { commands as alerts } from "./alerts";
 import { commands as orders } from "./orders";

@@ -1,13 +1,14 @@
 // Operator commands for the sync engine: bulk retry (preview with --dry-run, else confirm), an order's or a
 // winery's sync status, and reconciliation on demand. They call the same services as the dashboard.
+import "server-only";
 import { z } from "zod";
 import type { Db } from "@/server/db";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
 import { InputError } from "@/server/lib/errors";
-import { confirmRetry, previewRetry, type RetryDeps, type RetryVerdict } from "@/server/sync/bulkRetry";
+import { confirmRetry, previewRetry, type RetryDeps, type RetryVerdict } from "@/server/orders/bulk-retry";
 import { adminFromTokens, vintraceFromSettings, type AdminFor } from "@/server/sync/context";
 import { reconcileTenant, RECONCILE_LOOKBACK_DAYS } from "@/server/sync/reconcile";
-import { orderStatusByName, tenantSyncSummary, type OrderStatusView } from "@/server/sync/status";
+import { orderStatusByName, tenantSyncSummary, type OrderStatusView } from "@/server/orders/status";
 
 export interface OrderCommandDeps {
   adminFor?: (db: Db) => AdminFor;

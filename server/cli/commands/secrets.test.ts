@@ -6,7 +6,7 @@ import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { Prisma } from "@/server/generated/prisma/client";
 import { setTestEnv } from "@/test/env";
-import { legacyEncrypt } from "@/test/legacySecrets";
+import { legacyEncrypt } from "@/test/legacy-secrets";
 
 const db = createPrisma();
 const stamp = Date.now().toString(36);

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import { activeKeyId, decryptSecret, encryptSecret, needsReencryption, type EncryptedColumn } from "@/server/crypto";

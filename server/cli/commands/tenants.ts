@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getEnv } from "@/server/env";
 import { createTenant, createUser } from "@/server/tenants/service";

@@ -3,6 +3,7 @@
 // more than once and late, so the handler is idempotent, and a delivery triggered before the current installation
 // is ignored. Shopify is asked first: while it still accepts our token the app is installed, whatever the delivery
 // says, and nothing changes.
+import "server-only";
 import { recordAudit } from "@/server/audit/record";
 import { storeShopId } from "@/server/shopify/shop-id";
 import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { createPrisma } from "@/server/db";
-import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 

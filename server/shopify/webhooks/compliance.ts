@@ -1,5 +1,6 @@
 // The mandatory compliance topics. Once the signature holds and the body is bound to its shop they are always
 // acknowledged, even for a shop we do not know or have already erased; only what we hold is touched.
+import "server-only";
 import { recordAudit } from "@/server/audit/record";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";

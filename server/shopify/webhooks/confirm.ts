@@ -2,6 +2,7 @@
 // call (`shop { id }`) with the shop's own stored token. A signed delivery can be replayed or pinned on the wrong
 // shop; Shopify's answer to our token cannot. Only a refusal of the token (or no token at all) counts as "not
 // installed"; an answer we cannot get counts as "ask again later"; anything else leaves the shop as it is.
+import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import type { Db } from "@/server/db";
 import { createShopifyAdmin } from "@/server/shopify/admin";

@@ -1,11 +1,12 @@
 // What every topic handler receives once a delivery is verified, and the one way a delivery is recorded.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
-import { sqlTimestamp } from "@/server/lib/sqlTime";
+import { sqlTimestamp } from "@/server/lib/sql-time";
 import { FORGERY_SUSPECTED, WEBHOOK_SECRET_UNREADABLE } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 

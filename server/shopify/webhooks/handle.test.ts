@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
-import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
+import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/test/support/shopify";
 import { handleShopifyWebhook, WEBHOOK_TOPICS } from "@/server/shopify/webhooks/handle";
 import { MAX_WEBHOOK_BYTES } from "@/server/shopify/webhooks/verify";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";

@@ -1,10 +1,11 @@
 // POST /api/webhooks/shopify: one endpoint for every topic.
 // Order of checks: size → signature (against the shop's own secret if it has one) → headers → body → the body's
 // shop. Nothing is stored until all of them pass. orders/create has its own, faster, path (orders-create.ts).
+import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import type { z } from "zod";
 import type { Db } from "@/server/db";
-import { readBodyTextUpTo } from "@/server/http/readBoundedBody";
+import { readBodyTextUpTo } from "@/server/http/read-bounded-body";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";

@@ -1,6 +1,7 @@
 // Audit actions about Shopify deliveries that the support team should look at. They are written where the
 // delivery is handled, and the support digest lists those of its window, in these words.
-import type { AuditAction } from "@/server/audit/actions";
+import "server-only";
+import type { AuditAction } from "@/lib/audit-actions";
 
 export const FORGERY_SUSPECTED = "webhook.forgery_suspected" satisfies AuditAction;
 export const UNINSTALL_UNCONFIRMED = "shopify.uninstall_unconfirmed" satisfies AuditAction;

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma, databaseFromEnv } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
-import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/server/shopify/testing";
+import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/test/support/shopify";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { ORDER_SYNC_DUE_CHANNEL, REASONS } from "@/server/sync/queue";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";

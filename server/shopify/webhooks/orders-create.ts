@@ -4,8 +4,9 @@
 // and wakes the workers. The statement only stores when the tenant is installed and really signs with the app
 // secret; for a shop with its own secret it stores nothing, and the delivery is checked again against that secret.
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
+import "server-only";
 import type { Db } from "@/server/db";
-import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/orderPayload";
+import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/order-payload";
 import { enqueue, type EnqueueResult } from "@/server/sync/queue";
 import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";

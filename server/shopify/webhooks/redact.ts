@@ -2,6 +2,7 @@
 // customers/redact. Two passes: fields that hold personal data by name are set to null wherever they sit, and any
 // string still containing one of the customer's known values (email, phone, name, street) has it cut out.
 
+import "server-only";
 export const REDACTED = "[redacted]";
 
 /** Field names that always hold personal data, in Shopify payloads and in our vintrace requests (`sendTo`). */

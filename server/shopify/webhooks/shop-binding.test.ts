@@ -8,7 +8,7 @@ import { createChatPoster } from "@/server/alerts/outbound";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { createMailer } from "@/server/mail/mailer";
-import { createTestTenant, startWebhookReceiver, uniqueShop, webhookRequest } from "@/server/shopify/testing";
+import { createTestTenant, startWebhookReceiver, uniqueShop, webhookRequest } from "@/test/support/shopify";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { hmacMatches } from "@/server/shopify/webhooks/verify";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";

@@ -2,6 +2,7 @@
 // the body was signed with our secret, and Shopify signs other things with it too: the install and launch links
 // every merchant sees in the browser. So a body is acted on only when it is its topic's JSON payload and names, by
 // domain and by id, the shop the delivery is for.
+import "server-only";
 import { z } from "zod";
 import type { WebhookTenant } from "@/server/shopify/webhooks/delivery";
 

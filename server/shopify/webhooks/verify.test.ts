@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createShopify } from "@/server/shopify/api";
-import { webhookRequest } from "@/server/shopify/testing";
+import { webhookRequest } from "@/test/support/shopify";
 import { deliveryHeaders, verifyDelivery } from "@/server/shopify/webhooks/verify";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";

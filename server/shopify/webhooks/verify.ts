@@ -1,6 +1,7 @@
 // Verifying one webhook delivery. The body is read once, as received, and never re-serialised before the HMAC
 // check. A shop connected with a manual token signs with its own secret; every other delivery is signed with
 // SHOPIFY_API_SECRET.
+import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { OrderDetailPage } from "@/components/order-detail";
+import { OrderDetailPage } from "@/app/(dashboard)/orders/[id]/order-page";
 
 export const metadata = { title: "Order · vintrace-sync" };
 

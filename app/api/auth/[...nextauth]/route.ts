@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { busyAs429 } from "@/server/auth/busyAnswer";
+import { busyAs429 } from "@/server/auth/busy-answer";
 import { authOptions } from "@/server/auth/options";
 
 export const runtime = "nodejs";

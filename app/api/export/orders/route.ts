@@ -2,10 +2,10 @@
 // downloads it as a file, streamed page by page; so it checks the session itself and asks the same access rule as
 // the tenant-scoped builder.
 import { canAccessTenant, visibleTenantIds } from "@/server/auth/access";
-import { getCurrentUser } from "@/server/auth/currentUser";
-import { CAUSES } from "@/server/dashboard/causes";
-import { syncLogFilterSchema, SYNC_STATUSES } from "@/server/dashboard/syncLog";
-import { syncLogCsv } from "@/server/dashboard/syncLogCsv";
+import { getCurrentUser } from "@/server/auth/current-user";
+import { CAUSES } from "@/lib/causes";
+import { syncLogFilterSchema, SYNC_STATUSES } from "@/server/orders/sync-log";
+import { syncLogCsv } from "@/server/orders/sync-log-csv";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";

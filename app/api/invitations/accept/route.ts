@@ -1,5 +1,5 @@
 import { acceptInvitation } from "@/server/auth/invitations";
-import { clientAddressOf, noStore, readJsonBody, refusalResponse } from "@/server/auth/publicForms";
+import { clientAddressOf, noStore, readJsonBody, refusalResponse } from "@/server/auth/public-forms";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";

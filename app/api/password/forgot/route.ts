@@ -1,5 +1,5 @@
-import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, requestPasswordReset } from "@/server/auth/passwordReset";
-import { answerNoSoonerThan, clientAddressOf, noStore, readJsonBody } from "@/server/auth/publicForms";
+import { FORGOT_PASSWORD_ANSWER, FORGOT_PASSWORD_LIMITED, requestPasswordReset } from "@/server/auth/password-reset";
+import { answerNoSoonerThan, clientAddressOf, noStore, readJsonBody } from "@/server/auth/public-forms";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
-import { resetPassword } from "@/server/auth/passwordReset";
-import { noStore, readJsonBody, refusalResponse } from "@/server/auth/publicForms";
+import { resetPassword } from "@/server/auth/password-reset";
+import { noStore, readJsonBody, refusalResponse } from "@/server/auth/public-forms";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
-import { getCurrentUser } from "@/server/auth/currentUser";
+import { getCurrentUser } from "@/server/auth/current-user";
 import { getDb } from "@/server/db";
 
 export const runtime = "nodejs";

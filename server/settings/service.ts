@@ -1,0 +1,286 @@
+// A winery's vintrace settings as the Settings page sees them, and saving them. The API key is write-only: the page
+// learns whether one is set, never the key or its ciphertext. Every save records which fields changed in the audit
+// log (the key only as "replaced"), then re-queues the orders a settings change may fix. The connection itself (where
+// orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
+// change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
+import "server-only";
+import { z } from "zod";
+import { recordAudit } from "@/server/audit/record";
+import { decryptSecret, encryptSecret } from "@/server/crypto";
+import type { Db } from "@/server/db";
+import type { Prisma } from "@/server/generated/prisma/client";
+import { normaliseVintraceUrl, verifyVintraceSettings, type SettingsVerification } from "@/server/vintrace";
+
+export const MASKED_KEY = "•••• set";
+
+/** The vintrace connection: only an owner of the winery or support staff may change these. */
+export const CONNECTION_FIELDS = ["baseUrl", "apiKey", "authScheme", "customerName"] as const;
+export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
+
+interface Connection {
+  baseUrl: string;
+  authScheme: "BEARER" | "BASIC";
+  customerName: string;
+}
+
+/** The connection fields `next` (and a newly typed key) would change; every one of them when nothing is stored yet. */
+function connectionEdits(stored: Connection | null, next: Connection, newKey: boolean): ConnectionField[] {
+  return CONNECTION_FIELDS.filter((field) => (field === "apiKey" ? newKey || !stored : !stored || stored[field] !== next[field]));
+}
+
+/** Whoever saves or tests settings, and whether they may change the connection. */
+export interface SettingsEditor {
+  id?: string | null;
+  email: string;
+  mayChangeConnection: boolean;
+}
+
+/** Answered instead when someone who may not change the connection tries to. */
+export interface ConnectionLocked {
+  ok: false;
+  connectionLocked: ConnectionField[];
+}
+
+export const settingsInputSchema = z
+  .object({
+    baseUrl: z.string().trim().min(1, "Enter your vintrace address.").max(300),
+    /** blank keeps the stored key */
+    apiKey: z.string().trim().max(500, "is too long").optional(),
+    authScheme: z.enum(["BEARER", "BASIC"]),
+    customerName: z.string().trim().min(1, "Enter the vintrace customer web orders are recorded against.").max(200),
+    salesPriceList: z.string().trim().min(1, "Enter the sales price list.").max(200),
+    storageAreaId: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be a positive number").nullable(),
+    taxPolicy: z.enum(["INCLUSIVE", "EXCLUSIVE"]),
+    discountMode: z.enum(["ADJUSTMENT", "PERCENT"]),
+    currency: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code, like AUD")
+      .transform((c) => c.toUpperCase()),
+    shippingPolicy: z.enum(["OMIT", "STOCK_CODE"]),
+    shippingStockCode: z.string().trim().max(100).nullable(),
+    syncTestOrders: z.boolean(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.shippingPolicy === "STOCK_CODE" && !value.shippingStockCode) {
+      ctx.addIssue({ code: "custom", path: ["shippingStockCode"], message: "Enter the vintrace stock code shipping is sent as." });
+    }
+  });
+export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+export interface SettingsView {
+  tenantId: string;
+  tenantName: string;
+  tenantStatus: "ACTIVE" | "PAUSED" | "UNINSTALLED";
+  configured: boolean;
+  baseUrl: string;
+  /** "•••• set" when a key is stored; never the key */
+  apiKey: string | null;
+  authScheme: "BEARER" | "BASIC";
+  customerName: string;
+  salesPriceList: string;
+  storageAreaId: number | null;
+  taxPolicy: "INCLUSIVE" | "EXCLUSIVE";
+  discountMode: "ADJUSTMENT" | "PERCENT";
+  currency: string;
+  shippingPolicy: "OMIT" | "STOCK_CODE";
+  shippingStockCode: string | null;
+  syncTestOrders: boolean;
+  lastVerifiedAt: Date | null;
+  lastVerification: SettingsVerification | null;
+  updatedAt: Date | null;
+}
+
+const EDITABLE = [
+  "baseUrl",
+  "authScheme",
+  "customerName",
+  "salesPriceList",
+  "storageAreaId",
+  "taxPolicy",
+  "discountMode",
+  "currency",
+  "shippingPolicy",
+  "shippingStockCode",
+  "syncTestOrders",
+] as const;
+
+export async function settingsView(db: Db, tenantId: string): Promise<SettingsView | null> {
+  const tenant = await db.tenant.findUnique({
+    where: { id: tenantId },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      // Selected field by field so the key's ciphertext never leaves the database.
+      vintrace: {
+        select: {
+          baseUrl: true,
+          authScheme: true,
+          customerName: true,
+          salesPriceList: true,
+          storageAreaId: true,
+          taxPolicy: true,
+          discountMode: true,
+          currency: true,
+          shippingPolicy: true,
+          shippingStockCode: true,
+          syncTestOrders: true,
+          lastVerifiedAt: true,
+          lastVerification: true,
+          updatedAt: true,
+        },
+      },
+    },
+  });
+  if (!tenant) return null;
+  const v = tenant.vintrace;
+  return {
+    tenantId: tenant.id,
+    tenantName: tenant.name,
+    tenantStatus: tenant.status,
+    configured: v !== null,
+    baseUrl: v?.baseUrl ?? "",
+    apiKey: v ? MASKED_KEY : null,
+    authScheme: v?.authScheme ?? "BEARER",
+    customerName: v?.customerName ?? "",
+    salesPriceList: v?.salesPriceList ?? "",
+    storageAreaId: v?.storageAreaId ?? null,
+    taxPolicy: v?.taxPolicy ?? "INCLUSIVE",
+    discountMode: v?.discountMode ?? "ADJUSTMENT",
+    currency: v?.currency ?? "AUD",
+    shippingPolicy: v?.shippingPolicy ?? "OMIT",
+    shippingStockCode: v?.shippingStockCode ?? null,
+    syncTestOrders: v?.syncTestOrders ?? false,
+    lastVerifiedAt: v?.lastVerifiedAt ?? null,
+    lastVerification: (v?.lastVerification as SettingsVerification | null | undefined) ?? null,
+    updatedAt: v?.updatedAt ?? null,
+  };
+}
+
+export interface SettingsChange {
+  field: string;
+  from: string | number | boolean | null;
+  to: string | number | boolean | null;
+}
+
+export type SaveSettingsResult = { ok: true; changes: SettingsChange[] } | { ok: false; fieldErrors: Record<string, string> } | ConnectionLocked;
+
+/**
+ * Validates against the stored state (a first save needs a key; the address must be vintrace's), refuses a change
+ * to the connection by someone who may not make it, then saves.
+ */
+export async function saveSettings(db: Db, tenantId: string, input: SettingsInput, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
+  const existing = await db.vintraceSettings.findUnique({ where: { tenantId } });
+  const errors: Record<string, string> = {};
+  const url = normaliseVintraceUrl(input.baseUrl, allowlist);
+  if (!url.ok) errors.baseUrl = url.message;
+  if (!existing && !input.apiKey) errors.apiKey = "Enter the vintrace API key.";
+  if (!url.ok || Object.keys(errors).length) return { ok: false, fieldErrors: errors };
+  if (!actor.mayChangeConnection) {
+    const locked = connectionEdits(existing, { baseUrl: url.url, authScheme: input.authScheme, customerName: input.customerName }, Boolean(input.apiKey));
+    if (locked.length) return { ok: false, connectionLocked: locked };
+  }
+
+  const next = {
+    baseUrl: url.url,
+    authScheme: input.authScheme,
+    customerName: input.customerName,
+    salesPriceList: input.salesPriceList,
+    storageAreaId: input.storageAreaId,
+    taxPolicy: input.taxPolicy,
+    discountMode: input.discountMode,
+    currency: input.currency,
+    shippingPolicy: input.shippingPolicy,
+    shippingStockCode: input.shippingPolicy === "STOCK_CODE" ? input.shippingStockCode : (input.shippingStockCode ?? null),
+    syncTestOrders: input.syncTestOrders,
+  };
+  const changes: SettingsChange[] = [];
+  for (const field of EDITABLE) {
+    const before = existing ? existing[field] : null;
+    if (before !== next[field]) changes.push({ field, from: before, to: next[field] });
+  }
+  if (input.apiKey) changes.push({ field: "apiKey", from: existing ? "(set)" : null, to: "(replaced)" });
+  if (changes.length === 0) return { ok: true, changes };
+
+  const keyEnc = input.apiKey ? encryptSecret(input.apiKey, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : undefined;
+  await db.$transaction(async (tx) => {
+    if (existing) {
+      await tx.vintraceSettings.update({ where: { tenantId }, data: { ...next, ...(keyEnc ? { apiKeyEnc: keyEnc } : {}) } });
+    } else {
+      await tx.vintraceSettings.create({ data: { tenantId, ...next, apiKeyEnc: keyEnc as string } });
+    }
+    await recordAudit(tx, {
+      action: existing ? "settings.changed" : "settings.created",
+      actor,
+      tenantId,
+      details: { changes: changes as unknown as Prisma.InputJsonValue },
+    });
+  });
+  return { ok: true, changes };
+}
+
+export const connectionTestSchema = z.object({
+  baseUrl: z.string().trim().max(300).optional(),
+  apiKey: z.string().trim().max(500).optional(),
+  authScheme: z.enum(["BEARER", "BASIC"]).optional(),
+  customerName: z.string().trim().max(200).optional(),
+  salesPriceList: z.string().trim().max(200).optional(),
+  storageAreaId: z.number().int().positive().nullable().optional(),
+});
+export type ConnectionTestInput = z.infer<typeof connectionTestSchema>;
+
+export type ConnectionTestResult =
+  | { ok: true; verification: SettingsVerification; testedSaved: boolean }
+  | { ok: false; fieldErrors: Record<string, string> }
+  | ConnectionLocked;
+
+/**
+ * Tests the settings as shown on the page (unsaved edits included) against vintrace. A key typed in the form is
+ * used once and never stored here; otherwise the stored key is. The result is remembered when it tested exactly
+ * the saved settings. Someone who may not change the connection tests the saved one only: the stored key is never
+ * sent to an address, or as a customer, that they chose.
+ */
+export async function testConnection(
+  db: Db,
+  tenantId: string,
+  draft: ConnectionTestInput,
+  options: { allowlist: string[]; mayChangeConnection: boolean },
+): Promise<ConnectionTestResult> {
+  const stored = await db.vintraceSettings.findUnique({ where: { tenantId } });
+  const baseUrl = draft.baseUrl ?? stored?.baseUrl ?? "";
+  const url = normaliseVintraceUrl(baseUrl, options.allowlist);
+  const apiKey = draft.apiKey || (stored ? decryptSecret(stored.apiKeyEnc, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : "");
+  const errors: Record<string, string> = {};
+  if (!url.ok) errors.baseUrl = url.message;
+  if (!apiKey) errors.apiKey = "Enter the vintrace API key.";
+  if (!url.ok || !apiKey) return { ok: false, fieldErrors: errors };
+
+  const tested = {
+    baseUrl: url.url,
+    authScheme: draft.authScheme ?? stored?.authScheme ?? "BEARER",
+    customerName: draft.customerName ?? stored?.customerName ?? "",
+    salesPriceList: draft.salesPriceList ?? stored?.salesPriceList ?? "",
+    storageAreaId: draft.storageAreaId !== undefined ? draft.storageAreaId : (stored?.storageAreaId ?? null),
+  };
+  if (!options.mayChangeConnection) {
+    const locked = connectionEdits(stored, tested, Boolean(draft.apiKey));
+    if (locked.length) return { ok: false, connectionLocked: locked };
+  }
+  const verification = await verifyVintraceSettings({ ...tested, apiKey, timeoutMs: 10_000 });
+  const testedSaved =
+    stored !== null &&
+    !draft.apiKey &&
+    tested.baseUrl === stored.baseUrl &&
+    tested.authScheme === stored.authScheme &&
+    tested.customerName === stored.customerName &&
+    tested.salesPriceList === stored.salesPriceList &&
+    tested.storageAreaId === stored.storageAreaId;
+  if (testedSaved) {
+    await db.vintraceSettings.update({
+      where: { tenantId },
+      data: { lastVerifiedAt: new Date(), lastVerification: verification as unknown as Prisma.InputJsonValue },
+    });
+  }
+  return { ok: true, verification, testedSaved };
+}

@@ -1,0 +1,145 @@
+// Real worker processes (`scripts/worker.ts`, as `npm run worker` starts it) on a database of their own: one is
+// killed with SIGKILL in the middle of a POST and another completes the order exactly once; two of them share 200
+// orders and the scheduled jobs without doing anything twice or losing anything; SIGTERM stops them gracefully.
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createPrisma, type Db } from "@/server/db";
+import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { createTestDatabase, type TestDatabase } from "@/test/database";
+import { childEnv } from "@/test/env";
+import { describeWithPostgres } from "@/test/require-postgres";
+import { startSyncWorld, workerProcessEnv, type SyncWorld, type Winery } from "../../test/support/sync";
+import { TS_ENTRY_FLAGS } from "@/scripts/processes";
+
+let database: TestDatabase;
+let db: Db;
+let world: SyncWorld;
+const children = new Set<ChildProcess>();
+
+async function until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function startWorker(env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "scripts/worker.ts"], {
+    cwd: process.cwd(),
+    env: childEnv({
+      ...workerProcessEnv(world, database.url),
+      WORKER_POLL_MS: "200",
+      WORKER_LEASE_MS: "3000",
+      WORKER_SCHEDULER: "off",
+      SYNC_RETRY_SCALE: "0.001",
+      ...env,
+    }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => {
+    children.delete(child);
+    resolve(code);
+  }));
+  return { child, output: () => output, exited };
+}
+
+const allSyncedAndTagged = (tenantIds: string[], count: number) => async () =>
+  (await db.orderSync.count({ where: { tenantId: { in: tenantIds }, status: "SYNCED", tagState: "CREATED" } })) === count;
+
+async function allSalesOrders(winery: Winery) {
+  const orders = [];
+  for await (const page of winery.vintrace.salesOrderPages({})) {
+    if (!page.ok) throw new Error(page.error.message);
+    orders.push(...page.value);
+  }
+  return orders;
+}
+
+describeWithPostgres("worker processes", () => {
+  beforeAll(async () => {
+    database = await createTestDatabase("vsw");
+    db = createPrisma(database);
+    world = await startSyncWorld(db);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill("SIGKILL");
+    await world?.close();
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  it("a worker killed with SIGKILL mid-POST: after its lease lapses, another completes the order exactly once", async () => {
+    const winery = await world.addWinery();
+    // vintrace takes 1.5 s over the POST and commits the order even though nobody is left to hear the answer.
+    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 1_500 }] });
+    const order = await winery.placeOrder();
+
+    const doomed = startWorker();
+    await until("the POST to be in flight", async () => ((await winery.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000);
+    doomed.child.kill("SIGKILL");
+    await doomed.exited;
+    const orphaned = await winery.sync(order.gid);
+    expect(orphaned).toMatchObject({ status: "PENDING", leaseOwner: expect.any(String) });
+
+    const rescuer = startWorker();
+    await until("the order to be synced and tagged", allSyncedAndTagged([winery.tenantId], 1), 30_000);
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    const steps = (await db.syncAttempt.findMany({ where: { orderSync: { orderGid: order.gid } }, orderBy: { createdAt: "asc" } })).map((a) => `${a.step}:${a.outcome}`);
+    // The dead worker recorded nothing; the rescuer found the order vintrace had committed and did not POST it.
+    expect(steps).toEqual(["LOOKUP:found", "TAG:ok"]);
+    expect((await winery.sync(order.gid)).attempts).toBe(2);
+
+    rescuer.child.kill("SIGTERM");
+    expect(await rescuer.exited).toBe(0);
+  }, 90_000);
+
+  it("two workers on 200 orders across 5 wineries: none twice, none lost; jobs run once; SIGTERM is graceful", async () => {
+    const wineries = await Promise.all(Array.from({ length: 5 }, () => world.addWinery()));
+    const tenantIds = wineries.map((w) => w.tenantId);
+    const env = { WORKER_SCHEDULER: "on", WORKER_TENANT_CONCURRENCY: "4" };
+    // The SIGKILLed worker of the test before could not remove its heartbeat; the health check ages it out.
+    const stale = (await db.workerHeartbeat.findMany({ select: { id: true } })).map((h) => h.id);
+    const liveBeats = () => db.workerHeartbeat.count({ where: { id: { notIn: stale } } });
+    const workers = [startWorker(env), startWorker(env)];
+    await until("both heartbeats", async () => (await liveBeats()) === 2, 60_000);
+
+    const ordersByWinery = await Promise.all(wineries.map((w) => Promise.all(Array.from({ length: 40 }, () => w.placeOrder()))));
+    expect(ordersByWinery.flat()).toHaveLength(200);
+    await until("all 200 orders synced and tagged", allSyncedAndTagged(tenantIds, 200), 150_000);
+
+    for (const winery of wineries) {
+      const salesOrders = await allSalesOrders(winery);
+      const ids = salesOrders.map((o) => o.externalTransactionId);
+      expect(ids).toHaveLength(40);
+      expect(new Set(ids).size).toBe(40);
+    }
+    const created = await db.syncAttempt.groupBy({ by: ["orderSyncId"], where: { tenantId: { in: tenantIds }, step: "CREATE", outcome: "created" }, _count: { _all: true } });
+    expect(created).toHaveLength(200);
+    expect(created.every((c) => c._count._all === 1)).toBe(true);
+    wineries.forEach((winery, i) => {
+      for (const order of ordersByWinery[i]) expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    });
+
+    // Both workers ran the scheduler; each winery was reconciled once in this window.
+    await until("reconciliation of every winery", async () => (await db.jobClaim.count({ where: { job: "reconcile", scope: { in: tenantIds }, finishedAt: { not: null } } })) === 5, 90_000);
+    const claims = await db.jobClaim.findMany({ where: { job: "reconcile", scope: { in: tenantIds } } });
+    expect(new Set(claims.map((c) => c.window)).size).toBe(1);
+    for (const winery of wineries) {
+      expect(world.shopify.sim.requests(winery.shop).filter((r) => r.operation === "OrdersForReconcile")).toHaveLength(1);
+    }
+    expect(await db.jobClaim.count({ where: { job: "retention", scope: "all" } })).toBe(1);
+
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+    expect(await liveBeats()).toBe(0);
+  }, 360_000);
+});

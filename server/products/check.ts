@@ -154,7 +154,6 @@ export async function latestProductCheck(db: Db, tenantId: string, now = new Dat
     db.productCheck.findFirst({
       where: { tenantId, status: "RUNNING", startedAt: { gte: new Date(now.getTime() - STALE_RUN_MS) } },
       orderBy: { startedAt: "desc" },
-      select: { id: true, trigger: true, status: true, startedAt: true, finishedAt: true, error: true, tenantId: true, summary: true, rows: true },
     }),
   ]);
   return { last: last ? viewOf(last) : null, running: running ? viewOf(running) : null };

@@ -29,4 +29,9 @@ if (!existsSync(chromium)) {
   );
   process.exit(1);
 }
-process.exit(await run(bin("playwright"), ["test"]));
+// The specs set up their data through the app's server modules, which carry the `server-only` marker: the hook
+// resolves it outside Next.js. Arguments after `--` go to Playwright (a spec file, --repeat-each, --grep…).
+const hook = path.join(root, "scripts", "server-only-hook.mjs");
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim();
+const dashDash = process.argv.indexOf("--");
+process.exit(await run(bin("playwright"), ["test", ...(dashDash >= 0 ? process.argv.slice(dashDash + 1) : [])]));

@@ -8,6 +8,7 @@ import type { CurrentUser } from "@/server/auth/current-user";
 import { fieldErrors } from "@/server/api/field-errors";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
+import { Refused } from "@/server/lib/refused";
 
 // The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
 // `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
@@ -65,17 +66,18 @@ function reportUnexpected(error: unknown, where: string): string {
  * a domain error's own message, by the same rule as a thrown one; anything else as a logged reference.
  */
 export function messageForTheUser(error: unknown, where: string): string {
-  if (error instanceof InputError || (error instanceof TRPCError && isMeantForTheUser(error))) return error.message;
+  if (error instanceof InputError || error instanceof Refused || (error instanceof TRPCError && isMeantForTheUser(error))) return error.message;
   return reportUnexpected(error, where);
 }
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** A service's InputError becomes the form's field errors here, once, for every procedure. */
+/** A service's InputError becomes the form's field errors here, and its Refused the matching error, once, for every procedure. */
 const procedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof InputError) throw fieldErrors(result.error.cause.fieldErrors);
+  if (!result.ok && result.error.cause instanceof Refused) throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message });
   return result;
 });
 

@@ -9,8 +9,8 @@ import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, Stat
 import { useWinery, useWineryHref } from "@/components/winery";
 import type { RouterOutputs } from "@/components/types";
 
-type Health = NonNullable<RouterOutputs["overview"]["winery"]["health"]>;
-type Group = RouterOutputs["overview"]["all"]["failures"][number];
+type Health = RouterOutputs["overview"]["get"]["wineries"][number];
+type Group = RouterOutputs["overview"]["get"]["failures"][number];
 type Warning = Health["warnings"][number];
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)} %`);
@@ -66,10 +66,11 @@ function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: 
 function WineryOverview({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const href = useWineryHref();
-  const overview = useQuery({ ...trpc.overview.winery.queryOptions({ tenantId }), refetchInterval: 30_000 });
+  const overview = useQuery({ ...trpc.overview.get.queryOptions({ tenantId }), refetchInterval: 30_000 });
   if (overview.isPending) return <Loading label="Loading the overview…" />;
   if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
-  const { health, failures } = overview.data;
+  const { wineries, failures } = overview.data;
+  const health = wineries.at(0);
   if (!health) return <ErrorState title="No such winery" error={null} />;
   const total = health.synced + health.failed + health.skipped;
   return (
@@ -112,9 +113,7 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
     setConfirming(false);
     void queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() });
   };
-  const all = useMutation(trpc.overview.retryCause.mutationOptions({ onSuccess }));
-  const one = useMutation(trpc.overview.retryWineryCause.mutationOptions({ onSuccess }));
-  const mutation = tenantId ? one : all;
+  const mutation = useMutation(trpc.overview.retryCause.mutationOptions({ onSuccess }));
   const list = href("/orders", { status: "FAILED", cause: group.cause }, tenantId);
   const result = mutation.data;
   return (
@@ -129,7 +128,7 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
             <Button
               variant="primary"
               disabled={mutation.isPending}
-              onClick={() => (tenantId ? one.mutate({ tenantId, cause: group.cause }) : all.mutate({ cause: group.cause }))}
+              onClick={() => mutation.mutate({ tenantId, cause: group.cause })}
             >
               {mutation.isPending ? "Retrying…" : "Confirm retry"}
             </Button>
@@ -217,7 +216,7 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
 function AllWineries() {
   const trpc = useTRPC();
   const href = useWineryHref();
-  const overview = useQuery({ ...trpc.overview.all.queryOptions(), refetchInterval: 30_000 });
+  const overview = useQuery({ ...trpc.overview.get.queryOptions({ tenantId: null }), refetchInterval: 30_000 });
   if (overview.isPending) return <Loading label="Loading every winery…" />;
   if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
   const { wineries, failures } = overview.data;

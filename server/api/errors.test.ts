@@ -6,7 +6,7 @@ import { appRouter } from "@/server/api/root";
 import { createTRPCRouter, publicProcedure, type Context } from "@/server/api/trpc";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { createPrisma, type Db } from "@/server/db";
-import type { GroupRetryResult } from "@/server/api/routers/overview";
+import type { GroupRetryResult } from "@/server/overview/group-retry";
 import type { ErrorClass } from "@/server/generated/prisma/enums";
 import { resetEnvCache } from "@/server/env";
 import { InputError } from "@/server/lib/errors";
@@ -147,7 +147,7 @@ describe("a group retry on the Overview", () => {
           ? new Proxy(target.tenant, { get: (t, p) => (p === "findUniqueOrThrow" ? () => target.$queryRawUnsafe("SELECT secret_column FROM no_such_table") : Reflect.get(t, p)) })
           : Reflect.get(target, property, receiver),
     });
-    const answer = await call(appRouter, "overview.retryWineryCause", "mutation", { tenantId: tenant.id, cause: "RATE_LIMITED" }, broken);
+    const answer = await call(appRouter, "overview.retryCause", "mutation", { tenantId: tenant.id, cause: "RATE_LIMITED" }, broken);
     expect(answer.status).toBe(200);
     const { problems } = answer.data as GroupRetryResult;
     expect(problems).toHaveLength(1);

@@ -4,6 +4,8 @@
 //              but B's record ids (orders, users, invitations…) → FORBIDDEN or NOT_FOUND, or an answer holding
 //              nothing of B's; a query called with A's id answers nothing of B's; a query by A's staff is answered;
 //   owner      as tenant, and A's staff are refused (FORBIDDEN) with A's own ids;
+//   scoped     as tenant when a winery is named; with none, a merchant of A gets A's rows and nothing of B's, and
+//              support gets every winery's;
 //   support    → FORBIDDEN for the merchant;
 //   signedIn / public → answers nothing of B's;
 //   anything else (no builder we know) fails the sweep.
@@ -23,9 +25,9 @@ import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vin
 import { setTestEnv } from "@/test/env";
 
 const db = createPrisma();
-const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "tenant", "owner"];
-/** The builders that scope a procedure to one winery. */
-const WINERY_SCOPED: unknown[] = ["tenant", "owner"];
+const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "scoped", "tenant", "owner"];
+/** The builders that check the winery a procedure is called with. */
+const WINERY_SCOPED: unknown[] = ["scoped", "tenant", "owner"];
 const stamp = Date.now().toString(36);
 
 interface Winery {
@@ -52,6 +54,8 @@ let b: Winery;
 let merchantA: CurrentUser;
 let staffA: CurrentUser;
 let support: CurrentUser;
+/** Before anything was seeded: the sweep's own rows are the ones created since. */
+const startedAt = new Date(Date.now() - 1000);
 
 async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: boolean): Promise<Winery> {
   const name = `Isolation ${label.toUpperCase()} ${stamp}`;
@@ -103,6 +107,7 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
     data: { tenantId: tenant.id, trigger: "nightly", status: "DONE", finishedAt: new Date(), summary: { total: 0 }, rows: [{ sku: `CHECK-${label}-${stamp}` }] },
   });
   await db.auditEvent.create({ data: { tenantId: tenant.id, actorEmail: owner.email, action: "settings.changed", details: { winery: name } } });
+  await db.alert.create({ data: { tenantId: tenant.id, kind: "TEST", subject: `Alert ${label} ${stamp}`, text: `for ${name}` } });
   const alertWebhookUrl = `https://chat.example.com/hooks/${label}-${stamp}-secret-path`;
   const alertWebhook = await db.alertWebhook.create({
     data: { tenantId: tenant.id, label: `Chat ${label} ${stamp}`, urlEnc: encryptSecret(alertWebhookUrl, { tenantId, column: "AlertWebhook.urlEnc" }), urlHint: "https://chat.example.com" },
@@ -128,7 +133,7 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
 
 /** What in a response would be winery B's: its ids, names and records. */
 function markersOf(w: Winery): string[] {
-  return [w.tenantId, w.name, w.shop, w.ownerEmail, w.orderSyncId, w.orderGid, w.invitationId, w.productCheckId, `SKU-b-${stamp}`, `MAP-b-${stamp}`, `CHECK-b-${stamp}`, `staff-b-${stamp}`, `invitee-b-${stamp}`, w.alertWebhookId, `Chat b ${stamp}`];
+  return [w.tenantId, w.name, w.shop, w.ownerEmail, w.orderSyncId, w.orderGid, w.invitationId, w.productCheckId, `SKU-b-${stamp}`, `MAP-b-${stamp}`, `CHECK-b-${stamp}`, `staff-b-${stamp}`, `invitee-b-${stamp}`, w.alertWebhookId, `Chat b ${stamp}`, `Alert b ${stamp}`];
 }
 
 /** Every secret, in plaintext and as stored. */
@@ -162,7 +167,6 @@ function idsOfB(): Record<string, unknown> {
     invitationId: b.invitationId,
     productCheckId: b.productCheckId,
     webhookId: b.alertWebhookId,
-    tenantIds: [b.tenantId],
   };
 }
 const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "catch", "readonly", "nonoptional"]);
@@ -360,15 +364,15 @@ describe("the isolation sweep over every procedure", () => {
 
   it("refuses A's staff every owner-only procedure on A, and answers them every winery query", async () => {
     const failures: string[] = [];
-    const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId, tenantIds: [a.tenantId] };
+    const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId };
     const before = { members: await db.membership.count({ where: { tenantId: a.tenantId } }), invitation: await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } }) };
     expect(procedures().filter((p) => p.access === "owner").map((p) => p.path)).toEqual(expect.arrayContaining(["users.invite", "users.remove"]));
     for (const proc of procedures().filter((p) => WINERY_SCOPED.includes(p.access))) {
-      if (proc.access === "tenant" && proc.type === "mutation") continue;
+      if ((proc.access === "tenant" || proc.access === "scoped") && proc.type === "mutation") continue;
       const outcome = await call(staffA, proc.path, inputFor(proc, ids).input);
       const refused = !outcome.ok && outcome.code === "FORBIDDEN";
       if (proc.access === "owner" && !refused) failures.push(`${proc.path} [owner] as staff: ${outcome.ok ? "answered" : outcome.code}`);
-      if (proc.access === "tenant" && refused) failures.push(`${proc.path} [tenant] query refused to staff`);
+      if (proc.access !== "owner" && refused) failures.push(`${proc.path} [${String(proc.access)}] query refused to staff`);
     }
     expect(failures).toEqual([]);
     expect(await db.membership.count({ where: { tenantId: a.tenantId } })).toBe(before.members);
@@ -383,7 +387,7 @@ describe("the isolation sweep over every procedure", () => {
       ["support", support, b.tenantId],
     ] as const) {
       for (const proc of procedures().filter((p) => p.type === "query")) {
-        const { input } = inputFor(proc, { ...idsOfB(), tenantId, orderSyncId: tenantId === a.tenantId ? a.orderSyncId : b.orderSyncId, tenantIds: [tenantId] });
+        const { input } = inputFor(proc, { ...idsOfB(), tenantId, orderSyncId: tenantId === a.tenantId ? a.orderSyncId : b.orderSyncId });
         const outcome = await call(user, proc.path, input);
         const text = serialise(outcome.ok ? outcome.data : outcome.message);
         const found = hidden.filter((s) => text.includes(s));
@@ -391,6 +395,51 @@ describe("the isolation sweep over every procedure", () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe("the procedures over the caller's visible wineries (scoped), called without a winery", () => {
+  it("answers a merchant of A nothing of B's, through every one of them, and changes nothing of B's", async () => {
+    const scoped = procedures().filter((p) => p.access === "scoped");
+    expect(scoped.map((p) => p.path)).toEqual(expect.arrayContaining(["orders.list", "audit.list", "alerts.list", "overview.get", "overview.retryCause"]));
+    const before = await db.orderSync.findUniqueOrThrow({ where: { id: b.orderSyncId } });
+    const failures: string[] = [];
+    for (const proc of scoped) {
+      const { input } = inputFor(proc, { ...idsOfB(), tenantId: null });
+      const outcome = await call(merchantA, proc.path, input);
+      if (!outcome.ok) failures.push(`${proc.path} without a winery: ${outcome.code} ${outcome.message}`);
+      else if (leaked(outcome.data, markersOf(b)).length) failures.push(`${proc.path} without a winery answered B's data: ${leaked(outcome.data, markersOf(b)).join(", ")}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await db.orderSync.findUniqueOrThrow({ where: { id: b.orderSyncId } })).toEqual(before);
+  });
+
+  it("gives a merchant of A their own rows", async () => {
+    const caller = createCaller({ db, user: merchantA });
+    const orders = await caller.orders.list({ tenantId: null, filter: { from: startedAt }, limit: 200 });
+    expect(orders.rows.map((r) => r.id)).toEqual([a.orderSyncId]);
+    const audit = await caller.audit.list({ tenantId: null, filter: { from: startedAt }, limit: 200 });
+    expect(new Set(audit.rows.map((r) => r.tenantId))).toEqual(new Set([a.tenantId]));
+    const alerts = await caller.alerts.list({ tenantId: null, limit: 100 });
+    expect(alerts.items.map((i) => i.subject)).toEqual([`Alert a ${stamp}`]);
+    const overview = await caller.overview.get({ tenantId: null });
+    expect(overview.wineries.map((w) => w.tenantId)).toEqual([a.tenantId]);
+    expect(overview.failures.flatMap((g) => g.byWinery.map((w) => w.tenantId))).toEqual([a.tenantId]);
+  });
+
+  it("gives support every winery's rows, or the one winery picked", async () => {
+    const caller = createCaller({ db, user: support });
+    const orders = (await caller.orders.list({ filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.id);
+    expect(orders).toEqual(expect.arrayContaining([a.orderSyncId, b.orderSyncId]));
+    expect((await caller.orders.list({ tenantId: b.tenantId, filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.id)).toEqual([b.orderSyncId]);
+    const audit = (await caller.audit.list({ filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.tenantId);
+    expect(audit).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+    const wineries = (await caller.overview.get({})).wineries.map((w) => w.tenantId);
+    expect(wineries).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+    expect((await caller.overview.get({ tenantId: b.tenantId })).wineries.map((w) => w.tenantId)).toEqual([b.tenantId]);
+    // Alerts without a winery are the support team's own digests; a winery's alerts are under its name.
+    expect((await caller.alerts.list({ limit: 100 })).items.map((i) => i.subject)).not.toContain(`Alert b ${stamp}`);
+    expect((await caller.alerts.list({ tenantId: b.tenantId, limit: 100 })).items.map((i) => i.subject)).toEqual([`Alert b ${stamp}`]);
   });
 });
 

@@ -3,11 +3,12 @@ import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { canAccessTenant, isOwner } from "@/server/auth/access";
+import { canAccessTenant, isOwner, visibleTenantIds } from "@/server/auth/access";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { fieldErrors } from "@/server/api/field-errors";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
+import { Refused } from "@/server/lib/refused";
 
 // The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
 // `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
@@ -17,7 +18,7 @@ export interface Context {
   user: CurrentUser | null;
 }
 
-export type Access = "public" | "signedIn" | "support" | "tenant" | "owner";
+export type Access = "public" | "signedIn" | "support" | "scoped" | "tenant" | "owner";
 export interface Meta {
   access: Access;
 }
@@ -65,17 +66,18 @@ function reportUnexpected(error: unknown, where: string): string {
  * a domain error's own message, by the same rule as a thrown one; anything else as a logged reference.
  */
 export function messageForTheUser(error: unknown, where: string): string {
-  if (error instanceof InputError || (error instanceof TRPCError && isMeantForTheUser(error))) return error.message;
+  if (error instanceof InputError || error instanceof Refused || (error instanceof TRPCError && isMeantForTheUser(error))) return error.message;
   return reportUnexpected(error, where);
 }
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** A service's InputError becomes the form's field errors here, once, for every procedure. */
+/** A service's InputError becomes the form's field errors here, and its Refused the matching error, once, for every procedure. */
 const procedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof InputError) throw fieldErrors(result.error.cause.fieldErrors);
+  if (!result.ok && result.error.cause instanceof Refused) throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message });
   return result;
 });
 
@@ -90,6 +92,19 @@ export const supportProcedure = signedInProcedure.meta({ access: "support" }).us
   if (ctx.user.role !== "SUPPORT") throw new TRPCError({ code: "FORBIDDEN", message: "Only Winehub support staff can do this." });
   return next();
 });
+
+/**
+ * A view over the wineries the caller may see, for the pages that show one winery or all of them: with `tenantId`,
+ * that winery (checked like a tenant procedure); without it, every winery for support staff and the caller's own
+ * wineries for anyone else. The handler reads the resolved scope as `ctx.tenantIds` (null: every winery).
+ */
+export const scopedProcedure = signedInProcedure
+  .meta({ access: "scoped" })
+  .input(z.object({ tenantId: z.string().min(1).max(64).nullish() }))
+  .use(({ ctx, input, next }) => {
+    if (input.tenantId && !canAccessTenant(ctx.user, input.tenantId)) throw new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this winery." });
+    return next({ ctx: { ...ctx, tenantIds: input.tenantId ? [input.tenantId] : visibleTenantIds(ctx.user) } });
+  });
 
 /** Every procedure that touches one winery's data: takes `tenantId` and checks membership (or the support role). */
 export const tenantProcedure = signedInProcedure

@@ -27,6 +27,7 @@ export interface AuditRow {
   details: Prisma.JsonValue | null;
 }
 
+/** The events of the wineries named, or of every winery and support's own actions (no winery) when `tenantIds` is null. */
 export async function listAudit(
   db: Db,
   tenantIds: string[] | null,

@@ -306,3 +306,9 @@ export async function failedOrderNamesByCause(db: Db, tenantIds: string[] | null
   for (const row of rows) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row.orderName]);
   return byTenant;
 }
+
+/** The Overview of the given wineries (every winery when null): each one's health, and their failures by cause. */
+export async function overview(db: Db, tenantIds: string[] | null): Promise<{ wineries: WineryHealth[]; failures: FailureGroup[] }> {
+  const [wineries, failures] = await Promise.all([wineryHealth(db, tenantIds), failureGroups(db, tenantIds)]);
+  return { wineries, failures };
+}

@@ -50,7 +50,7 @@ export function AlertsPage() {
 
 function SupportDigests() {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(trpc.alerts.supportList.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
+  const list = useInfiniteQuery(trpc.alerts.list.infiniteQueryOptions({ tenantId: null, limit: 25 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   if (list.isPending) return <Loading label="Loading digests…" />;
   if (list.isError) return <ErrorState title="Could not load the digests" error={list.error} onRetry={() => void list.refetch()} />;
   const rows = list.data.pages.flatMap((p) => p.items);

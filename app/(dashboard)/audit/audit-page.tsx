@@ -43,15 +43,11 @@ export function AuditPage() {
 
   const filter = { action: action || undefined, actor: debouncedActor || undefined, from: dayStart(from), to: dayStart(to, 1) };
   const trpc = useTRPC();
-  const scoped = useInfiniteQuery({
-    ...trpc.audit.list.infiniteQueryOptions({ tenantId: tenantId ?? "", filter, limit: 50 }, { getNextPageParam: (p) => p.nextCursor }),
-    enabled: tenantId !== null,
+  // One winery's log, or (support staff, no winery picked) every winery's and support's own.
+  const query = useInfiniteQuery({
+    ...trpc.audit.list.infiniteQueryOptions({ tenantId, filter, limit: 50 }, { getNextPageParam: (p) => p.nextCursor }),
+    enabled: tenantId !== null || (isSupport && wineries.isSuccess && !requestedUnknown),
   });
-  const all = useInfiniteQuery({
-    ...trpc.audit.listAll.infiniteQueryOptions({ filter, limit: 50 }, { getNextPageParam: (p) => p.nextCursor }),
-    enabled: isSupport && tenantId === null && wineries.isSuccess && !requestedUnknown,
-  });
-  const query = tenantId !== null ? scoped : all;
   const rows = query.data?.pages.flatMap((p) => p.rows) ?? [];
 
   return (

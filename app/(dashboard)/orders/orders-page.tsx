@@ -57,15 +57,11 @@ export function OrdersPage() {
   };
 
   const trpc = useTRPC();
-  const scoped = useInfiniteQuery({
-    ...trpc.orders.list.infiniteQueryOptions({ tenantId: tenantId ?? "", filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
-    enabled: tenantId !== null,
+  // One winery's log, or (support staff, no winery picked) every winery's.
+  const query = useInfiniteQuery({
+    ...trpc.orders.list.infiniteQueryOptions({ tenantId, filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
+    enabled: tenantId !== null || (isSupport && wineries.isSuccess && !requestedUnknown),
   });
-  const all = useInfiniteQuery({
-    ...trpc.orders.listAll.infiniteQueryOptions({ filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
-    enabled: isSupport && tenantId === null && wineries.isSuccess && !requestedUnknown,
-  });
-  const query = tenantId !== null ? scoped : all;
   const rows: Row[] = query.data?.pages.flatMap((p) => p.rows) ?? [];
 
   const exportParams = new URLSearchParams();

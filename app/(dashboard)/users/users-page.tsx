@@ -4,10 +4,10 @@
 // at once. Invitation links work once and expire after 7 days.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, Table, Td, Th, Time } from "@/components/ui";
 import { WineryGate } from "@/components/winery";
-import { InviteForm } from "@/app/(dashboard)/wineries/wineries-page";
 
 export function UsersPage() {
   return <WineryGate what="users">{(tenantId) => <Users key={tenantId} tenantId={tenantId} />}</WineryGate>;

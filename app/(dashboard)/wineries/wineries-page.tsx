@@ -6,17 +6,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { firstError } from "@/components/field-errors";
+import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
-import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
+import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, TextInput, Time } from "@/components/ui";
 import { useViewer, useWineryHref } from "@/components/winery";
 
 type Winery = RouterOutputs["wineries"]["list"][number];
-
-function firstError(fieldErrors: unknown, field: string): string | undefined {
-  const list = fieldErrors && typeof fieldErrors === "object" ? (fieldErrors as Record<string, unknown>)[field] : undefined;
-  return Array.isArray(list) && typeof list[0] === "string" ? list[0] : undefined;
-}
 
 export function WineriesPage() {
   const viewer = useViewer();
@@ -215,51 +212,6 @@ function ConnectPanel({ winery }: { winery: Winery }) {
         {connect.error && !errors && <Notice tone="error">{connect.error.message}</Notice>}
       </form>
     </div>
-  );
-}
-
-export function InviteForm({
-  idPrefix,
-  pending,
-  error,
-  onInvite,
-}: {
-  idPrefix: string;
-  pending: boolean;
-  error: { message: string; data?: { fieldErrors?: unknown } | null } | null;
-  onInvite: (email: string, membershipRole: "OWNER" | "STAFF", done: () => void) => void;
-}) {
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<"OWNER" | "STAFF">("STAFF");
-  const errors = error?.data?.fieldErrors;
-  return (
-    <form
-      aria-label="Invite a user"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        onInvite(email, role, () => setEmail(""));
-      }}
-      className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-start"
-    >
-      <Field id={`${idPrefix}-email`} label="Email" error={firstError(errors, "email")}>
-        <TextInput id={`${idPrefix}-email`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} invalid={Boolean(firstError(errors, "email"))} />
-      </Field>
-      <Field id={`${idPrefix}-role`} label="Role">
-        <Select id={`${idPrefix}-role`} value={role} onChange={(e) => setRole(e.target.value as "OWNER" | "STAFF")}>
-          <option value="STAFF">Staff</option>
-          <option value="OWNER">Owner (manages users)</option>
-        </Select>
-      </Field>
-      <Button type="submit" variant="primary" className="sm:mt-6" disabled={pending || !email.trim()}>
-        {pending ? "Sending…" : "Send invitation"}
-      </Button>
-      {error && !errors && (
-        <div className="sm:col-span-3">
-          <Notice tone="error">{error.message}</Notice>
-        </div>
-      )}
-    </form>
   );
 }
 

@@ -1,0 +1,52 @@
+// A failure group's retry from the Overview: every retryable failed order of one cause, winery by winery, through the
+// bulk retry's confirm step. One winery's trouble does not stop the others; it is reported beside the counts.
+import "server-only";
+import type { CurrentUser } from "@/server/auth/current-user";
+import type { Db } from "@/server/db";
+import { confirmRetry } from "@/server/orders/bulk-retry";
+import { retryDeps } from "@/server/orders/retry";
+import { failedOrderNamesByCause } from "@/server/overview/service";
+import { CAUSE_INFO, groupRetryRefusal, type Cause } from "../../lib/causes";
+
+export interface GroupRetryResult {
+  cause: Cause;
+  queued: number;
+  alreadyDone: number;
+  notRetried: number;
+  /** wineries whose retry could not run, with why */
+  problems: { tenantId: string; message: string }[];
+}
+
+/**
+ * Retries the failed orders of `cause` in the given wineries (every winery when null). `explain` turns an error one
+ * winery's retry threw into the words the caller may see (the dashboard logs an unexpected one under a reference).
+ */
+export async function retryGroup(
+  db: Db,
+  user: CurrentUser,
+  tenantIds: string[] | null,
+  cause: Cause,
+  explain: (error: unknown, where: string) => string,
+): Promise<GroupRetryResult> {
+  const result: GroupRetryResult = { cause, queued: 0, alreadyDone: 0, notRetried: 0, problems: [] };
+  if (!CAUSE_INFO[cause].retryable) {
+    result.problems.push({ tenantId: "", message: groupRetryRefusal(cause) });
+    return result;
+  }
+  const byTenant = await failedOrderNamesByCause(db, tenantIds, cause);
+  for (const [tenantId, names] of byTenant) {
+    try {
+      const confirmed = await confirmRetry(db, tenantId, names, { id: user.id, email: user.email }, retryDeps(db));
+      if (!confirmed.ok) {
+        result.problems.push({ tenantId, message: confirmed.error });
+        continue;
+      }
+      result.queued += confirmed.counts.queued;
+      result.alreadyDone += confirmed.counts.tag_queued;
+      result.notRetried += confirmed.counts.none;
+    } catch (error) {
+      result.problems.push({ tenantId, message: explain(error, `the ${cause} retry of winery ${tenantId}`) });
+    }
+  }
+  return result;
+}

@@ -5,7 +5,7 @@ import { addRatios, minorDigits, parseMoney, parseRatio, scaledToJsonNumber, wri
 import type { SalesOrderBody, SalesOrderItemBody, SendToParty } from "@/server/vintrace/sales-order-body";
 import { priceLine } from "./line-pricing";
 import { NO_PRODUCT_LINES_PREFIX } from "../../lib/no-product-lines";
-import { shopifyOrderId, type ShopifyLineItem, type ShopifyOrder, type ShopifyShippingLine, type ShopifyTaxLine } from "./order-payload";
+import { shopifyOrderId, type ShopifyLineItem, type ShopifyOrder, type ShopifyShippingLine, type ShopifyTaxLine } from "@/server/shopify/order";
 
 export interface SkuMapping {
   /** the vintrace stock item code */

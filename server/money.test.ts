@@ -1,15 +1,26 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  addRatios,
   ceilDiv,
+  ceilTimes,
+  decimalFromNumber,
+  exactPercent,
   formatScaled,
   formatScaledTrimmed,
   minorDigits,
+  multiplyDecimals,
+  padDecimals,
+  parseDecimal,
   parseMoney,
   parseRatio,
   parseScaled,
+  percentOf,
   roundDiv,
+  sameDecimal,
   scaledToJsonNumber,
+  sumDecimals,
+  writtenAsZero,
 } from "./money";
 
 describe("parseMoney", () => {
@@ -95,5 +106,91 @@ describe("integer helpers", () => {
     expect(minorDigits("jpy")).toBe(0);
     expect(minorDigits("KWD")).toBe(3);
     expect(parseScaled("1.5", 4)).toEqual({ ok: true, value: 15000n });
+  });
+});
+
+describe("fractions", () => {
+  it("adds tax rates exactly", () => {
+    expect(addRatios({ num: 1n, den: 10n }, { num: 6n, den: 100n })).toEqual({ num: 160n, den: 1000n });
+    expect(addRatios({ num: 0n, den: 1n }, { num: 1n, den: 10n })).toEqual({ num: 1n, den: 10n });
+  });
+
+  it("multiplies by a fraction rounding up, and says when that was exact", () => {
+    // 35.00 ex GST is 38.50 inc; 0.99 ex is 1.089 inc, so 1.09
+    expect(ceilTimes(3500n, { num: 11n, den: 10n })).toEqual({ value: 3850n, exact: true });
+    expect(ceilTimes(99n, { num: 11n, den: 10n })).toEqual({ value: 109n, exact: false });
+    // a 6-pack at 100.00 is 16.67 a bottle
+    expect(ceilTimes(10000n, { num: 1n, den: 6n })).toEqual({ value: 1667n, exact: false });
+    expect(ceilTimes(-10n, { num: 1n, den: 3n })).toEqual({ value: -3n, exact: false });
+  });
+});
+
+describe("decimals at their own scale", () => {
+  it("reads prices with spaces, a trailing point or an exponent, and refuses what is not a number", () => {
+    expect(parseDecimal("24.90")).toEqual({ value: 2490n, scale: 2 });
+    expect(parseDecimal(" 5. ")).toEqual({ value: 5n, scale: 0 });
+    expect(parseDecimal("-1.5e2")).toEqual({ value: -150n, scale: 0 });
+    expect(parseDecimal("15e-3")).toEqual({ value: 15n, scale: 3 });
+    for (const bad of ["", ".5", "1,5", "abc", "1e101", "1e"]) expect(parseDecimal(bad), bad).toBeNull();
+  });
+
+  it("reads JSON numbers to six places, dropping binary noise", () => {
+    expect(decimalFromNumber(1.665)).toEqual({ value: 1665000n, scale: 6 });
+    expect(sameDecimal(decimalFromNumber(0.1 + 0.2)!, parseDecimal("0.3")!)).toBe(true);
+    expect(decimalFromNumber(Number.NaN)).toBeNull();
+    expect(decimalFromNumber(Infinity)).toBeNull();
+  });
+
+  it("compares and multiplies across scales", () => {
+    expect(sameDecimal(parseDecimal("59.9")!, { value: 59900n, scale: 3 })).toBe(true);
+    expect(sameDecimal(parseDecimal("59.9")!, parseDecimal("59.91")!)).toBe(false);
+    expect(multiplyDecimals(parseDecimal("9.99")!, parseDecimal("6")!)).toEqual({ value: 5994n, scale: 2 });
+    expect(sameDecimal(multiplyDecimals(decimalFromNumber(1.665)!, decimalFromNumber(6)!), parseDecimal("9.99")!)).toBe(true);
+  });
+});
+
+describe("percentages", () => {
+  it("takes a percentage of an amount, rounding half away from zero", () => {
+    expect(percentOf(1001n, { value: 125n, scale: 1 })).toBe(125n); // 125.125
+    expect(percentOf(1000n, { value: 5n, scale: 2 })).toBe(1n); // 0.5 rounds up
+    expect(percentOf(7000n, { value: 10n, scale: 0 })).toBe(700n);
+  });
+
+  it("finds the shortest percentage that gives a discount exactly", () => {
+    expect(exactPercent(7000n, 700n)).toEqual({ value: 10n, scale: 0 });
+    expect(exactPercent(8000n, 1000n)).toEqual({ value: 125n, scale: 1 });
+    expect(exactPercent(10000n, 834n)).toEqual({ value: 834n, scale: 2 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 11n }), fc.bigInt({ min: 0n, max: 10n ** 11n }), (gross, share) => {
+        const discount = share % (gross + 1n);
+        const percent = exactPercent(gross, discount);
+        expect(percent.scale).toBeLessThanOrEqual(12);
+        expect(percentOf(gross, percent)).toBe(discount);
+      }),
+    );
+  });
+});
+
+describe("decimal strings", () => {
+  it("sums amount × count at the longest scale involved, at least two decimals", () => {
+    expect(sumDecimals([{ amount: "35.00", times: 2 }, { amount: "5.5", times: 1 }])).toBe("75.50");
+    expect(sumDecimals([{ amount: "0.125", times: 3 }, { amount: "1.00", times: 1 }])).toBe("1.375");
+    expect(sumDecimals([{ amount: "-2.50", times: 1 }, { amount: "1.00", times: 1 }])).toBe("-1.50");
+    expect(sumDecimals([])).toBe("0.00");
+    expect(sumDecimals([{ amount: "1500", times: 2 }], 0)).toBe("3000");
+    expect(() => sumDecimals([{ amount: "abc", times: 1 }])).toThrow(RangeError);
+  });
+
+  it("pads GraphQL's decimals to the webhook's two places, never cutting any", () => {
+    expect(padDecimals("35.0", 2)).toBe("35.00");
+    expect(padDecimals("35", 2)).toBe("35.00");
+    expect(padDecimals("3.51", 2)).toBe("3.51");
+    expect(padDecimals("3.125", 2)).toBe("3.125");
+    expect(padDecimals("-0.5", 2)).toBe("-0.50");
+  });
+
+  it("knows an amount written as zero", () => {
+    for (const zero of ["0", "0.00", ".0", ""]) expect(writtenAsZero(zero), zero).toBe(true);
+    for (const other of ["0.01", "-0.00", "10.00", "abc"]) expect(writtenAsZero(other), other).toBe(false);
   });
 });

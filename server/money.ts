@@ -2,12 +2,12 @@
 // decimal strings Shopify sends and turned back into decimal strings, so no amount ever passes through binary
 // floating point arithmetic. JSON numbers are produced from those strings: JSON.stringify writes the shortest
 // decimal that round-trips, so Number("12.34") serialises as exactly 12.34.
+import "server-only";
 
 /** Currencies whose minor unit is not the cent (ISO 4217); every other currency has two decimals. */
 const ZERO_DECIMAL_CURRENCIES = new Set(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]);
 const THREE_DECIMAL_CURRENCIES = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
 
-import "server-only";
 export function minorDigits(currency: string): number {
   const code = currency.toUpperCase();
   if (ZERO_DECIMAL_CURRENCIES.has(code)) return 0;
@@ -113,4 +113,105 @@ export function parseRatio(input: string | number): Ratio | null {
   const scale = (match[3] ?? "").length;
   const parsed = parseScaled(text, scale);
   return parsed.ok ? { num: parsed.value, den: 10n ** BigInt(scale) } : null;
+}
+
+/** Adds two exact fractions: the sum of a line's tax rates. */
+export function addRatios(a: Ratio, b: Ratio): Ratio {
+  return { num: a.num * b.den + b.num * a.den, den: a.den * b.den };
+}
+
+/** amount × ratio rounded up to a whole minor unit, and whether it came out whole without rounding. */
+export function ceilTimes(amount: bigint, { num, den }: Ratio): { value: bigint; exact: boolean } {
+  const product = amount * num;
+  return { value: ceilDiv(product, den), exact: product % den === 0n };
+}
+
+/** A decimal as an integer and its scale: { value: 1250n, scale: 2 } is 12.5. */
+export interface ScaledDecimal {
+  value: bigint;
+  scale: number;
+}
+
+/** The integer that `decimal` is at a scale at least its own: ({ 125n, 1 }, 3) → 12500n. */
+export function atScale({ value, scale }: ScaledDecimal, to: number): bigint {
+  return value * 10n ** BigInt(to - scale);
+}
+
+/** Whether two decimals are the same number, whatever their scales ("59.9" and 59.900). */
+export function sameDecimal(a: ScaledDecimal, b: ScaledDecimal): boolean {
+  const scale = Math.max(a.scale, b.scale);
+  return atScale(a, scale) === atScale(b, scale);
+}
+
+export function multiplyDecimals(a: ScaledDecimal, b: ScaledDecimal): ScaledDecimal {
+  return { value: a.value * b.value, scale: a.scale + b.scale };
+}
+
+/**
+ * Reads any decimal text at its own scale: "24.90" is { 2490n, 2 }. Unlike parseScaled it also takes surrounding
+ * spaces, a trailing point ("5.") and an exponent ("1.5e2", at most 100 either way); a leading point (".5") is refused.
+ */
+export function parseDecimal(text: string): ScaledDecimal | null {
+  const match = /^\s*(-?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+  if (!match) return null;
+  const [, sign, whole, fraction = "", exponentText = "0"] = match;
+  const exponent = Number(exponentText);
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 100) return null;
+  const value = BigInt(`${sign}${whole}${fraction}`);
+  const scale = fraction.length - exponent;
+  return scale >= 0 ? { value, scale } : { value: value * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/**
+ * A JSON number as a decimal, kept to `places` decimals: six keep a per-unit price in fractions of a cent (1.665)
+ * and drop binary noise (0.1 + 0.2). Null for NaN and the infinities.
+ */
+export function decimalFromNumber(value: number, places = 6): ScaledDecimal | null {
+  return Number.isFinite(value) ? parseDecimal(value.toFixed(places)) : null;
+}
+
+/** `percent` % of an amount, rounded half away from zero to the amount's unit: 12.5 % of 1001 cents is 125 cents. */
+export function percentOf(amount: bigint, percent: ScaledDecimal): bigint {
+  return roundDiv(amount * percent.value, 100n * 10n ** BigInt(percent.scale));
+}
+
+/** The most decimals exactPercent writes; enough to hit any discount on a gross under a billion dollars. */
+const MAX_PERCENT_SCALE = 12;
+
+/**
+ * The shortest percentage p such that percentOf(gross, p) is exactly `discount` (gross > 0). Percentages like 12.5
+ * stay short; odd ones get the decimals they need, up to twelve.
+ */
+export function exactPercent(gross: bigint, discount: bigint): ScaledDecimal {
+  for (let scale = 0; scale <= MAX_PERCENT_SCALE; scale++) {
+    const percent = { value: roundDiv(discount * 100n * 10n ** BigInt(scale), gross), scale };
+    if (percentOf(gross, percent) === discount) return percent;
+  }
+  return { value: roundDiv(discount * 100n * 10n ** BigInt(MAX_PERCENT_SCALE), gross), scale: MAX_PERCENT_SCALE };
+}
+
+/**
+ * Σ amount × times over decimal strings, written with the longest fraction among them and at least `minScale`
+ * decimals: [{ "35.00", 2 }, { "5.5", 1 }] → "75.50". Throws on a string that is not a plain decimal.
+ */
+export function sumDecimals(terms: readonly { amount: string; times: number }[], minScale = 2): string {
+  const scale = Math.max(minScale, ...terms.map((t) => (t.amount.split(".")[1] ?? "").length));
+  let total = 0n;
+  for (const { amount, times } of terms) {
+    const parsed = parseScaled(amount, scale);
+    if (!parsed.ok) throw new RangeError(parsed.message);
+    total += parsed.value * BigInt(times);
+  }
+  return formatScaled(total, scale);
+}
+
+/** Pads a decimal string to at least `digits` decimals, as text: ("35.0", 2) → "35.00", ("3.125", 2) → "3.125". */
+export function padDecimals(amount: string, digits: number): string {
+  const [whole, fraction = ""] = amount.split(".");
+  return `${whole}.${fraction.padEnd(digits, "0")}`;
+}
+
+/** Whether an amount is written with nothing but zeros and points ("0.00", "0", and the empty string). */
+export function writtenAsZero(amount: string): boolean {
+  return /^[0.]*$/.test(amount);
 }

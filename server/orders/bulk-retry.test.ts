@@ -7,7 +7,7 @@ import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { testOrderBody } from "@/test/support/vintrace";
 import { confirmRetry, externalTransactionIdForGid, previewRetry, type RetryDeps } from "./bulk-retry";
 import { externalTransactionIdFor } from "../sync/build-sales-order";
-import { parseShopifyOrder } from "../sync/order-payload";
+import { parseShopifyOrder } from "@/server/shopify/order";
 import { runUntilIdle, startSyncWorldForFile, type Winery } from "../../test/support/sync";
 
 const db = createPrisma();

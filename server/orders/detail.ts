@@ -4,7 +4,7 @@ import "server-only";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { explainSyncError, type SyncErrorExplanation } from "@/server/orders/status";
-import { parseShopifyOrder } from "@/server/sync/order-payload";
+import { parseShopifyOrder } from "@/server/shopify/order";
 import { isLeased } from "@/server/sync/queue";
 import { CAUSE_INFO, causeOf, fixHref, type Cause } from "../../lib/causes";
 

@@ -4,6 +4,8 @@
 // `codesToConfirm` and `confirmMissing`) before calling it missing.
 
 import "server-only";
+import { decimalFromNumber, multiplyDecimals, parseDecimal, sameDecimal } from "@/server/money";
+
 export interface ShopifyVariant {
   id: string;
   sku: string | null;
@@ -212,42 +214,15 @@ function finish(rows: ProductMatchRow[]): ProductMatchResult {
   return { rows, summary, codesToConfirm: [...codesToConfirm] };
 }
 
-// Prices as exact decimals (digits × 10^-scale) so no binary float is ever compared.
-interface Decimal {
-  digits: bigint;
-  scale: number;
-}
-
 function samePerUnitPrice(shopifyPrice: string, multiplier: number, vintracePrice: number | null): "SAME" | "DIFFERENT" | "NOT_CHECKABLE" {
   if (vintracePrice === null) return "NOT_CHECKABLE";
+  // Exact decimals, so no binary float is ever compared.
   const shopify = parseDecimal(shopifyPrice);
   const vintrace = decimalFromNumber(vintracePrice);
   const perUnit = multiplier > 0 ? decimalFromNumber(multiplier) : null;
   if (!shopify || !vintrace || !perUnit) return "NOT_CHECKABLE";
-  // shopify / multiplier = vintrace  ⇔  shopify = vintrace × multiplier, compared at a common scale.
-  const product: Decimal = { digits: vintrace.digits * perUnit.digits, scale: vintrace.scale + perUnit.scale };
-  const scale = Math.max(shopify.scale, product.scale);
-  return rescale(shopify, scale) === rescale(product, scale) ? "SAME" : "DIFFERENT";
-}
-
-function rescale({ digits, scale }: Decimal, to: number): bigint {
-  return digits * 10n ** BigInt(to - scale);
-}
-
-function parseDecimal(text: string): Decimal | null {
-  const match = /^\s*(-?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
-  if (!match) return null;
-  const [, sign, whole, fraction = "", exponentText = "0"] = match;
-  const exponent = Number(exponentText);
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 100) return null;
-  const digits = BigInt(`${sign}${whole}${fraction}`);
-  const scale = fraction.length - exponent;
-  return scale >= 0 ? { digits, scale } : { digits: digits * 10n ** BigInt(-scale), scale: 0 };
-}
-
-function decimalFromNumber(value: number): Decimal | null {
-  // Six places keep a per-unit price in fractions of a cent (1.665) and drop binary noise (0.1 + 0.2).
-  return Number.isFinite(value) ? parseDecimal(value.toFixed(6)) : null;
+  // shopify / multiplier = vintrace  ⇔  shopify = vintrace × multiplier
+  return sameDecimal(shopify, multiplyDecimals(vintrace, perUnit)) ? "SAME" : "DIFFERENT";
 }
 
 const DASHES = /[\u002D\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;

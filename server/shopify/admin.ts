@@ -6,7 +6,7 @@ import { getShopify } from "@/server/shopify/api";
 import { throwOnUserErrors } from "@/server/shopify/admin-error";
 import { defaultRetryPolicy, requestAdmin, type AdminRequestContext, type RetryPolicy } from "@/server/shopify/admin-request";
 import * as gql from "@/server/shopify/graphql";
-import { orderPayloadFromGraphql, type OrderWebhookPayload } from "@/server/shopify/order-payload";
+import { orderPayloadFromGraphql, type ShopifyOrderPayload } from "@/server/shopify/order";
 import { defaultShopPacer, type ShopPacer } from "@/server/shopify/shop-pacer";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 
@@ -43,7 +43,7 @@ export interface ShopifyAdmin {
   /** One page of orders created after `createdAfter` that carry neither sync tag, oldest first. */
   ordersForReconcile(args: { createdAfter: Date; first?: number; after?: string | null }): Promise<OrdersPage>;
   /** The order in the shape of an orders/create webhook body, or null when Shopify does not have it. */
-  fetchOrderPayload(gid: string): Promise<OrderWebhookPayload | null>;
+  fetchOrderPayload(gid: string): Promise<ShopifyOrderPayload | null>;
   tagsAdd(gid: string, tags: string[]): Promise<void>;
   tagsRemove(gid: string, tags: string[]): Promise<void>;
   productVariants(): AsyncIterable<ProductVariant>;

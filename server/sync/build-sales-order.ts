@@ -1,11 +1,11 @@
 // Turns a Shopify order into the vintrace sales order we POST, using one winery's settings. Pure: no I/O, no
 // clock. Every problem is phrased for a winery, and all of them are reported at once so one fix round suffices.
 import "server-only";
-import { minorDigits, parseMoney, parseRatio, scaledToJsonNumber, type Ratio } from "@/server/money";
+import { addRatios, minorDigits, parseMoney, parseRatio, scaledToJsonNumber, writtenAsZero, type Ratio } from "@/server/money";
 import type { SalesOrderBody, SalesOrderItemBody, SendToParty } from "@/server/vintrace/sales-order-body";
 import { priceLine } from "./line-pricing";
 import { NO_PRODUCT_LINES_PREFIX } from "../../lib/no-product-lines";
-import { shopifyOrderId, type ShopifyLineItem, type ShopifyOrder, type ShopifyShippingLine, type ShopifyTaxLine } from "./order-payload";
+import { shopifyOrderId, type ShopifyLineItem, type ShopifyOrder, type ShopifyShippingLine, type ShopifyTaxLine } from "@/server/shopify/order";
 
 export interface SkuMapping {
   /** the vintrace stock item code */
@@ -186,7 +186,7 @@ function mapShippingLine(line: ShopifyShippingLine, context: LineContext): LineO
     };
   }
   const allocations = line.discount_allocations.map((a) => a.amount);
-  const isFree = [line.price, ...allocations].every((amount) => /^[0.]*$/.test(amount));
+  const isFree = [line.price, ...allocations].every(writtenAsZero);
   if (isFree) return { kind: "skipped" };
   return priceToItem(
     {
@@ -236,7 +236,7 @@ function priceToItem(line: PriceableLine, { order, settings, digits }: LineConte
     if (!parsed.ok) return moneyProblem("tax", parsed.message);
     tax += parsed.value;
     const rate = taxLine.rate === null ? null : parseRatio(taxLine.rate);
-    if (rate) taxRate = { num: taxRate.num * rate.den + rate.num * taxRate.den, den: taxRate.den * rate.den };
+    if (rate) taxRate = addRatios(taxRate, rate);
   }
 
   const priced = priceLine({

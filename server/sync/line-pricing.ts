@@ -15,7 +15,7 @@
 // using the tax Shopify charged on the line (its tax_lines), so the converted totals are Shopify's own numbers.
 // The unit price is the Shopify price grossed up (or netted down) by the sum of the line's tax rates, rounded up.
 import "server-only";
-import { ceilDiv, roundDiv, type Ratio } from "@/server/money";
+import { ceilDiv, ceilTimes, exactPercent, percentOf, type Ratio, type ScaledDecimal } from "@/server/money";
 
 export interface LinePricingInput {
   quantity: number;
@@ -34,12 +34,6 @@ export interface LinePricingInput {
   discountMode: "ADJUSTMENT" | "PERCENT";
 }
 
-export interface PercentDiscount {
-  /** the percentage scaled by 10^scale: 1250n with scale 2 is 12.5% */
-  value: bigint;
-  scale: number;
-}
-
 export interface PricedLine {
   quantity: number;
   unitPrice: bigint;
@@ -47,16 +41,13 @@ export interface PricedLine {
   net: bigint;
   /** the dollar discount, in ADJUSTMENT mode (0n when none) */
   adjustment: bigint;
-  /** the percentage discount, in PERCENT mode (null when none) */
-  discountPct: PercentDiscount | null;
+  /** the percentage discount, in PERCENT mode (null when none): { 1250n, 2 } is 12.5 % */
+  discountPct: ScaledDecimal | null;
   /** the unit price had to be rounded up, so the discount includes the rounding */
   rounded: boolean;
 }
 
 export type LinePricing = { ok: true; line: PricedLine } | { ok: false; reason: string };
-
-/** The most decimals we send in a discount percentage; enough to hit any line total under a billion dollars. */
-const MAX_PERCENT_SCALE = 12;
 
 export function priceLine(input: LinePricingInput): LinePricing {
   const shopifyNet = BigInt(input.quantity) * input.unitPrice - input.discount;
@@ -67,22 +58,19 @@ export function priceLine(input: LinePricingInput): LinePricing {
   let rounded = false;
   const { num, den } = input.taxRate;
   if (input.shopifyPricesIncludeTax !== input.priceListIncludesTax) {
-    if (input.priceListIncludesTax) {
-      targetNet = shopifyNet + input.tax;
-      unitBeforeSplit = ceilDiv(input.unitPrice * (den + num), den);
-      rounded = (input.unitPrice * (den + num)) % den !== 0n;
-    } else {
-      targetNet = shopifyNet - input.tax;
-      unitBeforeSplit = ceilDiv(input.unitPrice * den, den + num);
-      rounded = (input.unitPrice * den) % (den + num) !== 0n;
-    }
+    targetNet = input.priceListIncludesTax ? shopifyNet + input.tax : shopifyNet - input.tax;
+    // × (1 + rate) grosses the price up to include the tax, ÷ (1 + rate) nets it down
+    const converted = ceilTimes(input.unitPrice, input.priceListIncludesTax ? { num: den + num, den } : { num: den, den: den + num });
+    unitBeforeSplit = converted.value;
+    rounded = !converted.exact;
     if (targetNet < 0n) return { ok: false, reason: "its tax is larger than its price" };
   }
 
   const multiplier = BigInt(input.multiplier);
   const quantity = BigInt(input.quantity) * multiplier;
-  let unitPrice = ceilDiv(unitBeforeSplit, multiplier);
-  if (unitBeforeSplit % multiplier !== 0n) rounded = true;
+  const split = ceilTimes(unitBeforeSplit, { num: 1n, den: multiplier });
+  let unitPrice = split.value;
+  if (!split.exact) rounded = true;
   // A unit price that rounds down (tax rates that do not add up to the tax charged) would leave a negative
   // discount; raise it to the smallest price that covers the line.
   const covering = ceilDiv(targetNet, quantity);
@@ -98,25 +86,8 @@ export function priceLine(input: LinePricingInput): LinePricing {
   return { ok: true, line: { ...line, discountPct: exactPercent(quantity * unitPrice, discount) } };
 }
 
-/**
- * The shortest percentage p such that vintrace's discount on `gross`, gross × p / 100 rounded to the cent, is
- * exactly `discount`. Percentages like 12.5 stay short; odd ones get the decimals they need.
- */
-export function exactPercent(gross: bigint, discount: bigint): PercentDiscount {
-  for (let scale = 0; scale <= MAX_PERCENT_SCALE; scale++) {
-    const factor = 100n * 10n ** BigInt(scale);
-    const value = roundDiv(discount * factor, gross);
-    if (roundDiv(gross * value, factor) === discount) return { value, scale };
-  }
-  return { value: roundDiv(discount * 100n * 10n ** BigInt(MAX_PERCENT_SCALE), gross), scale: MAX_PERCENT_SCALE };
-}
-
 /** What vintrace will charge for a line we priced: the net the property tests compare against Shopify's. */
 export function vintraceLineNet(quantity: bigint, unitPrice: bigint, line: Pick<PricedLine, "adjustment" | "discountPct">): bigint {
   const gross = quantity * unitPrice;
-  if (line.discountPct) {
-    const factor = 100n * 10n ** BigInt(line.discountPct.scale);
-    return gross - roundDiv(gross * line.discountPct.value, factor);
-  }
-  return gross - line.adjustment;
+  return gross - (line.discountPct ? percentOf(gross, line.discountPct) : line.adjustment);
 }

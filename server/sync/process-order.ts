@@ -28,7 +28,7 @@ import {
 import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from "./attempts";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./build-sales-order";
 import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
-import { parseShopifyOrder, type ShopifyOrder } from "./order-payload";
+import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
 import { holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
 import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
@@ -204,7 +204,7 @@ class OrderRun {
       const admin = await this.shopifyAdmin();
       const fetched = await admin.fetchOrderPayload(this.row.orderGid);
       if (!fetched) return { kind: "done", result: await this.skip(REASONS.orderGone) };
-      this.knownTags = fetched.tags.split(",").map((t) => t.trim()).filter(Boolean);
+      this.knownTags = orderTags(fetched);
       const stored = await writeFenced(this.deps.db, this.row.id, this.lease, {
         payload: fetched as unknown as Prisma.InputJsonValue,
         orderName: fetched.name,

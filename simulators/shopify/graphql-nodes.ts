@@ -1,6 +1,6 @@
 // How the simulator's stored REST orders look through GraphQL (API 2026-10): camelCase, GIDs, MoneyBags with
 // Decimal amounts written the way GraphQL writes them ("35.0", not "35.00").
-import type { RestAddress, RestTaxLine } from "@/server/shopify/order-payload";
+import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
 import type { SimOrder } from "@/simulators/shopify/shop-state";
 
 /** "35.00" → "35.0", "3.51" → "3.51", as Shopify's Decimal scalar serialises. */
@@ -11,10 +11,10 @@ export function graphqlDecimal(amount: string): string {
 
 const moneyBag = (amount: string, currencyCode: string) => ({ shopMoney: { amount: graphqlDecimal(amount), currencyCode } });
 
-const taxLines = (lines: RestTaxLine[], currency: string) =>
+const taxLines = (lines: SimOrderPayload["tax_lines"], currency: string) =>
   lines.map((t) => ({ title: t.title, rate: t.rate, priceSet: moneyBag(t.price, currency) }));
 
-function address(a: RestAddress | null) {
+function address(a: SimOrderPayload["shipping_address"]) {
   if (!a) return null;
   return {
     firstName: a.first_name,

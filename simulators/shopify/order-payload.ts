@@ -1,7 +1,7 @@
 // Builds realistic REST orders/create payloads for the simulated shops: string money, ids as numbers plus
 // admin_graphql_api_id, line prices from the catalog, discount allocations, 10% GST, shipping lines and addresses. All
 // arithmetic is in integer cents.
-import type { OrderWebhookPayload, RestTaxLine } from "@/server/shopify/order-payload";
+import type { ShopifyOrderPayload } from "@/server/shopify/order";
 import { demoWineries } from "@/simulators/catalog";
 import { catalogVariantsFor } from "@/simulators/shopify/shop-catalog";
 
@@ -33,13 +33,8 @@ export interface BuildOrderInput {
   tags?: string[];
 }
 
-export interface SimOrderPayload extends OrderWebhookPayload {
-  order_number: number;
-  number: number;
-  confirmation_number: string;
-  discount_codes: { code: string; amount: string; type: string }[];
-  discount_applications: { type: string; code: string; value: string; value_type: string; allocation_method: string; target_selection: string; target_type: string }[];
-}
+/** The app's order payload (checked below), with the fields a webhook adds that the Admin API cannot rebuild. */
+export type SimOrderPayload = ReturnType<typeof buildOrderPayload>;
 
 /** An order that cannot be built from what was asked: the caller's mistake, not the simulator's. */
 export class OrderInputError extends Error {}
@@ -61,14 +56,14 @@ export const fromCents = (cents: number): string => `${cents < 0 ? "-" : ""}${Ma
 
 /** GST in cents on an amount that includes it (1/11th) or excludes it (10%). */
 const taxOn = (cents: number, included: boolean) => Math.round(included ? (cents * GST_RATE) / (1 + GST_RATE) : cents * GST_RATE);
-const gstLine = (cents: number): RestTaxLine => ({ title: "GST", rate: GST_RATE, price: fromCents(cents) });
+const gstLine = (cents: number) => ({ title: "GST", rate: GST_RATE, price: fromCents(cents) });
 
 function defaultTaxesIncluded(shop: string): boolean {
   const winery = demoWineries.find((w) => w.shopDomain === shop);
   return winery ? winery.priceList.taxPolicy === "Tax Inclusive" : true;
 }
 
-export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
+export function buildOrderPayload(input: BuildOrderInput) {
   if (input.lines.length === 0) throw new OrderInputError("an order needs at least one line");
   const catalog = catalogVariantsFor(input.shop);
   const currency = input.currency ?? "AUD";
@@ -126,12 +121,14 @@ export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
   const total = subtotal + shippingCents + (taxesIncluded ? 0 : tax);
   const money = (cents: number) => ({ amount: fromCents(cents), currency_code: currency });
   const withCustomer = input.withCustomer ?? true;
+  // null in every generated order, but a string in others (tests change them)
+  const unset = null as string | null;
   const customerId = nextShopifyId();
   const address = {
     first_name: "Jane",
     last_name: "Citizen",
     name: "Jane Citizen",
-    company: null,
+    company: unset,
     address1: "12 Cellar Door Rd",
     address2: "",
     city: "Tanunda",
@@ -143,7 +140,7 @@ export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
     phone: "+61 400 000 000",
   };
 
-  return {
+  const payload = {
     id,
     admin_graphql_api_id: `gid://shopify/Order/${id}`,
     name: input.name ?? `#${orderNumber}`,
@@ -158,14 +155,14 @@ export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
     cancel_reason: input.cancelledAt ? "customer" : null,
     tags: (input.tags ?? []).join(", "),
     email: withCustomer ? "jane@example.com" : null,
-    phone: null,
-    note: null,
+    phone: unset,
+    note: unset,
     source_name: "web",
     currency,
     presentment_currency: currency,
     taxes_included: taxesIncluded,
     financial_status: "paid",
-    fulfillment_status: null,
+    fulfillment_status: unset,
     total_line_items_price: fromCents(lineTotal),
     total_discounts: fromCents(discounts),
     subtotal_price: fromCents(subtotal),
@@ -191,9 +188,10 @@ export function buildOrderPayload(input: BuildOrderInput): SimOrderPayload {
       },
     ],
     customer: withCustomer
-      ? { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: "jane@example.com", first_name: "Jane", last_name: "Citizen", phone: null }
+      ? { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: "jane@example.com", first_name: "Jane", last_name: "Citizen", phone: unset }
       : null,
     shipping_address: withCustomer ? address : null,
     billing_address: withCustomer ? address : null,
   };
+  return payload satisfies ShopifyOrderPayload;
 }

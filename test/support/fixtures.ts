@@ -1,9 +1,9 @@
 // Realistic orders/create payloads for tests. The default is an Australian GST-inclusive order whose numbers add
 // up the way Shopify's do: 2 × Shiraz at 35.00 and a Canvas Tote at 15.00, a 10% code (8.50 in allocations),
 // 10.00 shipping, GST 1/11 of each discounted amount.
-import { shopifyOrderSchema, type ShopifyOrder, type ShopifyOrderInput } from "../../server/sync/order-payload";
+import { shopifyOrderSchema, type ShopifyOrder, type ShopifyOrderPayload } from "../../server/shopify/order";
 
-type LineInput = ShopifyOrderInput["line_items"][number];
+type LineInput = ShopifyOrderPayload["line_items"][number];
 
 let nextLineId = 15133209411000;
 
@@ -33,7 +33,7 @@ export function sampleLineItem(overrides: Partial<LineInput> = {}): LineInput {
   };
 }
 
-export function sampleOrderInput(overrides: Partial<ShopifyOrderInput> = {}): ShopifyOrderInput {
+export function sampleOrderInput(overrides: Partial<ShopifyOrderPayload> = {}): ShopifyOrderPayload {
   return {
     id: 6120458723401,
     admin_graphql_api_id: "gid://shopify/Order/6120458723401",
@@ -105,6 +105,6 @@ export function sampleOrderInput(overrides: Partial<ShopifyOrderInput> = {}): Sh
 }
 
 /** The sample order, parsed the way the webhook handler parses it. */
-export function sampleOrder(overrides: Partial<ShopifyOrderInput> = {}): ShopifyOrder {
+export function sampleOrder(overrides: Partial<ShopifyOrderPayload> = {}): ShopifyOrder {
   return shopifyOrderSchema.parse(sampleOrderInput(overrides));
 }

@@ -6,7 +6,7 @@
 // So the outcome is the same as "look the tenant up, then verify with its secret", at half the database work.
 import "server-only";
 import type { Db } from "@/server/db";
-import { parseShopifyOrder, type ShopifyOrder } from "@/server/sync/order-payload";
+import { parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
 import { enqueue, type EnqueueResult } from "@/server/sync/queue";
 import { acknowledged, dedupKeyOf, findWebhookTenant, isoOrNull, ownWebhookSecret, refuseUnreadableSecret, textResponse } from "@/server/shopify/webhooks/delivery";
 import { verifyDelivery, type DeliveryHeaders } from "@/server/shopify/webhooks/verify";

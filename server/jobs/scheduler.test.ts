@@ -4,7 +4,7 @@ import { createPrisma } from "@/server/db";
 import { startSyncWorldForFile, uniqueLabel } from "@/test/support/sync";
 import { claimJob, windowOf } from "./claim";
 import { productCheckJob, type JobDefinition } from "./registry";
-import { runDueJobs } from "./scheduler";
+import { runDueJobs, startScheduler } from "./scheduler";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
@@ -33,6 +33,36 @@ describe("scheduled jobs", () => {
     const claims = await db.jobClaim.findMany({ where: { job: { in: jobs.map((j) => j.name) } } });
     expect(claims).toHaveLength(6);
     expect(claims.every((c) => c.finishedAt !== null && c.window === windowOf(deps.now(), 15 * 60_000))).toBe(true);
+  });
+
+  it("a job that blocks does not delay another job's runs", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const blockerRuns: string[] = [];
+    const quickRuns: string[] = [];
+    const blocker: JobDefinition = {
+      name: uniqueLabel("product-check"),
+      windowMs: 60 * 60_000,
+      scopes: async () => ["all"],
+      run: async (_deps, scope) => {
+        blockerRuns.push(scope);
+        await held;
+      },
+    };
+    // A new window every 100 ms: it should run again and again while the blocker is held.
+    const quick: JobDefinition = { name: uniqueLabel("alerts"), windowMs: 100, scopes: async () => ["all"], run: async () => quickRuns.push("ran") };
+    const scheduler = startScheduler(world.deps({ random: () => 0 }), { owner: uniqueLabel("worker"), jobs: [blocker, quick], tickMs: 20 });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (quickRuns.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(blockerRuns).toEqual(["all"]);
+      expect(quickRuns.length).toBeGreaterThanOrEqual(3);
+      expect(await db.jobClaim.findMany({ where: { job: blocker.name } })).toMatchObject([{ finishedAt: null }]);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
+    expect((await db.jobClaim.findFirstOrThrow({ where: { job: blocker.name } })).finishedAt).not.toBeNull();
   });
 
   it("a claim is unique per (job, scope, window)", async () => {

@@ -74,14 +74,14 @@ describe("scheduled jobs", () => {
 });
 
 describe("the nightly product check", () => {
-  it("runs once per winery and day however many workers race for it, and stores its result", async () => {
+  it("queues one run per winery and day however many workers race for it, without waiting for the run", async () => {
     const winery = await world.addWinery();
     const jobs = [productCheckJob()];
     const [a, b] = await Promise.all([runDueJobs(world.deps(), "worker-a", jobs), runDueJobs(world.deps(), "worker-b", jobs)]);
     const runsForWinery = [...a, ...b].filter((r) => r.scope === winery.tenantId);
     expect(runsForWinery).toHaveLength(1);
-    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { status: "DONE" } });
+    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { joined: false } });
     const stored = await db.productCheck.findMany({ where: { tenantId: winery.tenantId } });
-    expect(stored).toMatchObject([{ trigger: "nightly", status: "DONE" }]);
+    expect(stored).toMatchObject([{ trigger: "nightly", status: "QUEUED" }]);
   });
 });

@@ -130,7 +130,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mail,
     app,
     async stop() {
-      await stopProcess(app);
+      // Past the app's own grace for in-flight syncs (server/jobs/process.ts SHUTDOWN_GRACE_MS) and the lease release after it.
+      await stopProcess(app, 30_000);
       await shopify?.close();
       await vintrace?.close();
       await mail?.close();

@@ -11,7 +11,15 @@ import { startWorkerProcess, type WorkerProcess } from "./process";
 /** Fewer than a standalone worker's 16: this process also serves the pages. */
 export const IN_APP_CONCURRENCY = 8;
 
-const globalForWorker = globalThis as unknown as { workerProcess?: Promise<WorkerProcess> };
+const globalForWorker = globalThis as unknown as { workerProcess?: Promise<WorkerProcess> } & Record<symbol, unknown>;
+
+/**
+ * The handshake with scripts/app-server.mjs, which owns the process's signals under `npm start`: it sets
+ * APP_SERVER_OWNS_SIGNALS before Next loads this, and on SIGTERM stops serving, awaits STOP_IN_APP_WORKER (found on
+ * globalThis, since the server script cannot import this bundled module), and exits 0 only when it resolves.
+ */
+const APP_SERVER_OWNS_SIGNALS = Symbol.for("vintrace-sync.app-server-owns-signals");
+const STOP_IN_APP_WORKER = Symbol.for("vintrace-sync.stop-in-app-worker");
 
 /**
  * What the app does as its server starts: read the settings, so that an invalid one stops the app before it serves
@@ -25,21 +33,29 @@ export async function startAppServer(): Promise<void> {
 }
 
 function startInAppWorker(env: Env): Promise<WorkerProcess> {
-  globalForWorker.workerProcess ??= startAndStopOnSignals(env);
-  return globalForWorker.workerProcess;
+  if (globalForWorker.workerProcess) return globalForWorker.workerProcess;
+  const started = startWorker(env);
+  globalForWorker.workerProcess = started;
+  // Graceful: no new claims, in-flight syncs get SHUTDOWN_GRACE_MS to finish, the leases of the rest are released.
+  // A signal that comes while the worker is still starting waits for the start, then stops it.
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= started.then((worker) => worker.stop(), () => {}));
+  globalForWorker[STOP_IN_APP_WORKER] = stop;
+  if (!globalForWorker[APP_SERVER_OWNS_SIGNALS]) {
+    // Under another server (`next dev`, `next start`): stop on the signal, then let the process go as it would have.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        void stop().finally(() => {
+          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+        });
+      });
+    }
+  }
+  return started;
 }
 
-async function startAndStopOnSignals(env: Env): Promise<WorkerProcess> {
+async function startWorker(env: Env): Promise<WorkerProcess> {
   const database = databaseFromEnv();
   const db = database.embedded ? getDb() : createPrisma(database, env.DB_POOL_SIZE);
-  const worker = await startWorkerProcess({ deps: defaultSyncDeps(db), concurrency: env.WORKER_CONCURRENCY ?? IN_APP_CONCURRENCY });
-  // Let in-flight syncs finish on shutdown, then let the process go as it would have.
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void worker.stop({ graceMs: 10_000 }).finally(() => {
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    });
-  }
-  return worker;
+  return startWorkerProcess({ deps: defaultSyncDeps(db), concurrency: env.WORKER_CONCURRENCY ?? IN_APP_CONCURRENCY });
 }

@@ -3,7 +3,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
-import { runProductCheck } from "@/server/products/check";
+import { requestProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
@@ -72,7 +72,11 @@ export function alertsJob(): JobDefinition {
   };
 }
 
-/** The product-match check, nightly for each connected winery with vintrace settings. */
+/**
+ * The product-match check, nightly for each connected winery with vintrace settings: queued as a run, which a worker's
+ * product check runner performs (jobs/product-checks.ts), so the check never holds up this job's loop. A run already
+ * open for the winery (someone clicked "Run check") is joined.
+ */
 export function productCheckJob(): JobDefinition {
   return {
     name: "product-check",
@@ -85,10 +89,7 @@ export function productCheckJob(): JobDefinition {
       });
       return tenants.map((t) => t.id);
     },
-    run: async (deps, tenantId) => {
-      const check = await runProductCheck(deps.db, tenantId, { adminFor: deps.adminFor, vintraceFor: deps.vintraceFor, now: deps.now, trigger: "nightly" });
-      return { id: check.id, status: check.status };
-    },
+    run: (deps, tenantId) => requestProductCheck(deps.db, tenantId, "nightly"),
   };
 }
 

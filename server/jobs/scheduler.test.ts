@@ -4,7 +4,7 @@ import { createPrisma } from "@/server/db";
 import { startSyncWorldForFile, uniqueLabel } from "@/test/support/sync";
 import { claimJob, windowOf } from "./claim";
 import { productCheckJob, type JobDefinition } from "./registry";
-import { runDueJobs } from "./scheduler";
+import { runDueJobs, startScheduler } from "./scheduler";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
@@ -35,6 +35,36 @@ describe("scheduled jobs", () => {
     expect(claims.every((c) => c.finishedAt !== null && c.window === windowOf(deps.now(), 15 * 60_000))).toBe(true);
   });
 
+  it("a job that blocks does not delay another job's runs", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const blockerRuns: string[] = [];
+    const quickRuns: string[] = [];
+    const blocker: JobDefinition = {
+      name: uniqueLabel("product-check"),
+      windowMs: 60 * 60_000,
+      scopes: async () => ["all"],
+      run: async (_deps, scope) => {
+        blockerRuns.push(scope);
+        await held;
+      },
+    };
+    // A new window every 100 ms: it should run again and again while the blocker is held.
+    const quick: JobDefinition = { name: uniqueLabel("alerts"), windowMs: 100, scopes: async () => ["all"], run: async () => quickRuns.push("ran") };
+    const scheduler = startScheduler(world.deps({ random: () => 0 }), { owner: uniqueLabel("worker"), jobs: [blocker, quick], tickMs: 20 });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (quickRuns.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(blockerRuns).toEqual(["all"]);
+      expect(quickRuns.length).toBeGreaterThanOrEqual(3);
+      expect(await db.jobClaim.findMany({ where: { job: blocker.name } })).toMatchObject([{ finishedAt: null }]);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
+    expect((await db.jobClaim.findFirstOrThrow({ where: { job: blocker.name } })).finishedAt).not.toBeNull();
+  });
+
   it("a claim is unique per (job, scope, window)", async () => {
     const name = uniqueLabel("job");
     expect(await claimJob(db, name, "all", "w1", "a")).toBe(true);
@@ -44,14 +74,14 @@ describe("scheduled jobs", () => {
 });
 
 describe("the nightly product check", () => {
-  it("runs once per winery and day however many workers race for it, and stores its result", async () => {
+  it("queues one run per winery and day however many workers race for it, without waiting for the run", async () => {
     const winery = await world.addWinery();
     const jobs = [productCheckJob()];
     const [a, b] = await Promise.all([runDueJobs(world.deps(), "worker-a", jobs), runDueJobs(world.deps(), "worker-b", jobs)]);
     const runsForWinery = [...a, ...b].filter((r) => r.scope === winery.tenantId);
     expect(runsForWinery).toHaveLength(1);
-    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { status: "DONE" } });
+    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { joined: false } });
     const stored = await db.productCheck.findMany({ where: { tenantId: winery.tenantId } });
-    expect(stored).toMatchObject([{ trigger: "nightly", status: "DONE" }]);
+    expect(stored).toMatchObject([{ trigger: "nightly", status: "QUEUED" }]);
   });
 });

@@ -1,5 +1,6 @@
-// The scheduler loop: every worker process runs one, and each pass claims and runs the jobs whose current window
-// no instance has claimed yet (claim.ts), so N instances do each job once per window.
+// The scheduler: every worker process runs one. Each job has a loop of its own: its own timer, and its own pass that
+// claims and runs its current window (claim.ts), so N instances do each job once per window, and a slow job (a
+// reconciliation of a large shop, a retention purge) never holds back another (the every-minute alert cycle).
 import "server-only";
 import type { SyncDeps } from "@/server/sync/context";
 import { claimJob, finishJob, windowOf } from "./claim";
@@ -13,60 +14,67 @@ export interface JobRun {
   result: unknown;
 }
 
-/** Claims and runs every job whose current window is unclaimed; returns what this owner ran. */
-export async function runDueJobs(deps: SyncDeps, owner: string, jobs: JobDefinition[], log: (message: string) => void = () => {}): Promise<JobRun[]> {
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs one claimed (job, scope, window) and records its result: the one place a job is executed. */
+export async function executeJob(deps: SyncDeps, job: JobDefinition, scope: string, window: string, log: (message: string) => void): Promise<JobRun> {
+  let run: JobRun;
+  try {
+    run = { job: job.name, scope, window, ok: true, result: await job.run(deps, scope) };
+  } catch (error) {
+    log(`job ${job.name} (${scope}) failed: ${message(error)}`);
+    run = { job: job.name, scope, window, ok: false, result: { error: message(error) } };
+  }
+  await finishJob(deps.db, job.name, scope, window, run.result).catch((error: unknown) =>
+    log(`job ${job.name} (${scope}): could not record its result: ${message(error)}`),
+  );
+  return run;
+}
+
+/** Claims and runs the job's current window for each of its scopes that no instance has claimed yet. */
+export async function runDueJob(deps: SyncDeps, owner: string, job: JobDefinition, log: (message: string) => void = () => {}): Promise<JobRun[]> {
+  const window = windowOf(deps.now(), job.windowMs);
+  let scopes: string[];
+  try {
+    scopes = await job.scopes(deps.db);
+  } catch (error) {
+    log(`job ${job.name}: could not list its scopes: ${message(error)}`);
+    return [];
+  }
   const runs: JobRun[] = [];
-  const now = deps.now();
-  for (const job of jobs) {
-    const window = windowOf(now, job.windowMs);
-    let scopes: string[];
-    try {
-      scopes = await job.scopes(deps.db);
-    } catch (error) {
-      log(`job ${job.name}: could not list its scopes: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    for (const scope of scopes) {
-      if (!(await claimJob(deps.db, job.name, scope, window, owner))) continue;
-      let run: JobRun;
-      try {
-        run = { job: job.name, scope, window, ok: true, result: await job.run(deps, scope) };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        log(`job ${job.name} (${scope}) failed: ${message}`);
-        run = { job: job.name, scope, window, ok: false, result: { error: message } };
-      }
-      await finishJob(deps.db, job.name, scope, window, run.result).catch((error: unknown) =>
-        log(`job ${job.name} (${scope}): could not record its result: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      runs.push(run);
-    }
+  for (const scope of scopes) {
+    if (await claimJob(deps.db, job.name, scope, window, owner)) runs.push(await executeJob(deps, job, scope, window, log));
   }
   return runs;
 }
 
+/** Every job's pass at once (each independent of the others); returns what this owner ran. */
+export async function runDueJobs(deps: SyncDeps, owner: string, jobs: JobDefinition[], log: (message: string) => void = () => {}): Promise<JobRun[]> {
+  return (await Promise.all(jobs.map((job) => runDueJob(deps, owner, job, log)))).flat();
+}
+
 export interface SchedulerOptions {
   owner: string;
-  /** how often the loop looks for unclaimed windows (default 30 s) */
+  /** how often each job's loop looks for an unclaimed window (default 30 s) */
   tickMs?: number;
   jobs?: JobDefinition[];
   log?: (message: string) => void;
 }
 
 export interface Scheduler {
-  stop(): Promise<void>;
-  /** runs one pass now (tests) */
+  /** no more passes; waits for those running, up to `graceMs` (an unfinished claim's job runs again next window) */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** runs every job's pass now, each unless its previous pass is still running (tests) */
   tick(): Promise<JobRun[]>;
 }
 
-export function startScheduler(deps: SyncDeps, options: SchedulerOptions): Scheduler {
-  const jobs = options.jobs ?? defaultJobs();
-  const log = options.log ?? (() => {});
+/** One job's loop: a pass per tick, never two at once; a tick while a pass runs is skipped. */
+function jobLoop(deps: SyncDeps, job: JobDefinition, options: SchedulerOptions & { log: (message: string) => void }) {
   let current: Promise<JobRun[]> | null = null;
   let stopped = false;
-  const tick = () => {
+  const tick = (): Promise<JobRun[]> => {
     if (stopped) return Promise.resolve([]);
-    current ??= runDueJobs(deps, options.owner, jobs, log).finally(() => {
+    current ??= runDueJob(deps, options.owner, job, options.log).finally(() => {
       current = null;
     });
     return current;
@@ -75,12 +83,25 @@ export function startScheduler(deps: SyncDeps, options: SchedulerOptions): Sched
   const first = setTimeout(() => void tick(), 1_000 + Math.floor(deps.random() * 2_000));
   const timer = setInterval(() => void tick(), options.tickMs ?? 30_000);
   return {
-    async stop() {
+    tick,
+    async stop(graceMs: number) {
       stopped = true;
       clearTimeout(first);
       clearInterval(timer);
-      await current?.catch(() => {});
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([current?.catch(() => {}), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timeout);
     },
-    tick,
+  };
+}
+
+export function startScheduler(deps: SyncDeps, options: SchedulerOptions): Scheduler {
+  const log = options.log ?? (() => {});
+  const loops = (options.jobs ?? defaultJobs()).map((job) => jobLoop(deps, job, { ...options, log }));
+  return {
+    async stop({ graceMs = 20_000 } = {}) {
+      await Promise.all(loops.map((loop) => loop.stop(graceMs)));
+    },
+    tick: async () => (await Promise.all(loops.map((loop) => loop.tick()))).flat(),
   };
 }

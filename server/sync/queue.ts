@@ -271,7 +271,7 @@ export async function holdLease(db: Db, id: string, owner: string, leaseMs: numb
   return count === 1;
 }
 
-/** Gives back leases without changing anything else (graceful shutdown of work not started). */
+/** Gives back leases without changing anything else (graceful shutdown: work not started, or still running past the grace). */
 export async function releaseLeases(db: Db, owner: string, ids?: string[]): Promise<number> {
   if (ids && ids.length === 0) return 0;
   return ids

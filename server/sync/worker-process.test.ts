@@ -1,6 +1,8 @@
 // Real worker processes (`scripts/worker.ts`, as `npm run worker` starts it) on a database of their own: one is
 // killed with SIGKILL in the middle of a POST and another completes the order exactly once; two of them share 200
-// orders and the scheduled jobs without doing anything twice or losing anything; SIGTERM stops them gracefully.
+// orders and the scheduled jobs without doing anything twice or losing anything; SIGTERM stops them gracefully (as
+// the app's in-app worker stops): an order held in a slow vintrace call still completes and the process exits 0, and
+// a call slower than the grace period has its lease released, so another worker takes the order at once.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, type Db } from "@/server/db";
@@ -8,23 +10,15 @@ import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
 import { childEnv } from "@/test/env";
 import { describeWithPostgres } from "@/test/require-postgres";
-import { startSyncWorld, workerProcessEnv, type SyncWorld, type Winery } from "../../test/support/sync";
+import { startSyncWorld, until, workerProcessEnv, type SyncWorld, type Winery } from "../../test/support/sync";
+import { SHUTDOWN_GRACE_MS } from "@/server/jobs/process";
+import { claimDueSyncs } from "./queue";
 import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 let database: TestDatabase;
 let db: Db;
 let world: SyncWorld;
 const children = new Set<ChildProcess>();
-
-async function until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function startWorker(env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "scripts/worker.ts"], {
@@ -61,6 +55,17 @@ async function allSalesOrders(winery: Winery) {
   }
   return orders;
 }
+
+/** A lease far longer than the tests: only a release lets another worker take an order in time. */
+const SLOW_CALL_ENV = { WORKER_LEASE_MS: "600000", VINTRACE_TIMEOUT_MS: "120000" };
+
+/** Waits until the worker's call is being held by the simulator (its one-shot fault has been taken). */
+const heldInVintrace = (winery: Winery, worker: ReturnType<typeof startWorker>) =>
+  until("the call to be held in vintrace", async () => ((await winery.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000).catch(
+    (error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; the worker said:\n${worker.output()}`);
+    },
+  );
 
 describeWithPostgres("worker processes", () => {
   beforeAll(async () => {
@@ -142,4 +147,37 @@ describeWithPostgres("worker processes", () => {
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
     expect(await liveBeats()).toBe(0);
   }, 360_000);
+
+  it("lets an order held in a slow vintrace call finish, then exits 0", async () => {
+    const winery = await world.addWinery();
+    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 3_000 }] });
+    const order = await winery.placeOrder();
+    const worker = startWorker(SLOW_CALL_ENV);
+    await heldInVintrace(winery, worker);
+
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "SYNCED" });
+    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(worker.output()).not.toMatch(/still running after/);
+  }, 90_000);
+
+  it("releases the lease of a call slower than the grace period, so another worker takes the order at once", async () => {
+    const winery = await world.addWinery();
+    // The lookup before the POST hangs well past the grace period.
+    await winery.simControl("faults", { faults: [{ match: "GET /sales-order/list", delayMs: SHUTDOWN_GRACE_MS + 30_000 }] });
+    const order = await winery.placeOrder();
+    const worker = startWorker(SLOW_CALL_ENV);
+    await heldInVintrace(winery, worker);
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: expect.any(String) });
+
+    const signalled = Date.now();
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 1_000);
+    expect(worker.output()).toMatch(/1 sync\(s\) still running after \d+ ms; released 1 lease/);
+    expect(await winery.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: null, leaseUntil: null });
+    const taken = await claimDueSyncs(db, { owner: "next-worker", limit: 10, perTenantLimit: 4, leaseMs: 60_000, onlyTenants: [winery.tenantId] });
+    expect(taken.map((row) => row.orderGid)).toEqual([order.gid]);
+  }, 120_000);
 });

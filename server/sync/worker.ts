@@ -5,13 +5,14 @@
 //
 // It wakes at once on NOTIFY order_sync_due, when a record finishes, and every `pollMs` (the fallback, and the
 // only way in embedded mode, which has no LISTEN). It beats a WorkerHeartbeat row for the health endpoint; the
-// scheduled jobs run beside it (server/jobs/process.ts). stop() is graceful: no new claims, in-flight syncs finish (or, past the
-// grace period, their leases are left to lapse), the heartbeat row is removed.
+// scheduled jobs run beside it (server/jobs/process.ts). stop() is graceful: no new claims, in-flight syncs finish
+// (their leases still renewed meanwhile); past the grace period the leases of those still running are released, so
+// another worker takes them at once instead of after the lease; the heartbeat row is removed.
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { databaseOf, type Db } from "@/server/db";
-import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, renewLeases } from "./queue";
+import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, releaseLeases, renewLeases } from "./queue";
 import type { SyncDeps } from "./context";
 import { listenForDue, type DueListener } from "./notify";
 import { processOrder, type ProcessResult } from "./process-order";
@@ -38,7 +39,7 @@ export interface WorkerOptions {
 export interface SyncWorker {
   readonly id: string;
   start(): Promise<void>;
-  /** graceful: waits up to `graceMs` for in-flight syncs */
+  /** graceful: waits up to `graceMs` for in-flight syncs, then releases the leases of those still running */
   stop(options?: { graceMs?: number }): Promise<void>;
   /** claim now (a hint; harmless when nothing is due) */
   wake(): void;
@@ -72,7 +73,9 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
   const lease = { owner: id, leaseMs };
 
   const inflight = new Map<string, Promise<void>>();
+  /** claiming (poll) timers, stopped first on stop(); upkeep (heartbeat, lease renewal) runs until the grace ends */
   const timers: NodeJS.Timeout[] = [];
+  const upkeep: NodeJS.Timeout[] = [];
   let listener: DueListener | null = null;
   let running = false;
   let pumping = false;
@@ -146,9 +149,9 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
     }
   }
 
-  const every = (ms: number, fn: () => Promise<void> | void) => {
+  const every = (ms: number, fn: () => Promise<void> | void, into = timers) => {
     const timer = setInterval(() => void fn(), ms);
-    timers.push(timer);
+    into.push(timer);
   };
 
   return {
@@ -157,8 +160,8 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       if (running) return;
       running = true;
       await beat();
-      every(heartbeatMs, beat);
-      every(Math.max(100, Math.floor(leaseMs / 3)), renew);
+      every(heartbeatMs, beat, upkeep);
+      every(Math.max(100, Math.floor(leaseMs / 3)), renew, upkeep);
       every(pollMs, pump);
       const listenUrl = options.listenUrl === undefined ? listenUrlOf(db) : options.listenUrl;
       if (listenUrl) {
@@ -182,7 +185,17 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
         }),
       ]);
       clearTimeout(timeout);
-      if (!finished) log(`${inflight.size} sync(s) still running after ${graceMs} ms; their leases will lapse and another worker will finish them`);
+      for (const timer of upkeep.splice(0)) clearInterval(timer);
+      if (!finished) {
+        // Each write of a sync is fenced by its lease, so once released nothing this process still has in flight
+        // lands; a POST already sent is found by the next worker's lookup before it sends one.
+        const left = [...inflight.keys()];
+        const releasedCount = await releaseLeases(db, id, left).catch((error: unknown) => {
+          log(`could not release the leases of ${left.length} sync(s): ${error instanceof Error ? error.message : String(error)}`);
+          return 0;
+        });
+        log(`${left.length} sync(s) still running after ${graceMs} ms; released ${releasedCount} lease(s) for another worker`);
+      }
       await db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
     },
     wake: () => void pump(),

@@ -62,6 +62,17 @@ export interface SyncWorld {
 
 export const uniqueLabel = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
 
+/** Polls `check` until it gives a value (which it returns), or fails after `timeoutMs` naming `what`. */
+export async function until<T>(what: string, check: () => Promise<T | null | false | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: number } = {}): Promise<SyncWorld> {
   const vintraceSim = await startVintraceSimulator({ latencyMs: options.vintraceLatencyMs });
   const shopify = await startSimulatedShopify({ shops: [] });

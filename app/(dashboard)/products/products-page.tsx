@@ -49,7 +49,8 @@ function Products({ tenantId }: { tenantId: string }) {
   const queryClient = useQueryClient();
   const latest = useQuery({
     ...trpc.products.latest.queryOptions({ tenantId }),
-    refetchInterval: (query) => (query.state.data?.running ? 2_000 : false),
+    // A worker runs the check; the page follows its phase and progress until it is done.
+    refetchInterval: (query) => (query.state.data?.running ? 1_000 : false),
   });
   const run = useMutation(
     trpc.products.run.mutationOptions({ onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.products.latest.queryKey({ tenantId }) }) }),
@@ -84,7 +85,7 @@ function Products({ tenantId }: { tenantId: string }) {
           </Button>
         }
       />
-      {running && <Notice>Reading every Shopify variant and vintrace stock item… this takes a few seconds for a large shop.</Notice>}
+      {running && <RunProgress run={latest.data?.running ?? null} joined={run.data?.joined ?? false} />}
       {run.isError && <Notice tone="error">The check could not run: {run.error.message}</Notice>}
       {latest.isPending ? (
         <Loading label="Loading the last check…" />
@@ -99,6 +100,36 @@ function Products({ tenantId }: { tenantId: string }) {
       )}
       <Rules tenantId={tenantId} prefill={prefill} />
     </div>
+  );
+}
+
+type OpenRun = NonNullable<RouterOutputs["products"]["latest"]["running"]>;
+
+/** The open run: waiting for a worker, or its phase and how many variants it has compared so far, of how many. */
+function RunProgress({ run, joined }: { run: OpenRun | null; joined: boolean }) {
+  const total = run?.progressTotal ?? null;
+  const done = run?.progressDone ?? 0;
+  return (
+    <Notice>
+      <div data-testid="check-progress" data-status={run?.status ?? "QUEUED"} className="space-y-2">
+        <p>
+          {joined && "A check was already running; you joined it. "}
+          {run?.status === "RUNNING" ? (run.phase ?? "Checking") : "Waiting for a worker to start the check"}
+          {total !== null && (
+            <span data-testid="check-progress-count">
+              {" "}
+              ({done} of {total} variants compared)
+            </span>
+          )}
+          …
+        </p>
+        {total !== null && total > 0 && (
+          <div className="h-1.5 w-full overflow-hidden rounded bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="Check progress">
+            <div className="h-full bg-slate-600 transition-all" style={{ width: `${Math.round((100 * done) / total)}%` }} />
+          </div>
+        )}
+      </div>
+    </Notice>
   );
 }
 

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { recordAudit } from "@/server/audit/record";
-import { latestProductCheck, runProductCheck } from "@/server/products/check";
+import { latestProductCheck, requestProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
 import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/orders/fix-retry";
 
@@ -33,19 +33,17 @@ async function retryAfterIgnoreRulesChange(db: Db, tenantId: string, before: Ign
 }
 
 export const productsRouter = createTRPCRouter({
-  /** The last match check (and one in progress), with when it ran. */
+  /** The last finished match check, and the open run (queued or in progress, with its phase and progress). */
   latest: tenantProcedure.query(({ ctx }) => latestProductCheck(ctx.db, ctx.tenantId)),
 
-  /** Runs the match check now; the page shows it as running until it returns. */
+  /**
+   * Asks for the match check and returns at once: a worker runs it while the page polls `latest`. A second request
+   * while a run is open joins that run (`joined`).
+   */
   run: tenantProcedure.mutation(async ({ ctx }) => {
-    const check = await runProductCheck(ctx.db, ctx.tenantId, { trigger: `user:${ctx.user.email}` });
-    await recordAudit(ctx.db, {
-      action: "products.checked",
-      actor: ctx.user,
-      tenantId: ctx.tenantId,
-      details: { status: check.status, summary: check.summary ? { ...check.summary } : null },
-    });
-    return { id: check.id, status: check.status, error: check.error };
+    const run = await requestProductCheck(ctx.db, ctx.tenantId, `user:${ctx.user.email}`);
+    await recordAudit(ctx.db, { action: "products.checked", actor: ctx.user, tenantId: ctx.tenantId, details: { runId: run.id, joined: run.joined } });
+    return run;
   }),
 
   /** The SKU map (Shopify SKU → vintrace code × multiplier) and the ignore rules (no SKU, gift cards, listed SKUs). */

@@ -1,6 +1,7 @@
 // A worker process, as both the app (WORKER_MODE=in-app) and `npm run worker` start it: the sync worker, and beside
 // it the scheduler of the scheduled jobs, which claims its windows under the worker's id.
 import "server-only";
+import { logger } from "@/server/observability/log";
 import { createSyncWorker, type SyncWorker, type WorkerOptions } from "@/server/sync/worker";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./scheduler";
 
@@ -20,7 +21,7 @@ export async function startWorkerProcess({ scheduler: schedulerOption, ...worker
   await worker.start();
   let scheduler: Scheduler | null = null;
   if (schedulerOption !== false) {
-    const log = workerOptions.log ?? ((message: string) => console.error(`[worker ${worker.id}] ${message}`));
+    const log = workerOptions.log ?? ((message: string) => logger().error({ workerId: worker.id }, message));
     scheduler = startScheduler(workerOptions.deps, { ...(typeof schedulerOption === "object" ? schedulerOption : {}), owner: worker.id, log });
   }
   return {

@@ -1,6 +1,7 @@
 // The scheduler loop: every worker process runs one, and each pass claims and runs the jobs whose current window
 // no instance has claimed yet (claim.ts), so N instances do each job once per window.
 import "server-only";
+import { observedJobRun } from "@/server/observability/jobs";
 import type { SyncDeps } from "@/server/sync/context";
 import { claimJob, finishJob, windowOf } from "./claim";
 import { defaultJobs, type JobDefinition } from "./registry";
@@ -30,7 +31,7 @@ export async function runDueJobs(deps: SyncDeps, owner: string, jobs: JobDefinit
       if (!(await claimJob(deps.db, job.name, scope, window, owner))) continue;
       let run: JobRun;
       try {
-        run = { job: job.name, scope, window, ok: true, result: await job.run(deps, scope) };
+        run = { job: job.name, scope, window, ok: true, result: await observedJobRun(job.name, scope, () => job.run(deps, scope)) };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`job ${job.name} (${scope}) failed: ${message}`);

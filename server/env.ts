@@ -68,7 +68,7 @@ export const envSchema = z.object({
   SYNC_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
   /** "json": one JSON object per line (production's default); "pretty": readable lines (the default elsewhere). */
   LOG_FORMAT: z.enum(["json", "pretty", ""]).default("").transform((v) => (v === "" ? undefined : v)),
-  /** The least severe level written (default info; warn under tests). */
+  /** The least severe level written (default info; error under tests, whose failure cases would fill the output). */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent", ""]).default("").transform((v) => (v === "" ? undefined : v)),
   /** The bearer token /api/metrics asks of callers that are not on this machine (unset: only loopback may scrape). */
   METRICS_TOKEN: z

@@ -140,7 +140,7 @@ export function loggerSettingsFromEnv(): LoggerSettings {
   try {
     const env = getEnv();
     const format: LogFormat = env.NODE_ENV === "production" ? "json" : (env.LOG_FORMAT ?? "pretty");
-    return { format, level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "warn" : "info") };
+    return { format, level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "error" : "info") };
   } catch {
     // Invalid settings stop the process with their own message; what is logged before that is plain JSON.
     return { format: "json", level: "info" };

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { createPrisma } from "@/server/db";
 import { databaseEnv, ensureDatabase } from "@/server/runtime";
 import { seedDemo } from "@/prisma/seed";
@@ -61,8 +62,8 @@ export interface StackOptions {
   /** the local SMTP catcher, with the simulators: its SMTP port, its viewer's HTTP port, and a folder for .eml files */
   mail?: { smtpPort?: number; httpPort?: number; dir?: string };
   log?: (line: string) => void;
-  /** the app's own output */
-  appOutput?: "inherit" | "ignore";
+  /** the app's own output: this process's, none, or read by the function from the moment the app starts */
+  appOutput?: "inherit" | "ignore" | ((stdout: Readable) => void);
 }
 
 export interface Stack {
@@ -118,8 +119,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", options.appOutput ?? "inherit", "inherit"],
+    stdio: ["ignore", typeof options.appOutput === "function" ? "pipe" : (options.appOutput ?? "inherit"), "inherit"],
   });
+  if (typeof options.appOutput === "function" && app.stdout) options.appOutput(app.stdout);
   await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, app);
 
   return {

@@ -1,9 +1,8 @@
 // Known secrets go through every path that logs (a webhook, a sync, a failing mail, tRPC errors); the captured
 // lines must carry the context and the facts, and none of the secrets.
-import { Writable } from "node:stream";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
 import { hashPassword } from "@/server/auth/password";
 import { createPrisma } from "@/server/db";
@@ -11,35 +10,26 @@ import { createMailer } from "@/server/mail/mailer";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { createSyncWorker } from "@/server/sync/worker";
 import { webhookRequest } from "@/test/support/shopify";
+import { captureLogs, type CapturedLogs } from "@/test/support/logs";
 import { startSyncWorldForFile } from "@/test/support/sync";
 import { TEST_TOKEN } from "@/test/support/vintrace";
-import { createLogger, logError, scrubText, useLogger, withLogContext } from "./log";
+import { logError, scrubText, withLogContext } from "./log";
 import { requestIdFrom } from "./request-id";
 import { logTrpcError } from "./trpc-errors";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
 
-type Line = Record<string, unknown> & { level: string; time: string; msg: string };
-let captured: string[] = [];
-
+let logs: CapturedLogs;
 beforeEach(() => {
-  captured = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      captured.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      done();
-    },
-  });
-  useLogger(createLogger({ format: "json", level: "debug", destination: sink }));
+  logs = captureLogs();
 });
-afterEach(() => useLogger(undefined));
-afterAll(() => useLogger(undefined));
+afterEach(() => logs.restore());
 
-const lines = (): Line[] => captured.map((l) => JSON.parse(l) as Line);
-const withMessage = (msg: string) => lines().filter((l) => l.msg === msg);
+const lines = () => logs.lines();
+const withMessage = (msg: string) => logs.withMessage(msg);
 function expectAbsent(...secrets: string[]) {
-  const all = captured.join("\n");
+  const all = logs.raw();
   for (const secret of secrets) expect(all, `the logs contain ${secret}`).not.toContain(secret);
 }
 

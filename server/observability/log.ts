@@ -154,7 +154,7 @@ export function logger(): Logger {
 }
 
 /** Replaces the process's logger (tests capture lines this way); undefined goes back to the settings' one. */
-export function useLogger(replacement: Logger | undefined): void {
+export function replaceLogger(replacement: Logger | undefined): void {
   globalForLog.vintraceSyncLogger = replacement;
 }
 

@@ -105,8 +105,8 @@ describe("what a scrape reports", () => {
     expect(sample(text, `${p}orders`, { status: "FAILED" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, `${p}failed_orders`, { cause: "AUTH" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, `${p}failed_orders`, { cause: "CONFIG" })).toBeDefined();
-    expect(sample(text, `${p}sync_outcomes_last_15m`, { outcome: "SYNCED", cause: "none" })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, `${p}sync_outcomes_last_15m`, { outcome: "FAILED", cause: "AUTH" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, `${p}outcomes_last_15m`, { outcome: "SYNCED", cause: "none" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, `${p}outcomes_last_15m`, { outcome: "FAILED", cause: "AUTH" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, `${p}queue_depth`, { state: "due" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, `${p}oldest_due_age_seconds`)).toBeGreaterThanOrEqual(299);
 

@@ -78,7 +78,7 @@ function createMetrics() {
       registers,
     }),
     recentOutcomes: new Gauge({
-      name: `${PREFIX}sync_outcomes_last_15m`,
+      name: `${PREFIX}outcomes_last_15m`,
       help: "Records that reached an outcome in the last 15 minutes, by outcome (SYNCED, FAILED, SKIPPED, HELD) and cause (none unless failed)",
       labelNames: ["outcome", "cause"] as const,
       registers,

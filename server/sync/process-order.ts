@@ -100,6 +100,7 @@ class OrderRun {
     try {
       return await this.run();
     } catch (error) {
+      logger().error({ syncId: this.row.id, tenantId: this.row.tenantId, err: error }, "sync failed unexpectedly");
       const message = `Something unexpected went wrong (${error instanceof Error ? error.message : String(error)}); we will try again.`;
       return this.retryOrFail({ class: "TRANSIENT", message });
     }

@@ -16,7 +16,7 @@ const stack = await startStack({
   shopifyPort: Number(process.env.SHOPIFY_SIM_PORT ?? 4020),
   mail: { smtpPort: Number(process.env.MAIL_SIM_SMTP_PORT ?? 2525), httpPort: Number(process.env.MAIL_SIM_PORT ?? 4030), dir: ".data/mail" },
   // The app runs as production, so it writes JSON lines; the demo shows them as readable ones (other lines pass as they are).
-  appOutput: (stdout) => stdout.pipe(pinoPretty({ colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })),
+  appLog: (stderr) => stderr.pipe(pinoPretty({ colorize: process.stderr.isTTY === true, destination: 2, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })),
 });
 
 // A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and

@@ -62,8 +62,10 @@ export interface StackOptions {
   /** the local SMTP catcher, with the simulators: its SMTP port, its viewer's HTTP port, and a folder for .eml files */
   mail?: { smtpPort?: number; httpPort?: number; dir?: string };
   log?: (line: string) => void;
-  /** the app's own output: this process's, none, or read by the function from the moment the app starts */
-  appOutput?: "inherit" | "ignore" | ((stdout: Readable) => void);
+  /** the app's own output */
+  appOutput?: "inherit" | "ignore";
+  /** reads the app's log (its stderr) from the moment it starts; default: this process's stderr */
+  appLog?: (stderr: Readable) => void;
 }
 
 export interface Stack {
@@ -119,9 +121,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", typeof options.appOutput === "function" ? "pipe" : (options.appOutput ?? "inherit"), "inherit"],
+    stdio: ["ignore", options.appOutput ?? "inherit", options.appLog ? "pipe" : "inherit"],
   });
-  if (typeof options.appOutput === "function" && app.stdout) options.appOutput(app.stdout);
+  if (options.appLog && app.stderr) options.appLog(app.stderr);
   await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, app);
 
   return {

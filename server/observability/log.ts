@@ -1,5 +1,6 @@
-// The process's structured log: one JSON object per line (level, time, message, fields) on stdout, or readable
-// lines through pino-pretty outside production. Every line carries the context it was written in (request, winery,
+// The process's structured log: one JSON object per line (level, time, message, fields), or readable lines through
+// pino-pretty outside production. On stderr, as this app's logs always were: stdout belongs to what a command prints
+// (the CLI's --json output must stay parseable while the code it runs logs). Every line carries the context it was written in (request, winery,
 // sync, worker, job), kept in an AsyncLocalStorage, so a call site names only what is new.
 //
 // No secret may reach a line. Three layers: call sites log names and outcomes, never bodies or credentials; pino's
@@ -102,7 +103,7 @@ function scrubFields(fields: Record<string, unknown>): Record<string, unknown> {
 export interface LoggerSettings {
   format: LogFormat;
   level: Level | "silent";
-  /** where the lines go (default stdout); always JSON when given */
+  /** where the lines go (default stderr); always JSON when given */
   destination?: DestinationStream;
 }
 
@@ -124,7 +125,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   };
   if (settings.destination) return pino(options, settings.destination);
   if (settings.format === "pretty") return pino(options, loadPretty());
-  return pino(options);
+  return pino(options, pino.destination({ fd: 2, sync: true }));
 }
 
 /** pino-pretty is a development dependency: loaded only here, and never when NODE_ENV=production. */
@@ -132,7 +133,7 @@ function loadPretty(): DestinationStream {
   if (getEnv().NODE_ENV === "production") throw new Error("pino-pretty is not loaded in production");
   const load = createRequire(path.join(process.cwd(), "package.json"));
   const pretty = load("pino-pretty") as (options: Record<string, unknown>) => DestinationStream;
-  return pretty({ colorize: true, sync: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" });
+  return pretty({ colorize: process.stderr.isTTY === true, destination: 2, sync: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" });
 }
 
 /** What the settings ask for: JSON in production and when LOG_FORMAT=json, readable lines otherwise. */

@@ -1,4 +1,5 @@
 // `npm run demo`: the dashboard on the embedded database (or DATABASE_URL), with both simulators and demo data.
+import pinoPretty from "pino-pretty";
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { getEnv } from "@/server/env";
 import { demoWineries } from "@/simulators/catalog";
@@ -14,6 +15,8 @@ const stack = await startStack({
   vintracePort: Number(process.env.VINTRACE_SIM_PORT ?? 4010),
   shopifyPort: Number(process.env.SHOPIFY_SIM_PORT ?? 4020),
   mail: { smtpPort: Number(process.env.MAIL_SIM_SMTP_PORT ?? 2525), httpPort: Number(process.env.MAIL_SIM_PORT ?? 4030), dir: ".data/mail" },
+  // The app runs as production, so it writes JSON lines; the demo shows them as readable ones (other lines pass as they are).
+  appLog: (stderr) => stderr.pipe(pinoPretty({ colorize: process.stderr.isTTY === true, destination: 2, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })),
 });
 
 // A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and

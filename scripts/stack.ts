@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { createPrisma } from "@/server/db";
 import { databaseEnv, ensureDatabase } from "@/server/runtime";
 import { seedDemo } from "@/prisma/seed";
@@ -63,6 +64,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** the app's own output */
   appOutput?: "inherit" | "ignore";
+  /** reads the app's log (its stderr) from the moment it starts; default: this process's stderr */
+  appLog?: (stderr: Readable) => void;
 }
 
 export interface Stack {
@@ -118,8 +121,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", options.appOutput ?? "inherit", "inherit"],
+    stdio: ["ignore", options.appOutput ?? "inherit", options.appLog ? "pipe" : "inherit"],
   });
+  if (options.appLog && app.stderr) options.appLog(app.stderr);
   await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, app);
 
   return {

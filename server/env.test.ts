@@ -36,6 +36,14 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, ENCRYPTION_OLD_KEYS: "nokey" })).toThrow(/ENCRYPTION_OLD_KEYS/);
   });
 
+  it("takes a metrics token long enough not to be guessed, and refuses an unknown log level", () => {
+    expect(parseEnv(good).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ ...good, METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ ...good, METRICS_TOKEN: "0123456789abcdef0123" }).METRICS_TOKEN).toBe("0123456789abcdef0123");
+    expect(() => parseEnv({ ...good, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: must be at least 16/);
+    expect(() => parseEnv({ ...good, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+  });
+
   it("defaults the proxy depth to the socket peer and the session lifetime to 12 hours", () => {
     expect(parseEnv(good)).toMatchObject({ TRUSTED_PROXY_HOPS: 0, SESSION_MAX_HOURS: 12, ALLOW_SIMULATORS: false });
     expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
@@ -43,6 +51,13 @@ describe("parseEnv", () => {
 
   describe("in production", () => {
     const prod = { ...good, NODE_ENV: "production" };
+
+    it("writes JSON logs: pretty lines need a development dependency", () => {
+      expect(parseEnv(prod).LOG_FORMAT).toBeUndefined();
+      expect(parseEnv({ ...prod, LOG_FORMAT: "json", LOG_LEVEL: "debug" })).toMatchObject({ LOG_FORMAT: "json", LOG_LEVEL: "debug" });
+      expect(() => parseEnv({ ...prod, LOG_FORMAT: "pretty" })).toThrow(/LOG_FORMAT: pretty needs pino-pretty/);
+      expect(parseEnv({ ...good, LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
+    });
 
     it("refuses an http APP_URL other than localhost", () => {
       expect(() => parseEnv({ ...prod, APP_URL: "http://sync.winehub.example" })).toThrow(/APP_URL: must be https/);

@@ -66,6 +66,17 @@ export const envSchema = z.object({
   SYNC_POST_SETTLE_MS: optionalInt(0),
   /** Scales the retry schedule's delays: tests and benchmarks shorten it; 1 in production. */
   SYNC_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** "json": one JSON object per line (production's default); "pretty": readable lines (the default elsewhere). */
+  LOG_FORMAT: z.enum(["json", "pretty", ""]).default("").transform((v) => (v === "" ? undefined : v)),
+  /** The least severe level written (default info; error under tests, whose failure cases would fill the output). */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent", ""]).default("").transform((v) => (v === "" ? undefined : v)),
+  /** The bearer token /api/metrics asks of callers that are not on this machine (unset: only loopback may scrape). */
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.string().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional())
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; outboundAllowlist: string[] };
@@ -103,6 +114,9 @@ function productionProblems(env: Env): string[] {
   const app = new URL(env.APP_URL);
   if (app.protocol !== "https:" && !isLoopbackHost(app.hostname)) {
     problems.push(`APP_URL: must be https in production (got ${app.origin}); only localhost may use http`);
+  }
+  if (env.LOG_FORMAT === "pretty") {
+    problems.push("LOG_FORMAT: pretty needs pino-pretty, a development dependency; production writes JSON lines (pipe them through pino-pretty to read them)");
   }
   if (!env.ALLOW_SIMULATORS) {
     if (env.SHOPIFY_ADMIN_ORIGIN) {

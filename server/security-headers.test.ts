@@ -72,4 +72,14 @@ describe("proxy.ts", () => {
     expect(policy).toMatch(/'nonce-[A-Za-z0-9+/]+={0,2}'/);
     expect(response.headers.get(`x-middleware-request-${CSP_HEADER.toLowerCase()}`)).toBe(policy);
   });
+
+  it("gives every request an id, on the request the route handlers log under and on the response", () => {
+    setAppUrl("http://localhost:3000");
+    const kept = proxy(new NextRequest("http://localhost:3000/api/health", { headers: { "x-request-id": "lb-1234" } }));
+    expect(kept.headers.get("x-request-id")).toBe("lb-1234");
+    expect(kept.headers.get("x-middleware-request-x-request-id")).toBe("lb-1234");
+    const made = proxy(new NextRequest("http://localhost:3000/api/health", { headers: { "x-request-id": "not safe <script>" } }));
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get("x-middleware-request-x-request-id")).toBe(made.headers.get("x-request-id"));
+  });
 });

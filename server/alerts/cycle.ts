@@ -14,6 +14,7 @@ import { getEnv } from "@/server/env";
 import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
 import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
+import { logLine } from "@/server/observability/log";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
 import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
@@ -67,7 +68,7 @@ export function alertDepsFromEnv(owner: string): AlertDeps {
     appUrl: env.APP_URL,
     owner,
     policy: { retentionDays: env.RETENTION_DAYS },
-    log: (line) => console.warn(line),
+    log: logLine("warn"),
   };
 }
 

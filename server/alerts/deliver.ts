@@ -7,6 +7,8 @@ import type { Db } from "@/server/db";
 import type { AlertKind } from "@/server/generated/prisma/client";
 import type { Mailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
+import { logger } from "@/server/observability/log";
+import { metrics } from "@/server/observability/metrics";
 import type { AlertContent } from "./messages";
 import type { PostChat } from "./outbound";
 
@@ -94,5 +96,10 @@ export async function deliverAlert(
   }
   if (deliveries.length > 0) await db.alertDelivery.createMany({ data: deliveries.map((d) => ({ ...d, alertId: record.id })) });
   for (const failed of deliveries.filter((d) => !d.ok)) deps.log?.(`[alerts] ${alert.kind} to ${failed.recipient} failed: ${failed.error}`);
+  for (const d of deliveries) {
+    metrics().alertsSent.inc({ kind: alert.kind, channel: d.channel, result: d.ok ? "ok" : "failed" });
+    // A chat recipient is its label and host, never the webhook's secret path.
+    logger()[d.ok ? "info" : "warn"]({ tenantId: alert.tenantId, alertId: record.id, kind: alert.kind, channel: d.channel, recipient: d.recipient, ok: d.ok, error: d.error }, "alert sent");
+  }
   return { alertId: record.id, deliveries };
 }

@@ -1,4 +1,3 @@
-import { format } from "node:util";
 import { TRPCError, type AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -11,6 +10,7 @@ import type { ErrorClass } from "@/server/generated/prisma/enums";
 import { resetEnvCache } from "@/server/env";
 import { InputError } from "@/server/lib/errors";
 import { setTestEnvironment } from "@/test/database";
+import { captureLogs } from "@/test/support/logs";
 
 // What the browser sees when a procedure fails, through the same fetch adapter the app's route uses.
 
@@ -51,15 +51,14 @@ interface Answer {
 }
 
 async function call(router: AnyTRPCRouter, procedure: string, kind: "query" | "mutation", input?: unknown, contextDb: Db = db): Promise<Answer> {
-  const lines: string[] = [];
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
+  const logs = captureLogs("error");
   const json = encodeURIComponent(JSON.stringify({ json: input }));
   const url = `http://app.test/api/trpc/${procedure}${kind === "query" ? `?input=${json}` : ""}`;
   const req = kind === "query" ? new Request(url) : new Request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
   const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: (): Context => ({ db: contextDb, user: support }) });
   const body = (await response.json()) as { error?: { json: { message: string } }; result?: { data: { json: unknown } } };
-  vi.restoreAllMocks();
-  return { status: response.status, message: body.error?.json.message ?? "", logged: lines.join("\n"), data: body.result?.data.json };
+  logs.restore();
+  return { status: response.status, message: body.error?.json.message ?? "", logged: logs.text(), data: body.result?.data.json };
 }
 
 const GENERIC = /^Something went wrong \(ref ([0-9a-f]{8})\)$/;

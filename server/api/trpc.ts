@@ -9,6 +9,7 @@ import { fieldErrors } from "@/server/api/field-errors";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
 import { Refused } from "@/server/lib/refused";
+import { logError } from "@/server/observability/log";
 
 // The security boundary is a named builder, never a check sprinkled inside handlers. Each builder stamps its
 // `access` on the procedure's meta, so a test can enumerate the router and check every procedure by its builder.
@@ -57,7 +58,7 @@ const isDatabaseError = (cause: unknown) => cause instanceof Error && cause.name
 /** Logs the error in full (message and stack) under a short reference, and gives the message the browser sees. */
 function reportUnexpected(error: unknown, where: string): string {
   const ref = randomBytes(4).toString("hex");
-  console.error(`[trpc] ref ${ref}: ${where} failed`, error);
+  logError(`trpc: ${where} failed (ref ${ref})`, error, { ref, where });
   return `Something went wrong (ref ${ref})`;
 }
 

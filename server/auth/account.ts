@@ -8,6 +8,7 @@ import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getMailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
+import { logError } from "@/server/observability/log";
 import { newPasswordSchema, type MailDeps } from "./invitations";
 import { BusyError } from "./limiter";
 import { clearPasswordChecks, countPasswordCheck, PASSWORD_CHECK_POLICY } from "./login-throttle";
@@ -87,6 +88,6 @@ export async function mailPasswordChanged(email: string, how: "changed" | "reset
   try {
     await (deps.mailer ?? getMailer()).send({ to: email, ...mail });
   } catch (error) {
-    console.error(`[mail] password-changed notice failed: ${error instanceof Error ? error.message : String(error)}`);
+    logError("mail: the password-changed notice failed", error);
   }
 }

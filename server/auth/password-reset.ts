@@ -11,6 +11,7 @@ import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getMailer } from "@/server/mail/mailer";
 import { renderMail } from "@/server/mail/render";
+import { logError } from "@/server/observability/log";
 import { mailPasswordChanged } from "./account";
 import { newPasswordSchema, type MailDeps } from "./invitations";
 import { BusyError } from "./limiter";
@@ -88,7 +89,7 @@ export async function requestPasswordReset(
   const delivery = mailer
     .send({ to: user.email, ...mail })
     .then(() => undefined)
-    .catch((error: unknown) => (deps.onDeliveryError ?? ((e) => console.error(`[mail] password reset mail failed: ${e instanceof Error ? e.message : String(e)}`)))(error));
+    .catch((error: unknown) => (deps.onDeliveryError ?? ((e) => logError("mail: the password reset mail failed", e)))(error));
   return { limited: false, delivery };
 }
 

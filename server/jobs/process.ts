@@ -2,6 +2,7 @@
 // the scheduler of the scheduled jobs (which claims its windows under the worker's id), and the runner of queued
 // product checks.
 import "server-only";
+import { logger } from "@/server/observability/log";
 import { createSyncWorker, type SyncWorker, type WorkerOptions } from "@/server/sync/worker";
 import { startProductCheckRunner, type ProductCheckRunner, type ProductCheckRunnerOptions } from "./product-checks";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./scheduler";
@@ -28,7 +29,7 @@ export interface WorkerProcess {
 export async function startWorkerProcess({ scheduler: schedulerOption, productChecks: productCheckOption, ...workerOptions }: WorkerProcessOptions): Promise<WorkerProcess> {
   const worker = createSyncWorker(workerOptions);
   await worker.start();
-  const log = workerOptions.log ?? ((message: string) => console.error(`[worker ${worker.id}] ${message}`));
+  const log = workerOptions.log ?? ((message: string) => logger().error({ workerId: worker.id }, message));
   let scheduler: Scheduler | null = null;
   if (schedulerOption !== false) {
     scheduler = startScheduler(workerOptions.deps, { ...(typeof schedulerOption === "object" ? schedulerOption : {}), owner: worker.id, log });

@@ -2,6 +2,7 @@
 // claims and runs its current window (claim.ts), so N instances do each job once per window, and a slow job (a
 // reconciliation of a large shop, a retention purge) never holds back another (the every-minute alert cycle).
 import "server-only";
+import { observedJobRun } from "@/server/observability/jobs";
 import type { SyncDeps } from "@/server/sync/context";
 import { claimJob, finishJob, windowOf } from "./claim";
 import { defaultJobs, type JobDefinition } from "./registry";
@@ -20,7 +21,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export async function executeJob(deps: SyncDeps, job: JobDefinition, scope: string, window: string, log: (message: string) => void): Promise<JobRun> {
   let run: JobRun;
   try {
-    run = { job: job.name, scope, window, ok: true, result: await job.run(deps, scope) };
+    run = { job: job.name, scope, window, ok: true, result: await observedJobRun(job.name, scope, () => job.run(deps, scope)) };
   } catch (error) {
     log(`job ${job.name} (${scope}) failed: ${message(error)}`);
     run = { job: job.name, scope, window, ok: false, result: { error: message(error) } };

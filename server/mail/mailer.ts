@@ -4,6 +4,7 @@
 import "server-only";
 import nodemailer from "nodemailer";
 import { getEnv } from "@/server/env";
+import { logger } from "@/server/observability/log";
 
 export interface MailMessage {
   to: string;
@@ -33,8 +34,7 @@ export interface MailerOptions {
 }
 
 export function createMailer(options: MailerOptions): Mailer {
-  // stderr: the log, and never mixed into a CLI command's --json output
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = options.log ?? ((line: string) => logger().warn(line));
   if (!options.smtpUrl) {
     log("[mail] SMTP_URL is not set: mail is written to this log instead of being sent.");
     return {
@@ -51,8 +51,17 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     via: "smtp",
     async send(message) {
-      const info = await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      return { via: "smtp", messageId: typeof info.messageId === "string" ? info.messageId : null };
+      // The recipient and subject only: the body may hold a sign-in link, and the SMTP URL holds a password.
+      const fields = { via: "smtp", to: message.to, subject: message.subject };
+      const started = performance.now();
+      try {
+        const info = await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+        logger().info({ ...fields, ms: Math.round(performance.now() - started) }, "mail sent");
+        return { via: "smtp", messageId: typeof info.messageId === "string" ? info.messageId : null };
+      } catch (error) {
+        logger().error({ ...fields, ms: Math.round(performance.now() - started), err: error }, "mail failed");
+        throw error;
+      }
     },
     close() {
       transport.close();

@@ -9,6 +9,8 @@ import {
   HttpResponseError,
   HttpThrottlingError,
 } from "@shopify/shopify-api";
+import { logger } from "@/server/observability/log";
+import { metrics } from "@/server/observability/metrics";
 import { ShopifyAdminError, type ShopifyAdminErrorKind } from "@/server/shopify/admin-error";
 import { sleep, type ShopPacer, type ThrottleStatus } from "@/server/shopify/shop-pacer";
 
@@ -65,16 +67,27 @@ export async function requestAdmin<T>(
   const wait = ctx.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     await ctx.pacer.acquire(ctx.shop, operation);
+    const started = performance.now();
+    const observe = (outcome: string) => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics().shopifyRequestSeconds.observe({ operation, outcome }, seconds);
+      logger().debug({ shop: ctx.shop, operation, outcome, attempt, ms: Math.round(seconds * 1000) }, "shopify call");
+    };
     try {
       const response = await ctx.client.request(document, {
         variables,
         retries: 0,
         signal: AbortSignal.timeout(ctx.retry.timeoutMs),
       });
+      observe("ok");
       ctx.pacer.record(ctx.shop, operation, costOf(response.extensions) ?? {});
       return response.data as T;
     } catch (error) {
-      const failure = await classify(error, ctx.shop);
+      const failure = await classify(error, ctx.shop).catch((unexpected: unknown) => {
+        observe("error");
+        throw unexpected;
+      });
+      observe(failure.kind);
       if (failure.cost) ctx.pacer.record(ctx.shop, operation, failure.cost);
       const retryable = failure.kind === "THROTTLED" || failure.kind === "TRANSIENT";
       if (!retryable || attempt >= ctx.retry.maxAttempts) {

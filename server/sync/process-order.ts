@@ -13,6 +13,7 @@
 //   then the tag step (tagging.ts), which never sends the order again.
 import "server-only";
 import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
+import { logger } from "@/server/observability/log";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { recordSuspectedForgery } from "@/server/shopify/webhooks/delivery";
@@ -99,6 +100,7 @@ class OrderRun {
     try {
       return await this.run();
     } catch (error) {
+      logger().error({ syncId: this.row.id, tenantId: this.row.tenantId, err: error }, "sync failed unexpectedly");
       const message = `Something unexpected went wrong (${error instanceof Error ? error.message : String(error)}); we will try again.`;
       return this.retryOrFail({ class: "TRANSIENT", message });
     }
@@ -270,6 +272,12 @@ class OrderRun {
 
   private record(record: AttemptRecord): void {
     this.attempts.push(attemptRow(this.row.id, this.row.tenantId, this.trigger, record));
+    // What the step did, never what was sent: the request and response stay in the attempt record.
+    const failed = record.outcome === "failed";
+    logger()[failed ? "warn" : "info"](
+      { syncId: this.row.id, tenantId: this.row.tenantId, order: this.row.orderName, step: record.step, outcome: record.outcome, errorClass: record.errorClass ?? null, message: failed ? (record.message ?? null) : undefined, ms: Math.round(record.durationMs) },
+      "sync step",
+    );
   }
 
   private async write(data: SyncUpdate): Promise<boolean> {

@@ -6,6 +6,7 @@
 // on the order.
 import "server-only";
 import type { OrderSync } from "@/server/generated/prisma/client";
+import { logger } from "@/server/observability/log";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -47,8 +48,13 @@ export async function attemptTags(row: TagRow & { tagState: "PENDING_CREATED" | 
   const request = success
     ? { add: [SYNC_TAGS.created], remove: ctx.knownTags && !ctx.knownTags.includes(SYNC_TAGS.error) ? [] : [SYNC_TAGS.error] }
     : { add: [SYNC_TAGS.error], remove: [] as string[] };
-  const record = (outcome: "ok" | "failed", message?: string) =>
-    attemptRow(row.id, row.tenantId, trigger, { step: "TAG", outcome, message, request: { orderGid: row.orderGid, ...request }, durationMs: performance.now() - started });
+  const record = (outcome: "ok" | "failed", message?: string) => {
+    logger()[outcome === "ok" ? "info" : "warn"](
+      { syncId: row.id, tenantId: row.tenantId, step: "TAG", outcome, tag: request.add[0], attempt, message: message ?? undefined, ms: Math.round(performance.now() - started) },
+      "sync step",
+    );
+    return attemptRow(row.id, row.tenantId, trigger, { step: "TAG", outcome, message, request: { orderGid: row.orderGid, ...request }, durationMs: performance.now() - started });
+  };
   try {
     const admin = ctx.admin ?? (await deps.adminFor(row.tenantId));
     await admin.tagsAdd(row.orderGid, request.add);

@@ -12,6 +12,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { databaseOf, type Db } from "@/server/db";
+import { logger, withLogContext } from "@/server/observability/log";
 import { claimDueSyncs, DEFAULT_PER_TENANT_LIMIT, releaseLeases, renewLeases } from "./queue";
 import type { SyncDeps } from "./context";
 import { listenForDue, type DueListener } from "./notify";
@@ -69,7 +70,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
   const leaseMs = options.leaseMs ?? WORKER_DEFAULTS.leaseMs;
   const pollMs = options.pollMs ?? WORKER_DEFAULTS.pollMs;
   const heartbeatMs = options.heartbeatMs ?? WORKER_DEFAULTS.heartbeatMs;
-  const log = options.log ?? ((message: string) => console.error(`[worker ${id}] ${message}`));
+  const log = options.log ?? ((message: string) => logger().error({ workerId: id }, message));
   const lease = { owner: id, leaseMs };
 
   const inflight = new Map<string, Promise<void>>();
@@ -95,7 +96,13 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
         if (free <= 0) break;
         const rows = await claimDueSyncs(db, { owner: id, limit: free, perTenantLimit, leaseMs, onlyTenants: options.onlyTenants });
         for (const row of rows) {
-          const work = processOrder(deps, row, lease)
+          const started = performance.now();
+          const work = withLogContext({ workerId: id, tenantId: row.tenantId, syncId: row.id }, () =>
+            processOrder(deps, row, lease).then((result) => {
+              logger().info({ order: row.orderName, attempt: row.attempts, result, ms: Math.round(performance.now() - started) }, "sync processed");
+              return result;
+            }),
+          )
             .then((result) => options.onProcessed?.(result, row.id))
             .catch((error: unknown) => log(`sync ${row.id} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
             .finally(() => {
@@ -160,6 +167,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
       if (running) return;
       running = true;
       await beat();
+      logger().info({ workerId: id, concurrency, perTenantLimit }, "worker started");
       every(heartbeatMs, beat, upkeep);
       every(Math.max(100, Math.floor(leaseMs / 3)), renew, upkeep);
       every(pollMs, pump);
@@ -197,6 +205,7 @@ export function createSyncWorker(options: WorkerOptions): SyncWorker {
         log(`${left.length} sync(s) still running after ${graceMs} ms; released ${releasedCount} lease(s) for another worker`);
       }
       await db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
+      logger().info({ workerId: id, unfinished: finished ? 0 : inflight.size }, "worker stopped");
     },
     wake: () => void pump(),
     inFlight: () => inflight.size,

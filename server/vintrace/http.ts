@@ -2,6 +2,8 @@
 // VintraceResult. Nothing here throws for a vintrace failure, and the API key is kept out of everything it returns.
 import "server-only";
 import type { z } from "zod";
+import { logger } from "@/server/observability/log";
+import { endpointLabel, metrics } from "@/server/observability/metrics";
 import { classifyFailure, fail, rejected, succeed, transient, vintraceMessageOf, type VintraceError, type VintraceResult } from "./errors";
 import { redactRequest, scrubSecrets, type RecordedRequest } from "./redact";
 
@@ -59,6 +61,11 @@ export function createSender(connection: VintraceConnection): Send {
     if (call.body !== undefined) headers["Content-Type"] = "application/json";
     const started = performance.now();
     const record = (status: number | null, responseBody: string | null, result: VintraceResult<T>) => {
+      const seconds = (performance.now() - started) / 1000;
+      const endpoint = endpointLabel(call.path);
+      metrics().vintraceRequestSeconds.observe({ method: call.method, endpoint, status: status === null ? "network_error" : String(status) }, seconds);
+      // The path and status only: the query and body may name customers, and the key never leaves `headers`.
+      logger().debug({ method: call.method, endpoint, status, ms: Math.round(seconds * 1000), errorClass: result.ok ? null : result.error.class }, "vintrace call");
       try {
         connection.onExchange?.({
           request: redactRequest({ method: call.method, url: url.toString(), headers, body: call.body }),

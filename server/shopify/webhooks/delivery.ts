@@ -7,6 +7,7 @@ import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { sqlTimestamp } from "@/server/lib/sql-time";
+import { logger } from "@/server/observability/log";
 import { FORGERY_SUSPECTED, WEBHOOK_SECRET_UNREADABLE } from "@/server/shopify/webhooks/notices";
 import type { DeliveryHeaders } from "@/server/shopify/webhooks/verify";
 
@@ -131,7 +132,7 @@ export async function refuseUnreadableSecret(
   refused: { tenantId: string; shopDomain: string; topic: string; problem: string },
 ): Promise<Response> {
   const { tenantId, ...details } = refused;
-  console.error(`[webhooks] ${refused.topic} for ${refused.shopDomain} refused: the shop's own webhook secret cannot be decrypted (${refused.problem})`);
+  logger().error({ tenantId, topic: refused.topic, shop: refused.shopDomain, problem: refused.problem }, "webhook refused: the shop's own webhook secret cannot be decrypted");
   const recent = await db.auditEvent.findFirst({
     where: { tenantId, action: WEBHOOK_SECRET_UNREADABLE, createdAt: { gt: new Date(at.getTime() - UNREADABLE_SECRET_AUDIT_EVERY_MS) } },
     select: { id: true },

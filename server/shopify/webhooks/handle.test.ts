@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { createShopify } from "@/server/shopify/api";
+import { captureLogs } from "@/test/support/logs";
 import { createTestTenant, uniqueShop, webhookRequest, type DeliveryInput } from "@/test/support/shopify";
 import { handleShopifyWebhook, WEBHOOK_TOPICS } from "@/server/shopify/webhooks/handle";
 import { MAX_WEBHOOK_BYTES } from "@/server/shopify/webhooks/verify";
@@ -177,8 +178,7 @@ describe("a manual-token shop whose own secret cannot be decrypted", () => {
     const { webhookSecretEnc } = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: donorTenant.id } });
     await db.shopifyConnection.update({ where: { tenantId: tenant.id }, data: { webhookSecretEnc } });
 
-    const errors: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.join(" ")));
+    const logs = captureLogs("error");
     try {
       for (const secret of ["the-shops-own-secret", "the-donors-own-secret", TEST_APP.apiSecret]) {
         const answer = await handle(webhookRequest(orderDelivery(shop, { secret })).request);
@@ -188,8 +188,9 @@ describe("a manual-token shop whose own secret cannot be decrypted", () => {
       const uninstall = await handle(webhookRequest({ shop, topic: "app/uninstalled", payload: { id: 1, myshopify_domain: shop } }).request);
       expect(uninstall.status).toBe(401);
     } finally {
-      spy.mockRestore();
+      logs.restore();
     }
+    const errors = logs.raw().split("\n");
     expect(await db.webhookDelivery.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await db.orderSync.count({ where: { tenantId: tenant.id } })).toBe(0);
     const audits = await db.auditEvent.findMany({ where: { tenantId: tenant.id } });

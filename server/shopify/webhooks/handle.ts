@@ -6,6 +6,9 @@ import type { Shopify } from "@shopify/shopify-api";
 import type { z } from "zod";
 import type { Db } from "@/server/db";
 import { readBodyTextUpTo } from "@/server/http/read-bounded-body";
+import { logger } from "@/server/observability/log";
+import { metrics } from "@/server/observability/metrics";
+import { withRequestContext } from "@/server/observability/request-context";
 import { getShopify } from "@/server/shopify/api";
 import { handleAppUninstalled } from "@/server/shopify/webhooks/app-uninstalled";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "@/server/shopify/webhooks/compliance";
@@ -63,7 +66,32 @@ const LIFECYCLE_TOPICS = new Map<string, LifecycleTopic>([
 
 export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
 
-export async function handleShopifyWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+/**
+ * Handles one delivery and logs it: topic, shop, the status answered and how long it took (never the body, the
+ * signature or a secret), and counts it by topic and status for /api/metrics.
+ */
+export function handleShopifyWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  return withRequestContext(request, async () => {
+    const started = performance.now();
+    const sentTopic = request.headers.get("x-shopify-topic") ?? "";
+    const topic = WEBHOOK_TOPICS.includes(sentTopic) ? sentTopic : sentTopic ? "other" : "none";
+    const fields = { topic: sentTopic.slice(0, 64) || null, shop: request.headers.get("x-shopify-shop-domain")?.slice(0, 255) ?? null, webhookId: request.headers.get("x-shopify-webhook-id")?.slice(0, 64) ?? null };
+    try {
+      const response = await handleDelivery(request, deps);
+      const ms = Math.round(performance.now() - started);
+      metrics().webhookDeliveries.inc({ topic, status: String(response.status) });
+      const outcome = response.status < 300 ? "accepted" : "refused";
+      logger()[response.status >= 500 ? "error" : response.status >= 400 ? "warn" : "info"]({ ...fields, status: response.status, outcome, ms }, "webhook");
+      return response;
+    } catch (error) {
+      metrics().webhookDeliveries.inc({ topic, status: "500" });
+      logger().error({ ...fields, outcome: "error", ms: Math.round(performance.now() - started), err: error }, "webhook failed unexpectedly");
+      throw error;
+    }
+  });
+}
+
+async function handleDelivery(request: Request, deps: WebhookDeps): Promise<Response> {
   const rawBody = await readBodyTextUpTo(request, MAX_WEBHOOK_BYTES);
   if (rawBody === null) return textResponse(413, `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
 

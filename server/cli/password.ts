@@ -29,29 +29,35 @@ function firstLine(stdin: CliIo["stdin"]): Promise<string> {
   });
 }
 
-/** Asks on the terminal; what is typed is not echoed. */
-function hiddenAnswer(io: CliIo, prompt: string): Promise<string> {
+/** Asks each question in turn on the terminal, one line per answer; what is typed is not echoed. */
+function hiddenAnswers(io: CliIo, questions: string[]): Promise<string[]> {
   const silent = new Writable({ write: (_chunk, _encoding, next) => next() });
+  // One interface for every question: lines typed ahead are kept for the next question, not lost with a closed one.
   const rl = createInterface({ input: io.stdin, output: silent, terminal: true });
-  io.prompt.write(prompt);
+  const answers: string[] = [];
   return new Promise((resolve, reject) => {
-    // Ctrl+C while asked: readline would otherwise only pause, and the process would wait for ever.
-    rl.on("SIGINT", () => {
+    const finish = (error?: Error) => {
+      rl.removeAllListeners();
       rl.close();
       io.prompt.write("\n");
-      reject(new Error("Cancelled; nothing was added."));
+      if (error) reject(error);
+      else resolve(answers);
+    };
+    rl.on("line", (line) => {
+      answers.push(line);
+      if (answers.length === questions.length) return finish();
+      io.prompt.write(`\n${questions[answers.length]}`);
     });
-    rl.question("", (answer) => {
-      rl.close();
-      io.prompt.write("\n");
-      resolve(answer);
-    });
+    // Ctrl+C or the end of input while asked: readline would otherwise only pause, and the process wait for ever.
+    rl.on("SIGINT", () => finish(new Error("Cancelled; nothing was added.")));
+    rl.on("close", () => finish(new Error("No password was typed; nothing was added.")));
+    io.prompt.write(questions[0]);
   });
 }
 
 export async function readPassword(io: CliIo = { stdin: process.stdin, prompt: process.stderr }): Promise<string> {
   if (!io.stdin.isTTY) return firstLine(io.stdin);
-  const password = await hiddenAnswer(io, "Password: ");
-  if ((await hiddenAnswer(io, "Password again: ")) !== password) throw new InputError({ password: "the two passwords typed differ" });
+  const [password, again] = await hiddenAnswers(io, ["Password: ", "Password again: "]);
+  if (again !== password) throw new InputError({ password: "the two passwords typed differ" });
   return password;
 }

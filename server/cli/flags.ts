@@ -49,7 +49,7 @@ export const SETTINGS_FLAGS = {
   currency: { field: "currency", arg: "CODE", help: "the shop's currency, e.g. AUD; orders in another are refused" },
   shipping: { field: "shippingPolicy", arg: choices("shippingPolicy"), help: "leave shipping out, or send it as a line", read: choice },
   "shipping-code": { field: "shippingStockCode", arg: "CODE", help: 'the stock code shipping is sent as ("" for none)', read: (t) => t.trim() || null },
-  "test-orders": { field: "syncTestOrders", arg: "true|false", help: "whether Shopify test orders are sent", read: (t) => ({ true: true, false: false })[t.trim()] ?? t },
+  "test-orders": { field: "syncTestOrders", arg: "true|false", help: "whether Shopify test orders are sent", read: (t) => (t.trim() === "true" ? true : t.trim() === "false" ? false : t) },
 } satisfies Record<string, SettingsFlag>;
 export type SettingsFlagName = keyof typeof SETTINGS_FLAGS;
 

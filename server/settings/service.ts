@@ -4,11 +4,12 @@
 // orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
 // change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import "server-only";
-import { z } from "zod";
+import { DEFAULT_SETTINGS, EDITABLE_SETTINGS, API_KEY_REQUIRED, type ConnectionTestInput, type WinerySettings } from "@/lib/winery-settings";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
-import type { Prisma } from "@/server/generated/prisma/client";
+import type { Prisma, TenantStatus } from "@/server/generated/prisma/client";
+import { retryAfterSettingsChange } from "@/server/orders/fix-retry";
 import { normaliseVintraceUrl, verifyVintraceSettings, type SettingsVerification } from "@/server/vintrace";
 
 export const MASKED_KEY = "•••• set";
@@ -17,11 +18,7 @@ export const MASKED_KEY = "•••• set";
 export const CONNECTION_FIELDS = ["baseUrl", "apiKey", "authScheme", "customerName"] as const;
 export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
 
-interface Connection {
-  baseUrl: string;
-  authScheme: "BEARER" | "BASIC";
-  customerName: string;
-}
+type Connection = Pick<WinerySettings, "baseUrl" | "authScheme" | "customerName">;
 
 /** The connection fields `next` (and a newly typed key) would change; every one of them when nothing is stored yet. */
 function connectionEdits(stored: Connection | null, next: Connection, newKey: boolean): ConnectionField[] {
@@ -41,69 +38,23 @@ export interface ConnectionLocked {
   connectionLocked: ConnectionField[];
 }
 
-export const settingsInputSchema = z
-  .object({
-    baseUrl: z.string().trim().min(1, "Enter your vintrace address.").max(300),
-    /** blank keeps the stored key */
-    apiKey: z.string().trim().max(500, "is too long").optional(),
-    authScheme: z.enum(["BEARER", "BASIC"]),
-    customerName: z.string().trim().min(1, "Enter the vintrace customer web orders are recorded against.").max(200),
-    salesPriceList: z.string().trim().min(1, "Enter the sales price list.").max(200),
-    storageAreaId: z.number({ error: "must be a number" }).int("must be a whole number").positive("must be a positive number").nullable(),
-    taxPolicy: z.enum(["INCLUSIVE", "EXCLUSIVE"]),
-    discountMode: z.enum(["ADJUSTMENT", "PERCENT"]),
-    currency: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code, like AUD")
-      .transform((c) => c.toUpperCase()),
-    shippingPolicy: z.enum(["OMIT", "STOCK_CODE"]),
-    shippingStockCode: z.string().trim().max(100).nullable(),
-    syncTestOrders: z.boolean(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.shippingPolicy === "STOCK_CODE" && !value.shippingStockCode) {
-      ctx.addIssue({ code: "custom", path: ["shippingStockCode"], message: "Enter the vintrace stock code shipping is sent as." });
-    }
-  });
-export type SettingsInput = z.infer<typeof settingsInputSchema>;
-
-export interface SettingsView {
+/** The settings as the page shows them: the key masked, plus the winery and when they were last saved and tested. */
+export interface SettingsView extends Omit<WinerySettings, "apiKey"> {
   tenantId: string;
   tenantName: string;
-  tenantStatus: "ACTIVE" | "PAUSED" | "UNINSTALLED";
+  tenantStatus: TenantStatus;
   configured: boolean;
-  baseUrl: string;
   /** "•••• set" when a key is stored; never the key */
   apiKey: string | null;
-  authScheme: "BEARER" | "BASIC";
-  customerName: string;
-  salesPriceList: string;
-  storageAreaId: number | null;
-  taxPolicy: "INCLUSIVE" | "EXCLUSIVE";
-  discountMode: "ADJUSTMENT" | "PERCENT";
-  currency: string;
-  shippingPolicy: "OMIT" | "STOCK_CODE";
-  shippingStockCode: string | null;
-  syncTestOrders: boolean;
   lastVerifiedAt: Date | null;
   lastVerification: SettingsVerification | null;
   updatedAt: Date | null;
 }
 
-const EDITABLE = [
-  "baseUrl",
-  "authScheme",
-  "customerName",
-  "salesPriceList",
-  "storageAreaId",
-  "taxPolicy",
-  "discountMode",
-  "currency",
-  "shippingPolicy",
-  "shippingStockCode",
-  "syncTestOrders",
-] as const;
+type StoredSettings = Omit<WinerySettings, "apiKey">;
+
+/** The editable settings of a stored row, and nothing else. */
+const storedSettings = (row: StoredSettings): StoredSettings => Object.fromEntries(EDITABLE_SETTINGS.map((f) => [f, row[f]])) as StoredSettings;
 
 export async function settingsView(db: Db, tenantId: string): Promise<SettingsView | null> {
   const tenant = await db.tenant.findUnique({
@@ -140,18 +91,8 @@ export async function settingsView(db: Db, tenantId: string): Promise<SettingsVi
     tenantName: tenant.name,
     tenantStatus: tenant.status,
     configured: v !== null,
-    baseUrl: v?.baseUrl ?? "",
-    apiKey: v ? MASKED_KEY : null,
-    authScheme: v?.authScheme ?? "BEARER",
-    customerName: v?.customerName ?? "",
-    salesPriceList: v?.salesPriceList ?? "",
-    storageAreaId: v?.storageAreaId ?? null,
-    taxPolicy: v?.taxPolicy ?? "INCLUSIVE",
-    discountMode: v?.discountMode ?? "ADJUSTMENT",
-    currency: v?.currency ?? "AUD",
-    shippingPolicy: v?.shippingPolicy ?? "OMIT",
-    shippingStockCode: v?.shippingStockCode ?? null,
-    syncTestOrders: v?.syncTestOrders ?? false,
+    ...DEFAULT_SETTINGS,
+    ...(v ? { ...storedSettings(v), apiKey: MASKED_KEY } : { apiKey: null }),
     lastVerifiedAt: v?.lastVerifiedAt ?? null,
     lastVerification: (v?.lastVerification as SettingsVerification | null | undefined) ?? null,
     updatedAt: v?.updatedAt ?? null,
@@ -170,33 +111,21 @@ export type SaveSettingsResult = { ok: true; changes: SettingsChange[] } | { ok:
  * Validates against the stored state (a first save needs a key; the address must be vintrace's), refuses a change
  * to the connection by someone who may not make it, then saves.
  */
-export async function saveSettings(db: Db, tenantId: string, input: SettingsInput, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
+export async function saveSettings(db: Db, tenantId: string, input: WinerySettings, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
   const existing = await db.vintraceSettings.findUnique({ where: { tenantId } });
   const errors: Record<string, string> = {};
   const url = normaliseVintraceUrl(input.baseUrl, allowlist);
   if (!url.ok) errors.baseUrl = url.message;
-  if (!existing && !input.apiKey) errors.apiKey = "Enter the vintrace API key.";
+  if (!existing && !input.apiKey) errors.apiKey = API_KEY_REQUIRED;
   if (!url.ok || Object.keys(errors).length) return { ok: false, fieldErrors: errors };
   if (!actor.mayChangeConnection) {
     const locked = connectionEdits(existing, { baseUrl: url.url, authScheme: input.authScheme, customerName: input.customerName }, Boolean(input.apiKey));
     if (locked.length) return { ok: false, connectionLocked: locked };
   }
 
-  const next = {
-    baseUrl: url.url,
-    authScheme: input.authScheme,
-    customerName: input.customerName,
-    salesPriceList: input.salesPriceList,
-    storageAreaId: input.storageAreaId,
-    taxPolicy: input.taxPolicy,
-    discountMode: input.discountMode,
-    currency: input.currency,
-    shippingPolicy: input.shippingPolicy,
-    shippingStockCode: input.shippingPolicy === "STOCK_CODE" ? input.shippingStockCode : (input.shippingStockCode ?? null),
-    syncTestOrders: input.syncTestOrders,
-  };
+  const next = { ...storedSettings(input), baseUrl: url.url };
   const changes: SettingsChange[] = [];
-  for (const field of EDITABLE) {
+  for (const field of EDITABLE_SETTINGS) {
     const before = existing ? existing[field] : null;
     if (before !== next[field]) changes.push({ field, from: before, to: next[field] });
   }
@@ -220,15 +149,33 @@ export async function saveSettings(db: Db, tenantId: string, input: SettingsInpu
   return { ok: true, changes };
 }
 
-export const connectionTestSchema = z.object({
-  baseUrl: z.string().trim().max(300).optional(),
-  apiKey: z.string().trim().max(500).optional(),
-  authScheme: z.enum(["BEARER", "BASIC"]).optional(),
-  customerName: z.string().trim().max(200).optional(),
-  salesPriceList: z.string().trim().max(200).optional(),
-  storageAreaId: z.number().int().positive().nullable().optional(),
-});
-export type ConnectionTestInput = z.infer<typeof connectionTestSchema>;
+export type AppliedSettings = { ok: true; changed: string[]; requeued: number } | Exclude<SaveSettingsResult, { ok: true }>;
+
+/**
+ * Saves the settings (as saveSettings) and, when anything changed, re-queues the failures a settings change may
+ * fix: what the Settings page and the CLI's tenant:set both do.
+ */
+export async function applySettings(db: Db, tenantId: string, input: WinerySettings, actor: SettingsEditor, allowlist: string[]): Promise<AppliedSettings> {
+  const saved = await saveSettings(db, tenantId, input, actor, allowlist);
+  if (!saved.ok) return saved;
+  const requeued = saved.changes.length ? await retryAfterSettingsChange(db, tenantId) : 0;
+  return { ok: true, changed: saved.changes.map((c) => c.field), requeued };
+}
+
+/**
+ * Sets "sync orders created after" (orders created before it are never sent), audited as a settings change like
+ * the others. Answers whether it changed.
+ */
+export async function saveSyncStart(db: Db, tenantId: string, start: Date, actor: { id?: string | null; email: string }): Promise<SettingsChange | null> {
+  return db.$transaction(async (tx) => {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { syncOrdersCreatedAfter: true } });
+    if (tenant.syncOrdersCreatedAfter.getTime() === start.getTime()) return null;
+    await tx.tenant.update({ where: { id: tenantId }, data: { syncOrdersCreatedAfter: start } });
+    const change = { field: "syncOrdersCreatedAfter", from: tenant.syncOrdersCreatedAfter.toISOString(), to: start.toISOString() };
+    await recordAudit(tx, { action: "settings.changed", actor, tenantId, details: { changes: [change] } });
+    return change;
+  });
+}
 
 export type ConnectionTestResult =
   | { ok: true; verification: SettingsVerification; testedSaved: boolean }
@@ -253,7 +200,7 @@ export async function testConnection(
   const apiKey = draft.apiKey || (stored ? decryptSecret(stored.apiKeyEnc, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : "");
   const errors: Record<string, string> = {};
   if (!url.ok) errors.baseUrl = url.message;
-  if (!apiKey) errors.apiKey = "Enter the vintrace API key.";
+  if (!apiKey) errors.apiKey = API_KEY_REQUIRED;
   if (!url.ok || !apiKey) return { ok: false, fieldErrors: errors };
 
   const tested = {

@@ -7,6 +7,7 @@ import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { normaliseVintraceUrl } from "@/server/vintrace";
+import { API_KEY_REQUIRED, winerySettingsFields } from "@/lib/winery-settings";
 
 // Creating wineries and users, shared by the CLI, the demo seed and the dashboard. Every input is validated here,
 // so each caller gets the same clear errors and nothing half-written.
@@ -17,14 +18,14 @@ export const shopDomainSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop domain like my-winery.myshopify.com");
 
-export const vintraceSettingsInputSchema = z.object({
-  baseUrl: z.string().trim().min(1, "is required"),
-  apiKey: z.string().trim().min(1, "is required").max(500),
-  authScheme: z.enum(["BEARER", "BASIC"]).default("BEARER"),
-  customerName: z.string().trim().min(1, "is required").max(200),
-  salesPriceList: z.string().trim().min(1, "is required").max(200),
-  storageAreaId: z.coerce.number().int().positive().nullable().optional(),
-});
+/** A new winery's vintrace connection: the settings schema's connection fields, with the key required. */
+export const vintraceSettingsInputSchema = winerySettingsFields
+  .pick({ baseUrl: true, customerName: true, salesPriceList: true })
+  .extend({
+    apiKey: winerySettingsFields.shape.apiKey.unwrap().min(1, API_KEY_REQUIRED),
+    authScheme: winerySettingsFields.shape.authScheme.default("BEARER"),
+    storageAreaId: winerySettingsFields.shape.storageAreaId.optional(),
+  });
 export type VintraceSettingsInput = z.input<typeof vintraceSettingsInputSchema>;
 
 export const newTenantSchema = z.object({
@@ -35,6 +36,9 @@ export const newTenantSchema = z.object({
   vintrace: vintraceSettingsInputSchema.optional(),
 });
 export type NewTenant = z.input<typeof newTenantSchema>;
+
+/** The one refusal for a shop no winery has, wherever a shop is looked up. */
+export const noWineryWithShop = (shop: string) => `no winery has the shop ${shop}`;
 
 /** A winery's id chosen before its row is written, so the secrets written with the row can be bound to it. */
 export const newTenantId = () => randomUUID();
@@ -105,7 +109,7 @@ export async function createUser(db: Db, input: NewUser, actor: string) {
   const data = parseOrThrow(newUserSchema, input);
   if (await db.user.findUnique({ where: { email: data.email } })) throw new InputError({ email: `${data.email} already has an account` });
   const tenant = data.shopDomain ? await db.tenant.findUnique({ where: { shopDomain: data.shopDomain } }) : null;
-  if (data.shopDomain && !tenant) throw new InputError({ shop: `no winery has the shop ${data.shopDomain}` });
+  if (data.shopDomain && !tenant) throw new InputError({ shop: noWineryWithShop(data.shopDomain) });
   const passwordHash = await hashPassword(data.password);
   return db.$transaction(async (tx) => {
     const user = await tx.user.create({

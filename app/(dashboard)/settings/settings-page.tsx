@@ -9,24 +9,13 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
 import { WineryGate } from "@/components/winery";
+import { storageAreaFromText, type WinerySettingsInput } from "@/lib/winery-settings";
 
 type View = RouterOutputs["settings"]["get"];
 type Verification = Extract<RouterOutputs["settings"]["testConnection"], { ok: true }>["verification"];
 
-interface Form {
-  baseUrl: string;
-  apiKey: string;
-  authScheme: "BEARER" | "BASIC";
-  customerName: string;
-  salesPriceList: string;
-  storageAreaId: string;
-  taxPolicy: "INCLUSIVE" | "EXCLUSIVE";
-  discountMode: "ADJUSTMENT" | "PERCENT";
-  currency: string;
-  shippingPolicy: "OMIT" | "STOCK_CODE";
-  shippingStockCode: string;
-  syncTestOrders: boolean;
-}
+/** The form's fields: the settings schema's, with the key, storage area and shipping code as typed text. */
+type Form = Omit<WinerySettingsInput, "apiKey" | "storageAreaId" | "shippingStockCode"> & { apiKey: string; storageAreaId: string; shippingStockCode: string };
 
 const formOf = (v: View): Form => ({
   baseUrl: v.baseUrl,
@@ -42,9 +31,6 @@ const formOf = (v: View): Form => ({
   shippingStockCode: v.shippingStockCode ?? "",
   syncTestOrders: v.syncTestOrders,
 });
-
-/** The form's storage area as the API takes it; a non-number is sent as NaN so the server names the field. */
-const storageArea = (text: string) => (text.trim() === "" ? null : Number(text.trim()));
 
 function firstErrors(fieldErrors: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -152,7 +138,7 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
       authScheme: form.authScheme,
       customerName: form.customerName,
       salesPriceList: form.salesPriceList,
-      storageAreaId: storageArea(form.storageAreaId),
+      storageAreaId: storageAreaFromText(form.storageAreaId),
       taxPolicy: form.taxPolicy,
       discountMode: form.discountMode,
       currency: form.currency,
@@ -163,7 +149,7 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
   };
 
   const runTest = () => {
-    const area = storageArea(form.storageAreaId);
+    const area = storageAreaFromText(form.storageAreaId);
     test.mutate({
       tenantId,
       baseUrl: form.baseUrl,

@@ -3,8 +3,8 @@ import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { fieldErrors } from "@/server/api/field-errors";
-import { connectionTestSchema, saveSettings, settingsInputSchema, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
-import { retryAfterSettingsChange } from "@/server/orders/fix-retry";
+import { connectionTestSchema, winerySettingsSchema } from "@/lib/winery-settings";
+import { applySettings, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
 import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
@@ -23,12 +23,11 @@ export const settingsRouter = createTRPCRouter({
   }),
 
   /** Validates (each field's error is sent back beside it), saves, audits, and re-queues what a settings fix may fix. */
-  save: tenantProcedure.input(settingsInputSchema).mutation(async ({ ctx, input }) => {
+  save: tenantProcedure.input(winerySettingsSchema).mutation(async ({ ctx, input }) => {
     const { tenantId: _tenantId, ...settings } = input;
-    const saved = await saveSettings(ctx.db, ctx.tenantId, settings, { ...actorOf(ctx.user), mayChangeConnection: ctx.isOwner }, getEnv().outboundAllowlist);
+    const saved = await applySettings(ctx.db, ctx.tenantId, settings, { ...actorOf(ctx.user), mayChangeConnection: ctx.isOwner }, getEnv().outboundAllowlist);
     if (!saved.ok) throw "connectionLocked" in saved ? connectionLocked(saved.connectionLocked) : fieldErrors(saved.fieldErrors, "The settings were not saved.");
-    const requeued = saved.changes.length ? await retryAfterSettingsChange(ctx.db, ctx.tenantId) : 0;
-    return { changed: saved.changes.map((c) => c.field), requeued };
+    return { changed: saved.changed, requeued: saved.requeued };
   }),
 
   /** Checks the settings on the page (saved or not; staff: the saved connection) against vintrace: one verdict per setting. */

@@ -53,7 +53,7 @@ describe("alerts:test", () => {
   it("refuses a bad or unknown shop", async () => {
     expect((await cli("alerts:test", "--shop", "nope")).exitCode).toBe(2);
     const unknown = await cli("alerts:test", "--shop", `nobody-${stamp}.myshopify.com`);
-    expect(unknown.exitCode).toBe(1);
-    expect(unknown.stdout).toMatch(/No winery has the shop/);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toBe(`error: --shop: no winery has the shop nobody-${stamp}.myshopify.com\n`);
   });
 });

@@ -1,21 +1,18 @@
 import "server-only";
 import { hostname } from "node:os";
-import { z } from "zod";
 import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
 import { sendTestAlert } from "@/server/alerts/settings";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
-import { shopDomainSchema } from "@/server/tenants/service";
+import { shopFlag, wineryByShop } from "@/server/cli/flags";
 
 const owner = () => `cli:${hostname()}:${process.pid}`;
 
 const alertsTest = defineCommand({
   name: "alerts:test",
-  usage: "alerts:test --shop S",
   summary: "Send a test alert to the winery's recipients (users who opted in, chat webhooks) and say who got it.",
-  options: z.object({ shop: shopDomainSchema }).strict(),
+  flags: { shop: shopFlag },
   async run(o, ctx) {
-    const tenant = await ctx.db.tenant.findUnique({ where: { shopDomain: o.shop }, select: { id: true, name: true } });
-    if (!tenant) return { text: `No winery has the shop ${o.shop}.`, json: { error: `no winery has the shop ${o.shop}` }, exitCode: 1 };
+    const tenant = await wineryByShop(ctx.db, o.shop);
     const sent = await sendTestAlert(ctx.db, tenant.id, ctx.actor, alertDepsFromEnv(owner()));
     const json = { winery: tenant.name, alertId: sent.alertId, deliveries: sent.deliveries };
     if (sent.deliveries.length === 0) {
@@ -33,9 +30,8 @@ const alertsTest = defineCommand({
 
 const alertsRun = defineCommand({
   name: "alerts:run",
-  usage: "alerts:run",
   summary: "Run one alert cycle now (immediate alerts, silence warnings, due digests); the scheduler does this every minute.",
-  options: z.object({}).strict(),
+  flags: {},
   async run(_o, ctx) {
     const result = await runAlertCycle(ctx.db, new Date(), alertDepsFromEnv(owner()));
     const lines = [

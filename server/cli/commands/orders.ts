@@ -3,8 +3,8 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/server/db";
+import { shopFlag, switchFlag, valueFlag, wineryByShop } from "@/server/cli/flags";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
-import { InputError } from "@/server/lib/errors";
 import { confirmRetry, previewRetry, type RetryDeps, type RetryVerdict } from "@/server/orders/bulk-retry";
 import { adminFromTokens, vintraceFromSettings, type AdminFor } from "@/server/sync/context";
 import { reconcileTenant, RECONCILE_LOOKBACK_DAYS } from "@/server/sync/reconcile";
@@ -15,14 +15,6 @@ export interface OrderCommandDeps {
   retryDeps?: (db: Db) => RetryDeps;
 }
 
-const shopOption = z.string().trim().toLowerCase().min(1, "is required");
-const flag = z.enum(["true", "false"]).optional().transform((v) => v === "true");
-
-async function tenantFor(db: Db, shop: string) {
-  const tenant = await db.tenant.findUnique({ where: { shopDomain: shop } });
-  if (!tenant) throw new InputError({ shop: `no winery has the shop ${shop}` });
-  return tenant;
-}
 
 const column = (text: string, width: number) => (text.length >= width ? `${text} ` : text.padEnd(width));
 
@@ -41,11 +33,14 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
 
   const retry = defineCommand({
     name: "orders:retry",
-    usage: 'orders:retry --shop S --names "<#1001, 1002 …>" [--dry-run]',
     summary: "Retry orders by name: --dry-run shows what would happen and changes nothing; without it, they are queued.",
-    options: z.object({ shop: shopOption, names: z.string().min(1, "is required"), "dry-run": flag }).strict(),
+    flags: {
+      shop: shopFlag,
+      names: valueFlag('"#1001, 1002 …"', "the orders' names, separated by commas or spaces", z.string().trim().min(1, "is required")),
+      "dry-run": switchFlag("show what would happen and change nothing"),
+    },
     async run(o, ctx) {
-      const tenant = await tenantFor(ctx.db, o.shop);
+      const tenant = await wineryByShop(ctx.db, o.shop);
       const retryDeps = retryDepsFor(ctx.db);
       if (o["dry-run"]) {
         const preview = await previewRetry(ctx.db, tenant.id, o.names, retryDeps);
@@ -69,11 +64,10 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
 
   const status = defineCommand({
     name: "orders:status",
-    usage: "orders:status --shop S [--name N]",
     summary: "An order's sync status and attempt history, or the winery's counts and latest orders.",
-    options: z.object({ shop: shopOption, name: z.string().min(1).optional() }).strict(),
+    flags: { shop: shopFlag, name: valueFlag("N", "one order's name, e.g. 1001 or #1001", z.string().trim().min(1, "is required").optional()) },
     async run(o, ctx) {
-      const tenant = await tenantFor(ctx.db, o.shop);
+      const tenant = await wineryByShop(ctx.db, o.shop);
       if (o.name) {
         const views = await orderStatusByName(ctx.db, tenant.id, o.name);
         if (views.length === 0) return { text: `No order named ${o.name} has reached the sync yet.`, json: { orders: [] }, exitCode: 1 };
@@ -99,11 +93,13 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
 
   const reconcile = defineCommand({
     name: "orders:reconcile",
-    usage: "orders:reconcile --shop S [--days N]",
     summary: `Find the shop's orders of the last ${RECONCILE_LOOKBACK_DAYS} days (or N, at most 60) that carry no sync tag and are unknown here, and queue them.`,
-    options: z.object({ shop: shopOption, days: z.coerce.number().int().min(1).max(60).optional() }).strict(),
+    flags: {
+      shop: shopFlag,
+      days: valueFlag("N", `how many days back to look (default ${RECONCILE_LOOKBACK_DAYS}, at most 60)`, z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(60, "must be at most 60").optional()),
+    },
     async run(o, ctx) {
-      const tenant = await tenantFor(ctx.db, o.shop);
+      const tenant = await wineryByShop(ctx.db, o.shop);
       const adminFor = deps.adminFor?.(ctx.db) ?? adminFromTokens(ctx.db);
       const result = await reconcileTenant({ db: ctx.db, adminFor }, tenant.id, { lookbackDays: o.days });
       if (result.skipped) return { text: `Not reconciled: ${result.skipped}.`, json: result, exitCode: 1 };

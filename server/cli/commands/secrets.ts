@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import { activeKeyId, decryptSecret, encryptSecret, needsReencryption, type EncryptedColumn } from "@/server/crypto";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
@@ -24,9 +23,8 @@ function reencrypted<Row extends { tenantId: string }, Field extends keyof Row &
 
 const secretsReencrypt = defineCommand({
   name: "secrets:reencrypt",
-  usage: "secrets:reencrypt",
   summary: "Move every stored secret to the active ENCRYPTION_KEY and the current format (after a key rotation or an upgrade).",
-  options: z.object({}).strict(),
+  flags: {},
   async run(_o, ctx) {
     let moved = 0;
     const save = async (data: object, write: () => Promise<unknown>) => {

@@ -1,35 +1,39 @@
 import "server-only";
 import { z } from "zod";
+import { winerySettingsSchema } from "@/lib/winery-settings";
 import { getEnv } from "@/server/env";
-import { createTenant, createUser } from "@/server/tenants/service";
+import { InputError, parseOrThrow } from "@/server/lib/errors";
+import { applySettings, saveSyncStart, settingsView } from "@/server/settings/service";
+import { pauseTenant, resumeTenant, type PauseResult } from "@/server/tenants/pause";
+import { createTenant, createUser, type VintraceSettingsInput } from "@/server/tenants/service";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
+import { SETTINGS_FLAGS, settingsFlag, settingsFromFlags, shopFlag, startDateFlag, switchFlag, valueFlag, wineryByShop, type SettingsFlagName } from "@/server/cli/flags";
+import { readPassword } from "@/server/cli/password";
+
+const text = z.string();
+const CONNECTION_FLAGS = ["vintrace-url", "vintrace-key", "customer", "price-list"] as const;
 
 const tenantAdd = defineCommand({
   name: "tenant:add",
-  usage:
-    "tenant:add --name N --shop S [--shopify-token T] [--webhook-secret S] [--vintrace-url U --vintrace-key K --customer C --price-list P [--storage-area ID]]",
-  summary: "Add a winery (its Shopify shop and, optionally, its vintrace settings).",
-  options: z
-    .object({
-      name: z.string(),
-      shop: z.string(),
-      "shopify-token": z.string().optional(),
-      "webhook-secret": z.string().optional(),
-      "vintrace-url": z.string().optional(),
-      "vintrace-key": z.string().optional(),
-      customer: z.string().optional(),
-      "price-list": z.string().optional(),
-      "storage-area": z.string().optional(),
-    })
-    .strict()
-    .refine(
-      (o) => {
-        const given = [o["vintrace-url"], o["vintrace-key"], o.customer, o["price-list"]].filter(Boolean).length;
-        return given === 0 || given === 4;
-      },
-      { message: "vintrace settings need all of --vintrace-url, --vintrace-key, --customer and --price-list" },
-    ),
+  summary: "Add a winery: its Shopify shop and, optionally, its vintrace connection (all of --vintrace-url, --vintrace-key, --customer, --price-list).",
+  flags: {
+    name: valueFlag("N", "the winery's name", text),
+    shop: shopFlag,
+    "shopify-token": valueFlag("T", "a custom app's Admin API token (stored encrypted)", text.optional()),
+    "webhook-secret": valueFlag("S", "that app's webhook signing secret (stored encrypted)", text.optional()),
+    "vintrace-url": settingsFlag("vintrace-url"),
+    "vintrace-key": settingsFlag("vintrace-key"),
+    customer: settingsFlag("customer"),
+    "price-list": settingsFlag("price-list"),
+    "storage-area": settingsFlag("storage-area"),
+  },
+  check(o) {
+    const given = CONNECTION_FLAGS.filter((flag) => o[flag] !== undefined).length;
+    return given === 0 || given === CONNECTION_FLAGS.length ? [] : ["vintrace settings need all of --vintrace-url, --vintrace-key, --customer and --price-list"];
+  },
   async run(o, ctx) {
+    // check() has made sure the connection is given whole, or not at all
+    const vintrace = o["vintrace-url"] === undefined ? undefined : (settingsFromFlags(o) as VintraceSettingsInput);
     const tenant = await createTenant(
       ctx.db,
       {
@@ -37,15 +41,7 @@ const tenantAdd = defineCommand({
         shopDomain: o.shop,
         shopifyToken: o["shopify-token"],
         webhookSecret: o["webhook-secret"],
-        vintrace: o["vintrace-url"]
-          ? {
-              baseUrl: o["vintrace-url"],
-              apiKey: o["vintrace-key"] ?? "",
-              customerName: o.customer ?? "",
-              salesPriceList: o["price-list"] ?? "",
-              storageAreaId: o["storage-area"] === undefined ? null : Number(o["storage-area"]),
-            }
-          : undefined,
+        vintrace,
       },
       getEnv().outboundAllowlist,
       ctx.actor,
@@ -54,11 +50,75 @@ const tenantAdd = defineCommand({
   },
 });
 
+const SETTINGS_FLAG_NAMES = Object.keys(SETTINGS_FLAGS) as SettingsFlagName[];
+
+const tenantSet = defineCommand({
+  name: "tenant:set",
+  summary:
+    "Change a winery's settings with the Settings page's checks (audited, and failed orders a change may fix are queued again), its start date, or pause or resume its syncing.",
+  flags: {
+    shop: shopFlag,
+    "start-date": startDateFlag,
+    ...(Object.fromEntries(SETTINGS_FLAG_NAMES.map((name) => [name, settingsFlag(name)])) as Record<SettingsFlagName, ReturnType<typeof settingsFlag>>),
+    pause: switchFlag("pause syncing: new orders are stored and held, nothing is sent to vintrace"),
+    resume: switchFlag("resume syncing: held orders are queued again"),
+  },
+  check(o) {
+    if (o.pause && o.resume) return ["--pause and --resume cannot be used together"];
+    const given = o["start-date"] !== undefined || o.pause || o.resume || SETTINGS_FLAG_NAMES.some((name) => o[name] !== undefined);
+    return given ? [] : ["nothing to change: give a setting, --start-date, --pause or --resume"];
+  },
+  async run(o, ctx) {
+    const tenant = await wineryByShop(ctx.db, o.shop);
+    const actor = { email: ctx.actor };
+    if (tenant.status === "UNINSTALLED" && (o.pause || o.resume)) {
+      throw new InputError({ [o.pause ? "pause" : "resume"]: "the winery's shop has uninstalled the app" });
+    }
+    // Every check before any change: the settings as they would be, through the Settings page's schema.
+    const given = settingsFromFlags(o);
+    const settings = Object.keys(given).length ? await mergedSettings(ctx.db, tenant.id, given) : null;
+
+    const lines = [`${tenant.name} (${tenant.shopDomain}):`];
+    let changed: string[] = [];
+    let requeued = 0;
+    if (settings) {
+      const saved = await applySettings(ctx.db, tenant.id, settings, { ...actor, mayChangeConnection: true }, getEnv().outboundAllowlist);
+      if (!saved.ok) throw new InputError("fieldErrors" in saved ? saved.fieldErrors : { input: "the connection may not be changed" });
+      ({ changed, requeued } = saved);
+      lines.push(changed.length ? `  settings changed: ${changed.join(", ")}${requeued ? `; ${requeued} failed order(s) queued again` : ""}` : "  settings unchanged");
+    }
+    const start = o["start-date"];
+    if (start) {
+      const change = await saveSyncStart(ctx.db, tenant.id, start, actor);
+      if (change) changed.push(change.field);
+      lines.push(`  syncs orders created after ${start.toISOString().slice(0, 10)}${change ? "" : " (unchanged)"}`);
+    }
+    let pause: PauseResult | null = null;
+    if (o.pause) {
+      pause = await pauseTenant(ctx.db, tenant.id, actor, "paused from the CLI");
+      lines.push(pause.changed ? `  paused: ${pause.orders} waiting order(s) held` : "  already paused");
+    }
+    if (o.resume) {
+      pause = await resumeTenant(ctx.db, tenant.id, actor);
+      lines.push(`  ${pause.changed ? "resumed" : "was not paused"}: ${pause.orders} held order(s) queued`);
+    }
+    const status = pause?.status ?? tenant.status;
+    return { text: lines.join("\n"), json: { winery: tenant.name, shop: tenant.shopDomain, changed, requeued, status, ordersMoved: pause?.orders ?? 0 } };
+  },
+});
+
+/** The stored settings with the given ones over them, parsed by the settings schema (errors name the fields). */
+async function mergedSettings(db: Parameters<typeof settingsView>[0], tenantId: string, given: ReturnType<typeof settingsFromFlags>) {
+  const view = await settingsView(db, tenantId);
+  if (!view) throw new Error("The winery disappeared while it was being changed.");
+  const { apiKey: _masked, tenantId: _id, tenantName: _name, tenantStatus: _status, configured: _configured, lastVerifiedAt: _at, lastVerification: _v, updatedAt: _u, ...stored } = view;
+  return parseOrThrow(winerySettingsSchema, { ...stored, ...given });
+}
+
 const tenantList = defineCommand({
   name: "tenant:list",
-  usage: "tenant:list",
   summary: "List the wineries and how they are connected.",
-  options: z.object({}).strict(),
+  flags: {},
   async run(_o, ctx) {
     const tenants = await ctx.db.tenant.findMany({ orderBy: { name: "asc" }, include: { shopify: true, vintrace: true } });
     const rows = tenants.map((t) => ({
@@ -78,19 +138,18 @@ const tenantList = defineCommand({
 
 const userAdd = defineCommand({
   name: "user:add",
-  usage: "user:add --email E --password P --role support|merchant [--shop S]",
-  summary: "Add a support user, or a winery user (owner) of the winery with shop S.",
-  options: z
-    .object({ email: z.string(), password: z.string(), role: z.enum(["support", "merchant"]), shop: z.string().optional() })
-    .strict(),
+  summary: "Add a support user, or a winery user (owner) of the winery with shop S. Without --password, the password is read from standard input or asked for.",
+  flags: {
+    email: valueFlag("E", "the user's email address", text),
+    password: valueFlag("P", "the password (better: leave it out and pipe it in, or type it when asked)", text.optional()),
+    role: valueFlag("support|merchant", "Winehub support, or a winery's user", z.enum(["support", "merchant"], { error: "must be support or merchant" })),
+    shop: valueFlag("S", "the winery a merchant belongs to (required for a merchant)", text.optional()),
+  },
   async run(o, ctx) {
-    const user = await createUser(
-      ctx.db,
-      { email: o.email, password: o.password, role: o.role === "support" ? "SUPPORT" : "MERCHANT", shopDomain: o.shop },
-      ctx.actor,
-    );
+    const password = o.password ?? (await readPassword(ctx.io));
+    const user = await createUser(ctx.db, { email: o.email, password, role: o.role === "support" ? "SUPPORT" : "MERCHANT", shopDomain: o.shop }, ctx.actor);
     return { text: `Added ${user.email} (${o.role})`, json: { id: user.id, email: user.email, role: user.role } };
   },
 });
 
-export const commands: CliCommand[] = [tenantAdd, tenantList, userAdd];
+export const commands: CliCommand[] = [tenantAdd, tenantSet, tenantList, userAdd];

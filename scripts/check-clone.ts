@@ -1,0 +1,121 @@
+// Helpers for the checks that run a fresh clone of this repository the way a newcomer or a server would
+// (scripts/check-production.ts, scripts/check-demo.ts): clone, run npm commands in it, keep a long-running one and
+// stop it as a terminal or a process manager would.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** A clone of the commit checked out here, in a new temporary folder. */
+export async function freshClone(label: string): Promise<{ dir: string; remove(): void }> {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), `vintrace-sync-${label}-`)), "repo");
+  await run("git", ["clone", "--quiet", root, dir], { cwd: root, env: cleanEnv() });
+  return { dir, remove: () => rmSync(path.dirname(dir), { recursive: true, force: true }) };
+}
+
+/**
+ * What a fresh shell on the machine has: no settings of ours, no npm_* variables from the npm that runs this check.
+ * Settings are added by each step, so nothing leaks in from the test run (DATABASE_URL above all).
+ */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "USER", "NODE24_PREFIX", "CHROMIUM_PATH", "npm_config_cache"];
+  const env: Record<string, string> = { NEXT_TELEMETRY_DISABLED: "1" };
+  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
+}
+
+/** Runs a command to the end with its output shown; a non-zero exit fails the check. */
+export async function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  console.log(`$ ${command} ${args.join(" ")}   (in ${options.cwd})`);
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
+  return output;
+}
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  /** Signals the whole process group (as Ctrl+C in a terminal, or a process manager, does); resolves with the exit code. */
+  stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+/** Starts a long-running command in its own process group, its output prefixed with `label`. */
+export function startLong(label: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Running {
+  console.log(`$ ${command} ${args.join(" ")} &   (in ${options.cwd})`);
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  const show = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const line of chunk.toString().split("\n")) if (line.trim()) console.log(`[${label}] ${line}`);
+  };
+  child.stdout!.on("data", show);
+  child.stderr!.on("data", show);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    async stop(signal, timeoutMs = 30_000) {
+      if (child.exitCode !== null) return child.exitCode;
+      process.kill(-child.pid!, signal);
+      const timer = setTimeout(() => {
+        console.log(`[${label}] did not stop within ${timeoutMs / 1000} s of ${signal}; killing it`);
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }, timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, running?: Running): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (running && running.child.exitCode !== null) throw new Error(`the process exited (code ${running.child.exitCode}) before ${what}`);
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+/** Every file under `dir` (node_modules included) with its size and modification time, to prove nothing was written. */
+export function snapshotFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        const stat = statSync(full);
+        files.set(path.relative(dir, full), `${stat.size}:${stat.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** The files added, changed or removed between two snapshots. */
+export function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changed = [...after].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file);
+  const removed = [...before.keys()].filter((file) => !after.has(file));
+  return [...changed, ...removed.map((file) => `${file} (removed)`)];
+}

@@ -69,6 +69,7 @@ export class SimOAuth {
     }
     this.codes.delete(body.code as string);
     shop.grantedScope = pending.scope;
+    shop.oauthInstalled = true;
     if (body.expiring === "1" || body.expiring === 1 || body.expiring === true) return this.expiringPair(shop, pending.scope);
     return { status: 200, json: { access_token: shop.issueAccessToken(), scope: pending.scope } };
   }

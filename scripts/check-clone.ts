@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { envSchema } from "@/server/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -15,15 +16,31 @@ export async function freshClone(label: string): Promise<{ dir: string; remove()
   return { dir, remove: () => rmSync(path.dirname(dir), { recursive: true, force: true }) };
 }
 
+/** Variables that configure this project or its tests, which a fresh clone must not inherit (DATABASE_URL above all). */
+const PROJECT_SETTINGS = new Set([
+  ...Object.keys(envSchema.shape),
+  "REQUIRE_POSTGRES",
+  "SHOPIFY_SIM_URL",
+  "VINTRACE_SIM_PORT",
+  "SHOPIFY_SIM_PORT",
+  "MAIL_SIM_PORT",
+  "MAIL_SIM_SMTP_PORT",
+  "INIT_CWD",
+  "npm_command",
+  "npm_config_local_prefix",
+]);
+
 /**
- * What a fresh shell on the machine has: no settings of ours, no npm_* variables from the npm that runs this check.
- * Settings are added by each step, so nothing leaks in from the test run (DATABASE_URL above all).
+ * The machine's environment (its proxy and certificate settings, which npm needs) without any setting of this
+ * project or of the npm script that runs the check. Each step adds its own settings on top.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = ["PATH", "HOME", "TMPDIR", "LANG", "USER", "NODE24_PREFIX", "CHROMIUM_PATH", "npm_config_cache"];
-  const env: Record<string, string> = { NEXT_TELEMETRY_DISABLED: "1" };
-  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || PROJECT_SETTINGS.has(name) || /^npm_(lifecycle|package)_/.test(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
 /** Runs a command to the end with its output shown; a non-zero exit fails the check. */

@@ -14,7 +14,10 @@ import { ensureWebhookSubscriptions, type SubscriptionCheck } from "@/server/sho
 
 export const INSTALL_CALLBACK_PATH = "/api/shopify/callback";
 
-const plain = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+/** A plain-text page: what the merchant's browser shows when an install or launch link cannot be followed. */
+export const plainResponse = (status: number, message: string) =>
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const plain = plainResponse;
 
 export interface InstallDeps {
   shopify?: Shopify;

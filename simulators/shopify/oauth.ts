@@ -25,7 +25,7 @@ export interface OAuthReply {
 }
 
 /** Encodes like the library's ProcessedQuery: URLSearchParams with spaces as %20. */
-function signedQuery(params: Record<string, string>, secret: string): string {
+export function signedQuery(params: Record<string, string>, secret: string): string {
   const sorted = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
   const message = sorted.toString().replace(/\+/g, "%20");
   const hmac = createHmac("sha256", secret).update(message).digest("hex");

@@ -11,6 +11,7 @@ import { demoWineries } from "@/simulators/catalog";
 import { findOperation, GraphqlRequestError, operationNameOf, type Variables } from "@/simulators/shopify/admin-graphql";
 import { LIFECYCLE_TOPICS, lifecyclePayload, type LifecycleTopic } from "@/simulators/shopify/lifecycle";
 import { appSubscriptionTopics } from "@/simulators/shopify/app-config";
+import { launchUrl } from "@/simulators/shopify/launch-link";
 import { SimOAuth } from "@/simulators/shopify/oauth";
 import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
@@ -96,6 +97,8 @@ export interface ShopifySimulator {
   configureShop(shop: string, settings: Partial<ShopSettings>): void;
   injectFaults(shop: string, faults: SimFault[]): void;
   requests(shop?: string): RequestLogEntry[];
+  /** The address Shopify opens when the merchant opens the app from the shop's admin (`timestamp` in seconds: default now). */
+  launchUrl(shop: string, options?: { appUrl?: string; timestamp?: number }): string;
   /** Every subscription that would deliver `topic` of `shop`: twice listed means the app receives it twice. */
   subscriptionsFor(shop: string, topic: string): SubscriptionRoute[];
   reset(): void;
@@ -390,6 +393,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const input = validated(control.uninstall, await body());
         return send(res, 200, await simulator.uninstallApp(input.shop, { appUrl: input.appUrl }));
       }
+      case "GET /launch": {
+        // Open this in a browser to open the app "from the Shopify admin" of a simulated shop.
+        const shop = validated(control.shopOnly, { shop: url.searchParams.get("shop") }).shop;
+        return send(res, 302, undefined, { Location: simulator.launchUrl(shop) });
+      }
       case "POST /tokens/revoke": {
         simulator.revokeTokens(validated(control.shopOnly, await body()).shop);
         return send(res, 204);
@@ -460,6 +468,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     configureShop: (shop, settings) => state.shop(shop).configure(settings),
     injectFaults: (shop, faults) => knownShop(shop).faults.push(...faults),
     requests: (shop) => (shop ? log.filter((entry) => entry.shop === shop) : [...log]),
+    launchUrl: (shop, opts = {}) => {
+      const appUrl = opts.appUrl ?? options.appUrl;
+      if (!appUrl) throw new HttpError(400, "no appUrl to open: start the simulator with appUrl or pass one");
+      return launchUrl(appUrl, state.shop(shop).domain, options.apiSecret, opts.timestamp);
+    },
     subscriptionsFor: (domain, topic) => {
       const shop = knownShop(domain);
       const wanted = topic.toUpperCase().replace(/\//g, "_");

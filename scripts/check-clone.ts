@@ -12,7 +12,8 @@ const root = path.resolve(import.meta.dirname, "..");
 /** A clone of the commit checked out here, in a new temporary folder. */
 export async function freshClone(label: string): Promise<{ dir: string; remove(): void }> {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), `vintrace-sync-${label}-`)), "repo");
-  await run("git", ["clone", "--quiet", root, dir], { cwd: root, env: cleanEnv() });
+  // --no-hardlinks: a local clone otherwise shares git's object files with this repository, whose git touches them.
+  await run("git", ["clone", "--quiet", "--no-hardlinks", root, dir], { cwd: root, env: cleanEnv() });
   return { dir, remove: () => rmSync(path.dirname(dir), { recursive: true, force: true }) };
 }
 
@@ -43,9 +44,15 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
+/** The command line as the log shows it: the value after a flag naming a token, key, secret or password is hidden. */
+function shown(command: string, args: string[]): string {
+  const hidden = args.map((arg, i) => (i > 0 && /^--[\w-]*(token|key|secret|password)$/i.test(args[i - 1]) ? "[hidden]" : arg));
+  return [command, ...hidden].join(" ");
+}
+
 /** Runs a command to the end with its output shown; a non-zero exit fails the check. */
 export async function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
-  console.log(`$ ${command} ${args.join(" ")}   (in ${options.cwd})`);
+  console.log(`$ ${shown(command, args)}   (in ${options.cwd})`);
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -53,16 +60,34 @@ export async function run(command: string, args: string[], options: { cwd: strin
     process.stdout.write(chunk);
   });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
+  if (code !== 0) throw new Error(`${shown(command, args)} exited with ${code}`);
   return output;
+}
+
+export interface Stopped {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** processes of the group still running after the stop (then killed) */
+  leftOver: boolean;
+  /** the stop took longer than its time and the group was killed */
+  killed: boolean;
 }
 
 export interface Running {
   child: ChildProcess;
   output(): string;
-  /** Signals the whole process group (as Ctrl+C in a terminal, or a process manager, does); resolves with the exit code. */
-  stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  /** Signals the whole process group, as Ctrl+C in a terminal or a process manager does, and waits for all of it. */
+  stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<Stopped>;
 }
+
+const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Starts a long-running command in its own process group, its output prefixed with `label`. */
 export function startLong(label: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Running {
@@ -75,24 +100,29 @@ export function startLong(label: string, command: string, args: string[], option
   };
   child.stdout!.on("data", show);
   child.stderr!.on("data", show);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => output,
     async stop(signal, timeoutMs = 30_000) {
-      if (child.exitCode !== null) return child.exitCode;
-      process.kill(-child.pid!, signal);
+      const pid = child.pid!;
+      let killed = false;
+      if (child.exitCode === null && child.signalCode === null) process.kill(-pid, signal);
       const timer = setTimeout(() => {
         console.log(`[${label}] did not stop within ${timeoutMs / 1000} s of ${signal}; killing it`);
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
+        killed = true;
+        if (groupAlive(pid)) process.kill(-pid, "SIGKILL");
       }, timeoutMs);
-      const code = await exited;
+      const { code, signal: by } = await exited;
+      // The group's other processes (the app, the database) may take a moment longer than the launcher.
+      const deadline = Date.now() + 10_000;
+      while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       clearTimeout(timer);
-      return code;
+      const leftOver = groupAlive(pid);
+      if (leftOver) process.kill(-pid, "SIGKILL");
+      return { code, signal: by, leftOver, killed };
     },
   };
 }
@@ -113,13 +143,15 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-/** Every file under `dir` (node_modules included) with its size and modification time, to prove nothing was written. */
+/** Every file under `dir` (node_modules included, git's own folder not) with its size and modification time. */
 export function snapshotFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
+      if (entry.isDirectory()) {
+        if (folder !== dir || entry.name !== ".git") walk(full);
+      }
       else if (entry.isFile()) {
         const stat = statSync(full);
         files.set(path.relative(dir, full), `${stat.size}:${stat.mtimeMs}`);

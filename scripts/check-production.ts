@@ -66,7 +66,7 @@ try {
   // The winery, connected by a custom-app token, as an operator adds one on a server (the CLI after the prune).
   await npm(
     [
-      "run", "cli", "--", "tenant:add", "--name", winery.name, "--shop", winery.shopDomain, "--shopify-token", shopify.issueToken(winery.shopDomain),
+      "run", "--silent", "cli", "--", "tenant:add", "--name", winery.name, "--shop", winery.shopDomain, "--shopify-token", shopify.issueToken(winery.shopDomain),
       "--vintrace-url", vintrace.customerUrl(winery.vintraceCode), "--vintrace-key", winery.vintraceToken, "--customer", winery.customerName,
       "--price-list", winery.priceList.name, "--storage-area", String(winery.storageArea.id),
     ],
@@ -103,9 +103,10 @@ try {
   await waitFor("the order's vintrace-order-created tag", async () => (shopify.tagsOf(winery.shopDomain, order.gid).includes("vintrace-order-created") ? true : undefined), 30_000, started);
   console.log("the Shopify order is tagged vintrace-order-created");
 
-  const code = await started.stop("SIGTERM");
+  const stopped = await started.stop("SIGTERM");
   started = undefined;
-  console.log(`npm start stopped on SIGTERM with exit code ${code}`);
+  if (stopped.killed || stopped.leftOver) throw new Error(`npm start did not stop on SIGTERM: ${JSON.stringify(stopped)}`);
+  console.log(`npm start stopped on SIGTERM (exit code ${stopped.code}, signal ${stopped.signal}), every process of it gone`);
   const written = changedFiles(before, snapshotFiles(clone.dir));
   if (written.length) throw new Error(`npm start wrote into the folder it runs from:\n  ${written.slice(0, 20).join("\n  ")}`);
   console.log("\nThe production path works: build, prune, start, one order synced, health answers, nothing written at start.");

@@ -20,6 +20,12 @@ if (state === "stale" && production) {
 }
 const stack = await startStack({ port: env.PORT, host: env.HOST, simulators: false, build: production ? "never" : "if-needed" });
 console.log(`vintrace-sync is running at ${stack.appUrl} (listening on ${env.HOST}:${env.PORT})`);
+// A process manager signals the whole group, and the npm script's launcher passes the signal on as well: stop once.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => void stack.stop().then(() => process.exit(0)));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void stack.stop().then(() => process.exit(0));
+  });
 }

@@ -18,10 +18,13 @@ const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
 const buildStamp = path.join(root, ".next", "vintrace-sync-build");
 
-/** The commit checked out (.git/HEAD names a branch; its commit is what changes when code is committed). */
+/**
+ * The commit checked out (.git/HEAD names a branch; its commit is what changes when code is committed). On a server
+ * the checkout is owned by another user than the app's, which git refuses to read unless told the folder is safe.
+ */
 function currentRevision(): string {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("git", ["-c", `safe.directory=${root}`, "rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return "unknown";
   }

@@ -6,6 +6,22 @@ const nextConfig = {
   typedRoutes: false,
   // `npm run typecheck` (and CI) check types once for the whole project; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // Shopify opens the app at application_url (shopify.app.toml: the site's root) with a signed shop, host, timestamp
+  // and hmac: that request goes to the launch route, which verifies it; the root without them is the dashboard.
+  async rewrites() {
+    return {
+      beforeFiles: [
+        {
+          source: "/",
+          has: [
+            { type: "query", key: "shop" },
+            { type: "query", key: "hmac" },
+          ],
+          destination: "/api/shopify/launch",
+        },
+      ],
+    };
+  },
 };
 
 export default nextConfig;

@@ -42,8 +42,12 @@ Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} n
 Press Ctrl+C to stop. Data stays in .data/ for the next run.
 `);
 
+// Ctrl+C signals every process of the terminal's group, and the npm script's launcher passes it on as well: stop once.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     console.log("\nStopping…");
     void stack.stop().then(() => process.exit(0));
   });

@@ -49,6 +49,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
   });
 
+  it("listens on loopback outside production, on every interface in production, or where HOST says", () => {
+    expect(parseEnv(good).HOST).toBe("127.0.0.1");
+    expect(parseEnv({ ...good, NODE_ENV: "test" }).HOST).toBe("127.0.0.1");
+    expect(parseEnv({ ...good, NODE_ENV: "production" }).HOST).toBe("0.0.0.0");
+    expect(parseEnv({ ...good, NODE_ENV: "production", HOST: "10.0.0.5" }).HOST).toBe("10.0.0.5");
+  });
+
   describe("in production", () => {
     const prod = { ...good, NODE_ENV: "production" };
 

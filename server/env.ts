@@ -23,6 +23,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalUrl,
   TEST_DATABASE_URL: optionalUrl,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address `npm start` listens on (default: every interface in production, loopback otherwise). */
+  HOST: z.string().trim().min(1).optional(),
   APP_URL: optionalUrl,
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
   ENCRYPTION_KEY: base64Key,
@@ -79,7 +81,7 @@ export const envSchema = z.object({
     .optional(),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; outboundAllowlist: string[] };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; HOST: string; outboundAllowlist: string[] };
 
 /** Names every bad or missing variable, one per line, instead of failing on the first. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -92,6 +94,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env: Env = {
     ...parsed,
     APP_URL: parsed.APP_URL ?? `http://localhost:${parsed.PORT}`,
+    // A production server sits behind a load balancer that must reach it; the demo and development stay on this machine.
+    HOST: parsed.HOST ?? (parsed.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
     outboundAllowlist: parsed.OUTBOUND_ALLOWLIST.split(",")
       .map((o) => o.trim())
       .filter(Boolean)

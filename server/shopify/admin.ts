@@ -50,6 +50,8 @@ export interface ShopifyAdmin {
   listWebhookSubscriptions(): Promise<WebhookSubscription[]>;
   /** `topic` as in a webhook header (`orders/create`) or as the GraphQL enum (`ORDERS_CREATE`). */
   createWebhookSubscription(topic: string, callbackUrl: string): Promise<WebhookSubscription>;
+  /** Removes a shop-specific subscription by its id (gid://shopify/WebhookSubscription/…). */
+  deleteWebhookSubscription(id: string): Promise<void>;
 }
 
 export interface ShopifyAdminOptions {
@@ -187,6 +189,11 @@ export function createShopifyAdmin(credentials: ShopCredentials, options: Shopif
       throwOnUserErrors(`webhookSubscriptionCreate(${topic})`, result.userErrors);
       if (!result.webhookSubscription) throw new Error(`webhookSubscriptionCreate(${topic}) returned no subscription and no userErrors`);
       return result.webhookSubscription;
+    },
+
+    async deleteWebhookSubscription(id) {
+      const data = await run<gql.WebhookSubscriptionDeleteData>("WebhookSubscriptionDelete", gql.WEBHOOK_SUBSCRIPTION_DELETE, { id });
+      throwOnUserErrors(`webhookSubscriptionDelete(${id})`, data.webhookSubscriptionDelete.userErrors);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH } from "@/server/shopify/install";
-import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
+import { ensureWebhookSubscriptions, SUBSCRIBED_TOPICS } from "@/server/shopify/subscriptions";
+import { createTenant } from "@/server/tenants/service";
 import { startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
 import { getShopifyAccess } from "@/server/shopify/tokens";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
@@ -70,11 +71,10 @@ describe("install", () => {
     expect(tenant.shopify?.accessTokenEnc).not.toMatch(/shpat_/);
     expect(tenant.shopify?.refreshTokenEnc).toBeTruthy();
     expect(tenant.shopify!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
-    expect(first.result?.subscriptions.created).toEqual(["orders/create", "app/uninstalled"]);
-    expect(await subscriptionsAtShopify(shop)).toEqual([
-      { topic: "ORDERS_CREATE", uri: CALLBACK_URL },
-      { topic: "APP_UNINSTALLED", uri: CALLBACK_URL },
-    ]);
+    // Its topics come from shopify.app.toml alone: the install subscribes the shop to nothing of its own.
+    expect(first.result?.subscriptions).toMatchObject({ created: [], removed: [], failures: [] });
+    expect(await subscriptionsAtShopify(shop)).toEqual([]);
+    expect(s.sim.subscriptionsFor(shop, "orders/create")).toEqual([{ kind: "app", uri: CALLBACK_URL }]);
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
 
     s.sim.revokeTokens(shop);
@@ -85,7 +85,8 @@ describe("install", () => {
     const uninstalledAt = new Date().toISOString();
 
     const second = await installThroughOAuth(shop);
-    expect(second.result).toMatchObject({ tenantId: tenant.id, reinstalled: true, subscriptions: { present: ["orders/create", "app/uninstalled"], created: [] } });
+    expect(second.result).toMatchObject({ tenantId: tenant.id, reinstalled: true, subscriptions: { present: [], created: [], removed: [] } });
+    expect(s.sim.subscriptionsFor(shop, "app/uninstalled")).toEqual([{ kind: "app", uri: CALLBACK_URL }]);
     const back = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id }, include: { shopify: true } });
     expect(back).toMatchObject({ status: "ACTIVE", shopify: { revokedAt: null } });
     expect(await db.orderSync.count({ where: { tenantId: tenant.id } })).toBe(1);
@@ -99,29 +100,69 @@ describe("install", () => {
   });
 });
 
-describe("ensureWebhookSubscriptions", () => {
+/** A shop connected by a custom app's token (the "Connect with a token" path), as the CLI and the dashboard add one. */
+async function connectCustomApp(shop: string) {
+  const tenant = await createTenant(db, { name: shop, shopDomain: shop, shopifyToken: s.sim.issueToken(shop), webhookSecret: "custom-app-secret" }, [], "test");
+  return tenant.id;
+}
+
+const check = (tenantId: string) => ensureWebhookSubscriptions(db, tenantId, { shopify: s.shopify, appUrl: TEST_APP.appUrl });
+const routes = (shop: string) => SUBSCRIBED_TOPICS.map((topic) => s.sim.subscriptionsFor(shop, topic));
+
+describe("ensureWebhookSubscriptions: every shop receives each topic once", () => {
+  it("an OAuth install relies on shopify.app.toml, and the check removes shop-specific duplicates an earlier version made", async () => {
+    const shop = uniqueShop("oauth-dupes");
+    const { result } = await installThroughOAuth(shop);
+    // What earlier versions did on install: the same topics again, as shop-specific subscriptions.
+    const admin = s.adminFor(shop);
+    for (const topic of SUBSCRIBED_TOPICS) await admin.createWebhookSubscription(topic, CALLBACK_URL);
+    expect(routes(shop).map((r) => r.length)).toEqual([2, 2]);
+
+    expect(await check(result!.tenantId)).toMatchObject({ created: [], removed: ["orders/create", "app/uninstalled"], failures: [], problem: null });
+    expect(routes(shop)).toEqual([[{ kind: "app", uri: CALLBACK_URL }], [{ kind: "app", uri: CALLBACK_URL }]]);
+    // The hourly check never subscribes it again.
+    expect(await check(result!.tenantId)).toMatchObject({ present: [], created: [], removed: [] });
+    expect(await subscriptionsAtShopify(shop)).toEqual([]);
+  });
+
+  it("a custom-app shop gets shop-specific subscriptions, re-created when Shopify drops one, never doubled", async () => {
+    const shop = uniqueShop("custom-app");
+    const tenantId = await connectCustomApp(shop);
+    expect(await check(tenantId)).toMatchObject({ created: ["orders/create", "app/uninstalled"], removed: [], failures: [] });
+    // Not an install of this app: shopify.app.toml's subscriptions do not reach it, its own do, once each.
+    expect(routes(shop)).toEqual([[{ kind: "shop", uri: CALLBACK_URL }], [{ kind: "shop", uri: CALLBACK_URL }]]);
+    expect(await check(tenantId)).toMatchObject({ present: ["orders/create", "app/uninstalled"], created: [] });
+
+    // Shopify removes a subscription whose deliveries kept failing; the next check brings back that one only.
+    const admin = s.adminFor(shop);
+    const dropped = (await admin.listWebhookSubscriptions()).find((sub) => sub.topic === "ORDERS_CREATE")!;
+    await admin.deleteWebhookSubscription(dropped.id);
+    expect(await check(tenantId)).toMatchObject({ present: ["app/uninstalled"], created: ["orders/create"] });
+    expect(routes(shop).map((r) => r.length)).toEqual([1, 1]);
+  });
+
   it("reports Shopify's protected-customer-data refusal on the connection, and subscribes once access is granted", async () => {
     const shop = uniqueShop("pcd");
     s.sim.configureShop(shop, { pcdApproved: false });
-    const { result } = await installThroughOAuth(shop);
-    expect(result?.subscriptions.created).toEqual(["app/uninstalled"]);
-    expect(result?.subscriptions.failures).toEqual([{ topic: "orders/create", message: expect.stringMatching(/not approved .* protected customer data.*Partner Dashboard/s) }]);
-    const connection = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: result!.tenantId } });
+    const tenantId = await connectCustomApp(shop);
+    const result = await check(tenantId);
+    expect(result.created).toEqual(["app/uninstalled"]);
+    expect(result.failures).toEqual([{ topic: "orders/create", message: expect.stringMatching(/not approved .* protected customer data.*Partner Dashboard/s) }]);
+    const connection = await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId } });
     expect(connection.subscriptionsProblem).toMatch(/^orders\/create: .*protected customer data/);
     expect(connection.subscriptionsCheckedAt).toBeInstanceOf(Date);
 
     s.sim.configureShop(shop, { pcdApproved: true });
-    const again = await ensureWebhookSubscriptions(db, result!.tenantId, { shopify: s.shopify, appUrl: TEST_APP.appUrl });
-    expect(again).toMatchObject({ present: ["app/uninstalled"], created: ["orders/create"], failures: [], problem: null });
-    expect((await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: result!.tenantId } })).subscriptionsProblem).toBeNull();
+    expect(await check(tenantId)).toMatchObject({ present: ["app/uninstalled"], created: ["orders/create"], failures: [], problem: null });
+    expect((await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId } })).subscriptionsProblem).toBeNull();
   });
 
-  it("records every topic as failing when the shop has no usable token", async () => {
+  it("records every topic as failing when a custom-app shop has no usable token", async () => {
     const shop = uniqueShop("no-token");
-    const { result } = await installThroughOAuth(shop);
-    await db.shopifyConnection.update({ where: { tenantId: result!.tenantId }, data: { accessTokenEnc: null, revokedAt: new Date() } });
-    const check = await ensureWebhookSubscriptions(db, result!.tenantId, { shopify: s.shopify, appUrl: TEST_APP.appUrl });
-    expect(check.failures.map((f) => f.topic)).toEqual(["orders/create", "app/uninstalled"]);
-    expect(check.problem).toMatch(/No valid Shopify token/);
+    const tenantId = await connectCustomApp(shop);
+    await db.shopifyConnection.update({ where: { tenantId }, data: { accessTokenEnc: null, revokedAt: new Date() } });
+    const result = await check(tenantId);
+    expect(result.failures.map((f) => f.topic)).toEqual(["orders/create", "app/uninstalled"]);
+    expect(result.problem).toMatch(/No valid Shopify token/);
   });
 });

@@ -1,6 +1,7 @@
 // Installing the app on a shop through OAuth: GET /api/shopify/install?shop=… sends the merchant to Shopify's grant
 // screen; /api/shopify/callback receives the expiring offline token pair, stores it encrypted, creates the winery (or
-// brings an uninstalled one back), records Shopify's id for the shop, subscribes our webhooks and lands on the app.
+// brings an uninstalled one back), records Shopify's id for the shop and lands on the app. Its webhooks come from the
+// app-wide subscriptions in shopify.app.toml; the subscription check only removes shop-specific duplicates of them.
 import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
@@ -13,7 +14,10 @@ import { ensureWebhookSubscriptions, type SubscriptionCheck } from "@/server/sho
 
 export const INSTALL_CALLBACK_PATH = "/api/shopify/callback";
 
-const plain = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+/** A plain-text page: what the merchant's browser shows when an install or launch link cannot be followed. */
+export const plainResponse = (status: number, message: string) =>
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const plain = plainResponse;
 
 export interface InstallDeps {
   shopify?: Shopify;

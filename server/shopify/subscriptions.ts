@@ -1,7 +1,13 @@
-// Shop-specific webhook subscriptions stay alive: Shopify removes one after its retries run out (8 retries over 4
-// hours), and unlike the app-wide ones in shopify.app.toml it does not bring it back. This lists the shop's
-// subscriptions, re-creates the ones we need that are gone, and remembers the outcome on the connection so the Overview
-// can say what is wrong. The sync engine's job runner calls it on a schedule; the install calls it once.
+// Each shop must receive each topic exactly once, and which subscriptions deliver it depends on how the shop is connected:
+// - Installed through OAuth: the app-wide subscriptions in shopify.app.toml deliver every topic we need (Shopify keeps
+//   them for every shop the app is installed on, and its Admin API does not list them). A shop-specific subscription
+//   to the same topic would deliver it a second time, so for these shops the check creates none and removes any it
+//   finds at our address (made by earlier versions of the app, which subscribed on install).
+// - Connected by a custom app's token: the custom app is not an install of this app, so the toml does not apply.
+//   Shop-specific subscriptions deliver, and they must stay alive: Shopify removes one after its retries run out
+//   (8 retries over 4 hours) and does not bring it back. The check re-creates the ones that are gone.
+// Either way the outcome is remembered on the connection so the Overview can say what is wrong. The job scheduler runs
+// the check hourly for every connected shop; the OAuth install runs it once.
 import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
@@ -25,6 +31,8 @@ export interface SubscriptionCheck {
   present: string[];
   /** topics re-created by this check */
   created: string[];
+  /** shop-specific subscriptions removed because shopify.app.toml already delivers their topic (OAuth installs) */
+  removed: string[];
   failures: SubscriptionFailure[];
   /** what the Overview shows; null when every topic is subscribed */
   problem: string | null;
@@ -54,15 +62,28 @@ function describeProblem(failures: SubscriptionFailure[]): string | null {
 export async function ensureWebhookSubscriptions(db: Db, tenantId: string, options: SubscriptionOptions = {}): Promise<SubscriptionCheck> {
   const checkedAt = options.now?.() ?? new Date();
   const callbackUrl = new URL(WEBHOOK_CALLBACK_PATH, options.appUrl ?? getEnv().APP_URL).href;
-  const result: SubscriptionCheck = { checkedAt, callbackUrl, present: [], created: [], failures: [], problem: null };
+  const result: SubscriptionCheck = { checkedAt, callbackUrl, present: [], created: [], removed: [], failures: [], problem: null };
+  const connection = await db.shopifyConnection.findUnique({ where: { tenantId }, select: { method: true } });
+  const appWide = connection?.method === "OAUTH";
 
   let admin: ShopifyAdmin | undefined;
   try {
     admin = await adminForTenant(db, tenantId, { ...options.admin, shopify: options.shopify });
     const existing = await admin.listWebhookSubscriptions();
     for (const topic of SUBSCRIBED_TOPICS) {
-      const live = existing.some((s) => webhookTopicEnum(s.topic) === webhookTopicEnum(topic) && s.uri === callbackUrl);
-      if (live) {
+      const ours = existing.filter((s) => webhookTopicEnum(s.topic) === webhookTopicEnum(topic) && s.uri === callbackUrl);
+      if (appWide) {
+        for (const duplicate of ours) {
+          try {
+            await admin.deleteWebhookSubscription(duplicate.id);
+            result.removed.push(topic);
+          } catch (error) {
+            result.failures.push(explain(topic, error));
+          }
+        }
+        continue;
+      }
+      if (ours.length) {
         result.present.push(topic);
         continue;
       }
@@ -74,18 +95,20 @@ export async function ensureWebhookSubscriptions(db: Db, tenantId: string, optio
       }
     }
   } catch (error) {
-    // No token, or the list itself failed: every topic is unknown.
-    const pending = SUBSCRIBED_TOPICS.filter((t) => !result.present.includes(t) && !result.created.includes(t));
-    result.failures.push(...pending.map((topic) => explain(topic, error)));
+    // No token, or the list itself failed: every topic is unknown. An OAuth install's topics arrive all the same.
+    if (!appWide) {
+      const pending = SUBSCRIBED_TOPICS.filter((t) => !result.present.includes(t) && !result.created.includes(t));
+      result.failures.push(...pending.map((topic) => explain(topic, error)));
+    }
   }
   result.problem = describeProblem(result.failures);
 
   await db.shopifyConnection.updateMany({ where: { tenantId }, data: { subscriptionsCheckedAt: checkedAt, subscriptionsProblem: result.problem } });
-  if (result.created.length || result.failures.length) {
+  if (result.created.length || result.removed.length || result.failures.length) {
     await recordAudit(db, {
       action: "shopify.webhook_subscriptions",
       tenantId,
-      details: { callbackUrl, created: result.created, failures: result.failures.map((f) => ({ ...f })) },
+      details: { callbackUrl, created: result.created, removed: result.removed, failures: result.failures.map((f) => ({ ...f })) },
     });
   }
   return result;

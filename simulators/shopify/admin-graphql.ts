@@ -181,6 +181,17 @@ const operations: Record<string, Operation> = {
       return { data: { webhookSubscriptionCreate: { webhookSubscription: subscription, userErrors } }, actualCost: MUTATION_COST };
     },
   },
+  WebhookSubscriptionDelete: {
+    requestedCost: () => MUTATION_COST,
+    run: (shop, v) => {
+      const index = shop.subscriptions.findIndex((s) => s.id === String(v.id ?? ""));
+      if (index < 0) {
+        return { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: null, userErrors: [{ field: ["id"], message: "Webhook subscription does not exist" }] } }, actualCost: MUTATION_COST };
+      }
+      const [removed] = shop.subscriptions.splice(index, 1);
+      return { data: { webhookSubscriptionDelete: { deletedWebhookSubscriptionId: removed.id, userErrors: [] } }, actualCost: MUTATION_COST };
+    },
+  },
 };
 
 export function operationNameOf(query: string): string | undefined {

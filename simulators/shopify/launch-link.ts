@@ -1,3 +1,13 @@
+import { signedQuery } from "@/simulators/shopify/oauth";
+
+// Opening the app from the Shopify admin: Shopify sends the browser to the app's application_url (shopify.app.toml)
+// with shop, host and timestamp, signed like an OAuth redirect (hex HMAC-SHA256 under the app secret).
+export function launchUrl(appUrl: string, shop: string, apiSecret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  const storeName = shop.replace(/\.myshopify\.com$/, "");
+  const params = { host: Buffer.from(`admin.shopify.com/store/${storeName}`).toString("base64url"), shop, timestamp: String(timestamp) };
+  return `${appUrl.replace(/\/+$/, "")}/?${signedQuery(params, apiSecret)}`;
+}
+
 // What anyone who installs the app on a development store collects in the browser: the query string of an install
 // or launch link, which Shopify signs with the app secret (hex HMAC-SHA256 over the sorted parameters). The same
 // secret signs webhooks (base64 HMAC-SHA256 over the raw body), so the query with its HMAC in base64 is a "signed

@@ -25,7 +25,7 @@ export interface OAuthReply {
 }
 
 /** Encodes like the library's ProcessedQuery: URLSearchParams with spaces as %20. */
-function signedQuery(params: Record<string, string>, secret: string): string {
+export function signedQuery(params: Record<string, string>, secret: string): string {
   const sorted = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
   const message = sorted.toString().replace(/\+/g, "%20");
   const hmac = createHmac("sha256", secret).update(message).digest("hex");
@@ -69,6 +69,7 @@ export class SimOAuth {
     }
     this.codes.delete(body.code as string);
     shop.grantedScope = pending.scope;
+    shop.oauthInstalled = true;
     if (body.expiring === "1" || body.expiring === 1 || body.expiring === true) return this.expiringPair(shop, pending.scope);
     return { status: 200, json: { access_token: shop.issueAccessToken(), scope: pending.scope } };
   }

@@ -10,11 +10,13 @@ import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
 import { demoWineries } from "@/simulators/catalog";
 import { findOperation, GraphqlRequestError, operationNameOf, type Variables } from "@/simulators/shopify/admin-graphql";
 import { LIFECYCLE_TOPICS, lifecyclePayload, type LifecycleTopic } from "@/simulators/shopify/lifecycle";
+import { appSubscriptionTopics } from "@/simulators/shopify/app-config";
+import { launchUrl } from "@/simulators/shopify/launch-link";
 import { SimOAuth } from "@/simulators/shopify/oauth";
 import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
 import { ACCESS_TOKEN_TTL_SECONDS, SimState, type SimFault, type SimShop, type ShopSettings } from "@/simulators/shopify/shop-state";
-import { deliverWebhook, type DeliveryResult } from "@/simulators/shopify/webhook";
+import { deliverWebhook, WEBHOOK_PATH, type DeliveryResult } from "@/simulators/shopify/webhook";
 
 export interface ShopifySimulatorOptions {
   port?: number;
@@ -27,6 +29,14 @@ export interface ShopifySimulatorOptions {
   shops?: string[];
   /** fixed access tokens per shop, accepted from the start and again after a reset */
   tokens?: Record<string, string>;
+  /** the app-wide subscription topics (default: shopify.app.toml's), delivered to shops installed through OAuth */
+  appSubscriptionTopics?: string[];
+}
+
+/** One way a topic reaches the app: an app-wide subscription from shopify.app.toml, or one the shop holds. */
+export interface SubscriptionRoute {
+  kind: "app" | "shop";
+  uri: string;
 }
 
 export interface CreateOrderInput {
@@ -87,6 +97,10 @@ export interface ShopifySimulator {
   configureShop(shop: string, settings: Partial<ShopSettings>): void;
   injectFaults(shop: string, faults: SimFault[]): void;
   requests(shop?: string): RequestLogEntry[];
+  /** The address Shopify opens when the merchant opens the app from the shop's admin (`timestamp` in seconds: default now). */
+  launchUrl(shop: string, options?: { appUrl?: string; timestamp?: number }): string;
+  /** Every subscription that would deliver `topic` of `shop`: twice listed means the app receives it twice. */
+  subscriptionsFor(shop: string, topic: string): SubscriptionRoute[];
   reset(): void;
 }
 
@@ -182,6 +196,7 @@ function resolveShop(req: IncomingMessage, url: URL): { shop: string | undefined
 export async function startShopifySimulator(options: ShopifySimulatorOptions): Promise<ShopifySimulator> {
   const state = new SimState(options.shops ?? demoWineries.map((w) => w.shopDomain));
   const oauth = new SimOAuth({ apiKey: options.apiKey, apiSecret: options.apiSecret });
+  const appTopics = options.appSubscriptionTopics ?? appSubscriptionTopics();
   const log: RequestLogEntry[] = [];
 
   function acceptFixedTokens(): void {
@@ -314,6 +329,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         throttleStatus: shop.bucket.status(),
         pendingFaults: shop.faults,
         subscriptions: shop.subscriptions,
+        appSubscriptionTopics: shop.oauthInstalled ? appTopics : [],
         variantCount: shop.variants.length,
         orders: [...shop.orders.values()].map((o) => ({ gid: o.payload.admin_graphql_api_id, name: o.payload.name, createdAt: o.payload.created_at, tags: o.tags })),
       })),
@@ -377,6 +393,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const input = validated(control.uninstall, await body());
         return send(res, 200, await simulator.uninstallApp(input.shop, { appUrl: input.appUrl }));
       }
+      case "GET /launch": {
+        // Open this in a browser to open the app "from the Shopify admin" of a simulated shop.
+        const shop = validated(control.shopOnly, { shop: url.searchParams.get("shop") }).shop;
+        return send(res, 302, undefined, { Location: simulator.launchUrl(shop) });
+      }
       case "POST /tokens/revoke": {
         simulator.revokeTokens(validated(control.shopOnly, await body()).shop);
         return send(res, 204);
@@ -428,6 +449,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     deliverLifecycle: (shop, topic, opts = {}) => deliverLifecycle(shop, topic, opts.appUrl),
     uninstallApp: (shop, opts = {}) => {
       knownShop(shop).revokeTokens();
+      knownShop(shop).oauthInstalled = false;
       return deliverLifecycle(shop, "app/uninstalled", opts.appUrl);
     },
     createOrder,
@@ -446,6 +468,18 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     configureShop: (shop, settings) => state.shop(shop).configure(settings),
     injectFaults: (shop, faults) => knownShop(shop).faults.push(...faults),
     requests: (shop) => (shop ? log.filter((entry) => entry.shop === shop) : [...log]),
+    launchUrl: (shop, opts = {}) => {
+      const appUrl = opts.appUrl ?? options.appUrl;
+      if (!appUrl) throw new HttpError(400, "no appUrl to open: start the simulator with appUrl or pass one");
+      return launchUrl(appUrl, state.shop(shop).domain, options.apiSecret, opts.timestamp);
+    },
+    subscriptionsFor: (domain, topic) => {
+      const shop = knownShop(domain);
+      const wanted = topic.toUpperCase().replace(/\//g, "_");
+      const appWide: SubscriptionRoute[] =
+        shop.oauthInstalled && appTopics.includes(topic) && options.appUrl ? [{ kind: "app", uri: `${options.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}` }] : [];
+      return [...appWide, ...shop.subscriptions.filter((s) => s.topic === wanted).map((s) => ({ kind: "shop" as const, uri: s.uri }))];
+    },
     reset: () => {
       state.reset();
       log.length = 0;

@@ -64,6 +64,12 @@ export class SimShop {
   settings: ShopSettings;
   /** what the last install granted; a refresh keeps it */
   grantedScope = "read_orders,write_orders,read_products";
+  /**
+   * Installed through OAuth: the app-wide subscriptions of shopify.app.toml deliver to this shop (Shopify applies them
+   * to every shop the app is installed on, and its Admin API does not list them). A shop connected by a custom app's
+   * token is not an install of this app, so only its own subscriptions deliver.
+   */
+  oauthInstalled = false;
 
   readonly id: number;
 

@@ -49,7 +49,7 @@ export function retentionJob(retentionDays = getEnv().RETENTION_DAYS): JobDefini
   };
 }
 
-/** Re-creates a connected shop's missing webhook subscriptions (Shopify removes failing ones), hourly. */
+/** Hourly: a shop connected by a custom-app token gets back the subscriptions Shopify dropped; an OAuth-installed shop (subscribed by shopify.app.toml) loses any shop-specific duplicates. */
 export function webhookCheckJob(): JobDefinition {
   return {
     name: "webhook-check",

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useViewer, useWineryHref } from "@/components/winery";
+import { useViewer, useWineryHref } from "@/components/tenant";
 import { cx } from "@/components/ui";
 
 const ITEMS = [

@@ -4,7 +4,7 @@ import { Suspense, type ReactNode } from "react";
 import { DashboardNav } from "@/components/nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { Providers } from "@/components/trpc";
-import { ViewerProvider, WineryPicker } from "@/components/winery";
+import { ViewerProvider, WineryPicker } from "@/components/tenant";
 import { viewerForPage } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";

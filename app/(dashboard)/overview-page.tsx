@@ -6,7 +6,7 @@ import { useState, type ReactNode } from "react";
 import { DayChart } from "@/components/day-chart";
 import { useTRPC } from "@/components/trpc";
 import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, timeAgo, Time } from "@/components/ui";
-import { useWinery, useWineryHref } from "@/components/winery";
+import { useWinery, useWineryHref } from "@/components/tenant";
 import type { RouterOutputs } from "@/components/types";
 
 type Health = RouterOutputs["overview"]["get"]["wineries"][number];

@@ -121,7 +121,7 @@ describe("errors meant for the user", () => {
   it("a real procedure's domain refusal keeps its message (adding a shop that is already a winery)", async () => {
     const shopDomain = `taken-${stamp}.myshopify.com`;
     await db.tenant.create({ data: { name: "Taken", shopDomain } });
-    const answer = await call(appRouter, "wineries.create", "mutation", { name: "Again", shopDomain });
+    const answer = await call(appRouter, "tenantAdmin.create", "mutation", { name: "Again", shopDomain });
     expect(answer.status).toBe(400);
     expect(answer.message).toContain("is already a winery here");
     expect(answer.logged).toBe("");

@@ -10,7 +10,7 @@ import { retryRouter } from "@/server/api/routers/retry";
 import { settingsRouter } from "@/server/api/routers/settings";
 import { tenantsRouter } from "@/server/api/routers/tenants";
 import { usersRouter } from "@/server/api/routers/users";
-import { wineriesRouter } from "@/server/api/routers/wineries";
+import { tenantAdminRouter } from "@/server/api/routers/tenant-admin";
 
 export const appRouter = createTRPCRouter({
   tenants: tenantsRouter,
@@ -19,7 +19,7 @@ export const appRouter = createTRPCRouter({
   retry: retryRouter,
   products: productsRouter,
   settings: settingsRouter,
-  wineries: wineriesRouter,
+  tenantAdmin: tenantAdminRouter,
   users: usersRouter,
   audit: auditRouter,
   alerts: alertsRouter,

@@ -3,7 +3,7 @@
 // page's message, printed after the flag's name ("--price-list: Enter the sales price list.").
 import "server-only";
 import { z } from "zod";
-import { storageAreaFromText, syncStartSchema, winerySettingsFields, type WinerySettingsInput } from "@/lib/winery-settings";
+import { storageAreaFromText, syncStartSchema, winerySettingsFields, type WinerySettingsInput } from "@/lib/tenant-settings";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
 import { noWineryWithShop, shopDomainSchema } from "@/server/tenants/service";

@@ -4,7 +4,7 @@
 // orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
 // change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import "server-only";
-import { DEFAULT_SETTINGS, EDITABLE_SETTINGS, API_KEY_REQUIRED, type ConnectionTestInput, type WinerySettings } from "@/lib/winery-settings";
+import { DEFAULT_SETTINGS, EDITABLE_SETTINGS, API_KEY_REQUIRED, type ConnectionTestInput, type WinerySettings } from "@/lib/tenant-settings";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";

@@ -2,7 +2,7 @@
 // directly), with defaults that read the winery's stored settings: the vintrace address and decrypted API key, and
 // a ShopifyAdmin from the token module, which refreshes expiring tokens.
 import "server-only";
-import type { WinerySettings } from "@/lib/winery-settings";
+import type { WinerySettings } from "@/lib/tenant-settings";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";

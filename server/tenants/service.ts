@@ -7,7 +7,7 @@ import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { normaliseVintraceUrl } from "@/server/vintrace";
-import { API_KEY_REQUIRED, winerySettingsFields } from "@/lib/winery-settings";
+import { API_KEY_REQUIRED, winerySettingsFields } from "@/lib/tenant-settings";
 
 // Creating wineries and users, shared by the CLI, the demo seed and the dashboard. Every input is validated here,
 // so each caller gets the same clear errors and nothing half-written.

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { useWinery, WineryGate } from "@/components/winery";
+import { useWinery, WineryGate } from "@/components/tenant";
 
 const KIND: Record<string, { label: string; tone: "slate" | "red" | "amber" | "green" | "indigo" }> = {
   AUTH_FAILING: { label: "Key refused", tone: "red" },

@@ -9,7 +9,7 @@ import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { NoSuchWinery, useWinery } from "@/components/winery";
+import { NoSuchWinery, useWinery } from "@/components/tenant";
 import { auditFilterGroups } from "@/lib/audit-actions";
 
 type Row = RouterOutputs["audit"]["list"]["rows"][number];

@@ -10,7 +10,7 @@ import { dayStart, useDebounced, useSetSearchParams } from "@/components/address
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { NoSuchWinery, useWinery, useWineryHref } from "@/components/winery";
+import { NoSuchWinery, useWinery, useWineryHref } from "@/components/tenant";
 import { CAUSE_INFO, CAUSES, SYNC_STATUSES, type Cause, type SyncStatusName } from "@/lib/causes";
 
 type Row = RouterOutputs["orders"]["list"]["rows"][number];

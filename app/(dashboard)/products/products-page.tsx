@@ -9,7 +9,7 @@ import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
-import { WineryGate } from "@/components/winery";
+import { WineryGate } from "@/components/tenant";
 import type { CauseInfo } from "@/lib/causes";
 import { toCsv } from "@/lib/csv";
 

@@ -10,7 +10,7 @@ import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, Table, Td, TextArea, Th } from "@/components/ui";
-import { useWineryHref, WineryGate } from "@/components/winery";
+import { useWineryHref, WineryGate } from "@/components/tenant";
 import { toCsv } from "@/lib/csv";
 
 type Preview = Extract<RouterOutputs["retry"]["preview"], { ok: true }>;

@@ -8,8 +8,8 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
-import { WineryGate } from "@/components/winery";
-import { storageAreaFromText, type WinerySettingsInput } from "@/lib/winery-settings";
+import { WineryGate } from "@/components/tenant";
+import { storageAreaFromText, type WinerySettingsInput } from "@/lib/tenant-settings";
 
 type View = RouterOutputs["settings"]["get"];
 type Verification = Extract<RouterOutputs["settings"]["testConnection"], { ok: true }>["verification"];

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, Table, Td, Th, Time } from "@/components/ui";
-import { WineryGate } from "@/components/winery";
+import { WineryGate } from "@/components/tenant";
 
 export function UsersPage() {
   return <WineryGate what="users">{(tenantId) => <Users key={tenantId} tenantId={tenantId} />}</WineryGate>;

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { WineriesPage } from "@/app/(dashboard)/wineries/wineries-page";
+import { WineriesPage } from "@/app/(dashboard)/wineries/tenants-page";
 
 export const metadata = { title: "Wineries · vintrace-sync" };
 

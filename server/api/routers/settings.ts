@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { fieldErrors } from "@/server/api/field-errors";
-import { connectionTestSchema, winerySettingsSchema } from "@/lib/winery-settings";
+import { connectionTestSchema, winerySettingsSchema } from "@/lib/tenant-settings";
 import { applySettings, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
 import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 

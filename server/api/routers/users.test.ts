@@ -125,7 +125,7 @@ describe("inviting", () => {
     for (const membershipRole of ["OWNER", "STAFF"] as const) {
       await expect(caller(staff).users.invite({ tenantId: t.id, email: `s-${unique()}@winery.test`, membershipRole })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller(owner).users.invite({ tenantId: t.id, email: `o-${unique()}@winery.test`, membershipRole })).resolves.toHaveProperty("invitationId");
-      await expect(caller(support).wineries.invite({ tenantId: t.id, email: `w-${unique()}@winery.test`, membershipRole })).resolves.toHaveProperty("invitationId");
+      await expect(caller(support).tenantAdmin.invite({ tenantId: t.id, email: `w-${unique()}@winery.test`, membershipRole })).resolves.toHaveProperty("invitationId");
     }
     expect(await db.invitation.count({ where: { tenantId: t.id, invitedById: staff.id } })).toBe(0);
   });

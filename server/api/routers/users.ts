@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
-import { inviteToWinery, removeWineryUser, revokeInvitation, wineryUsers } from "@/server/auth/winery-users";
+import { inviteToWinery, removeWineryUser, revokeInvitation, wineryUsers } from "@/server/auth/tenant-users";
 
 export const usersRouter = createTRPCRouter({
   /** The winery's users and its open invitations. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { winerySettingsSchema } from "@/lib/winery-settings";
+import { winerySettingsSchema } from "@/lib/tenant-settings";
 import { getEnv } from "@/server/env";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { applySettings, saveSyncStart, settingsView } from "@/server/settings/service";

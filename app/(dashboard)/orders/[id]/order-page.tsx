@@ -6,7 +6,7 @@ import Link from "next/link";
 import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
-import { useWineryHref, WineryGate } from "@/components/winery";
+import { useWineryHref, WineryGate } from "@/components/tenant";
 
 const TAG_TEXT: Record<string, string> = {
   NONE: "Not tagged yet",

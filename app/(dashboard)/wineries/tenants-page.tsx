@@ -11,9 +11,9 @@ import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, TextInput, Time } from "@/components/ui";
-import { useViewer, useWineryHref } from "@/components/winery";
+import { useViewer, useWineryHref } from "@/components/tenant";
 
-type Winery = RouterOutputs["wineries"]["list"][number];
+type Winery = RouterOutputs["tenantAdmin"]["list"][number];
 
 export function WineriesPage() {
   const viewer = useViewer();
@@ -23,7 +23,7 @@ export function WineriesPage() {
 
 function Wineries() {
   const trpc = useTRPC();
-  const list = useQuery(trpc.wineries.list.queryOptions());
+  const list = useQuery(trpc.tenantAdmin.list.queryOptions());
   const focus = useSearchParams().get("winery");
   return (
     <div className="space-y-5">
@@ -52,11 +52,11 @@ function AddWinery() {
   const [name, setName] = useState("");
   const [shopDomain, setShopDomain] = useState("");
   const create = useMutation(
-    trpc.wineries.create.mutationOptions({
+    trpc.tenantAdmin.create.mutationOptions({
       onSuccess: () => {
         setName("");
         setShopDomain("");
-        void queryClient.invalidateQueries({ queryKey: trpc.wineries.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.tenantAdmin.list.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.tenants.list.queryKey() });
       },
     }),
@@ -169,11 +169,11 @@ function ConnectPanel({ winery }: { winery: Winery }) {
   const [token, setToken] = useState("");
   const [secret, setSecret] = useState("");
   const connect = useMutation(
-    trpc.wineries.connectManual.mutationOptions({
+    trpc.tenantAdmin.connectManual.mutationOptions({
       onSuccess: () => {
         setToken("");
         setSecret("");
-        void queryClient.invalidateQueries({ queryKey: trpc.wineries.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.tenantAdmin.list.queryKey() });
       },
     }),
   );
@@ -217,7 +217,7 @@ function ConnectPanel({ winery }: { winery: Winery }) {
 
 function InvitePanel({ winery }: { winery: Winery }) {
   const trpc = useTRPC();
-  const invite = useMutation(trpc.wineries.invite.mutationOptions());
+  const invite = useMutation(trpc.tenantAdmin.invite.mutationOptions());
   return (
     <div className="mt-4 border-t border-slate-100 pt-4">
       <h3 className="mb-2 text-sm font-semibold">Invite a user to {winery.name}</h3>

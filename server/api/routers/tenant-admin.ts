@@ -1,14 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure } from "@/server/api/trpc";
-import { inviteToWinery } from "@/server/auth/winery-users";
+import { inviteToWinery } from "@/server/auth/tenant-users";
 import { addWinery, connectShopManually, installLink, wineryDirectory } from "@/server/tenants/directory";
 import { shopDomainSchema } from "@/server/tenants/service";
 
 const tenantIdInput = z.object({ tenantId: z.string().min(1).max(64) });
 
 // Support only. These take a tenantId without the tenant-scoped builder because only support staff reach them.
-export const wineriesRouter = createTRPCRouter({
+export const tenantAdminRouter = createTRPCRouter({
   /** Every winery with how it is connected (never a token or key). */
   list: supportProcedure.query(({ ctx }) => wineryDirectory(ctx.db)),
 

@@ -1,5 +1,7 @@
 // `npm test`: the unit and integration tests (Vitest, on a database of their own), then the browser tests
-// (Playwright in Debian's Chromium). `--e2e-only` skips the first part.
+// (Playwright in Debian's Chromium). `--e2e-only` skips the first part. Whatever follows `--` goes to Playwright:
+//   npm run test:e2e -- e2e/mail/mail.spec.ts        one spec file
+//   npm run test:e2e -- --repeat-each 2              every test twice
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -29,4 +31,6 @@ if (!existsSync(chromium)) {
   );
   process.exit(1);
 }
-process.exit(await run(bin("playwright"), ["test"]));
+const dashes = process.argv.indexOf("--");
+const playwrightArgs = dashes === -1 ? [] : process.argv.slice(dashes + 1);
+process.exit(await run(bin("playwright"), ["test", ...playwrightArgs]));

@@ -202,6 +202,13 @@ test("an order whose every product line is ignored is not sent as shipping alone
   await expect(group.getByTestId("failure-group-title")).toHaveText("No product lines to send: 1 order");
   await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${winery.id}#ignore-rules`);
 
+  // A product check has run, as it does every night: its results fill the Products page, so the ignore rules start
+  // below the fold and the fix link must scroll to them.
+  await nav(page, "Products");
+  await expect(page.getByRole("button", { name: "Run check now" })).toBeEnabled();
+  await page.getByRole("button", { name: "Run check now" }).click();
+  await expect(page.getByTestId("product-row").first()).toBeVisible({ timeout: 30_000 });
+
   await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${winery.id}`);
   await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
   await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");

@@ -145,6 +145,9 @@ test("the product check shows the simulator's three deliberate mismatches", asyn
 });
 
 test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page, winery, owner }) => {
+  // Another order first, so that the name filter below has one to leave out.
+  const other = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
+  await waitForSync(winery.shopDomain, other.gid, () => true);
   const order = await createShopifyOrder({ shop: winery.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
   const failed = await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
   expect(failed.lastErrorClass).toBe("VALIDATION");
@@ -153,6 +156,8 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await nav(page, "Orders");
   await page.getByLabel("Order name").fill(order.name);
   await expect(page.getByTestId("order-row")).toHaveCount(1);
+  // The search reaches the address after a pause; a click before that would be undone by it.
+  await expect(page).toHaveURL(/[?&]q=/);
   await page.getByRole("link", { name: order.name, exact: true }).click();
 
   await expect(page.getByTestId("order-error-message")).toContainText("TOTE-NAT");

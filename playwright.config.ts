@@ -1,4 +1,7 @@
 import { defineConfig } from "@playwright/test";
+// Test files import server modules, which start with `import "server-only"`; outside Next.js that marker resolves to
+// its empty module (the runner and every worker load this config, so each gets the hook).
+import "./scripts/server-only-hook.mjs";
 
 // Debian's Chromium (npx playwright install needs the internet). The flags keep it from calling out.
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -3,9 +3,12 @@ import { createTestDatabase, setTestEnvironment } from "@/test/database";
 import { freePort } from "@/scripts/processes";
 import { startStack } from "@/scripts/stack";
 
-// One stack for the browser tests: a fresh database, both simulators with the demo wineries, the demo logins,
-// and `next start` on a free port. Tests read where everything is from the environment (e2e/fixtures.ts).
-export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+// One stack for the browser tests: a fresh database, both simulators, the demo data (for people, not for tests: each
+// test makes its own wineries, see e2e/fixtures.ts) and `next start` on a free port. Tests read where everything is
+// from the environment.
+
+/** Starts the stack and publishes where it is in this process's environment; the answer stops it. */
+export async function startE2eStack(): Promise<() => Promise<void>> {
   setTestEnvironment();
   const database = await createTestDatabase("e2e");
   process.env.DATABASE_URL = database.url;
@@ -21,4 +24,10 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     await stack.stop();
     await database.drop();
   };
+}
+
+/** Playwright's global setup: a stack of its own, unless whoever started Playwright runs one already (scripts/test.ts --shuffle). */
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  if (process.env.E2E_APP_URL) return async () => {};
+  return startE2eStack();
 }

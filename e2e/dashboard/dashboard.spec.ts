@@ -1,11 +1,9 @@
-// The dashboard in Chromium, against the app running with both simulators. The tests share one stack and run in
-// this order: the bulk retry needs Hilltop's first order numbers, and the product check needs the catalog's
-// deliberate mismatches before the unknown-SKU test adds the missing product to vintrace.
+// The dashboard in Chromium, against the app running with both simulators. The tests share one stack, but each
+// makes its own wineries and users (e2e/fixtures.ts), so they run alone or in any order.
 import type { Page, Response } from "@playwright/test";
-import { demoLogin, expect, loginAs, stackInfo, test } from "@/e2e/fixtures";
-import { hashPassword } from "@/server/auth/password";
+import { expect, signIn, stackInfo, test, uniqueTag } from "@/e2e/fixtures";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
-import { createShopifyOrder, hilltop, query, riverbend, shopifyOrders, tagsOf, tenantIdOf, vintraceControl, waitForSync } from "./helpers";
+import { createShopifyOrder, query, shopifyOrders, tagsOf, vintraceControl, waitForSync } from "./helpers";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 const nav = (page: Page, name: string) => page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name, exact: true }).click();
@@ -19,16 +17,15 @@ function recordTrpcAnswers(page: Page): string[] {
   return bodies;
 }
 
-test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page }) => {
-  const taken = (await shopifyOrders(hilltop.shopDomain)).map((o) => o.name);
-  expect(taken, "this test needs Hilltop's first order numbers").not.toContain("#1001");
+test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page, winery, owner }) => {
+  const taken = (await shopifyOrders(winery.shopDomain)).map((o) => o.name);
+  expect(taken, "this test needs the shop's first order numbers").not.toContain("#1001");
   // Created in Shopify only: no webhook reaches the app, so only the retry can bring them in.
-  const first = await createShopifyOrder({ shop: hilltop.shopDomain, orderNumber: 1001 });
-  const second = await createShopifyOrder({ shop: hilltop.shopDomain, orderNumber: 1002 });
+  const first = await createShopifyOrder({ shop: winery.shopDomain, orderNumber: 1001 });
+  const second = await createShopifyOrder({ shop: winery.shopDomain, orderNumber: 1002 });
   expect([first.name, second.name]).toEqual(["#1001", "#1002"]);
 
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
   await nav(page, "Retry");
   await page.getByLabel("Order names").fill("#1001, 1002\n#9999");
   await page.getByRole("button", { name: "Preview" }).click();
@@ -40,25 +37,24 @@ test("bulk retry: two found and one not found in the preview; confirmed, both ar
   await expect(notFound).toContainText("#9999");
   await expect(page.getByTestId("preview-counts")).toContainText("2 found · 1 not found");
   // The preview changed nothing.
-  expect(await query(`SELECT id FROM "OrderSync" WHERE "orderGid" IN ($1, $2)`, [first.gid, second.gid])).toHaveLength(0);
+  expect(await query(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 AND "orderGid" IN ($2, $3)`, [winery.id, first.gid, second.gid])).toHaveLength(0);
   await shot(page, "retry-preview");
 
   await page.getByRole("button", { name: "Confirm: retry 2 orders" }).click();
   await expect(page.getByTestId("retry-progress")).toHaveText("Done: 2 of 2 orders finished.", { timeout: 45_000 });
   await expect(page.getByTestId("result-row").filter({ hasText: "Synced" })).toHaveCount(2);
   for (const order of [first, second]) {
-    await expect.poll(() => tagsOf(hilltop.shopDomain, order.gid), { timeout: 20_000 }).toContain(SYNC_TAGS.created);
+    await expect.poll(() => tagsOf(winery.shopDomain, order.gid), { timeout: 20_000 }).toContain(SYNC_TAGS.created);
   }
   await shot(page, "retry-results");
 });
 
-test("settings: a wrong customer name is saved, Test connection says did you mean, the name is fixed and saved; no secret reaches the page", async ({ page }) => {
+test("settings: a wrong customer name is saved, Test connection says did you mean, the name is fixed and saved; no secret reaches the page", async ({ page, winery, owner }) => {
   const answers = recordTrpcAnswers(page);
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
   await nav(page, "Settings");
   const customer = page.getByLabel("Customer name");
-  await expect(customer).toHaveValue(hilltop.customerName);
+  await expect(customer).toHaveValue(winery.customerName);
   await expect(page.getByLabel("API key")).toHaveValue("");
   await expect(page.getByLabel("API key")).toHaveAttribute("placeholder", "•••• set");
 
@@ -74,32 +70,32 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   await expect(page.getByTestId("error-currency")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByTestId("check-customer")).toContainText(`Did you mean '${hilltop.customerName}'?`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Did you mean '${winery.customerName}'?`);
   await shot(page, "settings-did-you-mean");
 
-  await page.getByRole("button", { name: `Use ‘${hilltop.customerName}’` }).click();
-  await expect(customer).toHaveValue(hilltop.customerName);
+  await page.getByRole("button", { name: `Use ‘${winery.customerName}’` }).click();
+  await expect(customer).toHaveValue(winery.customerName);
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${hilltop.customerName}'`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${winery.customerName}'`);
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByTestId("settings-saved")).toContainText("customerName");
 
   await page.reload();
-  await expect(page.getByLabel("Customer name")).toHaveValue(hilltop.customerName);
+  await expect(page.getByLabel("Customer name")).toHaveValue(winery.customerName);
   const [stored] = await query<{ customerName: string; apiKeyEnc: string }>(
     `SELECT v."customerName", v."apiKeyEnc" FROM "VintraceSettings" v JOIN "Tenant" t ON t.id = v."tenantId" WHERE t."shopDomain" = $1`,
-    [hilltop.shopDomain],
+    [winery.shopDomain],
   );
-  expect(stored.customerName).toBe(hilltop.customerName);
+  expect(stored.customerName).toBe(winery.customerName);
   const changes = await query<{ details: { changes: { field: string; to: unknown }[] } }>(
     `SELECT a.details FROM "AuditEvent" a JOIN "Tenant" t ON t.id = a."tenantId" WHERE t."shopDomain" = $1 AND a.action = 'settings.changed' ORDER BY a."createdAt"`,
-    [hilltop.shopDomain],
+    [winery.shopDomain],
   );
-  expect(changes.map((c) => c.details.changes.find((x) => x.field === "customerName")?.to)).toEqual(["shopify web customer", hilltop.customerName]);
+  expect(changes.map((c) => c.details.changes.find((x) => x.field === "customerName")?.to)).toEqual(["shopify web customer", winery.customerName]);
   await shot(page, "settings-saved");
 
   // The key, in plaintext or as stored, is nowhere: not in the server's HTML, the live page, or any tRPC answer.
-  const secrets = [hilltop.vintraceToken, stored.apiKeyEnc, ...stored.apiKeyEnc.split(".").slice(2)];
+  const secrets = [winery.vintraceToken, stored.apiKeyEnc, ...stored.apiKeyEnc.split(".").slice(2)];
   const serverHtml = await (await page.request.get(`${stackInfo().appUrl}/settings`)).text();
   expect(serverHtml).toContain("Settings");
   const pageHtml = await page.content();
@@ -111,14 +107,8 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   }
 });
 
-test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page }) => {
-  const staff = { email: "cellar-door@hilltop.test", password: "cellar-door-pass-1" };
-  const [user] = await query<{ id: string }>(
-    `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES ('e2e-settings-staff', $1, $2, 'MERCHANT', now()) RETURNING id`,
-    [staff.email, await hashPassword(staff.password)],
-  );
-  await query(`INSERT INTO "Membership" ("userId", "tenantId", role) VALUES ($1, $2, 'STAFF')`, [user.id, await tenantIdOf(hilltop.shopDomain)]);
-  await loginAs(page, staff.email, staff.password);
+test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page, winery, staff }) => {
+  await signIn(page, staff);
   await nav(page, "Settings");
 
   await expect(page.getByTestId("connection-locked")).toContainText("Only an owner of this winery or Winehub support can change the connection");
@@ -129,17 +119,15 @@ test("staff see the vintrace connection read-only, with why, and can still test 
 
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByTestId("check-connection")).toBeVisible();
-  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${hilltop.customerName}'`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${winery.customerName}'`);
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByTestId("settings-saved")).toContainText("Nothing changed.");
   await shot(page, "settings-staff");
 });
 
-test("the product check shows the simulator's three deliberate mismatches", async ({ page }) => {
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+test("the product check shows the simulator's three deliberate mismatches", async ({ page, winery, owner }) => {
+  await signIn(page, owner);
   await nav(page, "Products");
-  // The nightly check may already have run when the app started; either way, an on-demand run is ours.
   await expect(page.getByRole("button", { name: "Run check now" })).toBeEnabled();
   await page.getByRole("button", { name: "Run check now" }).click();
   await expect(page.getByText(`by ${owner.email}`)).toBeVisible({ timeout: 30_000 });
@@ -151,28 +139,32 @@ test("the product check shows the simulator's three deliberate mismatches", asyn
   const renamed = page.locator('[data-testid="product-row"][data-sku="22PNR750"]');
   await expect(renamed).toHaveAttribute("data-warnings", /NAME_DIFFERS/);
   await expect(renamed.getByTestId("name-diff").locator("ins")).toContainText("Reserve");
-  await expect(page.getByTestId("filter-matched")).toContainText(String(hilltop.products.length - 1));
+  await expect(page.getByTestId("filter-matched")).toContainText(String(winery.products.length - 1));
   await expect(page.getByText(/Last checked just now/)).toBeVisible();
   await shot(page, "product-check");
 });
 
-test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page }) => {
-  const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
-  const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page, winery, owner }) => {
+  // Another order first, so that the name filter below has one to leave out.
+  const other = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
+  await waitForSync(winery.shopDomain, other.gid, () => true);
+  const order = await createShopifyOrder({ shop: winery.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
+  const failed = await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
   expect(failed.lastErrorClass).toBe("VALIDATION");
 
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
   await nav(page, "Orders");
   await page.getByLabel("Order name").fill(order.name);
   await expect(page.getByTestId("order-row")).toHaveCount(1);
+  // The search reaches the address after a pause; a click before that would be undone by it.
+  await expect(page).toHaveURL(/[?&]q=/);
   await page.getByRole("link", { name: order.name, exact: true }).click();
 
   await expect(page.getByTestId("order-error-message")).toContainText("TOTE-NAT");
   await expect(page.getByTestId("order-error")).toContainText("Products vintrace does not know");
   const fix = page.getByTestId("fix-link");
   await expect(fix).toHaveText("Fix it on the Products page →");
-  await expect(fix).toHaveAttribute("href", `/products?winery=${await tenantIdOf(hilltop.shopDomain)}`);
+  await expect(fix).toHaveAttribute("href", `/products?winery=${winery.id}`);
   await expect(page.getByTestId("tag-state")).toContainText(SYNC_TAGS.error);
   await expect(page.getByTestId("attempt").first()).toBeVisible();
   await page.getByTestId("attempt").filter({ hasText: "Sent the sales order" }).locator("summary", { hasText: "Response" }).click();
@@ -185,67 +177,61 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await page.goBack();
 
   // The product is added in vintrace; the retry then goes through.
-  await vintraceControl(hilltop.vintraceCode, "stock-items", {
+  await vintraceControl(winery.vintraceCode, "stock-items", {
     code: "TOTE-NAT",
     description: "Canvas Tote",
-    owner: hilltop.storageArea.wineryName,
+    owner: winery.storageArea.wineryName,
     price: 15,
-    distributions: [{ areaId: hilltop.storageArea.id, qty: 500, committed: 0 }],
+    distributions: [{ areaId: winery.storageArea.id, qty: 500, committed: 0 }],
   });
   await page.getByRole("button", { name: "Retry", exact: true }).click();
   await expect(page.getByTestId("retry-result")).toContainText("Queued");
-  await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "SYNCED" && r.tagState === "CREATED");
+  await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "SYNCED" && r.tagState === "CREATED");
   await expect(page.getByTestId("sales-order-code")).toHaveText(/^VSO\d+$/, { timeout: 15_000 });
   await expect(page.getByTestId("order-error")).toHaveCount(0);
-  await expect.poll(() => tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
-  expect(await tagsOf(hilltop.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
+  await expect.poll(() => tagsOf(winery.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
+  expect(await tagsOf(winery.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
   await shot(page, "order-retried");
 });
 
-test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page }) => {
-  const hilltopId = await tenantIdOf(hilltop.shopDomain);
-  const [before] = await query<{ shippingPolicy: string; shippingStockCode: string | null; ignoredSkus: string[] }>(
-    `SELECT "shippingPolicy"::text AS "shippingPolicy", "shippingStockCode", "ignoredSkus" FROM "VintraceSettings" WHERE "tenantId" = $1`,
-    [hilltopId],
-  );
-  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [hilltopId]);
-  try {
-    const order = await createShopifyOrder({ shop: hilltop.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
-    const failed = await waitForSync(hilltop.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
-    expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
-    expect(await tagsOf(hilltop.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
+test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page, winery, owner }) => {
+  // The winery is this test's own: its settings need no restoring afterwards.
+  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [winery.id]);
+  const order = await createShopifyOrder({ shop: winery.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
+  const failed = await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+  expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
+  expect(await tagsOf(winery.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
 
-    const owner = demoLogin("owner@hilltop.test");
-    await loginAs(page, owner.email, owner.password);
-    const group = page.getByTestId("failure-group").filter({ hasText: "No product lines to send" });
-    await expect(group.getByTestId("failure-group-title")).toHaveText(/^No product lines to send: \d+ orders?$/);
-    await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
+  await signIn(page, owner);
+  const group = page.getByTestId("failure-group").filter({ hasText: "No product lines to send" });
+  await expect(group.getByTestId("failure-group-title")).toHaveText("No product lines to send: 1 order");
+  await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${winery.id}#ignore-rules`);
 
-    await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${hilltopId}`);
-    await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
-    await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
-    await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
-    const fix = page.getByTestId("fix-link");
-    await expect(fix).toHaveAttribute("href", `/products?winery=${hilltopId}#ignore-rules`);
-    await shot(page, "order-failed-no-product-lines");
+  // A product check has run, as it does every night: its results fill the Products page, so the ignore rules start
+  // below the fold and the fix link must scroll to them.
+  await nav(page, "Products");
+  await expect(page.getByRole("button", { name: "Run check now" })).toBeEnabled();
+  await page.getByRole("button", { name: "Run check now" }).click();
+  await expect(page.getByTestId("product-row").first()).toBeVisible({ timeout: 30_000 });
 
-    await fix.click();
-    await expect(page).toHaveURL(/\/products\?winery=.*#ignore-rules$/);
-    await expect(page.getByRole("form", { name: "Ignore rules" })).toBeInViewport();
-    // The page was scrolled to the rules (they start below the fold at this size).
-    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
-    await shot(page, "order-failed-no-product-lines-fix");
-  } finally {
-    await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = $2::"ShippingPolicy", "shippingStockCode" = $3, "ignoredSkus" = $4 WHERE "tenantId" = $1`, [
-      hilltopId,
-      before.shippingPolicy,
-      before.shippingStockCode,
-      before.ignoredSkus,
-    ]);
-  }
+  await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${winery.id}`);
+  await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
+  await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
+  await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
+  const fix = page.getByTestId("fix-link");
+  await expect(fix).toHaveAttribute("href", `/products?winery=${winery.id}#ignore-rules`);
+  await shot(page, "order-failed-no-product-lines");
+
+  await fix.click();
+  await expect(page).toHaveURL(/\/products\?winery=.*#ignore-rules$/);
+  await expect(page.getByRole("form", { name: "Ignore rules" })).toBeInViewport();
+  // The page was scrolled to the rules (they start below the fold at this size).
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  await shot(page, "order-failed-no-product-lines-fix");
 });
 
-test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page }) => {
+test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page, winery: hilltop, newWinery, support }) => {
+  const riverbend = await newWinery({ name: "River Bend Wines" });
   // vintrace refuses the key once for each winery: both orders fail with the same cause.
   for (const winery of [hilltop, riverbend]) {
     await vintraceControl(winery.vintraceCode, "faults", { match: "POST /sales-order", status: 401, body: { message: "Invalid token" } });
@@ -259,28 +245,43 @@ test("support staff see failures grouped by cause across wineries, and open the 
     expect(row.lastErrorClass).toBe("AUTH");
   }
 
-  const support = demoLogin("support@winehub.test");
-  await loginAs(page, support.email, support.password);
+  // Support staff see every winery, other tests' too: the group counts every winery's refused orders, as the
+  // database has them, and names each of ours with its one order.
+  const [all] = await query<{ orders: number; wineries: number }>(
+    `SELECT count(*)::int AS orders, count(DISTINCT "tenantId")::int AS wineries FROM "OrderSync" WHERE status = 'FAILED' AND "lastErrorClass" = 'AUTH'`,
+  );
+  expect(all.orders).toBeGreaterThanOrEqual(2);
+  expect(all.wineries).toBeGreaterThanOrEqual(2);
+
+  await signIn(page, support);
   await expect(page.getByRole("heading", { name: "All wineries" })).toBeVisible();
   const group = page.getByTestId("failure-group").filter({ hasText: "vintrace refused the API key" });
-  await expect(group.getByTestId("failure-group-title")).toHaveText("vintrace refused the API key: 2 orders, 2 wineries");
+  await expect(group.getByTestId("failure-group-title")).toHaveText(`vintrace refused the API key: ${all.orders} orders, ${all.wineries} wineries`);
   await expect(group).toContainText(`${hilltop.name} (1)`);
   await expect(group).toContainText(`${riverbend.name} (1)`);
-  await expect(page.getByTestId("warning").filter({ hasText: "The vintrace connection is failing" })).toHaveCount(2);
+  const failing = page.getByTestId("warning").filter({ hasText: "The vintrace connection is failing" });
+  for (const winery of [hilltop, riverbend]) await expect(failing.filter({ hasText: winery.name })).toHaveCount(1);
   await shot(page, "support-failure-groups");
 
-  await group.getByRole("link", { name: "Open the 2 orders →" }).click();
+  await group.getByRole("link", { name: `Open the ${all.orders} orders →` }).click();
   await expect(page).toHaveURL(/cause=AUTH/);
   const rows = page.getByTestId("order-row");
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(all.orders);
   await expect(rows.filter({ hasText: hilltop.name })).toHaveCount(1);
   await expect(rows.filter({ hasText: riverbend.name })).toHaveCount(1);
   await shot(page, "support-group-orders");
 });
 
-test("a merchant signs in and sees only their winery", async ({ page }) => {
-  const owner = demoLogin("owner@riverbend.test");
-  await loginAs(page, owner.email, owner.password);
+test("a merchant signs in and sees only their winery", async ({ page, newWinery, newLogin }) => {
+  const riverbend = await newWinery({ name: "River Bend Wines" });
+  const hilltop = await newWinery();
+  // Each winery has an order of its own, synced.
+  for (const winery of [riverbend, hilltop]) {
+    const order = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
+    await waitForSync(winery.shopDomain, order.gid, (row) => row.status === "SYNCED");
+  }
+  const owner = await newLogin("owner", riverbend);
+  await signIn(page, owner);
   await expect(page.getByTestId("winery")).toHaveCount(1);
   await expect(page.getByTestId("winery")).toContainText(riverbend.name);
   await expect(page.getByTestId("winery-name")).toHaveText(riverbend.name);
@@ -302,7 +303,7 @@ test("a merchant signs in and sees only their winery", async ({ page }) => {
   await expect(page.getByText(hilltop.name)).toHaveCount(0);
 
   // Hilltop's pages, orders and export are closed to River Bend's owner, however they are reached.
-  const hilltopId = await tenantIdOf(hilltop.shopDomain);
+  const hilltopId = hilltop.id;
   const [hilltopOrder] = await query<{ id: string }>(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 LIMIT 1`, [hilltopId]);
   for (const path of [`/settings?winery=${hilltopId}`, `/orders/${hilltopOrder.id}?winery=${hilltopId}`, `/products?winery=${hilltopId}`]) {
     await page.goto(`${stackInfo().appUrl}${path}`);
@@ -320,33 +321,32 @@ test("a merchant signs in and sees only their winery", async ({ page }) => {
   await shot(page, "merchant-no-access");
 });
 
-test("an owner invites staff and removes a user, whose open session ends at once; both land in the audit log", async ({ page, browser }) => {
-  const hilltopId = await tenantIdOf(hilltop.shopDomain);
-  const staff = { email: "cellar-hand@hilltop.test", password: "cellar-hand-pass-1" };
-  const [user] = await query<{ id: string }>(
-    `INSERT INTO "User" (id, email, "passwordHash", role, "updatedAt") VALUES ('e2e-staff-user', $1, $2, 'MERCHANT', now()) RETURNING id`,
-    [staff.email, await hashPassword(staff.password)],
-  );
-  await query(`INSERT INTO "Membership" ("userId", "tenantId", role) VALUES ($1, $2, 'STAFF')`, [user.id, hilltopId]);
+test("an owner invites staff and removes a user, whose open session ends at once; both land in the audit log", async ({ page, browser, owner, staff }) => {
+  const invitee = `new-sommelier-${uniqueTag()}@hilltop.test`;
 
   // The staff member is signed in elsewhere, and only sees the users, without managing them.
   const staffContext = await browser.newContext();
   const staffPage = await staffContext.newPage();
-  await loginAs(staffPage, staff.email, staff.password);
+  await signIn(staffPage, staff);
   await staffPage.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Users", exact: true }).click();
   await expect(staffPage.getByText("Only an owner of this winery can invite or remove users.")).toBeVisible();
   await expect(staffPage.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
 
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
+  // A change of settings first, for the audit log's filter to find.
+  await nav(page, "Settings");
+  await page.getByLabel("Currency").fill("NZD");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByTestId("settings-saved")).toContainText("currency");
+
   await nav(page, "Users");
   await page.getByLabel("Email").fill("not-an-email");
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByTestId("error-invite-email")).toContainText("email");
-  await page.getByLabel("Email").fill("new-sommelier@hilltop.test");
+  await page.getByLabel("Email").fill(invitee);
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(/Invitation sent\. The link works once and expires/)).toBeVisible();
-  await expect(page.getByRole("list", { name: "Invitations" })).toContainText("new-sommelier@hilltop.test");
+  await expect(page.getByRole("list", { name: "Invitations" })).toContainText(invitee);
 
   const row = page.getByTestId("member-row").filter({ hasText: staff.email });
   await row.getByRole("button", { name: "Remove…" }).click();
@@ -361,27 +361,29 @@ test("an owner invites staff and removes a user, whose open session ends at once
 
   await nav(page, "Audit log");
   await expect(page.getByTestId("audit-row").filter({ hasText: "user.removed" })).toContainText(staff.email);
-  await expect(page.getByTestId("audit-row").filter({ hasText: "invitation.sent" })).toContainText("new-sommelier@hilltop.test");
+  await expect(page.getByTestId("audit-row").filter({ hasText: "invitation.sent" })).toContainText(invitee);
   await page.getByLabel("Action", { exact: true }).selectOption("settings.");
   await expect(page.getByTestId("audit-row").first()).toContainText("settings.changed");
   await expect(page.getByTestId("audit-row").filter({ hasText: "user.removed" })).toHaveCount(0);
   await shot(page, "audit-log");
 });
 
-test("support staff add a winery, with the shop domain checked beside its field, and get its install link", async ({ page }) => {
-  const support = demoLogin("support@winehub.test");
-  await loginAs(page, support.email, support.password);
+test("support staff add a winery, with the shop domain checked beside its field, and get its install link", async ({ page, support }) => {
+  const tag = uniqueTag();
+  const name = `Creek Side Cellars ${tag}`;
+  const shop = `creek-side-${tag}.myshopify.com`;
+  await signIn(page, support);
   await nav(page, "Wineries");
-  await page.getByLabel("Winery name").fill("Creek Side Cellars");
+  await page.getByLabel("Winery name").fill(name);
   await page.getByLabel("Shopify shop").fill("creek side");
   await page.getByRole("button", { name: "Add winery" }).click();
   await expect(page.getByTestId("error-new-shop")).toContainText("myshopify.com");
-  await page.getByLabel("Shopify shop").fill("creek-side.myshopify.com");
+  await page.getByLabel("Shopify shop").fill(shop);
   await page.getByRole("button", { name: "Add winery" }).click();
-  await expect(page.getByText("Added Creek Side Cellars.", { exact: false })).toBeVisible();
-  const card = page.getByTestId("winery-card").filter({ hasText: "Creek Side Cellars" });
+  await expect(page.getByText(`Added ${name}.`, { exact: false })).toBeVisible();
+  const card = page.getByTestId("winery-card").filter({ hasText: name });
   await expect(card).toContainText("not connected");
   await card.getByRole("button", { name: "Connect shop" }).click();
-  await expect(card.getByTestId("install-link")).toHaveAttribute("href", "/api/shopify/install?shop=creek-side.myshopify.com");
+  await expect(card.getByTestId("install-link")).toHaveAttribute("href", `/api/shopify/install?shop=${shop}`);
   await shot(page, "wineries");
 });

@@ -1,18 +1,7 @@
 // What the dashboard's browser tests need beyond the shared fixtures: the simulators' control endpoints and a look
 // at the database to wait for the worker.
 import pg from "pg";
-import { expect, stackInfo } from "@/e2e/fixtures";
-import { demoWineries } from "@/simulators/catalog";
-
-export const hilltop = demoWineries[0];
-export const riverbend = demoWineries[1];
-
-async function send(url: string, method: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as unknown) : null;
-}
+import { callSimulator as send, expect, stackInfo } from "@/e2e/fixtures";
 
 export interface SimOrder {
   gid: string;
@@ -45,12 +34,6 @@ export async function query<T extends pg.QueryResultRow>(sql: string, params: un
   } finally {
     await client.end();
   }
-}
-
-export async function tenantIdOf(shop: string): Promise<string> {
-  const [row] = await query<{ id: string }>(`SELECT id FROM "Tenant" WHERE "shopDomain" = $1`, [shop]);
-  if (!row) throw new Error(`no tenant for ${shop}`);
-  return row.id;
 }
 
 export interface SyncRow {

@@ -1,18 +1,6 @@
 import type { Browser, Cookie, Page } from "@playwright/test";
-import { hashPassword } from "@/server/auth/password";
-import { createPrisma } from "@/server/db";
 import { waitForCaughtMail } from "@/simulators/mail/catcher";
-import { expect, loginAs, mailUrl, stackInfo, test } from "@/e2e/fixtures";
-
-/** A winery user of our own, so that changing its password leaves the demo logins alone. */
-async function newUser(password: string): Promise<string> {
-  const email = `account-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@hilltop.test`;
-  const db = createPrisma(stackInfo().database);
-  const tenant = await db.tenant.findFirstOrThrow({ where: { name: "Hilltop Estate" } });
-  await db.user.create({ data: { email, passwordHash: await hashPassword(password), memberships: { create: { tenantId: tenant.id, role: "STAFF" } } } });
-  await db.$disconnect();
-  return email;
-}
+import { expect, signIn, mailUrl, stackInfo, test } from "@/e2e/fixtures";
 
 /** The dashboard, loaded afresh and settled, so its buttons answer clicks. */
 async function settledDashboard(page: Page, path: string, email: string) {
@@ -33,13 +21,13 @@ async function expectCookiesDead(browser: Browser, cookies: Cookie[]) {
   await thief.close();
 }
 
-test("change the password (mail arrives), sign out everywhere, and a copy of the old cookie no longer works", async ({ page, browser }) => {
-  const email = await newUser("the-first-password");
-  await loginAs(page, email, "the-first-password");
+test("change the password (mail arrives), sign out everywhere, and a copy of the old cookie no longer works", async ({ page, browser, staff }) => {
+  const { email, password } = staff;
+  await signIn(page, staff);
   const copiedCookies = await page.context().cookies();
 
   await settledDashboard(page, "/account", email);
-  await page.getByLabel("Current password").fill("the-first-password");
+  await page.getByLabel("Current password").fill(password);
   await page.getByLabel("New password", { exact: true }).fill("the-second-password");
   await page.getByLabel("Repeat the new password").fill("the-second-password");
   await page.getByRole("button", { name: "Change password" }).click();
@@ -56,9 +44,9 @@ test("change the password (mail arrives), sign out everywhere, and a copy of the
   await expectCookiesDead(browser, copiedCookies);
 });
 
-test("signing out ends the session on the server: a copy of the cookie stops working", async ({ page, browser }) => {
-  const email = await newUser("a-password-of-mine");
-  await loginAs(page, email, "a-password-of-mine");
+test("signing out ends the session on the server: a copy of the cookie stops working", async ({ page, browser, staff }) => {
+  const { email } = staff;
+  await signIn(page, staff);
   const copiedCookies = await page.context().cookies();
   await settledDashboard(page, "/", email);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

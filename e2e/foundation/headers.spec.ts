@@ -1,4 +1,4 @@
-import { demoLogin, expect, loginAs, stackInfo, test } from "@/e2e/fixtures";
+import { expect, signIn, stackInfo, test } from "@/e2e/fixtures";
 
 // Every kind of response the app sends carries the security headers, and the pages still work under the policy.
 
@@ -48,13 +48,12 @@ test("each page gets its own nonce, and the scripts Next.js renders carry it", a
   for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
 });
 
-test("the dashboard runs under the policy without a single violation", async ({ page }) => {
+test("the dashboard runs under the policy without a single violation", async ({ page, owner }) => {
   const violations: string[] = [];
   page.on("console", (message) => {
     if (message.text().includes("Content Security Policy")) violations.push(message.text());
   });
-  const owner = demoLogin("owner@hilltop.test");
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
   await page.goto(`${stackInfo().appUrl}/orders`);
   await expect(page.getByTestId("current-user")).toHaveText(owner.email);
   expect(violations).toEqual([]);

@@ -1,9 +1,7 @@
 import type { Browser } from "@playwright/test";
-import { hashPassword } from "@/server/auth/password";
 import { hashToken } from "@/server/crypto";
-import { createPrisma } from "@/server/db";
 import { waitForCaughtMail } from "@/simulators/mail/catcher";
-import { demoLogin, expect, loginAs, mailUrl, stackInfo, test } from "@/e2e/fixtures";
+import { expect, mailUrl, signIn, stackInfo, test } from "@/e2e/fixtures";
 
 // Invitations and password resets end to end: the mail is read from the stack's SMTP catcher (E2E_MAIL_URL).
 
@@ -20,22 +18,21 @@ async function freshPage(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
-test("an owner invites staff; the invitee sets a password from the mail, is signed in, and the link then refuses reuse", async ({ page, browser }) => {
-  const owner = demoLogin("owner@hilltop.test");
+test("an owner invites staff; the invitee sets a password from the mail, is signed in, and the link then refuses reuse", async ({ page, browser, winery, owner }) => {
   const invitee = `new-staff-${unique()}@hilltop.test`;
-  await loginAs(page, owner.email, owner.password);
+  await signIn(page, owner);
   await page.goto(`${stackInfo().appUrl}/users`);
   await page.locator("#invite-email").fill(invitee);
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText("Invitation sent.")).toBeVisible();
 
   const mail = await waitForCaughtMail(mailUrl(), invitee);
-  expect(mail.subject).toContain("Hilltop Estate");
+  expect(mail.subject).toContain(winery.name);
   const link = linkIn(mail.text, "invite");
 
   const { context, page: guest } = await freshPage(browser);
   await guest.goto(link);
-  await expect(guest.getByRole("heading", { name: "Join Hilltop Estate" })).toBeVisible();
+  await expect(guest.getByRole("heading", { name: `Join ${winery.name}` })).toBeVisible();
   await guest.getByLabel("Your name (optional)").fill("New Staff");
   await guest.getByLabel("Choose a password").fill("a-brand-new-password");
   await guest.getByLabel("Repeat the password").fill("a-brand-new-password");
@@ -50,29 +47,23 @@ test("an owner invites staff; the invitee sets a password from the mail, is sign
   await context.close();
 });
 
-test("an expired invitation link gets a clear page", async ({ page }) => {
-  const db = createPrisma(stackInfo().database);
+test("an expired invitation link gets a clear page", async ({ page, db }) => {
   const token = `expired${unique()}${"x".repeat(30)}`;
   await db.invitation.create({
     data: { email: `late-${unique()}@hilltop.test`, role: "SUPPORT", tokenHash: hashToken(token), expiresAt: new Date(Date.now() - 60_000) },
   });
-  await db.$disconnect();
   await page.goto(`${stackInfo().appUrl}/invite/${token}`);
   await expect(page.getByRole("heading", { name: "This invitation has expired" })).toBeVisible();
   await expect(page.getByText("Invitation links work for 7 days.")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("invitation-expired.png") });
 });
 
-test("forgot password → reset from the mail → signed in; the old session ends and the link refuses reuse", async ({ page, browser }) => {
-  const db = createPrisma(stackInfo().database);
-  const email = `forgetful-${unique()}@hilltop.test`;
-  const tenant = await db.tenant.findFirstOrThrow({ where: { name: "Hilltop Estate" } });
-  await db.user.create({ data: { email, passwordHash: await hashPassword("the-old-password-1"), memberships: { create: { tenantId: tenant.id, role: "STAFF" } } } });
-  await db.$disconnect();
+test("forgot password → reset from the mail → signed in; the old session ends and the link refuses reuse", async ({ page, browser, staff }) => {
+  const { email } = staff;
 
   // A session opened before the reset, on another device.
   const other = await freshPage(browser);
-  await loginAs(other.page, email, "the-old-password-1");
+  await signIn(other.page, staff);
 
   await page.goto(`${stackInfo().appUrl}/login`);
   await page.getByRole("link", { name: "Forgot password?" }).click();
@@ -110,23 +101,22 @@ test("forgot password answers the same for an unknown email, and sends it nothin
   expect(await res.json()).toEqual([]);
 });
 
-test("a user opts in on their Account page, sends a test alert from the Alerts page, and gets it by mail", async ({ page }) => {
-  const owner = demoLogin("owner@riverbend.test");
-  await loginAs(page, owner.email, owner.password);
+test("a user opts in on their Account page, sends a test alert from the Alerts page, and gets it by mail", async ({ page, winery, owner }) => {
+  await signIn(page, owner);
   await page.goto(`${stackInfo().appUrl}/account`);
-  const box = page.getByLabel("Email me River Bend Wines's failure alerts");
+  const box = page.getByLabel(`Email me ${winery.name}'s failure alerts`);
   await box.check();
   await expect(box).toBeChecked();
   await expect(box).toBeEnabled();
   await page.reload();
-  await expect(page.getByLabel("Email me River Bend Wines's failure alerts")).toBeChecked();
+  await expect(page.getByLabel(`Email me ${winery.name}'s failure alerts`)).toBeChecked();
 
   await page.goto(`${stackInfo().appUrl}/alerts`);
   await expect(page.getByTestId("mail-recipients")).toContainText(owner.email);
   await page.getByRole("button", { name: "Send a test alert" }).click();
   await expect(page.getByTestId("test-alert-result")).toContainText(`Sent to ${owner.email}`);
   const mail = await waitForCaughtMail(mailUrl(), owner.email, (m) => m.subject.includes("test alert"));
-  expect(mail.subject).toBe("River Bend Wines: test alert from vintrace-sync");
+  expect(mail.subject).toBe(`${winery.name}: test alert from vintrace-sync`);
   await expect(page.getByTestId("alert-row").first()).toContainText("test alert from vintrace-sync");
   await page.screenshot({ path: test.info().outputPath("alerts-page.png"), fullPage: true });
 });

@@ -1,7 +1,7 @@
 // Forged lifecycle deliveries against the running app: a launch link's signed query replayed as a webhook, and a
-// genuine body of one demo shop sent under the other's name. Neither may uninstall or erase the winery: afterwards
+// genuine body of one winery's shop sent under another's name. Neither may uninstall or erase the winery: afterwards
 // it still takes an order from Shopify all the way into vintrace and tags it.
-import { createShopifyOrder, hilltop, query, riverbend, tagsOf, tenantIdOf, waitForSync } from "@/e2e/dashboard/helpers";
+import { createShopifyOrder, query, tagsOf, waitForSync } from "@/e2e/dashboard/helpers";
 import { expect, stackInfo, test } from "@/e2e/fixtures";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { collectLaunchLink } from "@/simulators/shopify/launch-link";
@@ -12,10 +12,11 @@ import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook
 const appSecret = () => process.env.SHOPIFY_API_SECRET ?? "";
 const apiKey = () => process.env.SHOPIFY_API_KEY ?? "";
 
-test("forged app/uninstalled and shop/redact leave the winery installed and syncing", async ({ request }) => {
+test("forged app/uninstalled and shop/redact leave the winery installed and syncing", async ({ request, winery, newWinery }) => {
   const { appUrl, shopifyUrl } = stackInfo();
-  const victim = hilltop.shopDomain;
-  const tenantId = await tenantIdOf(victim);
+  const victim = winery.shopDomain;
+  const tenantId = winery.id;
+  const bystander = await newWinery({ name: "River Bend Wines" });
   const post = (signed: { headers: Record<string, string>; body: string }) => request.post(`${appUrl}${WEBHOOK_PATH}`, { headers: signed.headers, data: Buffer.from(signed.body) });
 
   // What the attacker's own development store hands out: a launch link signed with the app secret.
@@ -26,9 +27,9 @@ test("forged app/uninstalled and shop/redact leave the winery installed and sync
     expect(response.status(), `${topic} from a launch link`).toBe(400);
   }
 
-  // A genuine, correctly signed body about the other demo shop, sent under the victim's name.
+  // A genuine, correctly signed body about another winery's shop, sent under the victim's name.
   for (const topic of ["app/uninstalled", "shop/redact"] as const) {
-    const signed = signedWebhookRequest({ shop: victim, topic, payload: lifecyclePayload(new SimShop(riverbend.shopDomain), topic), secret: appSecret() });
+    const signed = signedWebhookRequest({ shop: victim, topic, payload: lifecyclePayload(new SimShop(bystander.shopDomain), topic), secret: appSecret() });
     expect((await post(signed)).status(), `${topic} about another shop`).toBe(401);
   }
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useViewer, useWineryHref } from "@/components/tenant";
+import { useViewer, useTenantHref } from "@/components/tenant";
 import { cx } from "@/components/ui";
 
 const ITEMS = [
@@ -22,7 +22,7 @@ const ITEMS = [
 export function DashboardNav() {
   const viewer = useViewer();
   const pathname = usePathname();
-  const href = useWineryHref();
+  const href = useTenantHref();
   return (
     <nav aria-label="Dashboard" className="lg:w-48 lg:shrink-0">
       <ul className="flex gap-1 overflow-x-auto pb-2 lg:flex-col lg:overflow-visible lg:pb-0">

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 import { createPrisma, type DatabaseRuntime, type Db } from "@/server/db";
 import { createTenant, createUser } from "@/server/tenants/service";
-import { demoWineries, type DemoWinery } from "@/simulators/catalog";
+import { demoTenants, type DemoTenant } from "@/simulators/catalog";
 import { demoSeed } from "@/simulators/vintrace/demo-seed";
 
 // The browser tests' world. Every test makes what it needs through Playwright fixtures: a winery of its own (a
@@ -51,7 +51,7 @@ export const uniqueTag = () => randomBytes(4).toString("hex");
  * sells that catalog in any shop it does not know), with the same deliberate mismatches; its name, shop, vintrace
  * customer and vintrace key are its own.
  */
-export interface Winery extends Omit<DemoWinery, "name" | "shopDomain" | "vintraceCode" | "vintraceToken"> {
+export interface Tenant extends Omit<DemoTenant, "name" | "shopDomain" | "vintraceCode" | "vintraceToken"> {
   id: string;
   name: string;
   shopDomain: string;
@@ -67,7 +67,7 @@ export interface Login {
 
 export type LoginKind = "owner" | "staff" | "support";
 
-const template = demoWineries[0];
+const template = demoTenants[0];
 const FIXTURE_ACTOR = "e2e-fixtures@winehub.test";
 
 /** A call to a simulator's control endpoint; the JSON answer, or null for an empty one. */
@@ -79,7 +79,7 @@ export async function callSimulator(url: string, method: string, body?: unknown)
 }
 
 /** A new winery: its vintrace customer seeded, its shop given an access token, then the winery made by createTenant. */
-export async function createWinery(db: Db, options: { name?: string } = {}): Promise<Winery> {
+export async function createTestTenant(db: Db, options: { name?: string } = {}): Promise<Tenant> {
   const { vintraceUrl, shopifyUrl } = stackInfo();
   const tag = uniqueTag();
   const shopDomain = `e2e-${tag}.myshopify.com`;
@@ -114,16 +114,16 @@ export async function createWinery(db: Db, options: { name?: string } = {}): Pro
 }
 
 /** A new user with a password: support staff, or an owner or staff member of the winery. */
-export async function createLogin(db: Db, kind: LoginKind, winery?: Winery): Promise<Login> {
-  if (kind !== "support" && !winery) throw new Error(`a ${kind} needs a winery`);
+export async function createLogin(db: Db, kind: LoginKind, tenant?: Tenant): Promise<Login> {
+  if (kind !== "support" && !tenant) throw new Error(`a ${kind} needs a winery`);
   const tag = uniqueTag();
-  const email = kind === "support" ? `support-${tag}@winehub.test` : `${kind}-${tag}@${winery!.vintraceCode}.test`;
+  const email = kind === "support" ? `support-${tag}@winehub.test` : `${kind}-${tag}@${tenant!.vintraceCode}.test`;
   const password = `${kind}-pass-${tag}`;
   const user = await createUser(
     db,
     kind === "support"
       ? { email, password, role: "SUPPORT" }
-      : { email, password, role: "MERCHANT", shopDomain: winery!.shopDomain, membershipRole: kind === "owner" ? "OWNER" : "STAFF" },
+      : { email, password, role: "MERCHANT", shopDomain: tenant!.shopDomain, membershipRole: kind === "owner" ? "OWNER" : "STAFF" },
     FIXTURE_ACTOR,
   );
   return { id: user.id, email, password };
@@ -141,11 +141,11 @@ export const signIn = (page: Page, login: Login) => loginAs(page, login.email, l
 
 interface TestFixtures {
   /** makes another winery for this test (`winery` is the first) */
-  newWinery: (options?: { name?: string }) => Promise<Winery>;
+  newTenant: (options?: { name?: string }) => Promise<Tenant>;
   /** makes another user for this test */
-  newLogin: (kind: LoginKind, winery?: Winery) => Promise<Login>;
+  newLogin: (kind: LoginKind, tenant?: Tenant) => Promise<Login>;
   /** this test's winery */
-  winery: Winery;
+  tenant: Tenant;
   /** an owner of this test's winery */
   owner: Login;
   /** a staff member of this test's winery */
@@ -168,10 +168,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: "worker" },
   ],
-  newWinery: async ({ db }, provide) => provide((options) => createWinery(db, options)),
-  newLogin: async ({ db }, provide) => provide((kind, winery) => createLogin(db, kind, winery)),
-  winery: async ({ newWinery }, provide) => provide(await newWinery()),
-  owner: async ({ newLogin, winery }, provide) => provide(await newLogin("owner", winery)),
-  staff: async ({ newLogin, winery }, provide) => provide(await newLogin("staff", winery)),
+  newTenant: async ({ db }, provide) => provide((options) => createTestTenant(db, options)),
+  newLogin: async ({ db }, provide) => provide((kind, tenant) => createLogin(db, kind, tenant)),
+  tenant: async ({ newTenant }, provide) => provide(await newTenant()),
+  owner: async ({ newLogin, tenant }, provide) => provide(await newLogin("owner", tenant)),
+  staff: async ({ newLogin, tenant }, provide) => provide(await newLogin("staff", tenant)),
   support: async ({ newLogin }, provide) => provide(await newLogin("support")),
 });

@@ -41,27 +41,27 @@ const draftShape = {
 };
 
 /** The settings a save takes: the connection and the price list are required, and a shipping line needs its code. */
-export const winerySettingsFields = z.object({
+export const tenantSettingsFields = z.object({
   ...draftShape,
   baseUrl: draftShape.baseUrl.min(1, "Enter your vintrace address."),
   customerName: draftShape.customerName.min(1, "Enter the vintrace customer web orders are recorded against."),
   salesPriceList: draftShape.salesPriceList.min(1, "Enter the sales price list."),
 });
 
-export const winerySettingsSchema = winerySettingsFields.superRefine((value, ctx) => {
+export const tenantSettingsSchema = tenantSettingsFields.superRefine((value, ctx) => {
   if (value.shippingPolicy === "STOCK_CODE" && !value.shippingStockCode) {
     ctx.addIssue({ code: "custom", path: ["shippingStockCode"], message: "Enter the vintrace stock code shipping is sent as." });
   }
 });
 
 /** What a form or the CLI sends (currency in any case, the key optional). */
-export type WinerySettingsInput = z.input<typeof winerySettingsSchema>;
+export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
 /** The settings once validated: what is stored, and what the engine reads. */
-export type WinerySettings = z.output<typeof winerySettingsSchema>;
-export type WinerySettingsField = keyof WinerySettings;
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+export type TenantSettingsField = keyof TenantSettings;
 
 /** The settings a save changes, in the order they are reported (the key apart: it is write-only). */
-export const EDITABLE_SETTINGS = Object.keys(winerySettingsFields.shape).filter((f) => f !== "apiKey") as Exclude<WinerySettingsField, "apiKey">[];
+export const EDITABLE_SETTINGS = Object.keys(tenantSettingsFields.shape).filter((f) => f !== "apiKey") as Exclude<TenantSettingsField, "apiKey">[];
 
 /** The settings "Test connection" checks, each optional (the saved value is used for what is left out). */
 export const connectionTestSchema = z
@@ -71,7 +71,7 @@ export const connectionTestSchema = z
 export type ConnectionTestInput = z.infer<typeof connectionTestSchema>;
 
 /** A winery's settings before anything is saved (the database's defaults). */
-export const DEFAULT_SETTINGS: Omit<WinerySettings, "apiKey"> = {
+export const DEFAULT_SETTINGS: Omit<TenantSettings, "apiKey"> = {
   baseUrl: "",
   authScheme: VintraceAuthScheme.BEARER,
   customerName: "",

@@ -2,13 +2,13 @@ import type { Db } from "@/server/db";
 import { encryptSecret } from "@/server/crypto";
 import { hashPassword } from "@/server/auth/password";
 import { newTenantId, vintraceSettingsData } from "@/server/tenants/service";
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { demoAccessToken } from "@/simulators/shopify/server";
 
 export const DEMO_LOGINS = [
   { email: "support@winehub.test", password: "support-demo-pass", role: "SUPPORT" as const, shop: null },
-  { email: "owner@hilltop.test", password: "hilltop-demo-pass", role: "MERCHANT" as const, shop: demoWineries[0].shopDomain },
-  { email: "owner@riverbend.test", password: "riverbend-demo-pass", role: "MERCHANT" as const, shop: demoWineries[1].shopDomain },
+  { email: "owner@hilltop.test", password: "hilltop-demo-pass", role: "MERCHANT" as const, shop: demoTenants[0].shopDomain },
+  { email: "owner@riverbend.test", password: "riverbend-demo-pass", role: "MERCHANT" as const, shop: demoTenants[1].shopDomain },
 ];
 
 /**
@@ -16,26 +16,26 @@ export const DEMO_LOGINS = [
  * connection details (the simulators' ports may differ) and keeps everything else, including orders.
  */
 export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string, allowlist: string[]): Promise<void> {
-  for (const winery of demoWineries) {
-    const tenantId = (await db.tenant.findUnique({ where: { shopDomain: winery.shopDomain }, select: { id: true } }))?.id ?? newTenantId();
+  for (const demo of demoTenants) {
+    const tenantId = (await db.tenant.findUnique({ where: { shopDomain: demo.shopDomain }, select: { id: true } }))?.id ?? newTenantId();
     const settings = vintraceSettingsData(
       {
-        baseUrl: vintraceUrlFor(winery.vintraceCode),
-        apiKey: winery.vintraceToken,
-        customerName: winery.customerName,
-        salesPriceList: winery.priceList.name,
-        storageAreaId: winery.storageArea.id,
+        baseUrl: vintraceUrlFor(demo.vintraceCode),
+        apiKey: demo.vintraceToken,
+        customerName: demo.customerName,
+        salesPriceList: demo.priceList.name,
+        storageAreaId: demo.storageArea.id,
       },
       allowlist,
       tenantId,
     );
-    const taxPolicy = winery.priceList.taxPolicy === "Tax Inclusive" ? "INCLUSIVE" : "EXCLUSIVE";
+    const taxPolicy = demo.priceList.taxPolicy === "Tax Inclusive" ? "INCLUSIVE" : "EXCLUSIVE";
     const tenant = await db.tenant.upsert({
-      where: { shopDomain: winery.shopDomain },
+      where: { shopDomain: demo.shopDomain },
       create: {
         id: tenantId,
-        name: winery.name,
-        shopDomain: winery.shopDomain,
+        name: demo.name,
+        shopDomain: demo.shopDomain,
         // the demo's simulated orders may carry any date
         syncOrdersCreatedAfter: new Date("2020-01-01T00:00:00Z"),
         vintrace: { create: { ...settings, taxPolicy } },
@@ -47,7 +47,7 @@ export async function seedDemo(db: Db, vintraceUrlFor: (code: string) => string,
       create: {
         tenantId: tenant.id,
         method: "MANUAL",
-        accessTokenEnc: encryptSecret(demoAccessToken(winery.shopDomain), { tenantId: tenant.id, column: "ShopifyConnection.accessTokenEnc" }),
+        accessTokenEnc: encryptSecret(demoAccessToken(demo.shopDomain), { tenantId: tenant.id, column: "ShopifyConnection.accessTokenEnc" }),
         scopes: "read_orders,write_orders,read_products",
       },
       update: {},

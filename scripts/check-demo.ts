@@ -2,12 +2,12 @@
 // settings at all (DATABASE_URL unset): `npm ci`, `npm run demo` (which builds, starts the embedded database, both
 // simulators and the app), then `npm run sim:order` places an order, which must end synced (the CLI says so) and
 // tagged in the Shopify simulator; then Ctrl+C must stop the demo cleanly (exit code 0, the app's port closed).
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { cleanEnv, freshClone, run, startLong, waitFor } from "./check-clone";
 import { freePort } from "./processes";
 
 const keepClone = process.argv.includes("--keep");
-const shop = demoWineries[0].shopDomain;
+const shop = demoTenants[0].shopDomain;
 const clone = await freshClone("demo");
 const [port, vintracePort, shopifyPort, mailPort, smtpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
 const appUrl = `http://localhost:${port}`;

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createTestDatabase } from "@/test/database";
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { startShopifySimulator } from "@/simulators/shopify/server";
 import { startVintraceSimulator } from "@/simulators/vintrace/server";
 import { changedFiles, cleanEnv, freshClone, run, snapshotFiles, startLong, waitFor } from "./check-clone";
@@ -16,8 +16,8 @@ import { freePort } from "./processes";
 // A real PostgreSQL, never the embedded fallback: production runs on PostgreSQL.
 process.env.REQUIRE_POSTGRES = "1";
 const keepClone = process.argv.includes("--keep");
-const winery = demoWineries[0];
-const product = winery.products[0];
+const tenant = demoTenants[0];
+const product = tenant.products[0];
 
 const clone = await freshClone("production");
 const database = await createTestDatabase("prodcheck");
@@ -25,7 +25,7 @@ const port = await freePort();
 const appUrl = `http://localhost:${port}`;
 const app = { apiKey: "check-production-app", apiSecret: randomBytes(24).toString("hex") };
 const vintrace = await startVintraceSimulator({ port: 0, seedDemo: true });
-const shopify = await startShopifySimulator({ port: 0, appUrl, apiKey: app.apiKey, apiSecret: app.apiSecret, shops: [winery.shopDomain] });
+const shopify = await startShopifySimulator({ port: 0, appUrl, apiKey: app.apiKey, apiSecret: app.apiSecret, shops: [tenant.shopDomain] });
 let started: ReturnType<typeof startLong> | undefined;
 
 try {
@@ -66,14 +66,14 @@ try {
   // The winery, connected by a custom-app token, as an operator adds one on a server (the CLI after the prune).
   await npm(
     [
-      "run", "--silent", "cli", "--", "tenant:add", "--name", winery.name, "--shop", winery.shopDomain, "--shopify-token", shopify.issueToken(winery.shopDomain),
-      "--vintrace-url", vintrace.customerUrl(winery.vintraceCode), "--vintrace-key", winery.vintraceToken, "--customer", winery.customerName,
-      "--price-list", winery.priceList.name, "--storage-area", String(winery.storageArea.id),
+      "run", "--silent", "cli", "--", "tenant:add", "--name", tenant.name, "--shop", tenant.shopDomain, "--shopify-token", shopify.issueToken(tenant.shopDomain),
+      "--vintrace-url", vintrace.customerUrl(tenant.vintraceCode), "--vintrace-key", tenant.vintraceToken, "--customer", tenant.customerName,
+      "--price-list", tenant.priceList.name, "--storage-area", String(tenant.storageArea.id),
     ],
     settings,
   );
 
-  const order = await shopify.createOrder({ shop: winery.shopDomain, lines: [{ sku: product.sku, qty: 2 }], deliver: true });
+  const order = await shopify.createOrder({ shop: tenant.shopDomain, lines: [{ sku: product.sku, qty: 2 }], deliver: true });
   if (order.deliveries[0]?.status !== 200) throw new Error(`orders/create was answered ${JSON.stringify(order.deliveries)}`);
   console.log(`orders/create for ${order.name} answered 200`);
 
@@ -97,10 +97,10 @@ try {
   } finally {
     await client.end();
   }
-  const requests = (await (await fetch(`${vintrace.customerUrl(winery.vintraceCode)}/__sim/requests`)).json()) as { method: string; path: string; status: number }[];
+  const requests = (await (await fetch(`${vintrace.customerUrl(tenant.vintraceCode)}/__sim/requests`)).json()) as { method: string; path: string; status: number }[];
   const created = requests.filter((r) => r.method === "POST" && r.path.endsWith("/sales-order") && r.status < 300);
   if (created.length !== 1) throw new Error(`vintrace received ${created.length} successful sales-order POSTs, expected 1`);
-  await waitFor("the order's vintrace-order-created tag", async () => (shopify.tagsOf(winery.shopDomain, order.gid).includes("vintrace-order-created") ? true : undefined), 30_000, started);
+  await waitFor("the order's vintrace-order-created tag", async () => (shopify.tagsOf(tenant.shopDomain, order.gid).includes("vintrace-order-created") ? true : undefined), 30_000, started);
   console.log("the Shopify order is tagged vintrace-order-created");
 
   const stopped = await started.stop("SIGTERM");

@@ -2,7 +2,7 @@
 import pinoPretty from "pino-pretty";
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { getEnv } from "@/server/env";
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { loadLocalSecrets } from "./local-secrets";
 import { startStack } from "./stack";
 
@@ -21,13 +21,13 @@ const stack = await startStack({
 
 // A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and
 // the bulk retry page to find.
-for (const winery of demoWineries) {
-  const existing = stack.shopify!.orders(winery.shopDomain).length;
+for (const tenant of demoTenants) {
+  const existing = stack.shopify!.orders(tenant.shopDomain).length;
   if (existing > 0) continue;
-  const [a, b, c] = winery.products;
-  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: a.sku, qty: 2 }], deliver: false });
-  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: b.sku, qty: 1 }], deliver: false });
-  await stack.shopify!.createOrder({ shop: winery.shopDomain, lines: [{ sku: a.sku, qty: 1 }, { sku: c.sku, qty: 3 }], deliver: true });
+  const [a, b, c] = tenant.products;
+  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: a.sku, qty: 2 }], deliver: false });
+  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: b.sku, qty: 1 }], deliver: false });
+  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: a.sku, qty: 1 }, { sku: c.sku, qty: 3 }], deliver: true });
 }
 
 console.log(`
@@ -38,7 +38,7 @@ ${DEMO_LOGINS.map((l) => `  ${l.email.padEnd(24)} ${l.password.padEnd(22)} ${l.r
 
 Simulators: vintrace ${stack.vintrace!.url}   Shopify ${stack.shopify!.url}
 Mail (invitations, password resets, alerts): ${stack.mail ? `${stack.mail.httpUrl} (also .data/mail/*.eml)` : `sent through ${process.env.SMTP_URL}`}
-Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} npm run sim:order -- --shop ${demoWineries[0].shopDomain}
+Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} npm run sim:order -- --shop ${demoTenants[0].shopDomain}
 Press Ctrl+C to stop. Data stays in .data/ for the next run.
 `);
 

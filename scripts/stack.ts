@@ -151,7 +151,7 @@ async function startSimulators(
   appUrl: string,
   log: (line: string) => void,
 ): Promise<Pick<Stack, "vintrace" | "shopify" | "mail">> {
-  const [{ createPrisma }, { seedDemo }, { demoWineries }, { demoAccessToken, startShopifySimulator }, { startVintraceSimulator }] = await Promise.all([
+  const [{ createPrisma }, { seedDemo }, { demoTenants }, { demoAccessToken, startShopifySimulator }, { startVintraceSimulator }] = await Promise.all([
     import("@/server/db"),
     import("@/prisma/seed"),
     import("@/simulators/catalog"),
@@ -159,7 +159,7 @@ async function startSimulators(
     import("@/simulators/vintrace/server"),
   ]);
   const vintrace = await startVintraceSimulator({ port: options.vintracePort ?? 0, seedDemo: true });
-  const shops = demoWineries.map((w) => w.shopDomain);
+  const shops = demoTenants.map((w) => w.shopDomain);
   const shopify = await startShopifySimulator({
     port: options.shopifyPort ?? 0,
     appUrl,

@@ -10,7 +10,7 @@ export interface DemoProduct {
   vintrace: { code: string; description: string; price: number | null } | null;
 }
 
-export interface DemoWinery {
+export interface DemoTenant {
   name: string;
   shopDomain: string;
   /** the vintrace customer code: the simulator serves this winery under /<code>/api/v6 */
@@ -18,7 +18,7 @@ export interface DemoWinery {
   vintraceToken: string;
   customerName: string;
   priceList: { id: number; name: string; taxPolicy: "Tax Inclusive" | "Tax Exclusive" };
-  storageArea: { id: number; name: string; buildingName: string; wineryName: string };
+  storageArea: { id: number; name: string; buildingName: string; tenantName: string };
   products: DemoProduct[];
 }
 
@@ -34,7 +34,7 @@ const item = (sku: string, productTitle: string, variantTitle: string | null, pr
   },
 });
 
-export const demoWineries: DemoWinery[] = [
+export const demoTenants: DemoTenant[] = [
   {
     name: "Hilltop Estate",
     shopDomain: "hilltop-estate.myshopify.com",
@@ -42,7 +42,7 @@ export const demoWineries: DemoWinery[] = [
     vintraceToken: "demo-hilltop-token",
     customerName: "Shopify Web Customer",
     priceList: { id: 7, name: "Retail Inclusive", taxPolicy: "Tax Inclusive" },
-    storageArea: { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", wineryName: "Hilltop Winery" },
+    storageArea: { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", tenantName: "Hilltop Winery" },
     products: [
       item("21SHZ750", "2021 Shiraz", "750ml", "35.00"),
       item("22CHA750", "2022 Chardonnay", "750ml", "29.00"),
@@ -63,7 +63,7 @@ export const demoWineries: DemoWinery[] = [
     vintraceToken: "demo-riverbend-token",
     customerName: "River Bend Online Store",
     priceList: { id: 12, name: "Web Retail Exclusive", taxPolicy: "Tax Exclusive" },
-    storageArea: { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", wineryName: "River Bend Wines" },
+    storageArea: { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", tenantName: "River Bend Wines" },
     products: [
       item("RB-SB-23", "Sauvignon Blanc 2023", "750ml", "22.00"),
       item("RB-GSM-21", "GSM Blend 2021", "750ml", "31.00"),

@@ -4,7 +4,7 @@ import { Suspense, type ReactNode } from "react";
 import { DashboardNav } from "@/components/nav";
 import { SignOutButton } from "@/components/sign-out-button";
 import { Providers } from "@/components/trpc";
-import { ViewerProvider, WineryPicker } from "@/components/tenant";
+import { ViewerProvider, TenantPicker } from "@/components/tenant";
 import { viewerForPage } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +25,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
                 vintrace<span className="text-indigo-600">-sync</span>
               </Link>
               <Suspense>
-                <WineryPicker />
+                <TenantPicker />
               </Suspense>
             </div>
             <div className="flex items-center gap-3 text-sm text-slate-600">

@@ -6,25 +6,25 @@ import { useState, type ReactNode } from "react";
 import { DayChart } from "@/components/day-chart";
 import { useTRPC } from "@/components/trpc";
 import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, timeAgo, Time } from "@/components/ui";
-import { useWinery, useWineryHref } from "@/components/tenant";
+import { useTenant, useTenantHref } from "@/components/tenant";
 import type { RouterOutputs } from "@/components/types";
 
-type Health = RouterOutputs["overview"]["get"]["wineries"][number];
+type Health = RouterOutputs["overview"]["get"]["tenants"][number];
 type Group = RouterOutputs["overview"]["get"]["failures"][number];
 type Warning = Health["warnings"][number];
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)} %`);
 
 export function OverviewPage() {
-  const { isSupport, tenantId, wineries } = useWinery();
-  if (wineries.isPending) return <Loading />;
-  if (wineries.isError) return <ErrorState title="Could not load your wineries" error={wineries.error} onRetry={() => void wineries.refetch()} />;
-  if (isSupport && !tenantId) return <AllWineries />;
+  const { isSupport, tenantId, tenants } = useTenant();
+  if (tenants.isPending) return <Loading />;
+  if (tenants.isError) return <ErrorState title="Could not load your wineries" error={tenants.error} onRetry={() => void tenants.refetch()} />;
+  if (isSupport && !tenantId) return <AllTenants />;
   if (!tenantId) return <EmptyState title="No winery yet">Ask Winehub support to add your winery.</EmptyState>;
-  return <WineryOverview tenantId={tenantId} />;
+  return <TenantOverview tenantId={tenantId} />;
 }
 
-function WarningList({ warnings, showWinery }: { warnings: (Warning & { winery?: string })[]; showWinery?: boolean }) {
+function WarningList({ warnings, showTenant }: { warnings: (Warning & { tenant?: string })[]; showTenant?: boolean }) {
   if (warnings.length === 0) return null;
   return (
     <ul className="space-y-2" aria-label="Warnings">
@@ -41,7 +41,7 @@ function WarningList({ warnings, showWinery }: { warnings: (Warning & { winery?:
           }
         >
           <span>
-            {showWinery && w.winery && <strong className="mr-1">{w.winery}:</strong>}
+            {showTenant && w.tenant && <strong className="mr-1">{w.tenant}:</strong>}
             {w.message}
           </span>
           <Link href={w.href} className="font-medium underline underline-offset-2 hover:no-underline">
@@ -63,14 +63,14 @@ function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: 
   );
 }
 
-function WineryOverview({ tenantId }: { tenantId: string }) {
+function TenantOverview({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
-  const href = useWineryHref();
+  const href = useTenantHref();
   const overview = useQuery({ ...trpc.overview.get.queryOptions({ tenantId }), refetchInterval: 30_000 });
   if (overview.isPending) return <Loading label="Loading the overview…" />;
   if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
-  const { wineries, failures } = overview.data;
-  const health = wineries.at(0);
+  const { tenants, failures } = overview.data;
+  const health = tenants.at(0);
   if (!health) return <ErrorState title="No such winery" error={null} />;
   const total = health.synced + health.failed + health.skipped;
   return (
@@ -107,7 +107,7 @@ function WineryOverview({ tenantId }: { tenantId: string }) {
 function GroupAction({ group, tenantId }: { group: Group; tenantId: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const href = useWineryHref();
+  const href = useTenantHref();
   const [confirming, setConfirming] = useState(false);
   const onSuccess = () => {
     setConfirming(false);
@@ -123,7 +123,7 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
           <>
             <span className="text-sm">
               Retry {group.orders} {group.orders === 1 ? "order" : "orders"}
-              {tenantId ? "" : ` in ${group.wineries} ${group.wineries === 1 ? "winery" : "wineries"}`}?
+              {tenantId ? "" : ` in ${group.tenants} ${group.tenants === 1 ? "winery" : "wineries"}`}?
             </span>
             <Button
               variant="primary"
@@ -175,7 +175,7 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
 }
 
 function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string | null }) {
-  const href = useWineryHref();
+  const href = useTenantHref();
   return (
     <Card title={tenantId ? "Failures by cause" : "Failures by cause, across wineries"}>
       {groups.length === 0 ? (
@@ -186,12 +186,12 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
             <li key={group.cause} className="py-3 first:pt-0 last:pb-0" data-testid="failure-group">
               <p className="font-medium" data-testid="failure-group-title">
                 {group.label}: {group.orders} {group.orders === 1 ? "order" : "orders"}
-                {!tenantId && `, ${group.wineries} ${group.wineries === 1 ? "winery" : "wineries"}`}
+                {!tenantId && `, ${group.tenants} ${group.tenants === 1 ? "winery" : "wineries"}`}
               </p>
               <p className="mt-0.5 text-sm text-slate-600">{group.explanation}</p>
               {!tenantId && (
                 <p className="mt-1 text-xs text-slate-500">
-                  {group.byWinery.slice(0, 6).map((w, i) => (
+                  {group.byTenant.slice(0, 6).map((w, i) => (
                     <span key={w.tenantId}>
                       {i > 0 && " · "}
                       <Link className="hover:underline" href={href("/orders", { status: "FAILED", cause: group.cause }, w.tenantId)}>
@@ -199,7 +199,7 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
                       </Link>
                     </span>
                   ))}
-                  {group.byWinery.length > 6 && ` · and ${group.byWinery.length - 6} more`}
+                  {group.byTenant.length > 6 && ` · and ${group.byTenant.length - 6} more`}
                 </p>
               )}
               <div className="mt-2">
@@ -213,18 +213,18 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
   );
 }
 
-function AllWineries() {
+function AllTenants() {
   const trpc = useTRPC();
-  const href = useWineryHref();
+  const href = useTenantHref();
   const overview = useQuery({ ...trpc.overview.get.queryOptions({ tenantId: null }), refetchInterval: 30_000 });
   if (overview.isPending) return <Loading label="Loading every winery…" />;
   if (overview.isError) return <ErrorState title="Could not load the overview" error={overview.error} onRetry={() => void overview.refetch()} />;
-  const { wineries, failures } = overview.data;
-  const warnings = wineries.flatMap((w) => w.warnings.filter((x) => x.severity !== "info").map((x) => ({ ...x, winery: w.name })));
-  const totals = wineries.reduce((t, w) => ({ synced: t.synced + w.synced, failed: t.failed + w.failed, pending: t.pending + w.pending }), { synced: 0, failed: 0, pending: 0 });
+  const { tenants, failures } = overview.data;
+  const warnings = tenants.flatMap((w) => w.warnings.filter((x) => x.severity !== "info").map((x) => ({ ...x, tenant: w.name })));
+  const totals = tenants.reduce((t, w) => ({ synced: t.synced + w.synced, failed: t.failed + w.failed, pending: t.pending + w.pending }), { synced: 0, failed: 0, pending: 0 });
   return (
     <div className="space-y-6">
-      <PageHeader title="All wineries" description={`${wineries.length} wineries · last 14 days`} />
+      <PageHeader title="All wineries" description={`${tenants.length} wineries · last 14 days`} />
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
         <Stat label="Synced" value={totals.synced} hint="last 14 days" />
         <Stat label="Failed" value={totals.failed} hint="last 14 days" />
@@ -233,11 +233,11 @@ function AllWineries() {
       </dl>
       {warnings.length > 0 && (
         <Card title={`Needs attention (${warnings.length})`}>
-          <WarningList warnings={warnings} showWinery />
+          <WarningList warnings={warnings} showTenant />
         </Card>
       )}
       <FailureGroups groups={failures} tenantId={null} />
-      {wineries.length === 0 ? (
+      {tenants.length === 0 ? (
         <EmptyState title="No wineries yet">
           <Link className="text-indigo-700 hover:underline" href="/wineries">Add the first winery →</Link>
         </EmptyState>
@@ -257,7 +257,7 @@ function AllWineries() {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {wineries.map((w) => (
+            {tenants.map((w) => (
               <tr key={w.tenantId} data-testid="winery" className="hover:bg-slate-50">
                 <Td>
                   <Link href={href("/", {}, w.tenantId)} className="font-medium text-indigo-700 hover:underline">

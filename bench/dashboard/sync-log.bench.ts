@@ -10,7 +10,7 @@ import { listSyncLog, syncLogPageSql, type SyncLogCursor, type SyncLogFilter, ty
 import { createTestDatabase } from "@/test/database";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const WINERIES = 200;
+const TENANTS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const WARMUP = 30;
 const PAGE = 50;
@@ -28,14 +28,14 @@ async function seed(): Promise<number> {
   await db.$executeRawUnsafe(`
     INSERT INTO "Tenant" (id, name, "shopDomain", "updatedAt")
     SELECT 'bench-tenant-' || lpad(i::text, 3, '0'), 'Bench Winery ' || i, 'bench-' || i || '.myshopify.com', now()
-    FROM generate_series(1, ${WINERIES}) AS i`);
+    FROM generate_series(1, ${TENANTS}) AS i`);
   // Three months of orders; 90 % synced, 5 % failed, 3 % pending, 1 % held, 1 % skipped: a busy production mix.
   await db.$executeRawUnsafe(`
     INSERT INTO "OrderSync" (id, "tenantId", "orderGid", "orderName", "orderCreatedAt", status, source, attempts,
                              "nextAttemptAt", "lastErrorClass", "lastErrorMessage", "lastErrorFix", "tagState",
                              "vintraceSalesOrderCode", "createdAt", "updatedAt", "syncedAt")
-    SELECT md5(g::text), 'bench-tenant-' || lpad((1 + g % ${WINERIES})::text, 3, '0'), 'gid://shopify/Order/' || g,
-           '#' || (1000 + g / ${WINERIES}), ts - interval '1 minute', status, 'WEBHOOK', 1,
+    SELECT md5(g::text), 'bench-tenant-' || lpad((1 + g % ${TENANTS})::text, 3, '0'), 'gid://shopify/Order/' || g,
+           '#' || (1000 + g / ${TENANTS}), ts - interval '1 minute', status, 'WEBHOOK', 1,
            CASE WHEN status = 'PENDING' THEN ts + interval '5 minutes' END,
            CASE WHEN status = 'FAILED' THEN (CASE WHEN r < 0.935 THEN 'VALIDATION' ELSE 'TRANSIENT' END)::"ErrorClass" END,
            CASE WHEN status = 'FAILED' THEN 'vintrace has no stock item with code ''X'' (Shopify line ''Y'').' END,
@@ -67,7 +67,7 @@ const random = () => {
   rng = (rng * 1103515245 + 12345) % 2 ** 31;
   return rng / 2 ** 31;
 };
-const someTenant = () => `bench-tenant-${String(1 + Math.floor(random() * WINERIES)).padStart(3, "0")}`;
+const someTenant = () => `bench-tenant-${String(1 + Math.floor(random() * TENANTS)).padStart(3, "0")}`;
 
 async function measure(label: string, run: () => Promise<unknown>, runs = RUNS, warmup = WARMUP) {
   for (let i = 0; i < warmup; i++) await run();
@@ -98,7 +98,7 @@ try {
   const [{ count }] = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM "OrderSync"`;
   const [{ size }] = await db.$queryRaw<{ size: string }[]>`SELECT pg_size_pretty(pg_total_relation_size('"OrderSync"')) AS size`;
   const deepTenant = "bench-tenant-007";
-  const deepPages = Math.max(1, Math.min(20, Math.floor(((ROWS / WINERIES) * 0.9) / PAGE) - 1));
+  const deepPages = Math.max(1, Math.min(20, Math.floor(((ROWS / TENANTS) * 0.9) / PAGE) - 1));
   const deepCursor = await cursorAtPage(deepTenant, deepPages);
   const onePk = md5Of(424242);
 
@@ -130,7 +130,7 @@ try {
   const deepPlan = await explain({ tenantIds: [deepTenant] }, { statuses: ["SYNCED"] }, deepCursor);
   const usesIndex = /Index (Only )?Scan.*OrderSync_tenantId_status_createdAt_idx/.test(targetPlan);
 
-  console.log(JSON.stringify({ rows: count, wineries: WINERIES, tableSize: size, seedSeconds: round(seedMs / 1000), pageSize: PAGE, results, targetUsesIndex: usesIndex }, null, 2));
+  console.log(JSON.stringify({ rows: count, tenants: TENANTS, tableSize: size, seedSeconds: round(seedMs / 1000), pageSize: PAGE, results, targetUsesIndex: usesIndex }, null, 2));
   console.log("\nEXPLAIN ANALYZE, first page of one winery's FAILED orders:\n" + targetPlan);
   console.log(`\nEXPLAIN ANALYZE, page ${deepPages + 1} of one winery's SYNCED orders (keyset):\n${deepPlan}`);
   if (!usesIndex) process.exitCode = 1;

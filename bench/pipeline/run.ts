@@ -15,13 +15,13 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createPrisma } from "@/server/db";
-import { startSyncWorld, workerProcessEnv, type Winery } from "@/test/support/sync";
+import { startSyncWorld, workerProcessEnv, type Tenant } from "@/test/support/sync";
 import { createTestDatabase, setTestEnvironment } from "@/test/database";
 import { TS_ENTRY_FLAGS } from "@/scripts/processes";
 
 const { values } = parseArgs({
   options: {
-    wineries: { type: "string", default: "50" },
+    tenants: { type: "string", default: "50" },
     orders: { type: "string", default: "2000" },
     rate: { type: "string", default: "20" },
     seconds: { type: "string", default: "30" },
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
   },
 });
-const WINERIES = Number(values.wineries);
+const TENANTS = Number(values.tenants);
 const ORDERS = Number(values.orders);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
@@ -89,13 +89,13 @@ async function waitForTagged(tenantIds: string[], expected: number, timeoutMs: n
   }
 }
 
-async function deliverMany(wineries: Winery[], count: number, concurrency: number): Promise<void> {
+async function deliverMany(tenants: Tenant[], count: number, concurrency: number): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const index = next++;
-        await wineries[index % wineries.length].placeOrder();
+        await tenants[index % tenants.length].placeOrder();
       }
     }),
   );
@@ -110,13 +110,13 @@ async function latenciesSince(tenantIds: string[], since: Date) {
   return rows.filter((r) => r.tagState === "CREATED").map((r) => r.updatedAt.getTime() - r.createdAt.getTime()).sort((a, b) => a - b);
 }
 
-async function throughputPhase(wineries: Winery[], latencyMs: number) {
+async function throughputPhase(tenants: Tenant[], latencyMs: number) {
   await setLatency(latencyMs);
-  const tenantIds = wineries.map((w) => w.tenantId);
+  const tenantIds = tenants.map((w) => w.tenantId);
   const before = await tagged(tenantIds);
   const cpuBefore = workersCpuMs();
   const started = new Date();
-  await deliverMany(wineries, ORDERS, 64);
+  await deliverMany(tenants, ORDERS, 64);
   const delivered = Date.now();
   await waitForTagged(tenantIds, before + ORDERS, 10 * 60_000);
   const last = await db.orderSync.aggregate({ where: { tenantId: { in: tenantIds }, createdAt: { gte: started } }, _max: { updatedAt: true } });
@@ -133,9 +133,9 @@ async function throughputPhase(wineries: Winery[], latencyMs: number) {
   };
 }
 
-async function steadyPhase(wineries: Winery[], latencyMs: number) {
+async function steadyPhase(tenants: Tenant[], latencyMs: number) {
   await setLatency(latencyMs);
-  const tenantIds = wineries.map((w) => w.tenantId);
+  const tenantIds = tenants.map((w) => w.tenantId);
   const total = RATE * SECONDS;
   const before = await tagged(tenantIds);
   const started = new Date();
@@ -145,7 +145,7 @@ async function steadyPhase(wineries: Winery[], latencyMs: number) {
     const due = started.getTime() + i * interval;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    sends.push(wineries[i % wineries.length].placeOrder());
+    sends.push(tenants[i % tenants.length].placeOrder());
   }
   await Promise.all(sends);
   await waitForTagged(tenantIds, before + total, 5 * 60_000);
@@ -154,19 +154,19 @@ async function steadyPhase(wineries: Winery[], latencyMs: number) {
 }
 
 try {
-  log(`${WINERIES} wineries, ${WORKERS} worker processes × ${CONCURRENCY} syncs in flight, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
-  const wineries: Winery[] = [];
-  for (let i = 0; i < WINERIES; i++) wineries.push(await world.addWinery({ label: `bench${i}` }));
+  log(`${TENANTS} wineries, ${WORKERS} worker processes × ${CONCURRENCY} syncs in flight, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
+  const tenants: Tenant[] = [];
+  for (let i = 0; i < TENANTS; i++) tenants.push(await world.addTenant({ label: `bench${i}` }));
   for (let i = 0; i < WORKERS; i++) startWorker();
   // Warm-up: one order per winery, so connections, prepared clients and the JIT are in place.
-  await deliverMany(wineries, WINERIES, 16);
-  await waitForTagged(wineries.map((w) => w.tenantId), WINERIES, 120_000);
+  await deliverMany(tenants, TENANTS, 16);
+  await waitForTagged(tenants.map((w) => w.tenantId), TENANTS, 120_000);
   log("warmed up");
 
   const results = {
-    throughput0: await throughputPhase(wineries, 0),
-    throughput50: await throughputPhase(wineries, 50),
-    steady50: await steadyPhase(wineries, 50),
+    throughput0: await throughputPhase(tenants, 0),
+    throughput50: await throughputPhase(tenants, 50),
+    steady50: await steadyPhase(tenants, 50),
   };
   const failed = await db.orderSync.count({ where: { status: { not: "SYNCED" } } });
   const duplicates = await db.$queryRaw<{ n: number }[]>`

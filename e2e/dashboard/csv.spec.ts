@@ -9,15 +9,15 @@ const DEFUSED = `"'=HYPERLINK(""https://evil.example"",""x"")"`;
 /** A CSV line whose every cell is quoted. */
 const QUOTED_LINE = /^"([^"]|"")*"(,"([^"]|"")*")*$/;
 
-test("the product check download, written in the browser, defuses a vintrace name that would run as a formula", async ({ page, winery, owner }) => {
+test("the product check download, written in the browser, defuses a vintrace name that would run as a formula", async ({ page, tenant, owner }) => {
   // A product the shop and vintrace agree on, renamed in vintrace to a formula: the check lists its name as differing.
-  const renamed = winery.products.find((p) => p.sku === "20CAB750")!;
-  await vintraceControl(winery.vintraceCode, "stock-items", {
+  const renamed = tenant.products.find((p) => p.sku === "20CAB750")!;
+  await vintraceControl(tenant.vintraceCode, "stock-items", {
     code: renamed.sku,
     description: FORMULA,
-    owner: winery.storageArea.wineryName,
+    owner: tenant.storageArea.tenantName,
     price: Number(renamed.shopifyPrice),
-    distributions: [{ areaId: winery.storageArea.id, qty: 500, committed: 0 }],
+    distributions: [{ areaId: tenant.storageArea.id, qty: 500, committed: 0 }],
   });
   await signIn(page, owner);
   await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Products", exact: true }).click();
@@ -31,10 +31,10 @@ test("the product check download, written in the browser, defuses a vintrace nam
   expect(lines.find((line) => line.startsWith(`"${renamed.sku}"`))).toContain(`,${DEFUSED},`);
 });
 
-test("the sync log export, written on the server, defuses cells that would run as formulas", async ({ page, winery, owner }) => {
-  const order = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
-  await waitForSync(winery.shopDomain, order.gid, (row) => row.status === "SYNCED");
-  await query(`UPDATE "OrderSync" SET "lastErrorMessage" = $3, "statusReason" = '-2+3' WHERE "tenantId" = $1 AND "orderGid" = $2`, [winery.id, order.gid, FORMULA]);
+test("the sync log export, written on the server, defuses cells that would run as formulas", async ({ page, tenant, owner }) => {
+  const order = await createShopifyOrder({ shop: tenant.shopDomain, deliver: true });
+  await waitForSync(tenant.shopDomain, order.gid, (row) => row.status === "SYNCED");
+  await query(`UPDATE "OrderSync" SET "lastErrorMessage" = $3, "statusReason" = '-2+3' WHERE "tenantId" = $1 AND "orderGid" = $2`, [tenant.id, order.gid, FORMULA]);
   await signIn(page, owner);
 
   const exported = await page.request.get(`${stackInfo().appUrl}/api/export/orders`);

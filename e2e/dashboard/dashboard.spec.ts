@@ -17,12 +17,12 @@ function recordTrpcAnswers(page: Page): string[] {
   return bodies;
 }
 
-test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page, winery, owner }) => {
-  const taken = (await shopifyOrders(winery.shopDomain)).map((o) => o.name);
+test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page, tenant, owner }) => {
+  const taken = (await shopifyOrders(tenant.shopDomain)).map((o) => o.name);
   expect(taken, "this test needs the shop's first order numbers").not.toContain("#1001");
   // Created in Shopify only: no webhook reaches the app, so only the retry can bring them in.
-  const first = await createShopifyOrder({ shop: winery.shopDomain, orderNumber: 1001 });
-  const second = await createShopifyOrder({ shop: winery.shopDomain, orderNumber: 1002 });
+  const first = await createShopifyOrder({ shop: tenant.shopDomain, orderNumber: 1001 });
+  const second = await createShopifyOrder({ shop: tenant.shopDomain, orderNumber: 1002 });
   expect([first.name, second.name]).toEqual(["#1001", "#1002"]);
 
   await signIn(page, owner);
@@ -37,24 +37,24 @@ test("bulk retry: two found and one not found in the preview; confirmed, both ar
   await expect(notFound).toContainText("#9999");
   await expect(page.getByTestId("preview-counts")).toContainText("2 found · 1 not found");
   // The preview changed nothing.
-  expect(await query(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 AND "orderGid" IN ($2, $3)`, [winery.id, first.gid, second.gid])).toHaveLength(0);
+  expect(await query(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 AND "orderGid" IN ($2, $3)`, [tenant.id, first.gid, second.gid])).toHaveLength(0);
   await shot(page, "retry-preview");
 
   await page.getByRole("button", { name: "Confirm: retry 2 orders" }).click();
   await expect(page.getByTestId("retry-progress")).toHaveText("Done: 2 of 2 orders finished.", { timeout: 45_000 });
   await expect(page.getByTestId("result-row").filter({ hasText: "Synced" })).toHaveCount(2);
   for (const order of [first, second]) {
-    await expect.poll(() => tagsOf(winery.shopDomain, order.gid), { timeout: 20_000 }).toContain(SYNC_TAGS.created);
+    await expect.poll(() => tagsOf(tenant.shopDomain, order.gid), { timeout: 20_000 }).toContain(SYNC_TAGS.created);
   }
   await shot(page, "retry-results");
 });
 
-test("settings: a wrong customer name is saved, Test connection says did you mean, the name is fixed and saved; no secret reaches the page", async ({ page, winery, owner }) => {
+test("settings: a wrong customer name is saved, Test connection says did you mean, the name is fixed and saved; no secret reaches the page", async ({ page, tenant, owner }) => {
   const answers = recordTrpcAnswers(page);
   await signIn(page, owner);
   await nav(page, "Settings");
   const customer = page.getByLabel("Customer name");
-  await expect(customer).toHaveValue(winery.customerName);
+  await expect(customer).toHaveValue(tenant.customerName);
   await expect(page.getByLabel("API key")).toHaveValue("");
   await expect(page.getByLabel("API key")).toHaveAttribute("placeholder", "•••• set");
 
@@ -70,32 +70,32 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   await expect(page.getByTestId("error-currency")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByTestId("check-customer")).toContainText(`Did you mean '${winery.customerName}'?`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Did you mean '${tenant.customerName}'?`);
   await shot(page, "settings-did-you-mean");
 
-  await page.getByRole("button", { name: `Use ‘${winery.customerName}’` }).click();
-  await expect(customer).toHaveValue(winery.customerName);
+  await page.getByRole("button", { name: `Use ‘${tenant.customerName}’` }).click();
+  await expect(customer).toHaveValue(tenant.customerName);
   await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${winery.customerName}'`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${tenant.customerName}'`);
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByTestId("settings-saved")).toContainText("customerName");
 
   await page.reload();
-  await expect(page.getByLabel("Customer name")).toHaveValue(winery.customerName);
+  await expect(page.getByLabel("Customer name")).toHaveValue(tenant.customerName);
   const [stored] = await query<{ customerName: string; apiKeyEnc: string }>(
     `SELECT v."customerName", v."apiKeyEnc" FROM "VintraceSettings" v JOIN "Tenant" t ON t.id = v."tenantId" WHERE t."shopDomain" = $1`,
-    [winery.shopDomain],
+    [tenant.shopDomain],
   );
-  expect(stored.customerName).toBe(winery.customerName);
+  expect(stored.customerName).toBe(tenant.customerName);
   const changes = await query<{ details: { changes: { field: string; to: unknown }[] } }>(
     `SELECT a.details FROM "AuditEvent" a JOIN "Tenant" t ON t.id = a."tenantId" WHERE t."shopDomain" = $1 AND a.action = 'settings.changed' ORDER BY a."createdAt"`,
-    [winery.shopDomain],
+    [tenant.shopDomain],
   );
-  expect(changes.map((c) => c.details.changes.find((x) => x.field === "customerName")?.to)).toEqual(["shopify web customer", winery.customerName]);
+  expect(changes.map((c) => c.details.changes.find((x) => x.field === "customerName")?.to)).toEqual(["shopify web customer", tenant.customerName]);
   await shot(page, "settings-saved");
 
   // The key, in plaintext or as stored, is nowhere: not in the server's HTML, the live page, or any tRPC answer.
-  const secrets = [winery.vintraceToken, stored.apiKeyEnc, ...stored.apiKeyEnc.split(".").slice(2)];
+  const secrets = [tenant.vintraceToken, stored.apiKeyEnc, ...stored.apiKeyEnc.split(".").slice(2)];
   const serverHtml = await (await page.request.get(`${stackInfo().appUrl}/settings`)).text();
   expect(serverHtml).toContain("Settings");
   const pageHtml = await page.content();
@@ -107,7 +107,7 @@ test("settings: a wrong customer name is saved, Test connection says did you mea
   }
 });
 
-test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page, winery, staff }) => {
+test("staff see the vintrace connection read-only, with why, and can still test it and change how orders are sent", async ({ page, tenant, staff }) => {
   await signIn(page, staff);
   await nav(page, "Settings");
 
@@ -119,13 +119,13 @@ test("staff see the vintrace connection read-only, with why, and can still test 
 
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByTestId("check-connection")).toBeVisible();
-  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${winery.customerName}'`);
+  await expect(page.getByTestId("check-customer")).toContainText(`Found customer '${tenant.customerName}'`);
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByTestId("settings-saved")).toContainText("Nothing changed.");
   await shot(page, "settings-staff");
 });
 
-test("the product check shows the simulator's three deliberate mismatches", async ({ page, winery, owner }) => {
+test("the product check shows the simulator's three deliberate mismatches", async ({ page, tenant, owner }) => {
   await signIn(page, owner);
   await nav(page, "Products");
   await expect(page.getByRole("button", { name: "Run check now" })).toBeEnabled();
@@ -139,17 +139,17 @@ test("the product check shows the simulator's three deliberate mismatches", asyn
   const renamed = page.locator('[data-testid="product-row"][data-sku="22PNR750"]');
   await expect(renamed).toHaveAttribute("data-warnings", /NAME_DIFFERS/);
   await expect(renamed.getByTestId("name-diff").locator("ins")).toContainText("Reserve");
-  await expect(page.getByTestId("filter-matched")).toContainText(String(winery.products.length - 1));
+  await expect(page.getByTestId("filter-matched")).toContainText(String(tenant.products.length - 1));
   await expect(page.getByText(/Last checked just now/)).toBeVisible();
   await shot(page, "product-check");
 });
 
-test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page, winery, owner }) => {
+test("an order that failed on an unknown SKU explains itself and links to its fix; once vintrace has the product, a retry succeeds", async ({ page, tenant, owner }) => {
   // Another order first, so that the name filter below has one to leave out.
-  const other = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
-  await waitForSync(winery.shopDomain, other.gid, () => true);
-  const order = await createShopifyOrder({ shop: winery.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
-  const failed = await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+  const other = await createShopifyOrder({ shop: tenant.shopDomain, deliver: true });
+  await waitForSync(tenant.shopDomain, other.gid, () => true);
+  const order = await createShopifyOrder({ shop: tenant.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "21SHZ750", qty: 2 }], deliver: true });
+  const failed = await waitForSync(tenant.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
   expect(failed.lastErrorClass).toBe("VALIDATION");
 
   await signIn(page, owner);
@@ -164,7 +164,7 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await expect(page.getByTestId("order-error")).toContainText("Products vintrace does not know");
   const fix = page.getByTestId("fix-link");
   await expect(fix).toHaveText("Fix it on the Products page →");
-  await expect(fix).toHaveAttribute("href", `/products?winery=${winery.id}`);
+  await expect(fix).toHaveAttribute("href", `/products?winery=${tenant.id}`);
   await expect(page.getByTestId("tag-state")).toContainText(SYNC_TAGS.error);
   await expect(page.getByTestId("attempt").first()).toBeVisible();
   await page.getByTestId("attempt").filter({ hasText: "Sent the sales order" }).locator("summary", { hasText: "Response" }).click();
@@ -177,35 +177,35 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await page.goBack();
 
   // The product is added in vintrace; the retry then goes through.
-  await vintraceControl(winery.vintraceCode, "stock-items", {
+  await vintraceControl(tenant.vintraceCode, "stock-items", {
     code: "TOTE-NAT",
     description: "Canvas Tote",
-    owner: winery.storageArea.wineryName,
+    owner: tenant.storageArea.tenantName,
     price: 15,
-    distributions: [{ areaId: winery.storageArea.id, qty: 500, committed: 0 }],
+    distributions: [{ areaId: tenant.storageArea.id, qty: 500, committed: 0 }],
   });
   await page.getByRole("button", { name: "Retry", exact: true }).click();
   await expect(page.getByTestId("retry-result")).toContainText("Queued");
-  await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "SYNCED" && r.tagState === "CREATED");
+  await waitForSync(tenant.shopDomain, order.gid, (r) => r.status === "SYNCED" && r.tagState === "CREATED");
   await expect(page.getByTestId("sales-order-code")).toHaveText(/^VSO\d+$/, { timeout: 15_000 });
   await expect(page.getByTestId("order-error")).toHaveCount(0);
-  await expect.poll(() => tagsOf(winery.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
-  expect(await tagsOf(winery.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
+  await expect.poll(() => tagsOf(tenant.shopDomain, order.gid)).toContain(SYNC_TAGS.created);
+  expect(await tagsOf(tenant.shopDomain, order.gid)).not.toContain(SYNC_TAGS.error);
   await shot(page, "order-retried");
 });
 
-test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page, winery, owner }) => {
+test("an order whose every product line is ignored is not sent as shipping alone; its page and the overview name the cause and link to the ignore rules", async ({ page, tenant, owner }) => {
   // The winery is this test's own: its settings need no restoring afterwards.
-  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [winery.id]);
-  const order = await createShopifyOrder({ shop: winery.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
-  const failed = await waitForSync(winery.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
+  await query(`UPDATE "VintraceSettings" SET "shippingPolicy" = 'STOCK_CODE', "shippingStockCode" = 'FREIGHT', "ignoredSkus" = ARRAY['TOTE-NAT'] WHERE "tenantId" = $1`, [tenant.id]);
+  const order = await createShopifyOrder({ shop: tenant.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
+  const failed = await waitForSync(tenant.shopDomain, order.gid, (r) => r.status === "FAILED" && r.tagState === "ERROR");
   expect(failed).toMatchObject({ lastErrorClass: "VALIDATION", vintraceSalesOrderCode: null });
-  expect(await tagsOf(winery.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
+  expect(await tagsOf(tenant.shopDomain, order.gid)).toContain(SYNC_TAGS.error);
 
   await signIn(page, owner);
   const group = page.getByTestId("failure-group").filter({ hasText: "No product lines to send" });
   await expect(group.getByTestId("failure-group-title")).toHaveText("No product lines to send: 1 order");
-  await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${winery.id}#ignore-rules`);
+  await expect(group.getByTestId("failure-group-fix")).toHaveAttribute("href", `/products?winery=${tenant.id}#ignore-rules`);
 
   // A product check has run, as it does every night: its results fill the Products page, so the ignore rules start
   // below the fold and the fix link must scroll to them.
@@ -214,12 +214,12 @@ test("an order whose every product line is ignored is not sent as shipping alone
   await page.getByRole("button", { name: "Run check now" }).click();
   await expect(page.getByTestId("product-row").first()).toBeVisible({ timeout: 30_000 });
 
-  await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${winery.id}`);
+  await page.goto(`${stackInfo().appUrl}/orders/${failed.id}?winery=${tenant.id}`);
   await expect(page.getByTestId("order-error")).toContainText("(No product lines to send)");
   await expect(page.getByTestId("order-error-message")).toContainText("SKU 'TOTE-NAT' is on your ignore list");
   await expect(page.getByTestId("order-error")).toContainText("retry it by hand");
   const fix = page.getByTestId("fix-link");
-  await expect(fix).toHaveAttribute("href", `/products?winery=${winery.id}#ignore-rules`);
+  await expect(fix).toHaveAttribute("href", `/products?winery=${tenant.id}#ignore-rules`);
   await shot(page, "order-failed-no-product-lines");
 
   await fix.click();
@@ -230,11 +230,11 @@ test("an order whose every product line is ignored is not sent as shipping alone
   await shot(page, "order-failed-no-product-lines-fix");
 });
 
-test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page, winery: hilltop, newWinery, support }) => {
-  const riverbend = await newWinery({ name: "River Bend Wines" });
+test("support staff see failures grouped by cause across wineries, and open the group's orders", async ({ page, tenant: hilltop, newTenant, support }) => {
+  const riverbend = await newTenant({ name: "River Bend Wines" });
   // vintrace refuses the key once for each winery: both orders fail with the same cause.
-  for (const winery of [hilltop, riverbend]) {
-    await vintraceControl(winery.vintraceCode, "faults", { match: "POST /sales-order", status: 401, body: { message: "Invalid token" } });
+  for (const tenant of [hilltop, riverbend]) {
+    await vintraceControl(tenant.vintraceCode, "faults", { match: "POST /sales-order", status: 401, body: { message: "Invalid token" } });
   }
   const orders = [
     { shop: hilltop.shopDomain, order: await createShopifyOrder({ shop: hilltop.shopDomain, deliver: true }) },
@@ -247,20 +247,20 @@ test("support staff see failures grouped by cause across wineries, and open the 
 
   // Support staff see every winery, other tests' too: the group counts every winery's refused orders, as the
   // database has them, and names each of ours with its one order.
-  const [all] = await query<{ orders: number; wineries: number }>(
-    `SELECT count(*)::int AS orders, count(DISTINCT "tenantId")::int AS wineries FROM "OrderSync" WHERE status = 'FAILED' AND "lastErrorClass" = 'AUTH'`,
+  const [all] = await query<{ orders: number; tenants: number }>(
+    `SELECT count(*)::int AS orders, count(DISTINCT "tenantId")::int AS tenants FROM "OrderSync" WHERE status = 'FAILED' AND "lastErrorClass" = 'AUTH'`,
   );
   expect(all.orders).toBeGreaterThanOrEqual(2);
-  expect(all.wineries).toBeGreaterThanOrEqual(2);
+  expect(all.tenants).toBeGreaterThanOrEqual(2);
 
   await signIn(page, support);
   await expect(page.getByRole("heading", { name: "All wineries" })).toBeVisible();
   const group = page.getByTestId("failure-group").filter({ hasText: "vintrace refused the API key" });
-  await expect(group.getByTestId("failure-group-title")).toHaveText(`vintrace refused the API key: ${all.orders} orders, ${all.wineries} wineries`);
+  await expect(group.getByTestId("failure-group-title")).toHaveText(`vintrace refused the API key: ${all.orders} orders, ${all.tenants} wineries`);
   await expect(group).toContainText(`${hilltop.name} (1)`);
   await expect(group).toContainText(`${riverbend.name} (1)`);
   const failing = page.getByTestId("warning").filter({ hasText: "The vintrace connection is failing" });
-  for (const winery of [hilltop, riverbend]) await expect(failing.filter({ hasText: winery.name })).toHaveCount(1);
+  for (const tenant of [hilltop, riverbend]) await expect(failing.filter({ hasText: tenant.name })).toHaveCount(1);
   await shot(page, "support-failure-groups");
 
   await group.getByRole("link", { name: `Open the ${all.orders} orders →` }).click();
@@ -272,13 +272,13 @@ test("support staff see failures grouped by cause across wineries, and open the 
   await shot(page, "support-group-orders");
 });
 
-test("a merchant signs in and sees only their winery", async ({ page, newWinery, newLogin }) => {
-  const riverbend = await newWinery({ name: "River Bend Wines" });
-  const hilltop = await newWinery();
+test("a merchant signs in and sees only their winery", async ({ page, newTenant, newLogin }) => {
+  const riverbend = await newTenant({ name: "River Bend Wines" });
+  const hilltop = await newTenant();
   // Each winery has an order of its own, synced.
-  for (const winery of [riverbend, hilltop]) {
-    const order = await createShopifyOrder({ shop: winery.shopDomain, deliver: true });
-    await waitForSync(winery.shopDomain, order.gid, (row) => row.status === "SYNCED");
+  for (const tenant of [riverbend, hilltop]) {
+    const order = await createShopifyOrder({ shop: tenant.shopDomain, deliver: true });
+    await waitForSync(tenant.shopDomain, order.gid, (row) => row.status === "SYNCED");
   }
   const owner = await newLogin("owner", riverbend);
   await signIn(page, owner);

@@ -1,20 +1,20 @@
 import { expect, signIn, stackInfo, test } from "@/e2e/fixtures";
 
-test("a winery owner signs in and sees only their own winery", async ({ page, winery, owner, newWinery }) => {
-  const other = await newWinery({ name: "River Bend Wines" });
+test("a winery owner signs in and sees only their own winery", async ({ page, tenant, owner, newTenant }) => {
+  const other = await newTenant({ name: "River Bend Wines" });
   await signIn(page, owner);
-  const wineries = page.getByTestId("winery");
-  await expect(wineries).toHaveCount(1);
-  await expect(wineries.first()).toContainText(winery.name);
+  const tenants = page.getByTestId("winery");
+  await expect(tenants).toHaveCount(1);
+  await expect(tenants.first()).toContainText(tenant.name);
   await expect(page.getByText(other.name)).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath("merchant-wineries.png"), fullPage: true });
 });
 
-test("support staff sign in and see every winery", async ({ page, winery, newWinery, support }) => {
-  const other = await newWinery({ name: "River Bend Wines" });
+test("support staff sign in and see every winery", async ({ page, tenant, newTenant, support }) => {
+  const other = await newTenant({ name: "River Bend Wines" });
   await signIn(page, support);
   // Every winery is listed, other tests' too; these two are this test's own.
-  await expect(page.getByTestId("winery").filter({ hasText: winery.name })).toBeVisible();
+  await expect(page.getByTestId("winery").filter({ hasText: tenant.name })).toBeVisible();
   await expect(page.getByTestId("winery").filter({ hasText: other.name })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("support-wineries.png"), fullPage: true });
 });

@@ -18,7 +18,7 @@ async function freshPage(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
-test("an owner invites staff; the invitee sets a password from the mail, is signed in, and the link then refuses reuse", async ({ page, browser, winery, owner }) => {
+test("an owner invites staff; the invitee sets a password from the mail, is signed in, and the link then refuses reuse", async ({ page, browser, tenant, owner }) => {
   const invitee = `new-staff-${unique()}@hilltop.test`;
   await signIn(page, owner);
   await page.goto(`${stackInfo().appUrl}/users`);
@@ -27,12 +27,12 @@ test("an owner invites staff; the invitee sets a password from the mail, is sign
   await expect(page.getByText("Invitation sent.")).toBeVisible();
 
   const mail = await waitForCaughtMail(mailUrl(), invitee);
-  expect(mail.subject).toContain(winery.name);
+  expect(mail.subject).toContain(tenant.name);
   const link = linkIn(mail.text, "invite");
 
   const { context, page: guest } = await freshPage(browser);
   await guest.goto(link);
-  await expect(guest.getByRole("heading", { name: `Join ${winery.name}` })).toBeVisible();
+  await expect(guest.getByRole("heading", { name: `Join ${tenant.name}` })).toBeVisible();
   await guest.getByLabel("Your name (optional)").fill("New Staff");
   await guest.getByLabel("Choose a password").fill("a-brand-new-password");
   await guest.getByLabel("Repeat the password").fill("a-brand-new-password");
@@ -101,22 +101,22 @@ test("forgot password answers the same for an unknown email, and sends it nothin
   expect(await res.json()).toEqual([]);
 });
 
-test("a user opts in on their Account page, sends a test alert from the Alerts page, and gets it by mail", async ({ page, winery, owner }) => {
+test("a user opts in on their Account page, sends a test alert from the Alerts page, and gets it by mail", async ({ page, tenant, owner }) => {
   await signIn(page, owner);
   await page.goto(`${stackInfo().appUrl}/account`);
-  const box = page.getByLabel(`Email me ${winery.name}'s failure alerts`);
+  const box = page.getByLabel(`Email me ${tenant.name}'s failure alerts`);
   await box.check();
   await expect(box).toBeChecked();
   await expect(box).toBeEnabled();
   await page.reload();
-  await expect(page.getByLabel(`Email me ${winery.name}'s failure alerts`)).toBeChecked();
+  await expect(page.getByLabel(`Email me ${tenant.name}'s failure alerts`)).toBeChecked();
 
   await page.goto(`${stackInfo().appUrl}/alerts`);
   await expect(page.getByTestId("mail-recipients")).toContainText(owner.email);
   await page.getByRole("button", { name: "Send a test alert" }).click();
   await expect(page.getByTestId("test-alert-result")).toContainText(`Sent to ${owner.email}`);
   const mail = await waitForCaughtMail(mailUrl(), owner.email, (m) => m.subject.includes("test alert"));
-  expect(mail.subject).toBe(`${winery.name}: test alert from vintrace-sync`);
+  expect(mail.subject).toBe(`${tenant.name}: test alert from vintrace-sync`);
   await expect(page.getByTestId("alert-row").first()).toContainText("test alert from vintrace-sync");
   await page.screenshot({ path: test.info().outputPath("alerts-page.png"), fullPage: true });
 });

@@ -12,11 +12,11 @@ import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook
 const appSecret = () => process.env.SHOPIFY_API_SECRET ?? "";
 const apiKey = () => process.env.SHOPIFY_API_KEY ?? "";
 
-test("forged app/uninstalled and shop/redact leave the winery installed and syncing", async ({ request, winery, newWinery }) => {
+test("forged app/uninstalled and shop/redact leave the winery installed and syncing", async ({ request, tenant, newTenant }) => {
   const { appUrl, shopifyUrl } = stackInfo();
-  const victim = winery.shopDomain;
-  const tenantId = winery.id;
-  const bystander = await newWinery({ name: "River Bend Wines" });
+  const victim = tenant.shopDomain;
+  const tenantId = tenant.id;
+  const bystander = await newTenant({ name: "River Bend Wines" });
   const post = (signed: { headers: Record<string, string>; body: string }) => request.post(`${appUrl}${WEBHOOK_PATH}`, { headers: signed.headers, data: Buffer.from(signed.body) });
 
   // What the attacker's own development store hands out: a launch link signed with the app secret.
@@ -33,11 +33,11 @@ test("forged app/uninstalled and shop/redact leave the winery installed and sync
     expect((await post(signed)).status(), `${topic} about another shop`).toBe(401);
   }
 
-  const [tenant] = await query<{ status: string; holdsToken: boolean; revokedAt: Date | null }>(
+  const [row] = await query<{ status: string; holdsToken: boolean; revokedAt: Date | null }>(
     `SELECT t.status::text AS status, c."accessTokenEnc" IS NOT NULL AS "holdsToken", c."revokedAt" FROM "Tenant" t JOIN "ShopifyConnection" c ON c."tenantId" = t.id WHERE t.id = $1`,
     [tenantId],
   );
-  expect(tenant).toEqual({ status: "ACTIVE", holdsToken: true, revokedAt: null });
+  expect(row).toEqual({ status: "ACTIVE", holdsToken: true, revokedAt: null });
   const [audit] = await query<{ count: number }>(`SELECT count(*)::int AS count FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'webhook.forgery_suspected'`, [tenantId]);
   expect(audit.count).toBeGreaterThanOrEqual(4);
 

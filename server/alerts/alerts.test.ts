@@ -49,7 +49,7 @@ afterAll(async () => {
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 
-async function winery(label: string, options: { optedIn?: number; optedOut?: number; silenceMinutes?: number } = {}) {
+async function tenant(label: string, options: { optedIn?: number; optedOut?: number; silenceMinutes?: number } = {}) {
   const id = unique();
   const tenant = await db.tenant.create({
     data: { name: `${label} ${id}`, shopDomain: `${label.toLowerCase().replace(/\W+/g, "-")}-${id}.myshopify.com`, silenceAlertMinutes: options.silenceMinutes ?? 120 },
@@ -96,7 +96,7 @@ const mailsTo = (email: string, kind?: RegExp) => catcher.messages({ to: email }
 describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP webhook)", () => {
   it("the first failure after a quiet period is alerted at once; the rest wait for the digest, grouped by cause with links and fixes", async () => {
     const t0 = nextStretch();
-    const w = await winery("Quiet Creek");
+    const w = await tenant("Quiet Creek");
     const [first] = await fail(w.tenant.id, "VALIDATION");
     const r1 = await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps);
     expect(r1.sent.map((s) => s.kind)).toEqual(["FIRST_FAILURE"]);
@@ -135,7 +135,7 @@ describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP web
 
   it("after the quiet period passes, the next failure is alerted at once again; opting out stops the mail", async () => {
     const t0 = nextStretch();
-    const w = await winery("Second Wind");
+    const w = await tenant("Second Wind");
     await fail(w.tenant.id, "CONFIG");
     await runTenantAlerts(db, w.tenant.id, new Date(t0), deps);
     await runTenantAlerts(db, w.tenant.id, new Date(t0 + W + MIN), deps); // nothing left for the digest
@@ -153,7 +153,7 @@ describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP web
   it("vintrace refusing the key is alerted once (not also as a first failure), and again only after it has cleared", async () => {
     // Real time here: clearing compares the orders' own timestamps.
     const now = () => new Date();
-    const w = await winery("Keyless Estate");
+    const w = await tenant("Keyless Estate");
     await fail(w.tenant.id, "AUTH", 3);
     const r1 = await runTenantAlerts(db, w.tenant.id, now(), deps);
     expect(r1.sent.map((s) => s.kind)).toEqual(["AUTH_FAILING"]);
@@ -183,7 +183,7 @@ describe("orders with no product lines to send", () => {
   it("have their own line in the winery's and support's digests, with the ignore-rules advice, apart from vintrace's refusals", async () => {
     const t0 = nextStretch();
     await runSupportDigest(db, new Date(t0 + MIN), deps);
-    const w = await winery("Gift Shop");
+    const w = await tenant("Gift Shop");
     const staff = await db.user.create({ data: { email: `support-npl-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
     await fail(w.tenant.id, "VALIDATION");
     await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps);
@@ -214,7 +214,7 @@ describe("orders with no product lines to send", () => {
 describe("never a storm", () => {
   it("1,000 failures in one window give exactly one digest per recipient, even with two instances running the cycle", async () => {
     const t0 = nextStretch();
-    const w = await winery("Storm Valley", { optedIn: 2, optedOut: 1 });
+    const w = await tenant("Storm Valley", { optedIn: 2, optedOut: 1 });
     await fail(w.tenant.id, "VALIDATION", 700);
     await fail(w.tenant.id, "CONFIG", 300);
     const other = { ...deps, owner: "test-b" };
@@ -241,7 +241,7 @@ describe("never a storm", () => {
 describe("the silence warning", () => {
   it("warns once when orders wait past the winery's threshold with nothing synced, and clears when one goes through", async () => {
     const t0 = nextStretch();
-    const w = await winery("Still Waters", { silenceMinutes: 120 });
+    const w = await tenant("Still Waters", { silenceMinutes: 120 });
     const order = (name: string, createdAt: number, status: "PENDING" | "SYNCED", syncedAt?: number) =>
       db.orderSync.create({
         data: {
@@ -280,7 +280,7 @@ describe("support", () => {
     const t0 = nextStretch();
     // What earlier tests left for the support team goes out first, before anyone here is listening.
     await runSupportDigest(db, new Date(t0 + MIN), deps);
-    const [a, b] = [await winery("Alpha Ridge"), await winery("Beta Flats")];
+    const [a, b] = [await tenant("Alpha Ridge"), await tenant("Beta Flats")];
     const inStaff = await db.user.create({ data: { email: `support-in-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
     const outStaff = await db.user.create({ data: { email: `support-out-${unique()}@winehub.test`, role: "SUPPORT" } });
     await fail(a.tenant.id, "VALIDATION", 4);
@@ -302,7 +302,7 @@ describe("support", () => {
 
 describe("test alerts and failing recipients", () => {
   it("sends a test alert to every recipient and records each outcome, a failing webhook included", async () => {
-    const w = await winery("Test Bench", { optedIn: 2 });
+    const w = await tenant("Test Bench", { optedIn: 2 });
     chat.failWith(500);
     const sent = await sendTestAlert(db, w.tenant.id, "cli", deps);
     chat.failWith(null);
@@ -321,7 +321,7 @@ describe("test alerts and failing recipients", () => {
 
 describe("retention", () => {
   it("drops alerts and reported ledger entries older than the retention period, once a day", async () => {
-    const w = await winery("Old Vintage");
+    const w = await tenant("Old Vintage");
     // A day no earlier test has run the cycle in (pruning is claimed once per day).
     const now = new Date(Date.now() + 3 * 24 * 60 * MIN);
     const longAgo = new Date(now.getTime() - 100 * 24 * 60 * MIN);

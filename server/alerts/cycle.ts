@@ -302,14 +302,14 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
 
 /** The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind. */
 async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promise<WebhookNotice[]> {
-  const rows = await db.$queryRaw<{ winery: string; action: string; count: number; reason: string | null }[]>`
-    SELECT left(coalesce(t."name", a."details"->>'headerShop', 'a shop we do not know'), 200) AS "winery", a."action",
+  const rows = await db.$queryRaw<{ tenant: string; action: string; count: number; reason: string | null }[]>`
+    SELECT left(coalesce(t."name", a."details"->>'headerShop', 'a shop we do not know'), 200) AS "tenant", a."action",
            count(*)::int AS "count", left((array_agg(a."details"->>'reason' ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
     FROM "AuditEvent" a LEFT JOIN "Tenant" t ON t."id" = a."tenantId"
     WHERE a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[]) AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
     GROUP BY 1, 2
     ORDER BY 1, 2`;
-  return rows.map((r) => ({ winery: r.winery, what: WEBHOOK_NOTICES[r.action], count: r.count, reason: r.reason }));
+  return rows.map((r) => ({ tenant: r.tenant, what: WEBHOOK_NOTICES[r.action], count: r.count, reason: r.reason }));
 }
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
@@ -335,9 +335,9 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     RETURNING "tenantId", "condition"`;
   const tenantIds = [...new Set([...taken.map((t) => t.tenantId), ...newConditions.map((c) => c.tenantId)])];
   const names = new Map((await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
-  const rows = new Map<string, { winery: string; counts: { cause: AlertCause | null; count: number }[] }>();
+  const rows = new Map<string, { tenant: string; counts: { cause: AlertCause | null; count: number }[] }>();
   for (const t of taken) {
-    const row = rows.get(t.tenantId) ?? { winery: names.get(t.tenantId) ?? t.tenantId, counts: [] };
+    const row = rows.get(t.tenantId) ?? { tenant: names.get(t.tenantId) ?? t.tenantId, counts: [] };
     row.counts.push({ cause: t.cause, count: Number(t.count) });
     rows.set(t.tenantId, row);
   }
@@ -351,8 +351,8 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
       failureCount: failures,
       content: supportDigestAlert(
         deps.appUrl,
-        [...rows.values()].sort((a, b) => a.winery.localeCompare(b.winery)),
-        newConditions.map((c) => ({ winery: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
+        [...rows.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)),
+        newConditions.map((c) => ({ tenant: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
         window.end,
         notices,
       ),

@@ -48,7 +48,7 @@ export const causeOf = (cause: AlertCause | null) => CAUSES[cause ?? "OTHER"];
 export const alertCauseOf = (order: Pick<FailedOrder, "errorClass" | "message">): AlertCause | null =>
   isNoProductLines(order.errorClass, order.message) ? "NO_PRODUCT_LINES" : order.errorClass;
 
-export interface AlertWinery {
+export interface AlertTenant {
   id: string;
   name: string;
 }
@@ -56,8 +56,8 @@ export interface AlertWinery {
 const base = (appUrl: string) => appUrl.replace(/\/$/, "");
 export const orderUrl = (appUrl: string, id: string) => `${base(appUrl)}/orders/${id}`;
 /** A dashboard page for the winery (the dashboard keeps the winery in ?winery=). */
-export const wineryUrl = (appUrl: string, winery: AlertWinery, path: string, extra: Record<string, string> = {}) =>
-  `${base(appUrl)}${path}?${new URLSearchParams({ winery: winery.id, ...extra }).toString()}`;
+export const tenantUrl = (appUrl: string, tenant: AlertTenant, path: string, extra: Record<string, string> = {}) =>
+  `${base(appUrl)}${path}?${new URLSearchParams({ tenant: tenant.id, ...extra }).toString()}`;
 
 function orderLine(appUrl: string, order: FailedOrder) {
   const message = order.message ?? "No message was recorded.";
@@ -65,35 +65,35 @@ function orderLine(appUrl: string, order: FailedOrder) {
   return { text: `${order.orderName}: ${message}`, detail: `Fix: ${fix}`, url: orderUrl(appUrl, order.id) };
 }
 
-export function authFailingAlert(appUrl: string, w: AlertWinery, order: FailedOrder, failing: number): AlertContent {
+export function authFailingAlert(appUrl: string, w: AlertTenant, order: FailedOrder, failing: number): AlertContent {
   const line = orderLine(appUrl, order);
-  const winery = w.name;
+  const tenant = w.name;
   return {
-    subject: `${winery}: vintrace is refusing our API key — orders are not being sent`,
+    subject: `${tenant}: vintrace is refusing our API key — orders are not being sent`,
     blocks: [
-      { kind: "paragraph", text: `vintrace refused the API key for ${winery}, so no order can be sent until it is fixed.` },
+      { kind: "paragraph", text: `vintrace refused the API key for ${tenant}, so no order can be sent until it is fixed.` },
       { kind: "paragraph", text: `Fix: ${order.howTo ?? CAUSES.AUTH.fix}` },
       { kind: "list", items: [line] },
       { kind: "paragraph", text: `${failing} order${failing === 1 ? " has" : "s have"} failed on this so far. Further failures come in the 15-minute digest; you will not get this alert again until an order goes through.` },
-      { kind: "action", label: "Check the API key in Settings", url: wineryUrl(appUrl, w, "/settings") },
+      { kind: "action", label: "Check the API key in Settings", url: tenantUrl(appUrl, w, "/settings") },
     ],
-    chat: `:rotating_light: *${winery}*: vintrace is refusing our API key; orders are not being sent. ${failing} failed so far.\nFix: ${order.howTo ?? CAUSES.AUTH.fix}\n${line.url}`,
+    chat: `:rotating_light: *${tenant}*: vintrace is refusing our API key; orders are not being sent. ${failing} failed so far.\nFix: ${order.howTo ?? CAUSES.AUTH.fix}\n${line.url}`,
   };
 }
 
-export function firstFailureAlert(appUrl: string, w: AlertWinery, order: FailedOrder, others: number, quietHours: number): AlertContent {
+export function firstFailureAlert(appUrl: string, w: AlertTenant, order: FailedOrder, others: number, quietHours: number): AlertContent {
   const line = orderLine(appUrl, order);
-  const winery = w.name;
+  const tenant = w.name;
   const more = others > 0 ? ` ${others} more failed at the same time; the next digest lists them.` : "";
   return {
-    subject: `${winery}: order ${order.orderName} could not be sent to vintrace`,
+    subject: `${tenant}: order ${order.orderName} could not be sent to vintrace`,
     blocks: [
-      { kind: "paragraph", text: `After ${quietHours} hours without failures, an order for ${winery} could not be sent to vintrace.${more}` },
+      { kind: "paragraph", text: `After ${quietHours} hours without failures, an order for ${tenant} could not be sent to vintrace.${more}` },
       { kind: "list", items: [line] },
       { kind: "paragraph", text: "Further failures come in a digest every 15 minutes." },
       { kind: "action", label: "Open the order", url: line.url },
     ],
-    chat: `:warning: *${winery}*: order ${order.orderName} could not be sent to vintrace: ${order.message ?? "no message"}.${more}\nFix: ${line.detail.slice(5)}\n${line.url}`,
+    chat: `:warning: *${tenant}*: order ${order.orderName} could not be sent to vintrace: ${order.message ?? "no message"}.${more}\nFix: ${line.detail.slice(5)}\n${line.url}`,
   };
 }
 
@@ -104,55 +104,55 @@ export interface DigestGroup {
   orders: FailedOrder[];
 }
 
-export function digestAlert(appUrl: string, w: AlertWinery, groups: DigestGroup[], windowEnd: Date): AlertContent {
-  const winery = w.name;
+export function digestAlert(appUrl: string, w: AlertTenant, groups: DigestGroup[], windowEnd: Date): AlertContent {
+  const tenant = w.name;
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   const blocks: MailBlock[] = [
     {
       kind: "paragraph",
-      text: `${total} order${total === 1 ? "" : "s"} for ${winery} could not be sent to vintrace in the 15 minutes up to ${windowEnd.toUTCString()}. Grouped by cause, each with its fix:`,
+      text: `${total} order${total === 1 ? "" : "s"} for ${tenant} could not be sent to vintrace in the 15 minutes up to ${windowEnd.toUTCString()}. Grouped by cause, each with its fix:`,
     },
   ];
-  const chat = [`:inbox_tray: *${winery}*: ${total} order${total === 1 ? "" : "s"} failed in the last 15 minutes.`];
+  const chat = [`:inbox_tray: *${tenant}*: ${total} order${total === 1 ? "" : "s"} failed in the last 15 minutes.`];
   for (const group of groups) {
     const cause = causeOf(group.cause);
     blocks.push({ kind: "heading", text: `${cause.title} (${group.count})` });
-    blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}${cause.page ? ` ${wineryUrl(appUrl, w, `/${cause.page}`)}` : ""}` });
+    blocks.push({ kind: "paragraph", text: `Fix: ${cause.fix}${cause.page ? ` ${tenantUrl(appUrl, w, `/${cause.page}`)}` : ""}` });
     blocks.push({ kind: "list", items: group.orders.map((o) => orderLine(appUrl, o)) });
     if (group.count > group.orders.length) blocks.push({ kind: "paragraph", text: `…and ${group.count - group.orders.length} more with this cause.` });
     chat.push(`• ${cause.title}: ${group.count} (e.g. ${group.orders.slice(0, 3).map((o) => `<${orderUrl(appUrl, o.id)}|${o.orderName}>`).join(", ")})`);
   }
-  blocks.push({ kind: "action", label: "See the failed orders", url: wineryUrl(appUrl, w, "/orders", { status: "FAILED" }) });
-  return { subject: `${winery}: ${total} order${total === 1 ? "" : "s"} could not be sent to vintrace`, blocks, chat: chat.join("\n") };
+  blocks.push({ kind: "action", label: "See the failed orders", url: tenantUrl(appUrl, w, "/orders", { status: "FAILED" }) });
+  return { subject: `${tenant}: ${total} order${total === 1 ? "" : "s"} could not be sent to vintrace`, blocks, chat: chat.join("\n") };
 }
 
-export function silenceAlert(appUrl: string, w: AlertWinery, facts: { waiting: number; oldestWaitingSince: Date; lastSyncedAt: Date | null; thresholdMinutes: number }): AlertContent {
+export function silenceAlert(appUrl: string, w: AlertTenant, facts: { waiting: number; oldestWaitingSince: Date; lastSyncedAt: Date | null; thresholdMinutes: number }): AlertContent {
   const span = facts.thresholdMinutes % 60 === 0 ? `${facts.thresholdMinutes / 60} hour${facts.thresholdMinutes === 60 ? "" : "s"}` : `${facts.thresholdMinutes} minutes`;
   const last = facts.lastSyncedAt ? `The last order went through at ${facts.lastSyncedAt.toUTCString()}.` : "No order has gone through yet.";
-  const winery = w.name;
-  const url = wineryUrl(appUrl, w, "/orders", { status: "PENDING" });
+  const tenant = w.name;
+  const url = tenantUrl(appUrl, w, "/orders", { status: "PENDING" });
   return {
-    subject: `${winery}: no order has reached vintrace for ${span}`,
+    subject: `${tenant}: no order has reached vintrace for ${span}`,
     blocks: [
       {
         kind: "paragraph",
-        text: `Shopify has ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} for ${winery} waiting since ${facts.oldestWaitingSince.toUTCString()}, and none has reached vintrace for over ${span}. ${last}`,
+        text: `Shopify has ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} for ${tenant} waiting since ${facts.oldestWaitingSince.toUTCString()}, and none has reached vintrace for over ${span}. ${last}`,
       },
       { kind: "paragraph", text: "vintrace may be down or slow, or the sync may be paused. Open the waiting orders to see their last attempt." },
       { kind: "action", label: "See the waiting orders", url },
     ],
-    chat: `:hourglass: *${winery}*: ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} waiting, none synced for over ${span}. ${last}\n${url}`,
+    chat: `:hourglass: *${tenant}*: ${facts.waiting} order${facts.waiting === 1 ? "" : "s"} waiting, none synced for over ${span}. ${last}\n${url}`,
   };
 }
 
 export interface SupportDigestRow {
-  winery: string;
+  tenant: string;
   counts: { cause: AlertCause | null; count: number }[];
 }
 
 /** Audit events about Shopify deliveries that support should look at, per winery (or shop) and kind. */
 export interface WebhookNotice {
-  winery: string;
+  tenant: string;
   what: string;
   count: number;
   /** why, for the latest of them */
@@ -162,7 +162,7 @@ export interface WebhookNotice {
 export function supportDigestAlert(
   appUrl: string,
   rows: SupportDigestRow[],
-  opened: { winery: string; condition: string }[],
+  opened: { tenant: string; condition: string }[],
   windowEnd: Date,
   notices: WebhookNotice[] = [],
 ): AlertContent {
@@ -171,22 +171,22 @@ export function supportDigestAlert(
   const chat = [`:bar_chart: *vintrace-sync support digest*: ${total} failed order${total === 1 ? "" : "s"} across ${rows.length} winer${rows.length === 1 ? "y" : "ies"}.`];
   if (opened.length > 0) {
     blocks.push({ kind: "heading", text: "New problems" });
-    blocks.push({ kind: "list", items: opened.map((o) => ({ text: `${o.winery}: ${o.condition}` })) });
-    chat.push(...opened.map((o) => `• ${o.winery}: ${o.condition}`));
+    blocks.push({ kind: "list", items: opened.map((o) => ({ text: `${o.tenant}: ${o.condition}` })) });
+    chat.push(...opened.map((o) => `• ${o.tenant}: ${o.condition}`));
   }
   if (notices.length > 0) {
     const times = (n: WebhookNotice) => (n.count > 1 ? ` (${n.count} times)` : "");
     blocks.push({ kind: "heading", text: "Shopify webhooks to look at (see the audit log)" });
-    blocks.push({ kind: "list", items: notices.map((n) => ({ text: `${n.winery}: ${n.what}${times(n)}`, detail: n.reason ?? undefined })) });
-    chat.push(...notices.map((n) => `• :warning: ${n.winery}: ${n.what}${times(n)}`));
+    blocks.push({ kind: "list", items: notices.map((n) => ({ text: `${n.tenant}: ${n.what}${times(n)}`, detail: n.reason ?? undefined })) });
+    chat.push(...notices.map((n) => `• :warning: ${n.tenant}: ${n.what}${times(n)}`));
   }
   if (rows.length > 0) {
     blocks.push({ kind: "heading", text: `Failed orders (${total})` });
     blocks.push({
       kind: "list",
-      items: rows.map((r) => ({ text: `${r.winery}: ${r.counts.reduce((s, c) => s + c.count, 0)}`, detail: r.counts.map((c) => `${causeOf(c.cause).title}: ${c.count}`).join("; ") })),
+      items: rows.map((r) => ({ text: `${r.tenant}: ${r.counts.reduce((s, c) => s + c.count, 0)}`, detail: r.counts.map((c) => `${causeOf(c.cause).title}: ${c.count}`).join("; ") })),
     });
-    chat.push(...rows.map((r) => `• ${r.winery}: ${r.counts.map((c) => `${c.cause ?? "OTHER"} ${c.count}`).join(", ")}`));
+    chat.push(...rows.map((r) => `• ${r.tenant}: ${r.counts.map((c) => `${c.cause ?? "OTHER"} ${c.count}`).join(", ")}`));
   }
   blocks.push({ kind: "action", label: "Open the dashboard", url: appUrl });
   const problems = opened.length ? `, ${opened.length} new problem${opened.length === 1 ? "" : "s"}` : "";
@@ -194,14 +194,14 @@ export function supportDigestAlert(
   return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${problems}${webhooks}`, blocks, chat: chat.join("\n") };
 }
 
-export function testAlert(appUrl: string, w: AlertWinery, by: string): AlertContent {
-  const winery = w.name;
+export function testAlert(appUrl: string, w: AlertTenant, by: string): AlertContent {
+  const tenant = w.name;
   return {
-    subject: `${winery}: test alert from vintrace-sync`,
+    subject: `${tenant}: test alert from vintrace-sync`,
     blocks: [
-      { kind: "paragraph", text: `This is a test alert for ${winery}, sent by ${by}. Failure alerts for this winery reach you here.` },
-      { kind: "action", label: "Open vintrace-sync", url: wineryUrl(appUrl, w, "/") },
+      { kind: "paragraph", text: `This is a test alert for ${tenant}, sent by ${by}. Failure alerts for this winery reach you here.` },
+      { kind: "action", label: "Open vintrace-sync", url: tenantUrl(appUrl, w, "/") },
     ],
-    chat: `:white_check_mark: *${winery}*: test alert from vintrace-sync (sent by ${by}). Failure alerts for this winery will arrive here.`,
+    chat: `:white_check_mark: *${tenant}*: test alert from vintrace-sync (sent by ${by}). Failure alerts for this winery will arrive here.`,
   };
 }

@@ -17,7 +17,7 @@ export async function alertOptIns(db: Db, user: CurrentUser) {
   ]);
   return {
     email: user.email,
-    wineries: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenant.name, role: m.role, alertEmails: m.alertEmails })),
+    tenants: memberships.map((m) => ({ tenantId: m.tenantId, name: m.tenant.name, role: m.role, alertEmails: m.alertEmails })),
     supportDigest: user.role === "SUPPORT" ? me.supportAlertEmails : null,
   };
 }

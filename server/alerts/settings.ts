@@ -11,7 +11,7 @@ import { deliverAlert, tenantRecipients, type DeliveredAlert, type DeliveryDeps 
 import { testAlert } from "./messages";
 import { checkChatWebhookUrl } from "./outbound";
 
-export const MAX_WEBHOOKS_PER_WINERY = 5;
+export const MAX_WEBHOOKS_PER_TENANT = 5;
 
 export const chatWebhookInputSchema = z.object({
   label: z.string().trim().min(1, "is required").max(60),
@@ -49,8 +49,8 @@ export async function addChatWebhook(db: Db, tenantId: string, input: unknown, a
   const parsed = parseOrThrow(chatWebhookInputSchema, input);
   const check = checkChatWebhookUrl(parsed.url, allowlist);
   if (!check.ok) throw new InputError({ url: check.message });
-  if ((await db.alertWebhook.count({ where: { tenantId } })) >= MAX_WEBHOOKS_PER_WINERY) {
-    throw new InputError({ url: `a winery can have at most ${MAX_WEBHOOKS_PER_WINERY} chat webhooks` });
+  if ((await db.alertWebhook.count({ where: { tenantId } })) >= MAX_WEBHOOKS_PER_TENANT) {
+    throw new InputError({ url: `a winery can have at most ${MAX_WEBHOOKS_PER_TENANT} chat webhooks` });
   }
   return db.$transaction(async (tx) => {
     const hook = await tx.alertWebhook.create({

@@ -27,10 +27,10 @@ import { setTestEnv } from "@/test/env";
 const db = createPrisma();
 const KNOWN_ACCESS: Access[] = ["public", "signedIn", "support", "scoped", "tenant", "owner"];
 /** The builders that check the winery a procedure is called with. */
-const WINERY_SCOPED: unknown[] = ["scoped", "tenant", "owner"];
+const TENANT_SCOPED: unknown[] = ["scoped", "tenant", "owner"];
 const stamp = Date.now().toString(36);
 
-interface Winery {
+interface Tenant {
   tenantId: string;
   name: string;
   shop: string;
@@ -49,15 +49,15 @@ interface Winery {
 }
 
 let vintrace: VintraceSimulator;
-let a: Winery;
-let b: Winery;
+let a: Tenant;
+let b: Tenant;
 let merchantA: CurrentUser;
 let staffA: CurrentUser;
 let support: CurrentUser;
 /** Before anything was seeded: the sweep's own rows are the ones created since. */
 const startedAt = new Date(Date.now() - 1000);
 
-async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: boolean): Promise<Winery> {
+async function seedTenant(label: "a" | "b", vintraceUrl: string, withShopify: boolean): Promise<Tenant> {
   const name = `Isolation ${label.toUpperCase()} ${stamp}`;
   const shop = `iso-${label}-${stamp}.myshopify.com`;
   const vintraceKey = `vintrace-key-${label}-${stamp}`;
@@ -106,7 +106,7 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
   const check = await db.productCheck.create({
     data: { tenantId: tenant.id, trigger: "nightly", status: "DONE", finishedAt: new Date(), summary: { total: 0 }, rows: [{ sku: `CHECK-${label}-${stamp}` }] },
   });
-  await db.auditEvent.create({ data: { tenantId: tenant.id, actorEmail: owner.email, action: "settings.changed", details: { winery: name } } });
+  await db.auditEvent.create({ data: { tenantId: tenant.id, actorEmail: owner.email, action: "settings.changed", details: { tenant: name } } });
   await db.alert.create({ data: { tenantId: tenant.id, kind: "TEST", subject: `Alert ${label} ${stamp}`, text: `for ${name}` } });
   const alertWebhookUrl = `https://chat.example.com/hooks/${label}-${stamp}-secret-path`;
   const alertWebhook = await db.alertWebhook.create({
@@ -132,7 +132,7 @@ async function seedWinery(label: "a" | "b", vintraceUrl: string, withShopify: bo
 }
 
 /** What in a response would be winery B's: its ids, names and records. */
-function markersOf(w: Winery): string[] {
+function markersOf(w: Tenant): string[] {
   return [w.tenantId, w.name, w.shop, w.ownerEmail, w.orderSyncId, w.orderGid, w.invitationId, w.productCheckId, `SKU-b-${stamp}`, `MAP-b-${stamp}`, `CHECK-b-${stamp}`, `staff-b-${stamp}`, `invitee-b-${stamp}`, w.alertWebhookId, `Chat b ${stamp}`, `Alert b ${stamp}`];
 }
 
@@ -277,8 +277,8 @@ function leaked(data: unknown, markers: string[]): string[] {
 beforeAll(async () => {
   vintrace = await startVintraceSimulator({ seedDemo: true });
   setTestEnv({ OUTBOUND_ALLOWLIST: vintrace.url });
-  a = await seedWinery("a", vintrace.customerUrl("hilltop"), false);
-  b = await seedWinery("b", vintrace.customerUrl("riverbend"), true);
+  a = await seedTenant("a", vintrace.customerUrl("hilltop"), false);
+  b = await seedTenant("b", vintrace.customerUrl("riverbend"), true);
   merchantA = { id: a.ownerId, email: a.ownerEmail, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [a.tenantId] };
   const staffUser = await db.user.findUniqueOrThrow({ where: { email: `staff-a-${stamp}@iso.test` } });
   staffA = { id: staffUser.id, email: staffUser.email, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [] };
@@ -321,7 +321,7 @@ describe("the isolation sweep over every procedure", () => {
     for (const proc of procedures()) {
       const { input } = inputFor(proc, idsOfB());
       const outcome = await call(merchantA, proc.path, input);
-      if (WINERY_SCOPED.includes(proc.access) || proc.access === "support") {
+      if (TENANT_SCOPED.includes(proc.access) || proc.access === "support") {
         const allowed = proc.access === "support" ? ["FORBIDDEN"] : ["FORBIDDEN", "NOT_FOUND"];
         if (outcome.ok || !allowed.includes(outcome.code)) {
           failures.push(`${proc.path} [${String(proc.access)}] with B's ids: ${outcome.ok ? "answered" : outcome.code} (expected ${allowed.join(" or ")})`);
@@ -344,7 +344,7 @@ describe("the isolation sweep over every procedure", () => {
     const failures: string[] = [];
     const markers = markersOf(b);
     const ids = { ...idsOfB(), tenantId: a.tenantId };
-    for (const proc of procedures().filter((p) => WINERY_SCOPED.includes(p.access))) {
+    for (const proc of procedures().filter((p) => TENANT_SCOPED.includes(p.access))) {
       const { input, idKeys } = inputFor(proc, ids);
       // Mutations without record ids would only change A's own data: the sweep does not run them.
       if (proc.type === "mutation" && idKeys.length === 0) continue;
@@ -367,7 +367,7 @@ describe("the isolation sweep over every procedure", () => {
     const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId };
     const before = { members: await db.membership.count({ where: { tenantId: a.tenantId } }), invitation: await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } }) };
     expect(procedures().filter((p) => p.access === "owner").map((p) => p.path)).toEqual(expect.arrayContaining(["users.invite", "users.remove"]));
-    for (const proc of procedures().filter((p) => WINERY_SCOPED.includes(p.access))) {
+    for (const proc of procedures().filter((p) => TENANT_SCOPED.includes(p.access))) {
       if ((proc.access === "tenant" || proc.access === "scoped") && proc.type === "mutation") continue;
       const outcome = await call(staffA, proc.path, inputFor(proc, ids).input);
       const refused = !outcome.ok && outcome.code === "FORBIDDEN";
@@ -423,8 +423,8 @@ describe("the procedures over the caller's visible wineries (scoped), called wit
     const alerts = await caller.alerts.list({ tenantId: null, limit: 100 });
     expect(alerts.items.map((i) => i.subject)).toEqual([`Alert a ${stamp}`]);
     const overview = await caller.overview.get({ tenantId: null });
-    expect(overview.wineries.map((w) => w.tenantId)).toEqual([a.tenantId]);
-    expect(overview.failures.flatMap((g) => g.byWinery.map((w) => w.tenantId))).toEqual([a.tenantId]);
+    expect(overview.tenants.map((w) => w.tenantId)).toEqual([a.tenantId]);
+    expect(overview.failures.flatMap((g) => g.byTenant.map((w) => w.tenantId))).toEqual([a.tenantId]);
   });
 
   it("gives support every winery's rows, or the one winery picked", async () => {
@@ -434,9 +434,9 @@ describe("the procedures over the caller's visible wineries (scoped), called wit
     expect((await caller.orders.list({ tenantId: b.tenantId, filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.id)).toEqual([b.orderSyncId]);
     const audit = (await caller.audit.list({ filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.tenantId);
     expect(audit).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
-    const wineries = (await caller.overview.get({})).wineries.map((w) => w.tenantId);
-    expect(wineries).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
-    expect((await caller.overview.get({ tenantId: b.tenantId })).wineries.map((w) => w.tenantId)).toEqual([b.tenantId]);
+    const tenants = (await caller.overview.get({})).tenants.map((w) => w.tenantId);
+    expect(tenants).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+    expect((await caller.overview.get({ tenantId: b.tenantId })).tenants.map((w) => w.tenantId)).toEqual([b.tenantId]);
     // Alerts without a winery are the support team's own digests; a winery's alerts are under its name.
     expect((await caller.alerts.list({ limit: 100 })).items.map((i) => i.subject)).not.toContain(`Alert b ${stamp}`);
     expect((await caller.alerts.list({ tenantId: b.tenantId, limit: 100 })).items.map((i) => i.subject)).toEqual([`Alert b ${stamp}`]);

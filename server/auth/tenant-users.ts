@@ -12,7 +12,7 @@ import { Refused } from "@/server/lib/refused";
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The winery's users and its open invitations (expired ones are shown as expired, for a week; withdrawn ones not at all). */
-export async function wineryUsers(db: Db, tenantId: string, viewer: CurrentUser, canManage: boolean) {
+export async function tenantUsers(db: Db, tenantId: string, viewer: CurrentUser, canManage: boolean) {
   const now = new Date();
   const [members, invitations] = await Promise.all([
     db.membership.findMany({
@@ -34,7 +34,7 @@ export async function wineryUsers(db: Db, tenantId: string, viewer: CurrentUser,
 }
 
 /** Invites someone to a winery as `inviter` (an owner of it, or support staff): a single-use link that expires after 7 days. */
-export async function inviteToWinery(
+export async function inviteToTenant(
   db: Db,
   inviter: CurrentUser,
   input: { tenantId: string; email: string; membershipRole: "OWNER" | "STAFF" },
@@ -70,7 +70,7 @@ async function lockMemberships(tx: Prisma.TransactionClient, tenantId: string): 
  * Removes a user from the winery: their open sessions end at once (sessionVersion) and the invitations they sent
  * to it are withdrawn. The last owner stays, and an owner removed meanwhile can no longer remove anyone.
  */
-export function removeWineryUser(db: Db, actor: CurrentUser, tenantId: string, userId: string): Promise<{ removed: string }> {
+export function removeTenantUser(db: Db, actor: CurrentUser, tenantId: string, userId: string): Promise<{ removed: string }> {
   return db.$transaction(async (tx) => {
     await lockMemberships(tx, tenantId);
     if (actor.role !== "SUPPORT") {

@@ -3,10 +3,10 @@
 // page's message, printed after the flag's name ("--price-list: Enter the sales price list.").
 import "server-only";
 import { z } from "zod";
-import { storageAreaFromText, syncStartSchema, winerySettingsFields, type WinerySettingsInput } from "@/lib/tenant-settings";
+import { storageAreaFromText, syncStartSchema, tenantSettingsFields, type TenantSettingsInput } from "@/lib/tenant-settings";
 import type { Db } from "@/server/db";
 import { InputError } from "@/server/lib/errors";
-import { noWineryWithShop, shopDomainSchema } from "@/server/tenants/service";
+import { noTenantWithShop, shopDomainSchema } from "@/server/tenants/service";
 import type { Flag } from "./types";
 
 export const valueFlag = <S extends z.ZodType>(arg: string, help: string, schema: S): Flag<S> => ({ arg, help, schema });
@@ -17,14 +17,14 @@ export const shopFlag = valueFlag("S", "the winery's shop domain, e.g. my-winery
 export const startDateFlag = valueFlag("YYYY-MM-DD", 'sync orders created after this day (UTC); older orders are never sent', syncStartSchema.optional());
 
 /** The winery with the shop, or the one refusal every command gives for a shop no winery has. */
-export async function wineryByShop(db: Db, shop: string) {
+export async function tenantByShop(db: Db, shop: string) {
   const tenant = await db.tenant.findUnique({ where: { shopDomain: shop } });
-  if (!tenant) throw new InputError({ shop: noWineryWithShop(shop) });
+  if (!tenant) throw new InputError({ shop: noTenantWithShop(shop) });
   return tenant;
 }
 
-type SettingsField = keyof WinerySettingsInput;
-const choices = (field: "authScheme" | "taxPolicy" | "discountMode" | "shippingPolicy") => winerySettingsFields.shape[field].options.join("|");
+type SettingsField = keyof TenantSettingsInput;
+const choices = (field: "authScheme" | "taxPolicy" | "discountMode" | "shippingPolicy") => tenantSettingsFields.shape[field].options.join("|");
 /** Enum values are typed in any case, with - for _ ("stock-code"). */
 const choice = (typed: string) => typed.trim().toUpperCase().replaceAll("-", "_");
 
@@ -57,14 +57,14 @@ export type SettingsFlagName = keyof typeof SETTINGS_FLAGS;
 export function settingsFlag(name: SettingsFlagName): Flag {
   const spec: SettingsFlag = SETTINGS_FLAGS[name];
   const read = spec.read ?? ((t: string) => t);
-  return valueFlag(spec.arg, spec.help, z.string().transform(read).pipe(winerySettingsFields.shape[spec.field]).optional());
+  return valueFlag(spec.arg, spec.help, z.string().transform(read).pipe(tenantSettingsFields.shape[spec.field]).optional());
 }
 
 /** The settings given as flags, by field (flags not given are left out). */
-export function settingsFromFlags(options: Record<string, unknown>): Partial<WinerySettingsInput> {
+export function settingsFromFlags(options: Record<string, unknown>): Partial<TenantSettingsInput> {
   const given: Record<string, unknown> = {};
   for (const [flag, spec] of Object.entries(SETTINGS_FLAGS)) if (options[flag] !== undefined) given[spec.field] = options[flag];
-  return given as Partial<WinerySettingsInput>;
+  return given as Partial<TenantSettingsInput>;
 }
 
 const OTHER_FIELDS: Record<string, string> = { shopDomain: "shop", shopifyToken: "shopify-token", webhookSecret: "webhook-secret", syncOrdersCreatedAfter: "start-date" };

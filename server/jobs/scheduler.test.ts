@@ -75,13 +75,13 @@ describe("scheduled jobs", () => {
 
 describe("the nightly product check", () => {
   it("queues one run per winery and day however many workers race for it, without waiting for the run", async () => {
-    const winery = await world.addWinery();
+    const tenant = await world.addTenant();
     const jobs = [productCheckJob()];
     const [a, b] = await Promise.all([runDueJobs(world.deps(), "worker-a", jobs), runDueJobs(world.deps(), "worker-b", jobs)]);
-    const runsForWinery = [...a, ...b].filter((r) => r.scope === winery.tenantId);
-    expect(runsForWinery).toHaveLength(1);
-    expect(runsForWinery[0]).toMatchObject({ ok: true, result: { joined: false } });
-    const stored = await db.productCheck.findMany({ where: { tenantId: winery.tenantId } });
+    const runsForTenant = [...a, ...b].filter((r) => r.scope === tenant.tenantId);
+    expect(runsForTenant).toHaveLength(1);
+    expect(runsForTenant[0]).toMatchObject({ ok: true, result: { joined: false } });
+    const stored = await db.productCheck.findMany({ where: { tenantId: tenant.tenantId } });
     expect(stored).toMatchObject([{ trigger: "nightly", status: "QUEUED" }]);
   });
 });

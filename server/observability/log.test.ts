@@ -64,19 +64,19 @@ describe("lines", () => {
 
 describe("every path that logs keeps its secrets out", () => {
   it("a webhook: topic, shop, status and time under the caller's request id; never the body, signature or a header secret", async () => {
-    const winery = await world.addWinery();
-    const order = await world.shopify.sim.createOrder({ shop: winery.shop });
+    const tenant = await world.addTenant();
+    const order = await world.shopify.sim.createOrder({ shop: tenant.shop });
     const payload = { ...(order.payload as object), note: "password=Body-Secret-Pass", note_attributes: [{ name: "api_key", value: "Body-Secret-Key" }] };
     const { request, signed } = webhookRequest(
-      { shop: winery.shop, topic: "orders/create", payload, webhookId: "wh-log-1" },
+      { shop: tenant.shop, topic: "orders/create", payload, webhookId: "wh-log-1" },
       { headers: { "x-request-id": "req-webhook-1", authorization: "Bearer Header-Secret-Token" } },
     );
     expect((await handleShopifyWebhook(request, { db, shopify: world.shopify.shopify })).status).toBe(200);
-    const forged = webhookRequest({ shop: winery.shop, topic: "orders/create", payload, webhookId: "wh-log-2" }, { headers: { "x-shopify-hmac-sha256": "Zm9yZ2VkLXNpZ25hdHVyZQ==" } });
+    const forged = webhookRequest({ shop: tenant.shop, topic: "orders/create", payload, webhookId: "wh-log-2" }, { headers: { "x-shopify-hmac-sha256": "Zm9yZ2VkLXNpZ25hdHVyZQ==" } });
     expect((await handleShopifyWebhook(forged.request, { db, shopify: world.shopify.shopify })).status).toBe(401);
 
     const [accepted, refused] = withMessage("webhook");
-    expect(accepted).toMatchObject({ level: "info", topic: "orders/create", shop: winery.shop, status: 200, outcome: "accepted", requestId: "req-webhook-1", webhookId: "wh-log-1" });
+    expect(accepted).toMatchObject({ level: "info", topic: "orders/create", shop: tenant.shop, status: 200, outcome: "accepted", requestId: "req-webhook-1", webhookId: "wh-log-1" });
     expect(typeof accepted.ms).toBe("number");
     expect(refused).toMatchObject({ level: "warn", status: 401, outcome: "refused" });
     expect(refused.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -84,24 +84,24 @@ describe("every path that logs keeps its secrets out", () => {
   });
 
   it("a sync whose vintrace answer echoes the API key: every step and the outcome, under the worker, winery and sync", async () => {
-    const winery = await world.addWinery();
-    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", status: 500, body: { status: "Error", message: `key ${TEST_TOKEN} refused (Bearer ${TEST_TOKEN})` } }] });
-    const order = await winery.placeOrder();
-    const worker = createSyncWorker({ deps: world.deps(), workerId: "log-test-worker", onlyTenants: [winery.tenantId], pollMs: 50, listenUrl: null });
+    const tenant = await world.addTenant();
+    await tenant.simControl("faults", { faults: [{ match: "POST /sales-order", status: 500, body: { status: "Error", message: `key ${TEST_TOKEN} refused (Bearer ${TEST_TOKEN})` } }] });
+    const order = await tenant.placeOrder();
+    const worker = createSyncWorker({ deps: world.deps(), workerId: "log-test-worker", onlyTenants: [tenant.tenantId], pollMs: 50, listenUrl: null });
     await worker.start();
     try {
       const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await winery.sync(order.gid)).tagState !== "CREATED") await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < deadline && (await tenant.sync(order.gid)).tagState !== "CREATED") await new Promise((r) => setTimeout(r, 50));
     } finally {
       await worker.stop();
     }
-    const sync = await winery.sync(order.gid);
+    const sync = await tenant.sync(order.gid);
     expect(sync.status).toBe("SYNCED");
 
     const steps = withMessage("sync step").filter((l) => l.syncId === sync.id);
     expect(steps.map((s) => `${String(s.step)}:${String(s.outcome)}`)).toEqual(expect.arrayContaining(["LOOKUP:not_found", "CREATE:failed", "CREATE:created", "TAG:ok"]));
     const failedCreate = steps.find((s) => s.step === "CREATE" && s.outcome === "failed");
-    expect(failedCreate).toMatchObject({ level: "warn", tenantId: winery.tenantId, workerId: "log-test-worker", errorClass: "TRANSIENT" });
+    expect(failedCreate).toMatchObject({ level: "warn", tenantId: tenant.tenantId, workerId: "log-test-worker", errorClass: "TRANSIENT" });
     expect(withMessage("sync processed").filter((l) => l.syncId === sync.id).map((l) => l.result)).toEqual(["retry", "synced"]);
     expect(withMessage("vintrace call").some((l) => l.endpoint === "/sales-order" && l.status === 500)).toBe(true);
     expectAbsent(TEST_TOKEN, Buffer.from(`${TEST_TOKEN}:`).toString("base64"));

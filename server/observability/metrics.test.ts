@@ -69,16 +69,16 @@ describe("who may scrape", () => {
 
 describe("what a scrape reports", () => {
   it("syncs by outcome and cause, the queue, call latencies, webhooks, job runs and alerts", async () => {
-    const synced = await world.addWinery();
+    const synced = await world.addTenant();
     const syncedOrder = await synced.placeOrder();
-    const refused = await world.addWinery();
+    const refused = await world.addTenant();
     await refused.simControl("faults", { faults: [{ match: "POST /sales-order", status: 401 }] });
     await refused.placeOrder();
     await runUntilIdle(world.deps(), [synced.tenantId, refused.tenantId]);
     expect((await synced.sync(syncedOrder.gid)).status).toBe("SYNCED");
 
     // An order left due for five minutes, for no worker to take.
-    const waiting = await world.addWinery();
+    const waiting = await world.addTenant();
     const waitingOrder = await waiting.placeOrder();
     await db.orderSync.update({ where: { id: (await waiting.sync(waitingOrder.gid)).id }, data: { nextAttemptAt: new Date(Date.now() - 5 * 60_000) } });
 

@@ -8,44 +8,44 @@ import { testOrderBody } from "@/test/support/vintrace";
 import { confirmRetry, externalTransactionIdForGid, previewRetry, type RetryDeps } from "./bulk-retry";
 import { externalTransactionIdFor } from "../sync/build-sales-order";
 import { parseShopifyOrder } from "@/server/shopify/order";
-import { runUntilIdle, startSyncWorldForFile, type Winery } from "../../test/support/sync";
+import { runUntilIdle, startSyncWorldForFile, type Tenant } from "../../test/support/sync";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
 const retryDeps: RetryDeps = { adminFor: world.adminFor, vintraceFor: world.deps().vintraceFor };
 const actor = { email: "support@winehub.test" };
 
-async function snapshot(winery: Winery) {
-  const syncs = await db.orderSync.findMany({ where: { tenantId: winery.tenantId }, orderBy: { id: "asc" } });
-  const tags = world.shopify.sim.orders(winery.shop).map((o) => [o.name, winery.tags(o.admin_graphql_api_id)]);
-  const requests = (await winery.simControl("requests", undefined, "GET")) as { method: string }[];
+async function snapshot(tenant: Tenant) {
+  const syncs = await db.orderSync.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { id: "asc" } });
+  const tags = world.shopify.sim.orders(tenant.shop).map((o) => [o.name, tenant.tags(o.admin_graphql_api_id)]);
+  const requests = (await tenant.simControl("requests", undefined, "GET")) as { method: string }[];
   return {
     syncs: syncs.map((s) => ({ ...s, updatedAt: s.updatedAt.getTime() })),
     tags,
     posts: requests.filter((r) => r.method === "POST").length,
-    audits: await db.auditEvent.count({ where: { tenantId: winery.tenantId } }),
+    audits: await db.auditEvent.count({ where: { tenantId: tenant.tenantId } }),
   };
 }
 
 describe("bulk retry", () => {
   it("previews every kind of name without changing anything, then confirms", async () => {
-    const winery = await world.addWinery();
-    const synced = await winery.placeOrder();
-    const failed = await winery.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    const neverDelivered = await winery.placeOrder({ deliver: false });
-    const alreadyInVintrace = await winery.placeOrder({ deliver: false });
-    const created = await winery.vintrace.createSalesOrder(testOrderBody({ externalTransactionId: externalTransactionIdForGid(winery.shop, alreadyInVintrace.gid) }));
+    const tenant = await world.addTenant();
+    const synced = await tenant.placeOrder();
+    const failed = await tenant.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    const neverDelivered = await tenant.placeOrder({ deliver: false });
+    const alreadyInVintrace = await tenant.placeOrder({ deliver: false });
+    const created = await tenant.vintrace.createSalesOrder(testOrderBody({ externalTransactionId: externalTransactionIdForGid(tenant.shop, alreadyInVintrace.gid) }));
     expect(created.ok).toBe(true);
     // The tag of a synced order went missing (a merchant removed it).
-    await db.orderSync.update({ where: { tenantId_orderGid: { tenantId: winery.tenantId, orderGid: synced.gid } }, data: { tagState: "CREATED" } });
-    const syncedTagsBefore = winery.tags(synced.gid);
-    const queuedNow = await winery.placeOrder();
+    await db.orderSync.update({ where: { tenantId_orderGid: { tenantId: tenant.tenantId, orderGid: synced.gid } }, data: { tagState: "CREATED" } });
+    const syncedTagsBefore = tenant.tags(synced.gid);
+    const queuedNow = await tenant.placeOrder();
 
     const pasted = `${synced.name}, ${failed.name.replace("#", "")}\n${neverDelivered.name}\t${alreadyInVintrace.name} ${queuedNow.name} #99999 banana ${synced.name}`;
-    const before = await snapshot(winery);
-    const preview = await previewRetry(db, winery.tenantId, pasted, retryDeps);
-    expect(await snapshot(winery)).toEqual(before);
+    const before = await snapshot(tenant);
+    const preview = await previewRetry(db, tenant.tenantId, pasted, retryDeps);
+    expect(await snapshot(tenant)).toEqual(before);
     if (!preview.ok) throw new Error(preview.error);
 
     const byName = Object.fromEntries(preview.verdicts.map((v) => [v.name, v]));
@@ -61,8 +61,8 @@ describe("bulk retry", () => {
     expect(syncedTagsBefore).toEqual([SYNC_TAGS.created]);
 
     // The product exists now, so the re-queued failure goes through.
-    await winery.simControl("stock-items", { code: "TOTE-NAT", distributions: [{ areaId: 99, qty: 10 }] });
-    const confirmed = await confirmRetry(db, winery.tenantId, preview.verdicts.map((v) => v.name), actor, retryDeps);
+    await tenant.simControl("stock-items", { code: "TOTE-NAT", distributions: [{ areaId: 99, qty: 10 }] });
+    const confirmed = await confirmRetry(db, tenant.tenantId, preview.verdicts.map((v) => v.name), actor, retryDeps);
     if (!confirmed.ok) throw new Error(confirmed.error);
     const actions = Object.fromEntries(confirmed.results.map((r) => [r.name, r.action]));
     expect(actions).toMatchObject({
@@ -73,127 +73,127 @@ describe("bulk retry", () => {
       [queuedNow.name]: "none",
       "#99999": "none",
     });
-    expect(await winery.sync(neverDelivered.gid)).toMatchObject({ source: "MANUAL", status: "PENDING", queuedBy: `user:${actor.email}`, payload: null });
+    expect(await tenant.sync(neverDelivered.gid)).toMatchObject({ source: "MANUAL", status: "PENDING", queuedBy: `user:${actor.email}`, payload: null });
 
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     for (const order of [synced, failed, neverDelivered, alreadyInVintrace, queuedNow]) {
-      expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-      expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
-      expect((await winery.sync(order.gid)).status).toBe("SYNCED");
+      expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+      expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+      expect((await tenant.sync(order.gid)).status).toBe("SYNCED");
     }
     // The manual order's payload was fetched from Shopify, and recorded as a user's attempt.
-    const manual = await winery.sync(neverDelivered.gid);
+    const manual = await tenant.sync(neverDelivered.gid);
     expect(manual.payload).not.toBeNull();
     expect((await db.syncAttempt.findFirst({ where: { orderSyncId: manual.id, step: "CREATE" } }))?.trigger).toBe(`user:${actor.email}`);
-    const audit = await db.auditEvent.findFirst({ where: { tenantId: winery.tenantId, action: "orders.retry" } });
+    const audit = await db.auditEvent.findFirst({ where: { tenantId: tenant.tenantId, action: "orders.retry" } });
     expect(audit).toMatchObject({ actorEmail: actor.email, details: { queued: 2, tag_queued: 1 } });
   });
 
   it("learns the shop's own name format, and says when too many names are pasted", async () => {
-    const winery = await world.addWinery();
-    world.shopify.sim.configureShop(winery.shop, { namePrefix: "HT-", nameSuffix: "-W" });
-    const order = await winery.placeOrder();
+    const tenant = await world.addTenant();
+    world.shopify.sim.configureShop(tenant.shop, { namePrefix: "HT-", nameSuffix: "-W" });
+    const order = await tenant.placeOrder();
     expect(order.name).toMatch(/^HT-\d+-W$/);
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     const number = order.name.replace(/\D/g, "");
-    const preview = await previewRetry(db, winery.tenantId, number, retryDeps);
+    const preview = await previewRetry(db, tenant.tenantId, number, retryDeps);
     expect(preview.ok && preview.verdicts).toEqual([expect.objectContaining({ name: order.name, verdict: "already_synced" })]);
 
     const tooMany = Array.from({ length: 501 }, (_, i) => 2000 + i).join(",");
-    expect(await previewRetry(db, winery.tenantId, tooMany, retryDeps)).toMatchObject({ ok: false, error: expect.stringMatching(/at most 500/) });
+    expect(await previewRetry(db, tenant.tenantId, tooMany, retryDeps)).toMatchObject({ ok: false, error: expect.stringMatching(/at most 500/) });
   });
 
   it("with read_all_orders, a missing order is simply not found", async () => {
-    const winery = await world.addWinery({ scopes: "read_orders,write_orders,read_all_orders" });
-    const preview = await previewRetry(db, winery.tenantId, "#5555", retryDeps);
+    const tenant = await world.addTenant({ scopes: "read_orders,write_orders,read_all_orders" });
+    const preview = await previewRetry(db, tenant.tenantId, "#5555", retryDeps);
     expect(preview.ok && preview.verdicts[0].message).toBe("Shopify has no order named #5555.");
   });
 
   it("a manual retry racing the automatic one makes one sales order", async () => {
-    const winery = await world.addWinery();
-    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", status: 503 }] });
-    const order = await winery.placeOrder();
+    const tenant = await world.addTenant();
+    await tenant.simControl("faults", { faults: [{ match: "POST /sales-order", status: 503 }] });
+    const order = await tenant.placeOrder();
     // One attempt at the production schedule: it fails and backs off for 30 s or more.
-    await runUntilIdle(world.deps({ retryScale: 1 }), [winery.tenantId], { timeoutMs: 1_000 }).catch(() => []);
-    const backingOff = await winery.sync(order.gid);
+    await runUntilIdle(world.deps({ retryScale: 1 }), [tenant.tenantId], { timeoutMs: 1_000 }).catch(() => []);
+    const backingOff = await tenant.sync(order.gid);
     expect(backingOff).toMatchObject({ status: "PENDING", attempts: 1, lastErrorClass: "TRANSIENT" });
-    const preview = await previewRetry(db, winery.tenantId, order.name, retryDeps);
+    const preview = await previewRetry(db, tenant.tenantId, order.name, retryDeps);
     expect(preview.ok && preview.verdicts[0]).toMatchObject({ verdict: "in_progress", message: expect.stringMatching(/Confirming tries it now/) });
     // Now a person retries while two workers run.
     await Promise.all([
-      confirmRetry(db, winery.tenantId, order.name, actor, retryDeps),
-      runUntilIdle(world.deps(), [winery.tenantId], { owner: "worker-a" }),
-      runUntilIdle(world.deps(), [winery.tenantId], { owner: "worker-b" }),
-      confirmRetry(db, winery.tenantId, order.name, actor, retryDeps),
+      confirmRetry(db, tenant.tenantId, order.name, actor, retryDeps),
+      runUntilIdle(world.deps(), [tenant.tenantId], { owner: "worker-a" }),
+      runUntilIdle(world.deps(), [tenant.tenantId], { owner: "worker-b" }),
+      confirmRetry(db, tenant.tenantId, order.name, actor, retryDeps),
     ]);
-    await confirmRetry(db, winery.tenantId, order.name, actor, retryDeps);
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    await confirmRetry(db, tenant.tenantId, order.name, actor, retryDeps);
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
   });
 
   it("a failed order retried by hand while its fix re-queues it too: one sales order", async () => {
-    const winery = await world.addWinery({ settings: { customerName: "Wrong Customer" } });
-    const order = await winery.placeOrder();
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    expect((await winery.sync(order.gid)).status).toBe("FAILED");
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { customerName: "Shopify Web Customer" } });
+    const tenant = await world.addTenant({ settings: { customerName: "Wrong Customer" } });
+    const order = await tenant.placeOrder();
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    expect((await tenant.sync(order.gid)).status).toBe("FAILED");
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { customerName: "Shopify Web Customer" } });
     const { retryAfterSettingsChange } = await import("./fix-retry");
     await Promise.all([
-      retryAfterSettingsChange(db, winery.tenantId),
-      confirmRetry(db, winery.tenantId, order.name, actor, retryDeps),
-      runUntilIdle(world.deps(), [winery.tenantId], { owner: "worker-a" }),
-      runUntilIdle(world.deps(), [winery.tenantId], { owner: "worker-b" }),
+      retryAfterSettingsChange(db, tenant.tenantId),
+      confirmRetry(db, tenant.tenantId, order.name, actor, retryDeps),
+      runUntilIdle(world.deps(), [tenant.tenantId], { owner: "worker-a" }),
+      runUntilIdle(world.deps(), [tenant.tenantId], { owner: "worker-b" }),
     ]);
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
   });
 
   it("the retry key matches the one the mapping sends", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder({ deliver: false });
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder({ deliver: false });
     const parsed = parseShopifyOrder(order.payload);
     if (!parsed.ok) throw new Error(parsed.problems.join());
-    expect(externalTransactionIdForGid(winery.shop, order.gid)).toBe(externalTransactionIdFor(winery.shop, parsed.order));
+    expect(externalTransactionIdForGid(tenant.shop, order.gid)).toBe(externalTransactionIdFor(tenant.shop, parsed.order));
   });
 });
 
 describe("duplicate deliveries", () => {
   it("20 identical deliveries at once, and 20 more with new ids: one record, one sales order", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder({ duplicates: 20 });
-    const again = await Promise.all(Array.from({ length: 20 }, () => winery.deliver(order)));
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder({ duplicates: 20 });
+    const again = await Promise.all(Array.from({ length: 20 }, () => tenant.deliver(order)));
     expect(again.flat().every((s) => s === 200)).toBe(true);
-    expect(await db.orderSync.count({ where: { tenantId: winery.tenantId } })).toBe(1);
-    await Promise.all([runUntilIdle(world.deps(), [winery.tenantId], { owner: "a" }), runUntilIdle(world.deps(), [winery.tenantId], { owner: "b" })]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(await db.orderSync.count({ where: { tenantId: tenant.tenantId } })).toBe(1);
+    await Promise.all([runUntilIdle(world.deps(), [tenant.tenantId], { owner: "a" }), runUntilIdle(world.deps(), [tenant.tenantId], { owner: "b" })]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
   });
 });
 
 describe("the CLI", () => {
   it("orders:retry --dry-run previews, orders:retry queues, orders:status explains", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     const commands = Object.fromEntries(createOrderCommands({ retryDeps: () => retryDeps, adminFor: () => world.adminFor }).map((c) => [c.name, c]));
     const ctx = { db, actor: "ops@winehub.test" };
     const run = (name: string, options: Record<string, string>) => commands[name].run(commands[name].options.parse(options), ctx);
 
-    const status = await run("orders:status", { shop: winery.shop, name: order.name.replace("#", "") });
+    const status = await run("orders:status", { shop: tenant.shop, name: order.name.replace("#", "") });
     expect(status.text).toMatch(/FAILED/);
     expect(status.text).toMatch(/fix on the products page/);
 
-    const dry = await run("orders:retry", { shop: winery.shop, names: `${order.name} 77777`, "dry-run": "true" });
+    const dry = await run("orders:retry", { shop: tenant.shop, names: `${order.name} 77777`, "dry-run": "true" });
     expect(dry.text).toMatch(/Preview only, nothing changed: 1 found, 1 not found/);
-    expect((await winery.sync(order.gid)).status).toBe("FAILED");
+    expect((await tenant.sync(order.gid)).status).toBe("FAILED");
 
-    const real = await run("orders:retry", { shop: winery.shop, names: order.name });
+    const real = await run("orders:retry", { shop: tenant.shop, names: order.name });
     expect(real).toMatchObject({ exitCode: 0 });
     expect(real.text).toMatch(/1 queued/);
-    expect((await winery.sync(order.gid)).queuedBy).toBe("user:ops@winehub.test");
+    expect((await tenant.sync(order.gid)).queuedBy).toBe("user:ops@winehub.test");
 
-    const summary = await run("orders:status", { shop: winery.shop });
+    const summary = await run("orders:status", { shop: tenant.shop });
     expect(summary.json).toMatchObject({ counts: { PENDING: 1 } });
   });
 });

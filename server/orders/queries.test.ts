@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
-import { failedOrderNamesByCause, failureGroups, wineryHealth } from "../overview/service";
+import { failedOrderNamesByCause, failureGroups, tenantHealth } from "../overview/service";
 import { allSyncLogRows, listSyncLog, type SyncLogRow } from "./sync-log";
 
 const db = createPrisma();
@@ -83,7 +83,7 @@ describe("the sync log", () => {
 
 describe("the overview", () => {
   it("counts, rates and warns per winery", async () => {
-    const [busyHealth, quietHealth] = await wineryHealth(db, [quiet, busy], now);
+    const [busyHealth, quietHealth] = await tenantHealth(db, [quiet, busy], now);
     expect(busyHealth.name).toBe("Busy Creek");
     expect(busyHealth.synced).toBe(108);
     expect(busyHealth.failed).toBe(13);
@@ -107,10 +107,10 @@ describe("the overview", () => {
     const groups = await failureGroups(db, [quiet, busy]);
     const byCause = Object.fromEntries(groups.map((g) => [g.cause, g]));
     expect(byCause.VALIDATION.orders).toBe(12);
-    expect(byCause.VALIDATION.wineries).toBe(1);
+    expect(byCause.VALIDATION.tenants).toBe(1);
     expect(byCause.VALIDATION.fix).toBe("products");
-    expect(byCause.VINTRACE_UNREACHABLE).toMatchObject({ orders: 1, wineries: 1, retryable: true });
-    expect(byCause.SHOPIFY_UNREACHABLE).toMatchObject({ orders: 1, wineries: 1 });
+    expect(byCause.VINTRACE_UNREACHABLE).toMatchObject({ orders: 1, tenants: 1, retryable: true });
+    expect(byCause.SHOPIFY_UNREACHABLE).toMatchObject({ orders: 1, tenants: 1 });
     expect(byCause.AUTH).toMatchObject({ orders: 1, fix: "settings", retryable: false });
     expect(groups[0].cause).toBe("VALIDATION");
     const names = await failedOrderNamesByCause(db, [quiet, busy], "VINTRACE_UNREACHABLE");

@@ -34,7 +34,7 @@ export interface DayCount {
   other: number;
 }
 
-export interface WineryHealth {
+export interface TenantHealth {
   tenantId: string;
   name: string;
   shopDomain: string;
@@ -54,9 +54,9 @@ export interface WineryHealth {
 export interface FailureGroup extends CauseInfo {
   cause: Cause;
   orders: number;
-  wineries: number;
+  tenants: number;
   /** the wineries with the most such failures first */
-  byWinery: { tenantId: string; name: string; orders: number }[];
+  byTenant: { tenantId: string; name: string; orders: number }[];
 }
 
 function tenantFilter(column: Prisma.Sql, tenantIds: string[] | null): Prisma.Sql {
@@ -98,7 +98,7 @@ interface ConnectionRow {
 }
 
 /** Health of the given wineries (every winery when null), newest problems first within each. */
-export async function wineryHealth(db: Db, tenantIds: string[] | null, now = new Date()): Promise<WineryHealth[]> {
+export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new Date()): Promise<TenantHealth[]> {
   const since = chartStart(now);
   const connectionSince = new Date(now.getTime() - CONNECTION_WINDOW_MS);
   const [tenants, counts, timings, connection] = await Promise.all([
@@ -158,7 +158,7 @@ export async function wineryHealth(db: Db, tenantIds: string[] | null, now = new
   const timingByTenant = new Map(timings.map((row) => [row.tenantId, row]));
   const connectionByTenant = new Map(connection.map((row) => [row.tenantId, row]));
 
-  return tenants.map((tenant): WineryHealth => {
+  return tenants.map((tenant): TenantHealth => {
     const rows = countsByTenant.get(tenant.id) ?? [];
     const byDay = new Map(rows.map((row) => [isoDay(row.day), row]));
     const days: DayCount[] = Array.from({ length: CHART_DAYS }, (_, i) => {
@@ -195,7 +195,7 @@ function hoursSince(date: Date, now: Date): string {
 function warningsFor(
   tenant: {
     id: string;
-    status: WineryHealth["status"];
+    status: TenantHealth["status"];
     shopify: { revokedAt: Date | null; subscriptionsProblem: string | null } | null;
     vintrace: { tenantId: string } | null;
   },
@@ -283,13 +283,13 @@ export async function failureGroups(db: Db, tenantIds: string[] | null): Promise
   for (const row of rows) {
     if (!(CAUSES as readonly string[]).includes(row.cause)) continue;
     const info = CAUSE_INFO[row.cause];
-    const group = groups.get(row.cause) ?? { cause: row.cause, ...info, orders: 0, wineries: 0, byWinery: [] };
+    const group = groups.get(row.cause) ?? { cause: row.cause, ...info, orders: 0, tenants: 0, byTenant: [] };
     group.orders += row.orders;
-    group.wineries += 1;
-    group.byWinery.push({ tenantId: row.tenantId, name: row.name, orders: row.orders });
+    group.tenants += 1;
+    group.byTenant.push({ tenantId: row.tenantId, name: row.name, orders: row.orders });
     groups.set(row.cause, group);
   }
-  for (const group of groups.values()) group.byWinery.sort((a, b) => b.orders - a.orders || a.name.localeCompare(b.name));
+  for (const group of groups.values()) group.byTenant.sort((a, b) => b.orders - a.orders || a.name.localeCompare(b.name));
   return [...groups.values()].sort((a, b) => b.orders - a.orders);
 }
 
@@ -308,7 +308,7 @@ export async function failedOrderNamesByCause(db: Db, tenantIds: string[] | null
 }
 
 /** The Overview of the given wineries (every winery when null): each one's health, and their failures by cause. */
-export async function overview(db: Db, tenantIds: string[] | null): Promise<{ wineries: WineryHealth[]; failures: FailureGroup[] }> {
-  const [wineries, failures] = await Promise.all([wineryHealth(db, tenantIds), failureGroups(db, tenantIds)]);
-  return { wineries, failures };
+export async function overview(db: Db, tenantIds: string[] | null): Promise<{ tenants: TenantHealth[]; failures: FailureGroup[] }> {
+  const [tenants, failures] = await Promise.all([tenantHealth(db, tenantIds), failureGroups(db, tenantIds)]);
+  return { tenants, failures };
 }

@@ -11,7 +11,7 @@ import { claimProductCheck, latestProductCheck, performProductCheck, PHASES, req
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
-const winery = await world.addWinery({ label: "products" });
+const tenant = await world.addTenant({ label: "products" });
 
 const variants: ProductVariant[] = [
   { id: "gid://shopify/ProductVariant/1", sku: "21SHZ750", title: "Default Title", productTitle: "2021 Shiraz 750ml", price: "35.00" },
@@ -23,7 +23,7 @@ const variants: ProductVariant[] = [
 /** The check reads only the variants from Shopify. */
 const adminFor = async () =>
   ({
-    shop: winery.shop,
+    shop: tenant.shop,
     async *productVariants() {
       yield* variants;
     },
@@ -34,7 +34,7 @@ describe("the product check", () => {
     const vintraceFor = world.deps().vintraceFor;
     const failed = await db.orderSync.create({
       data: {
-        tenantId: winery.tenantId,
+        tenantId: tenant.tenantId,
         orderGid: "gid://shopify/Order/555",
         orderName: "#555",
         source: "WEBHOOK",
@@ -46,19 +46,19 @@ describe("the product check", () => {
       },
     });
 
-    const first = await runProductCheck(db, winery.tenantId, { adminFor, vintraceFor });
+    const first = await runProductCheck(db, tenant.tenantId, { adminFor, vintraceFor });
     expect(first).toMatchObject({ status: "DONE", trigger: "nightly", error: null });
     expect(first.summary).toMatchObject({ total: 4, matched: 2, missingInVintrace: 1, noSku: 1, priceDiffers: 1, nameDiffers: 0 });
     expect(first.rows.find((r) => r.sku === "22CHA750")?.warnings).toEqual(["PRICE_DIFFERS"]);
     expect((await db.orderSync.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("FAILED");
 
-    await winery.simControl("stock-items", { code: "NEW-CODE", description: "Tasting Pack - Gift box", price: 60, distributions: [{ areaId: 99, qty: 10 }] });
-    const second = await runProductCheck(db, winery.tenantId, { adminFor, vintraceFor, trigger: "user:owner@example.com" });
+    await tenant.simControl("stock-items", { code: "NEW-CODE", description: "Tasting Pack - Gift box", price: 60, distributions: [{ areaId: 99, qty: 10 }] });
+    const second = await runProductCheck(db, tenant.tenantId, { adminFor, vintraceFor, trigger: "user:owner@example.com" });
     expect(second.summary).toMatchObject({ matched: 3, missingInVintrace: 0 });
     const requeued = await db.orderSync.findUniqueOrThrow({ where: { id: failed.id } });
     expect(requeued).toMatchObject({ status: "PENDING", queuedBy: "product-fix" });
 
-    const latest = await latestProductCheck(db, winery.tenantId);
+    const latest = await latestProductCheck(db, tenant.tenantId);
     expect(latest.last?.id).toBe(second.id);
     expect(latest.running).toBeNull();
   });
@@ -67,12 +67,12 @@ describe("the product check", () => {
     const unreachable = async (): Promise<ShopifyAdmin> => {
       throw new Error("This winery has no Shopify connection");
     };
-    const check = await runProductCheck(db, winery.tenantId, { adminFor: unreachable, vintraceFor: world.deps().vintraceFor });
+    const check = await runProductCheck(db, tenant.tenantId, { adminFor: unreachable, vintraceFor: world.deps().vintraceFor });
     expect(check).toMatchObject({ status: "FAILED", error: "Could not connect to Shopify: This winery has no Shopify connection" });
-    expect((await latestProductCheck(db, winery.tenantId)).last?.status).toBe("FAILED");
+    expect((await latestProductCheck(db, tenant.tenantId)).last?.status).toBe("FAILED");
 
-    for (let i = 0; i < 6; i++) await runProductCheck(db, winery.tenantId, { adminFor, vintraceFor: world.deps().vintraceFor });
-    expect(await db.productCheck.count({ where: { tenantId: winery.tenantId } })).toBe(5);
+    for (let i = 0; i < 6; i++) await runProductCheck(db, tenant.tenantId, { adminFor, vintraceFor: world.deps().vintraceFor });
+    expect(await db.productCheck.count({ where: { tenantId: tenant.tenantId } })).toBe(5);
   });
 
   it("says so when vintrace is not set up", async () => {
@@ -90,7 +90,7 @@ async function ownerOf(tenantId: string): Promise<CurrentUser> {
 
 describe("a product check run", () => {
   it("is queued by the Run check call, which returns at once; a second click joins the same run", async () => {
-    const shop = await world.addWinery({ label: "clicks" });
+    const shop = await world.addTenant({ label: "clicks" });
     const caller = createCaller({ db, user: await ownerOf(shop.tenantId) });
     // Were the check run inside the request, this would hold the call for 5 s.
     await shop.simControl("faults", { faults: [{ match: "GET /inventory", delayMs: 5_000 }] });
@@ -107,7 +107,7 @@ describe("a product check run", () => {
   });
 
   it("shows its phase and progress while a worker runs it, then the result", async () => {
-    const shop = await world.addWinery({ label: "progress" });
+    const shop = await world.addTenant({ label: "progress" });
     const { id } = await requestProductCheck(db, shop.tenantId, "user:owner@example.com");
     await shop.simControl("faults", { faults: [{ match: "GET /inventory", delayMs: 1_500 }] });
     const runner = startProductCheckRunner(world.deps(), { owner: uniqueLabel("worker"), pollMs: 50, onlyTenants: [shop.tenantId] });
@@ -129,7 +129,7 @@ describe("a product check run", () => {
   });
 
   it("is taken over once the lease of a worker that died with it lapses, and the dead worker can no longer write", async () => {
-    const shop = await world.addWinery({ label: "takeover" });
+    const shop = await world.addTenant({ label: "takeover" });
     const { id } = await requestProductCheck(db, shop.tenantId, "nightly");
     const dead = { owner: uniqueLabel("dead"), leaseMs: 400 };
     const rescuer = { owner: uniqueLabel("rescuer"), leaseMs: 60_000 };
@@ -148,7 +148,7 @@ describe("a product check run", () => {
   });
 
   it("is handed back by a stopping worker whose run outlasts the grace, and another worker takes it at once", async () => {
-    const shop = await world.addWinery({ label: "handback" });
+    const shop = await world.addTenant({ label: "handback" });
     const { id } = await requestProductCheck(db, shop.tenantId, "nightly");
     await shop.simControl("faults", { faults: [{ match: "GET /inventory", delayMs: 3_000 }] });
     const stopping = startProductCheckRunner(world.deps(), { owner: uniqueLabel("stopping"), pollMs: 50, onlyTenants: [shop.tenantId] });

@@ -4,7 +4,7 @@
 // orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
 // change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import "server-only";
-import { DEFAULT_SETTINGS, EDITABLE_SETTINGS, API_KEY_REQUIRED, type ConnectionTestInput, type WinerySettings } from "@/lib/tenant-settings";
+import { DEFAULT_SETTINGS, EDITABLE_SETTINGS, API_KEY_REQUIRED, type ConnectionTestInput, type TenantSettings } from "@/lib/tenant-settings";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
@@ -18,7 +18,7 @@ export const MASKED_KEY = "•••• set";
 export const CONNECTION_FIELDS = ["baseUrl", "apiKey", "authScheme", "customerName"] as const;
 export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
 
-type Connection = Pick<WinerySettings, "baseUrl" | "authScheme" | "customerName">;
+type Connection = Pick<TenantSettings, "baseUrl" | "authScheme" | "customerName">;
 
 /** The connection fields `next` (and a newly typed key) would change; every one of them when nothing is stored yet. */
 function connectionEdits(stored: Connection | null, next: Connection, newKey: boolean): ConnectionField[] {
@@ -39,7 +39,7 @@ export interface ConnectionLocked {
 }
 
 /** The settings as the page shows them: the key masked, plus the winery and when they were last saved and tested. */
-export interface SettingsView extends Omit<WinerySettings, "apiKey"> {
+export interface SettingsView extends Omit<TenantSettings, "apiKey"> {
   tenantId: string;
   tenantName: string;
   tenantStatus: TenantStatus;
@@ -51,7 +51,7 @@ export interface SettingsView extends Omit<WinerySettings, "apiKey"> {
   updatedAt: Date | null;
 }
 
-type StoredSettings = Omit<WinerySettings, "apiKey">;
+type StoredSettings = Omit<TenantSettings, "apiKey">;
 
 /** The editable settings of a stored row, and nothing else. */
 const storedSettings = (row: StoredSettings): StoredSettings => Object.fromEntries(EDITABLE_SETTINGS.map((f) => [f, row[f]])) as StoredSettings;
@@ -111,7 +111,7 @@ export type SaveSettingsResult = { ok: true; changes: SettingsChange[] } | { ok:
  * Validates against the stored state (a first save needs a key; the address must be vintrace's), refuses a change
  * to the connection by someone who may not make it, then saves.
  */
-export async function saveSettings(db: Db, tenantId: string, input: WinerySettings, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
+export async function saveSettings(db: Db, tenantId: string, input: TenantSettings, actor: SettingsEditor, allowlist: string[]): Promise<SaveSettingsResult> {
   const existing = await db.vintraceSettings.findUnique({ where: { tenantId } });
   const errors: Record<string, string> = {};
   const url = normaliseVintraceUrl(input.baseUrl, allowlist);
@@ -155,7 +155,7 @@ export type AppliedSettings = { ok: true; changed: string[]; requeued: number } 
  * Saves the settings (as saveSettings) and, when anything changed, re-queues the failures a settings change may
  * fix: what the Settings page and the CLI's tenant:set both do.
  */
-export async function applySettings(db: Db, tenantId: string, input: WinerySettings, actor: SettingsEditor, allowlist: string[]): Promise<AppliedSettings> {
+export async function applySettings(db: Db, tenantId: string, input: TenantSettings, actor: SettingsEditor, allowlist: string[]): Promise<AppliedSettings> {
   const saved = await saveSettings(db, tenantId, input, actor, allowlist);
   if (!saved.ok) return saved;
   const requeued = saved.changes.length ? await retryAfterSettingsChange(db, tenantId) : 0;

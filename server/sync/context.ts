@@ -2,7 +2,7 @@
 // directly), with defaults that read the winery's stored settings: the vintrace address and decrypted API key, and
 // a ShopifyAdmin from the token module, which refreshes expiring tokens.
 import "server-only";
-import type { WinerySettings } from "@/lib/tenant-settings";
+import type { TenantSettings } from "@/lib/tenant-settings";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -109,7 +109,7 @@ export function defaultSyncDeps(db: Db, overrides: Partial<SyncDeps> = {}): Sync
 
 /** How orders are mapped: the validated settings (one schema for every writer), plus the Products page's ignore rules. */
 export type MappingSettings = Pick<
-  WinerySettings,
+  TenantSettings,
   "customerName" | "salesPriceList" | "storageAreaId" | "taxPolicy" | "discountMode" | "currency" | "shippingPolicy" | "shippingStockCode"
 > &
   Pick<VintraceSettings, "ignoreNoSkuLines" | "ignoreGiftCards" | "ignoredSkus">;
@@ -135,7 +135,7 @@ export function salesOrderSettingsFrom(vintrace: MappingSettings, mappings: Mapp
 export interface OrderContext {
   tenant: Pick<Tenant, "id" | "status" | "shopDomain" | "syncOrdersCreatedAfter">;
   /** null: vintrace is not connected */
-  vintrace: (MappingSettings & VintraceConnectionSettings & Pick<WinerySettings, "syncTestOrders">) | null;
+  vintrace: (MappingSettings & VintraceConnectionSettings & Pick<TenantSettings, "syncTestOrders">) | null;
   /** the mappings of the SKUs asked for */
   mappings: Mapping[];
 }

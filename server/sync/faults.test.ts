@@ -14,17 +14,17 @@ async function attemptsOf(syncId: string) {
 
 describe("a webhook order", () => {
   it("becomes one sales order, tagged created, with every step recorded", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder();
-    const results = await runUntilIdle(world.deps(), [winery.tenantId]);
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder();
+    const results = await runUntilIdle(world.deps(), [tenant.tenantId]);
     expect(results).toEqual(["synced"]);
 
-    const [salesOrder, ...others] = await winery.salesOrdersFor(order.gid);
+    const [salesOrder, ...others] = await tenant.salesOrdersFor(order.gid);
     expect(others).toHaveLength(0);
     expect(salesOrder.salesOrderItems[0]).toMatchObject({ itemName: "21SHZ750", quantity: 2 });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
 
-    const sync = await winery.sync(order.gid);
+    const sync = await tenant.sync(order.gid);
     expect(sync).toMatchObject({ status: "SYNCED", tagState: "CREATED", vintraceSalesOrderId: salesOrder.id, vintraceSalesOrderCode: salesOrder.code, attempts: 1, leaseOwner: null, nextAttemptAt: null });
     const attempts = await attemptsOf(sync.id);
     expect(attempts.map((a) => [a.step, a.outcome, a.trigger])).toEqual([
@@ -34,7 +34,7 @@ describe("a webhook order", () => {
     ]);
     const create = attempts[1];
     expect(JSON.stringify(create.request)).not.toContain("tok-SECRET");
-    expect(create.request).toMatchObject({ method: "POST", body: { externalTransactionId: `shopify:${winery.shop}:${order.payload.id}` } });
+    expect(create.request).toMatchObject({ method: "POST", body: { externalTransactionId: `shopify:${tenant.shop}:${order.payload.id}` } });
     expect(create.response).toMatchObject({ status: 200, body: { status: "Success" } });
   });
 });
@@ -53,16 +53,16 @@ describe("vintrace faults on the POST", () => {
 
   for (const testCase of cases) {
     it(`${testCase.name}: exactly one sales order, tagged created`, async () => {
-      const winery = await world.addWinery();
-      await winery.simControl("faults", { faults: [testCase.fault] });
-      const order = await winery.placeOrder();
+      const tenant = await world.addTenant();
+      await tenant.simControl("faults", { faults: [testCase.fault] });
+      const order = await tenant.placeOrder();
       const started = Date.now();
       const deps = world.deps({ vintraceTimeoutMs: 1_000, postTimeoutSettleMs: 2_500 });
-      await runUntilIdle(deps, [winery.tenantId], { timeoutMs: 20_000 });
+      await runUntilIdle(deps, [tenant.tenantId], { timeoutMs: 20_000 });
 
-      expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-      expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
-      const sync = await winery.sync(order.gid);
+      expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+      expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+      const sync = await tenant.sync(order.gid);
       expect(sync).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
       const steps = (await attemptsOf(sync.id)).map((a) => `${a.step}:${a.outcome}:${a.errorClass ?? ""}`);
       expect(steps).toContain(`CREATE:failed:${testCase.errorClass}`);

@@ -18,34 +18,34 @@ const world = await startSyncWorldForFile(db);
 const FREIGHT = { code: "FREIGHT", description: "Freight", distributions: [{ areaId: 99, qty: 1_000_000 }] };
 const shippingAsStock = { shippingPolicy: "STOCK_CODE" as const, shippingStockCode: "FREIGHT" };
 
-const posts = async (winery: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
-  ((await winery.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST" && r.path.endsWith("/sales-order")).length;
+const posts = async (tenant: { simControl: (a: string, b?: unknown, m?: string) => Promise<unknown> }) =>
+  ((await tenant.simControl("requests", undefined, "GET")) as { method: string; path: string }[]).filter((r) => r.method === "POST" && r.path.endsWith("/sales-order")).length;
 
 describe("an unknown SKU", () => {
   it("fails at once naming the product, and succeeds once the product exists in vintrace", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }] });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
 
-    const failed = await winery.sync(order.gid);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "VALIDATION", lastErrorFix: "products", attempts: 1, tagState: "ERROR", nextAttemptAt: null });
     expect(failed.lastErrorMessage).toContain("'TOTE-NAT'");
     expect(failed.missingSkus).toContain("TOTE-NAT");
     expect(explainSyncError(failed)).toMatchObject({ errorClass: "VALIDATION", fix: { where: "products" } });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(0);
 
     // A fix for another SKU re-queues nothing.
-    expect(await retryAfterSkuMatched(db, winery.tenantId, ["SOMETHING-ELSE"])).toBe(0);
+    expect(await retryAfterSkuMatched(db, tenant.tenantId, ["SOMETHING-ELSE"])).toBe(0);
 
-    await winery.simControl("stock-items", { code: "TOTE-NAT", description: "Canvas Tote", distributions: [{ areaId: 99, qty: 500 }] });
-    expect(await retryAfterSkuMatched(db, winery.tenantId, ["TOTE-NAT"])).toBe(1);
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+    await tenant.simControl("stock-items", { code: "TOTE-NAT", description: "Canvas Tote", distributions: [{ areaId: 99, qty: 500 }] });
+    expect(await retryAfterSkuMatched(db, tenant.tenantId, ["TOTE-NAT"])).toBe(1);
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced"]);
 
-    const synced = await winery.sync(order.gid);
+    const synced = await tenant.sync(order.gid);
     expect(synced).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null, missingSkus: [] });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
     const triggers = (await db.syncAttempt.findMany({ where: { orderSyncId: synced.id, step: "CREATE" }, orderBy: { createdAt: "asc" } })).map((a) => a.trigger);
     expect(triggers).toEqual(["webhook", "product-fix"]);
   });
@@ -53,166 +53,166 @@ describe("an unknown SKU", () => {
 
 describe("a wrong customer name in Settings", () => {
   it("is a CONFIG failure pointing at Settings (with a did-you-mean), retried when the settings change", async () => {
-    const winery = await world.addWinery({ settings: { customerName: "shopify web customer" } });
-    const order = await winery.placeOrder();
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+    const tenant = await world.addTenant({ settings: { customerName: "shopify web customer" } });
+    const order = await tenant.placeOrder();
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
 
-    const failed = await winery.sync(order.gid);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings" });
     expect(failed.lastErrorMessage).toContain("Did you mean 'Shopify Web Customer'?");
     expect(failed.lastErrorHowTo).toMatch(/customer name in Settings/);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
 
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { customerName: "Shopify Web Customer" } });
-    expect(await retryAfterSettingsChange(db, winery.tenantId)).toBe(1);
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { customerName: "Shopify Web Customer" } });
+    expect(await retryAfterSettingsChange(db, tenant.tenantId)).toBe(1);
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced"]);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
   });
 
   it("settings-change retries leave failures older than 7 days and other classes alone", async () => {
-    const winery = await world.addWinery({ settings: { customerName: "Nobody" } });
-    const order = await winery.placeOrder();
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    const tenant = await world.addTenant({ settings: { customerName: "Nobody" } });
+    const order = await tenant.placeOrder();
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     const now = new Date(Date.now() + 8 * 24 * 60 * 60 * 1000);
-    expect(await retryAfterSettingsChange(db, winery.tenantId, { now })).toBe(0);
-    expect((await winery.sync(order.gid)).status).toBe("FAILED");
+    expect(await retryAfterSettingsChange(db, tenant.tenantId, { now })).toBe(0);
+    expect((await tenant.sync(order.gid)).status).toBe("FAILED");
   });
 });
 
 describe("a refused API key", () => {
   it("fails at once as AUTH (no POST is made), tagged, pointing at Settings", async () => {
-    const winery = await world.addWinery();
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: (await import("@/server/crypto")).encryptSecret("wrong-key", { tenantId: winery.tenantId, column: "VintraceSettings.apiKeyEnc" }) } });
-    const order = await winery.placeOrder();
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    expect(await winery.sync(order.gid)).toMatchObject({ status: "FAILED", lastErrorClass: "AUTH", lastErrorFix: "settings", attempts: 1 });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
-    expect(await posts(winery)).toBe(0);
+    const tenant = await world.addTenant();
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { apiKeyEnc: (await import("@/server/crypto")).encryptSecret("wrong-key", { tenantId: tenant.tenantId, column: "VintraceSettings.apiKeyEnc" }) } });
+    const order = await tenant.placeOrder();
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    expect(await tenant.sync(order.gid)).toMatchObject({ status: "FAILED", lastErrorClass: "AUTH", lastErrorFix: "settings", attempts: 1 });
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(await posts(tenant)).toBe(0);
   });
 });
 
 describe("a stored API key that cannot be decrypted", () => {
   it("is a CONFIG failure asking for the key again, not an endless crash", async () => {
-    const winery = await world.addWinery();
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { apiKeyEnc: "v1.nokey.AAAA.AAAA.AAAA" } });
-    const order = await winery.placeOrder();
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
-    const failed = await winery.sync(order.gid);
+    const tenant = await world.addTenant();
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { apiKeyEnc: "v1.nokey.AAAA.AAAA.AAAA" } });
+    const order = await tenant.placeOrder();
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings", lastErrorHowTo: "Enter the vintrace API key again in Settings." });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
   });
 });
 
 describe("an order the mapping refuses", () => {
   it("in another currency: a CONFIG failure before any call to vintrace", async () => {
-    const winery = await world.addWinery({ settings: { currency: "NZD" } });
-    const order = await winery.placeOrder();
-    await runUntilIdle(world.deps(), [winery.tenantId]);
-    const failed = await winery.sync(order.gid);
+    const tenant = await world.addTenant({ settings: { currency: "NZD" } });
+    const order = await tenant.placeOrder();
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "CONFIG", lastErrorFix: "settings" });
     expect(failed.lastErrorMessage).toContain("AUD");
     expect(await db.syncAttempt.count({ where: { orderSyncId: failed.id, step: { in: ["LOOKUP", "CREATE"] } } })).toBe(0);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
   });
 });
 
 describe("transient failures that never end", () => {
   it("give up after SYNC_MAX_ATTEMPTS: failed, tagged, with the last error", async () => {
-    const winery = await world.addWinery();
+    const tenant = await world.addTenant();
     const outage = Array.from({ length: 3 }, () => ({ match: "POST /sales-order", status: 503, contentType: "text/html", body: "<html>down</html>" }));
-    await winery.simControl("faults", { faults: outage });
-    const order = await winery.placeOrder();
-    await runUntilIdle(world.deps({ maxAttempts: 3 }), [winery.tenantId]);
-    const failed = await winery.sync(order.gid);
+    await tenant.simControl("faults", { faults: outage });
+    const order = await tenant.placeOrder();
+    await runUntilIdle(world.deps({ maxAttempts: 3 }), [tenant.tenantId]);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "TRANSIENT", attempts: 3, tagState: "ERROR" });
     expect(failed.lastErrorMessage).toMatch(/gave up after 3 attempts/);
-    expect(await posts(winery)).toBe(3);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
+    expect(await posts(tenant)).toBe(3);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(0);
   });
 });
 
 describe("an order whose every product line is ignored", () => {
   it("fails as 'no product lines to send', tagged, with no sales order of shipping alone", async () => {
-    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoreNoSkuLines: true } });
-    await winery.simControl("stock-items", FREIGHT);
-    const order = await winery.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }, { sku: "", qty: 2, title: "Tasting fee", price: "10.00" }] });
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
+    const tenant = await world.addTenant({ settings: { ...shippingAsStock, ignoreNoSkuLines: true } });
+    await tenant.simControl("stock-items", FREIGHT);
+    const order = await tenant.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }, { sku: "", qty: 2, title: "Tasting fee", price: "10.00" }] });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
 
-    const failed = await winery.sync(order.gid);
+    const failed = await tenant.sync(order.gid);
     expect(failed).toMatchObject({ status: "FAILED", lastErrorClass: "VALIDATION", lastErrorFix: "products", attempts: 1, tagState: "ERROR", nextAttemptAt: null, missingSkus: [] });
     expect(failed.lastErrorMessage).toMatch(/^No product lines to send: .*'Gift wrap' \(no SKU\), 'Tasting fee' \(no SKU\)/);
     expect(failed.lastErrorHowTo).toMatch(/ignore rules on the Products page/);
-    expect(await posts(winery)).toBe(0);
+    expect(await posts(tenant)).toBe(0);
     expect(await db.syncAttempt.count({ where: { orderSyncId: failed.id, step: { in: ["LOOKUP", "CREATE"] } } })).toBe(0);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(0);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.error]);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(0);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.error]);
 
     // The order's page and the failures by cause name it, with the way to its fix.
-    const detail = await orderDetail(db, winery.tenantId, failed.id);
+    const detail = await orderDetail(db, tenant.tenantId, failed.id);
     expect(detail?.error).toMatchObject({
       cause: "NO_PRODUCT_LINES",
       causeLabel: "No product lines to send",
       fix: { where: "products" },
-      fixHref: `/products?winery=${winery.tenantId}#ignore-rules`,
+      fixHref: `/products?winery=${tenant.tenantId}#ignore-rules`,
       retry: expect.stringMatching(/automatically when the ignore rules are saved/),
     });
-    const [group] = await failureGroups(db, [winery.tenantId]);
+    const [group] = await failureGroups(db, [tenant.tenantId]);
     expect(group).toMatchObject({ cause: "NO_PRODUCT_LINES", label: "No product lines to send", fix: "products", fixSection: "ignore-rules", fixRetries: true, retryable: false, orders: 1 });
-    const listed = await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["NO_PRODUCT_LINES"] });
+    const listed = await listSyncLog(db, { tenantIds: [tenant.tenantId] }, { causes: ["NO_PRODUCT_LINES"] });
     expect(listed.rows.map((r) => r.orderName)).toEqual([order.name]);
-    expect((await listSyncLog(db, { tenantIds: [winery.tenantId] }, { causes: ["VALIDATION"] })).rows).toHaveLength(0);
+    expect((await listSyncLog(db, { tenantIds: [tenant.tenantId] }, { causes: ["VALIDATION"] })).rows).toHaveLength(0);
   });
 
   it("goes through with a manual retry once the ignore rules let a product line through", async () => {
-    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoredSkus: ["21SHZ750"] } });
-    await winery.simControl("stock-items", FREIGHT);
-    const order = await winery.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed"]);
-    expect((await winery.sync(order.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*SKU '21SHZ750' is on your ignore list/);
-    expect(await posts(winery)).toBe(0);
+    const tenant = await world.addTenant({ settings: { ...shippingAsStock, ignoredSkus: ["21SHZ750"] } });
+    await tenant.simControl("stock-items", FREIGHT);
+    const order = await tenant.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
+    expect((await tenant.sync(order.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*SKU '21SHZ750' is on your ignore list/);
+    expect(await posts(tenant)).toBe(0);
 
-    await db.vintraceSettings.update({ where: { tenantId: winery.tenantId }, data: { ignoredSkus: [] } });
-    const retried = await confirmRetry(db, winery.tenantId, [order.name], { email: "staff@winery.test" }, { adminFor: world.adminFor });
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { ignoredSkus: [] } });
+    const retried = await confirmRetry(db, tenant.tenantId, [order.name], { email: "staff@winery.test" }, { adminFor: world.adminFor });
     expect(retried).toMatchObject({ ok: true, counts: { queued: 1 } });
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["synced"]);
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced"]);
 
-    expect(await winery.sync(order.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
-    const [salesOrder] = await winery.salesOrdersFor(order.gid);
+    expect(await tenant.sync(order.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    const [salesOrder] = await tenant.salesOrdersFor(order.gid);
     expect(salesOrder.salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
   });
 
   it("is queued again when saving the ignore rules narrows them, audited, and goes through", async () => {
-    const winery = await world.addWinery({ settings: { ...shippingAsStock, ignoreNoSkuLines: true, ignoredSkus: ["21SHZ750", "GIFTBOX"] } });
-    await winery.simControl("stock-items", FREIGHT);
-    const wine = await winery.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
-    const wrap = await winery.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }] });
-    expect(await runUntilIdle(world.deps(), [winery.tenantId])).toEqual(["failed", "failed"]);
+    const tenant = await world.addTenant({ settings: { ...shippingAsStock, ignoreNoSkuLines: true, ignoredSkus: ["21SHZ750", "GIFTBOX"] } });
+    await tenant.simControl("stock-items", FREIGHT);
+    const wine = await tenant.placeOrder({ lines: [{ sku: "21SHZ750", qty: 2 }] });
+    const wrap = await tenant.placeOrder({ lines: [{ sku: "", qty: 1, title: "Gift wrap", price: "5.00" }] });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed", "failed"]);
 
-    const staff = await db.user.create({ data: { email: `rules-${winery.tenantId}@winehub.test`, role: "SUPPORT" } });
+    const staff = await db.user.create({ data: { email: `rules-${tenant.tenantId}@winehub.test`, role: "SUPPORT" } });
     const caller = createCaller({ db, user: { id: staff.id, email: staff.email, name: null, role: "SUPPORT", tenantIds: [], ownerOf: [] } });
-    const save = (rules: { ignoreNoSkuLines: boolean; ignoredSkus: string[] }) => caller.products.saveIgnoreRules({ tenantId: winery.tenantId, ignoreGiftCards: true, ...rules });
+    const save = (rules: { ignoreNoSkuLines: boolean; ignoredSkus: string[] }) => caller.products.saveIgnoreRules({ tenantId: tenant.tenantId, ignoreGiftCards: true, ...rules });
 
     // Widening the rules cannot give an order a product line: nothing is queued.
     expect(await save({ ignoreNoSkuLines: true, ignoredSkus: ["21SHZ750", "GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 0 });
     // A SKU off the list: every order refused for want of product lines is queued again; the wine goes through, and
     // the order of gift wrap alone, whose line is still left out, fails again at once without a sales order.
     expect(await save({ ignoreNoSkuLines: true, ignoredSkus: ["GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 2 });
-    expect((await runUntilIdle(world.deps(), [winery.tenantId])).sort()).toEqual(["failed", "synced"]);
-    expect(await winery.sync(wine.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
-    expect((await winery.salesOrdersFor(wine.gid))[0].salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
-    expect((await winery.sync(wrap.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*'Gift wrap' \(no SKU\)/);
-    expect(await winery.salesOrdersFor(wrap.gid)).toHaveLength(0);
-    const wineSync = await winery.sync(wine.gid);
+    expect((await runUntilIdle(world.deps(), [tenant.tenantId])).sort()).toEqual(["failed", "synced"]);
+    expect(await tenant.sync(wine.gid)).toMatchObject({ status: "SYNCED", tagState: "CREATED", lastErrorClass: null });
+    expect((await tenant.salesOrdersFor(wine.gid))[0].salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750", "FREIGHT"]);
+    expect((await tenant.sync(wrap.gid)).lastErrorMessage).toMatch(/^No product lines to send: .*'Gift wrap' \(no SKU\)/);
+    expect(await tenant.salesOrdersFor(wrap.gid)).toHaveLength(0);
+    const wineSync = await tenant.sync(wine.gid);
     const attempts = await db.syncAttempt.findMany({ where: { orderSyncId: wineSync.id }, orderBy: { createdAt: "asc" }, select: { trigger: true } });
     expect(attempts.at(-1)?.trigger).toBe("ignore-rules-change");
 
     // A kind of line no longer ignored queues it again too.
     expect(await save({ ignoreNoSkuLines: false, ignoredSkus: ["GIFTBOX", "CORKSCREW"] })).toEqual({ requeued: 1 });
-    expect(await winery.sync(wrap.gid)).toMatchObject({ status: "PENDING", queuedBy: "ignore-rules-change" });
+    expect(await tenant.sync(wrap.gid)).toMatchObject({ status: "PENDING", queuedBy: "ignore-rules-change" });
 
-    const audits = await db.auditEvent.findMany({ where: { tenantId: winery.tenantId, action: "products.ignore_rules_saved" }, orderBy: { createdAt: "asc" } });
+    const audits = await db.auditEvent.findMany({ where: { tenantId: tenant.tenantId, action: "products.ignore_rules_saved" }, orderBy: { createdAt: "asc" } });
     expect(audits.map((a) => [(a.details as { requeued: number }).requeued, a.actorEmail])).toEqual([
       [0, staff.email],
       [2, staff.email],

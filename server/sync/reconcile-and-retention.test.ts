@@ -13,55 +13,55 @@ const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString(
 
 describe("reconciliation", () => {
   it("queues the order whose webhook was never sent, and only that one", async () => {
-    const winery = await world.addWinery();
-    const missed = await winery.placeOrder({ deliver: false, createdAt: minutesAgo(10) });
-    const delivered = await winery.placeOrder({ createdAt: minutesAgo(9) });
-    await winery.placeOrder({ deliver: false, createdAt: minutesAgo(8), cancelledAt: minutesAgo(7) });
-    const tooRecent = await winery.placeOrder({ deliver: false });
-    await winery.placeOrder({ deliver: false, createdAt: minutesAgo(6 * 60) }); // before the winery started syncing
+    const tenant = await world.addTenant();
+    const missed = await tenant.placeOrder({ deliver: false, createdAt: minutesAgo(10) });
+    const delivered = await tenant.placeOrder({ createdAt: minutesAgo(9) });
+    await tenant.placeOrder({ deliver: false, createdAt: minutesAgo(8), cancelledAt: minutesAgo(7) });
+    const tooRecent = await tenant.placeOrder({ deliver: false });
+    await tenant.placeOrder({ deliver: false, createdAt: minutesAgo(6 * 60) }); // before the winery started syncing
 
-    const result = await reconcileTenant({ db, adminFor: world.adminFor }, winery.tenantId);
+    const result = await reconcileTenant({ db, adminFor: world.adminFor }, tenant.tenantId);
     expect(result).toMatchObject({ queued: [{ name: missed.name, gid: missed.gid }], known: 1, cancelled: 1, tooRecent: 1 });
-    expect(await winery.sync(missed.gid)).toMatchObject({ source: "RECONCILE", status: "PENDING", payload: null });
+    expect(await tenant.sync(missed.gid)).toMatchObject({ source: "RECONCILE", status: "PENDING", payload: null });
 
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     for (const order of [missed, delivered]) {
-      expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-      expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+      expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+      expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     }
     const createAttempt = await db.syncAttempt.findFirst({ where: { orderSync: { orderGid: missed.gid }, step: "CREATE" } });
     expect(createAttempt?.trigger).toBe("reconcile");
-    expect(await winery.salesOrdersFor(tooRecent.gid)).toHaveLength(0);
+    expect(await tenant.salesOrdersFor(tooRecent.gid)).toHaveLength(0);
 
     // Tagged orders are not asked for again; nothing new is queued.
-    const again = await reconcileTenant({ db, adminFor: world.adminFor }, winery.tenantId);
+    const again = await reconcileTenant({ db, adminFor: world.adminFor }, tenant.tenantId);
     expect(again.queued).toEqual([]);
     expect(again).toMatchObject({ examined: 2, cancelled: 1, tooRecent: 1 });
   });
 
   it("a paused winery is not reconciled", async () => {
-    const winery = await world.addWinery({ status: "PAUSED" });
-    expect(await reconcileTenant({ db, adminFor: world.adminFor }, winery.tenantId)).toMatchObject({ skipped: "the winery is paused", queued: [] });
+    const tenant = await world.addTenant({ status: "PAUSED" });
+    expect(await reconcileTenant({ db, adminFor: world.adminFor }, tenant.tenantId)).toMatchObject({ skipped: "the winery is paused", queued: [] });
   });
 });
 
 describe("retention", () => {
   it("purges payloads and request/response bodies past the cutoff, keeping the summaries", async () => {
-    const winery = await world.addWinery();
-    const order = await winery.placeOrder();
-    const waiting = await winery.placeOrder();
-    await runUntilIdle(world.deps(), [winery.tenantId]);
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder();
+    const waiting = await tenant.placeOrder();
+    await runUntilIdle(world.deps(), [tenant.tenantId]);
     // A newer order, still waiting, keeps its payload whatever its age.
-    await db.orderSync.update({ where: { tenantId_orderGid: { tenantId: winery.tenantId, orderGid: waiting.gid } }, data: { status: "HELD", nextAttemptAt: null } });
+    await db.orderSync.update({ where: { tenantId_orderGid: { tenantId: tenant.tenantId, orderGid: waiting.gid } }, data: { status: "HELD", nextAttemptAt: null } });
     const result = await purgeExpiredData(db, 0, new Date(Date.now() + 60_000));
     expect(result.payloads).toBeGreaterThanOrEqual(1);
 
-    const sync = await winery.sync(order.gid);
+    const sync = await tenant.sync(order.gid);
     expect(sync.payload).toBeNull();
     expect(sync).toMatchObject({ status: "SYNCED", vintraceSalesOrderCode: expect.stringMatching(/^VSO/) });
     const attempts = await db.syncAttempt.findMany({ where: { orderSyncId: sync.id } });
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts.every((a) => a.request === null && a.response === null && a.step && a.outcome)).toBe(true);
-    expect((await winery.sync(waiting.gid)).payload).not.toBeNull();
+    expect((await tenant.sync(waiting.gid)).payload).not.toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
 import { childEnv } from "@/test/env";
 import { describeWithPostgres } from "@/test/require-postgres";
-import { startSyncWorld, until, workerProcessEnv, type SyncWorld, type Winery } from "../../test/support/sync";
+import { startSyncWorld, until, workerProcessEnv, type SyncWorld, type Tenant } from "../../test/support/sync";
 import { SHUTDOWN_GRACE_MS } from "@/server/jobs/process";
 import { claimDueSyncs } from "./queue";
 import { TS_ENTRY_FLAGS } from "@/scripts/processes";
@@ -47,9 +47,9 @@ function startWorker(env: Record<string, string> = {}): { child: ChildProcess; o
 const allSyncedAndTagged = (tenantIds: string[], count: number) => async () =>
   (await db.orderSync.count({ where: { tenantId: { in: tenantIds }, status: "SYNCED", tagState: "CREATED" } })) === count;
 
-async function allSalesOrders(winery: Winery) {
+async function allSalesOrders(tenant: Tenant) {
   const orders = [];
-  for await (const page of winery.vintrace.salesOrderPages({})) {
+  for await (const page of tenant.vintrace.salesOrderPages({})) {
     if (!page.ok) throw new Error(page.error.message);
     orders.push(...page.value);
   }
@@ -60,8 +60,8 @@ async function allSalesOrders(winery: Winery) {
 const SLOW_CALL_ENV = { WORKER_LEASE_MS: "600000", VINTRACE_TIMEOUT_MS: "120000" };
 
 /** Waits until the worker's call is being held by the simulator (its one-shot fault has been taken). */
-const heldInVintrace = (winery: Winery, worker: ReturnType<typeof startWorker>) =>
-  until("the call to be held in vintrace", async () => ((await winery.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000).catch(
+const heldInVintrace = (tenant: Tenant, worker: ReturnType<typeof startWorker>) =>
+  until("the call to be held in vintrace", async () => ((await tenant.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000).catch(
     (error: unknown) => {
       throw new Error(`${error instanceof Error ? error.message : String(error)}; the worker said:\n${worker.output()}`);
     },
@@ -82,34 +82,34 @@ describeWithPostgres("worker processes", () => {
   });
 
   it("a worker killed with SIGKILL mid-POST: after its lease lapses, another completes the order exactly once", async () => {
-    const winery = await world.addWinery();
+    const tenant = await world.addTenant();
     // vintrace takes 1.5 s over the POST and commits the order even though nobody is left to hear the answer.
-    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 1_500 }] });
-    const order = await winery.placeOrder();
+    await tenant.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 1_500 }] });
+    const order = await tenant.placeOrder();
 
     const doomed = startWorker();
-    await until("the POST to be in flight", async () => ((await winery.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000);
+    await until("the POST to be in flight", async () => ((await tenant.simControl("faults", undefined, "GET")) as unknown[]).length === 0, 30_000);
     doomed.child.kill("SIGKILL");
     await doomed.exited;
-    const orphaned = await winery.sync(order.gid);
+    const orphaned = await tenant.sync(order.gid);
     expect(orphaned).toMatchObject({ status: "PENDING", leaseOwner: expect.any(String) });
 
     const rescuer = startWorker();
-    await until("the order to be synced and tagged", allSyncedAndTagged([winery.tenantId], 1), 30_000);
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
-    expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    await until("the order to be synced and tagged", allSyncedAndTagged([tenant.tenantId], 1), 30_000);
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     const steps = (await db.syncAttempt.findMany({ where: { orderSync: { orderGid: order.gid } }, orderBy: { createdAt: "asc" } })).map((a) => `${a.step}:${a.outcome}`);
     // The dead worker recorded nothing; the rescuer found the order vintrace had committed and did not POST it.
     expect(steps).toEqual(["LOOKUP:found", "TAG:ok"]);
-    expect((await winery.sync(order.gid)).attempts).toBe(2);
+    expect((await tenant.sync(order.gid)).attempts).toBe(2);
 
     rescuer.child.kill("SIGTERM");
     expect(await rescuer.exited).toBe(0);
   }, 90_000);
 
   it("two workers on 200 orders across 5 wineries: none twice, none lost; jobs run once; SIGTERM is graceful", async () => {
-    const wineries = await Promise.all(Array.from({ length: 5 }, () => world.addWinery()));
-    const tenantIds = wineries.map((w) => w.tenantId);
+    const tenants = await Promise.all(Array.from({ length: 5 }, () => world.addTenant()));
+    const tenantIds = tenants.map((w) => w.tenantId);
     const env = { WORKER_SCHEDULER: "on", WORKER_TENANT_CONCURRENCY: "4" };
     // The SIGKILLed worker of the test before could not remove its heartbeat; the health check ages it out.
     const stale = (await db.workerHeartbeat.findMany({ select: { id: true } })).map((h) => h.id);
@@ -117,12 +117,12 @@ describeWithPostgres("worker processes", () => {
     const workers = [startWorker(env), startWorker(env)];
     await until("both heartbeats", async () => (await liveBeats()) === 2, 60_000);
 
-    const ordersByWinery = await Promise.all(wineries.map((w) => Promise.all(Array.from({ length: 40 }, () => w.placeOrder()))));
-    expect(ordersByWinery.flat()).toHaveLength(200);
+    const ordersByTenant = await Promise.all(tenants.map((w) => Promise.all(Array.from({ length: 40 }, () => w.placeOrder()))));
+    expect(ordersByTenant.flat()).toHaveLength(200);
     await until("all 200 orders synced and tagged", allSyncedAndTagged(tenantIds, 200), 150_000);
 
-    for (const winery of wineries) {
-      const salesOrders = await allSalesOrders(winery);
+    for (const tenant of tenants) {
+      const salesOrders = await allSalesOrders(tenant);
       const ids = salesOrders.map((o) => o.externalTransactionId);
       expect(ids).toHaveLength(40);
       expect(new Set(ids).size).toBe(40);
@@ -130,16 +130,16 @@ describeWithPostgres("worker processes", () => {
     const created = await db.syncAttempt.groupBy({ by: ["orderSyncId"], where: { tenantId: { in: tenantIds }, step: "CREATE", outcome: "created" }, _count: { _all: true } });
     expect(created).toHaveLength(200);
     expect(created.every((c) => c._count._all === 1)).toBe(true);
-    wineries.forEach((winery, i) => {
-      for (const order of ordersByWinery[i]) expect(winery.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    tenants.forEach((tenant, i) => {
+      for (const order of ordersByTenant[i]) expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     });
 
     // Both workers ran the scheduler; each winery was reconciled once in this window.
     await until("reconciliation of every winery", async () => (await db.jobClaim.count({ where: { job: "reconcile", scope: { in: tenantIds }, finishedAt: { not: null } } })) === 5, 90_000);
     const claims = await db.jobClaim.findMany({ where: { job: "reconcile", scope: { in: tenantIds } } });
     expect(new Set(claims.map((c) => c.window)).size).toBe(1);
-    for (const winery of wineries) {
-      expect(world.shopify.sim.requests(winery.shop).filter((r) => r.operation === "OrdersForReconcile")).toHaveLength(1);
+    for (const tenant of tenants) {
+      expect(world.shopify.sim.requests(tenant.shop).filter((r) => r.operation === "OrdersForReconcile")).toHaveLength(1);
     }
     expect(await db.jobClaim.count({ where: { job: "retention", scope: "all" } })).toBe(1);
 
@@ -149,35 +149,35 @@ describeWithPostgres("worker processes", () => {
   }, 360_000);
 
   it("lets an order held in a slow vintrace call finish, then exits 0", async () => {
-    const winery = await world.addWinery();
-    await winery.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 3_000 }] });
-    const order = await winery.placeOrder();
+    const tenant = await world.addTenant();
+    await tenant.simControl("faults", { faults: [{ match: "POST /sales-order", delayMs: 3_000 }] });
+    const order = await tenant.placeOrder();
     const worker = startWorker(SLOW_CALL_ENV);
-    await heldInVintrace(winery, worker);
+    await heldInVintrace(tenant, worker);
 
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
-    expect(await winery.sync(order.gid)).toMatchObject({ status: "SYNCED" });
-    expect(await winery.salesOrdersFor(order.gid)).toHaveLength(1);
+    expect(await tenant.sync(order.gid)).toMatchObject({ status: "SYNCED" });
+    expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
     expect(worker.output()).not.toMatch(/still running after/);
   }, 90_000);
 
   it("releases the lease of a call slower than the grace period, so another worker takes the order at once", async () => {
-    const winery = await world.addWinery();
+    const tenant = await world.addTenant();
     // The lookup before the POST hangs well past the grace period.
-    await winery.simControl("faults", { faults: [{ match: "GET /sales-order/list", delayMs: SHUTDOWN_GRACE_MS + 30_000 }] });
-    const order = await winery.placeOrder();
+    await tenant.simControl("faults", { faults: [{ match: "GET /sales-order/list", delayMs: SHUTDOWN_GRACE_MS + 30_000 }] });
+    const order = await tenant.placeOrder();
     const worker = startWorker(SLOW_CALL_ENV);
-    await heldInVintrace(winery, worker);
-    expect(await winery.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: expect.any(String) });
+    await heldInVintrace(tenant, worker);
+    expect(await tenant.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: expect.any(String) });
 
     const signalled = Date.now();
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 1_000);
     expect(worker.output()).toMatch(/1 sync\(s\) still running after \d+ ms; released 1 lease/);
-    expect(await winery.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: null, leaseUntil: null });
-    const taken = await claimDueSyncs(db, { owner: "next-worker", limit: 10, perTenantLimit: 4, leaseMs: 60_000, onlyTenants: [winery.tenantId] });
+    expect(await tenant.sync(order.gid)).toMatchObject({ status: "PENDING", leaseOwner: null, leaseUntil: null });
+    const taken = await claimDueSyncs(db, { owner: "next-worker", limit: 10, perTenantLimit: 4, leaseMs: 60_000, onlyTenants: [tenant.tenantId] });
     expect(taken.map((row) => row.orderGid)).toEqual([order.gid]);
   }, 120_000);
 });

@@ -30,8 +30,8 @@ describeWithPostgres("the worker loop", () => {
   });
 
   it("wakes on NOTIFY, beats, keeps wineries fair, and stops gracefully", async () => {
-    const busy = await world.addWinery({ label: "busy" });
-    const quiet = await world.addWinery({ label: "quiet" });
+    const busy = await world.addTenant({ label: "busy" });
+    const quiet = await world.addTenant({ label: "quiet" });
     const maxLeased = { busy: 0 };
     const worker = createSyncWorker({
       deps: world.deps(),

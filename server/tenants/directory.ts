@@ -10,10 +10,10 @@ import { Refused } from "@/server/lib/refused";
 import { saveManualConnection } from "@/server/shopify/tokens";
 import { createTenant } from "@/server/tenants/service";
 
-const noSuchWinery = () => new Refused("NOT_FOUND", "No such winery.");
+const noSuchTenant = () => new Refused("NOT_FOUND", "No such winery.");
 
 /** The wineries the user may see: every winery for support staff, their own for a winery's users. */
-export function visibleWineries(db: Db, user: CurrentUser) {
+export function visibleTenants(db: Db, user: CurrentUser) {
   const ids = visibleTenantIds(user);
   return db.tenant.findMany({
     where: ids === null ? {} : { id: { in: ids } },
@@ -23,17 +23,17 @@ export function visibleWineries(db: Db, user: CurrentUser) {
 }
 
 /** One winery's card (the caller's access to it is checked by the caller's procedure). */
-export async function winery(db: Db, tenantId: string) {
+export async function tenant(db: Db, tenantId: string) {
   const tenant = await db.tenant.findUnique({
     where: { id: tenantId },
     select: { id: true, name: true, shopDomain: true, status: true, createdAt: true, syncOrdersCreatedAfter: true },
   });
-  if (!tenant) throw noSuchWinery();
+  if (!tenant) throw noSuchTenant();
   return tenant;
 }
 
 /** Every winery with how it is connected and how many users it has, for the support team. */
-export async function wineryDirectory(db: Db) {
+export async function tenantDirectory(db: Db) {
   const tenants = await db.tenant.findMany({
     orderBy: { name: "asc" },
     select: {
@@ -52,7 +52,7 @@ export async function wineryDirectory(db: Db) {
 }
 
 /** Adds a winery (its shop is connected afterwards, by OAuth or with a custom app's token). */
-export async function addWinery(db: Db, input: { name: string; shopDomain: string }, actor: string) {
+export async function addTenant(db: Db, input: { name: string; shopDomain: string }, actor: string) {
   const tenant = await createTenant(db, input, getEnv().outboundAllowlist, actor);
   return { id: tenant.id, name: tenant.name, shopDomain: tenant.shopDomain };
 }
@@ -64,7 +64,7 @@ export async function connectShopManually(
   actor: { id: string; email: string },
 ): Promise<{ connected: true }> {
   const tenant = await db.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } });
-  if (!tenant) throw noSuchWinery();
+  if (!tenant) throw noSuchTenant();
   await saveManualConnection(db, {
     tenantId: input.tenantId,
     accessToken: input.accessToken,

@@ -7,7 +7,7 @@ import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { normaliseVintraceUrl } from "@/server/vintrace";
-import { API_KEY_REQUIRED, winerySettingsFields } from "@/lib/tenant-settings";
+import { API_KEY_REQUIRED, tenantSettingsFields } from "@/lib/tenant-settings";
 
 // Creating wineries and users, shared by the CLI, the demo seed and the dashboard. Every input is validated here,
 // so each caller gets the same clear errors and nothing half-written.
@@ -19,12 +19,12 @@ export const shopDomainSchema = z
   .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop domain like my-winery.myshopify.com");
 
 /** A new winery's vintrace connection: the settings schema's connection fields, with the key required. */
-export const vintraceSettingsInputSchema = winerySettingsFields
+export const vintraceSettingsInputSchema = tenantSettingsFields
   .pick({ baseUrl: true, customerName: true, salesPriceList: true })
   .extend({
-    apiKey: winerySettingsFields.shape.apiKey.unwrap().min(1, API_KEY_REQUIRED),
-    authScheme: winerySettingsFields.shape.authScheme.default("BEARER"),
-    storageAreaId: winerySettingsFields.shape.storageAreaId.optional(),
+    apiKey: tenantSettingsFields.shape.apiKey.unwrap().min(1, API_KEY_REQUIRED),
+    authScheme: tenantSettingsFields.shape.authScheme.default("BEARER"),
+    storageAreaId: tenantSettingsFields.shape.storageAreaId.optional(),
   });
 export type VintraceSettingsInput = z.input<typeof vintraceSettingsInputSchema>;
 
@@ -38,7 +38,7 @@ export const newTenantSchema = z.object({
 export type NewTenant = z.input<typeof newTenantSchema>;
 
 /** The one refusal for a shop no winery has, wherever a shop is looked up. */
-export const noWineryWithShop = (shop: string) => `no winery has the shop ${shop}`;
+export const noTenantWithShop = (shop: string) => `no winery has the shop ${shop}`;
 
 /** A winery's id chosen before its row is written, so the secrets written with the row can be bound to it. */
 export const newTenantId = () => randomUUID();
@@ -109,7 +109,7 @@ export async function createUser(db: Db, input: NewUser, actor: string) {
   const data = parseOrThrow(newUserSchema, input);
   if (await db.user.findUnique({ where: { email: data.email } })) throw new InputError({ email: `${data.email} already has an account` });
   const tenant = data.shopDomain ? await db.tenant.findUnique({ where: { shopDomain: data.shopDomain } }) : null;
-  if (data.shopDomain && !tenant) throw new InputError({ shop: noWineryWithShop(data.shopDomain) });
+  if (data.shopDomain && !tenant) throw new InputError({ shop: noTenantWithShop(data.shopDomain) });
   const passwordHash = await hashPassword(data.password);
   return db.$transaction(async (tx) => {
     const user = await tx.user.create({

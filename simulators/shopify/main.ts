@@ -1,6 +1,6 @@
 // `npm run sim:shopify`: the Shopify simulator on PORT (default 4020) for the demo. Each demo shop accepts a fixed
 // token (demoAccessToken) so the demo can connect it without going through OAuth.
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { demoAccessToken, startShopifySimulator } from "@/simulators/shopify/server";
 
 const apiKey = process.env.SHOPIFY_API_KEY;
@@ -10,7 +10,7 @@ if (!apiKey || !apiSecret) {
   process.exit(2);
 }
 
-const shops = demoWineries.map((w) => w.shopDomain);
+const shops = demoTenants.map((w) => w.shopDomain);
 const simulator = await startShopifySimulator({
   port: Number(process.env.PORT ?? 4020),
   host: process.env.HOST ?? "127.0.0.1",

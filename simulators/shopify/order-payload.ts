@@ -2,7 +2,7 @@
 // admin_graphql_api_id, line prices from the catalog, discount allocations, 10% GST, shipping lines and addresses. All
 // arithmetic is in integer cents.
 import type { ShopifyOrderPayload } from "@/server/shopify/order";
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { catalogVariantsFor } from "@/simulators/shopify/shop-catalog";
 
 export interface OrderLineInput {
@@ -59,8 +59,8 @@ const taxOn = (cents: number, included: boolean) => Math.round(included ? (cents
 const gstLine = (cents: number) => ({ title: "GST", rate: GST_RATE, price: fromCents(cents) });
 
 function defaultTaxesIncluded(shop: string): boolean {
-  const winery = demoWineries.find((w) => w.shopDomain === shop);
-  return winery ? winery.priceList.taxPolicy === "Tax Inclusive" : true;
+  const tenant = demoTenants.find((w) => w.shopDomain === shop);
+  return tenant ? tenant.priceList.taxPolicy === "Tax Inclusive" : true;
 }
 
 export function buildOrderPayload(input: BuildOrderInput) {
@@ -97,7 +97,7 @@ export function buildOrderPayload(input: BuildOrderInput) {
         title,
         variant_title: variantTitle,
         name: variantTitle ? `${title} - ${variantTitle}` : title,
-        vendor: demoWineries.find((w) => w.shopDomain === input.shop)?.name ?? "Simulated Winery",
+        vendor: demoTenants.find((w) => w.shopDomain === input.shop)?.name ?? "Simulated Winery",
         quantity: line.qty,
         current_quantity: line.qty,
         price,

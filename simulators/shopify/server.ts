@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
-import { demoWineries } from "@/simulators/catalog";
+import { demoTenants } from "@/simulators/catalog";
 import { findOperation, GraphqlRequestError, operationNameOf, type Variables } from "@/simulators/shopify/admin-graphql";
 import { LIFECYCLE_TOPICS, lifecyclePayload, type LifecycleTopic } from "@/simulators/shopify/lifecycle";
 import { appSubscriptionTopics } from "@/simulators/shopify/app-config";
@@ -194,7 +194,7 @@ function resolveShop(req: IncomingMessage, url: URL): { shop: string | undefined
 }
 
 export async function startShopifySimulator(options: ShopifySimulatorOptions): Promise<ShopifySimulator> {
-  const state = new SimState(options.shops ?? demoWineries.map((w) => w.shopDomain));
+  const state = new SimState(options.shops ?? demoTenants.map((w) => w.shopDomain));
   const oauth = new SimOAuth({ apiKey: options.apiKey, apiSecret: options.apiSecret });
   const appTopics = options.appSubscriptionTopics ?? appSubscriptionTopics();
   const log: RequestLogEntry[] = [];

@@ -1,7 +1,7 @@
 // The variants each simulated shop sells: the demo winery's catalog for a demo shop, the first winery's for any
 // other (the benchmark's fifty shops). Ids are derived from the shop and position, so order line items and the
 // productVariants query agree without shared state.
-import { demoWineries, type DemoProduct } from "@/simulators/catalog";
+import { demoTenants, type DemoProduct } from "@/simulators/catalog";
 
 export interface SimVariant {
   id: number;
@@ -34,7 +34,7 @@ function variantFor(shop: string, index: number, product: Pick<DemoProduct, "sku
 }
 
 export function catalogProductsFor(shop: string): DemoProduct[] {
-  return (demoWineries.find((w) => w.shopDomain === shop) ?? demoWineries[0]).products;
+  return (demoTenants.find((w) => w.shopDomain === shop) ?? demoTenants[0]).products;
 }
 
 export function catalogVariantsFor(shop: string): SimVariant[] {

@@ -56,7 +56,7 @@ export function listInventory(state: CustomerState, query: URLSearchParams): Sim
           onOrder: 0,
           available: quantity - committed,
           location: area ? `${area.buildingName} / ${area.name}` : null,
-          winery: area?.wineryName ?? null,
+          tenant: area?.tenantName ?? null,
           owner: item.owner,
           price: item.price,
           priceAsText: item.price === null ? null : `$${item.price.toFixed(2)}`,
@@ -93,7 +93,7 @@ function stockItemDetails(state: CustomerState, item: SimStockItem) {
         areaName: area?.name ?? null,
         areaId: d.areaId,
         buildingName: area?.buildingName ?? null,
-        wineryName: area?.wineryName ?? null,
+        tenantName: area?.tenantName ?? null,
         bay: null,
         lotCode: null,
         bondName: null,
@@ -138,7 +138,7 @@ export function getMrpStock(state: CustomerState, id: number): SimResponse {
       distributions: item.distributions.map((d) => {
         const area = state.storageAreas.get(d.areaId);
         return {
-          winery: area ? { name: area.wineryName } : null,
+          tenant: area ? { name: area.tenantName } : null,
           building: area ? { name: area.buildingName } : null,
           storageArea: { id: d.areaId, name: area?.name ?? null },
           quantity: { onHand: d.qty, committed: d.committed, ordered: 0, available: d.qty - d.committed },

@@ -1,6 +1,6 @@
 // The simulator's contract, checked over raw HTTP (no app client), so the client's tests stand on known ground.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { demoWineries } from "../catalog";
+import { demoTenants } from "../catalog";
 import { startVintraceSimulator, type VintraceSimulator } from "./server";
 import type { SeedInput } from "./state";
 
@@ -12,8 +12,8 @@ const seed = (overrides: Partial<SeedInput> = {}): SeedInput => ({
   parties: [{ id: 43, primeName: "Shopify Web Customer" }],
   priceLists: [{ id: 7, name: "Retail Inclusive", taxPolicy: "Tax Inclusive", prices: { "21SHZ750": 35 } }],
   storageAreas: [
-    { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", wineryName: "JX2 Winery" },
-    { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", wineryName: "JX2 Winery" },
+    { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", tenantName: "JX2 Winery" },
+    { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", tenantName: "JX2 Winery" },
   ],
   stockItems: [{ id: 37, code: "21SHZ750", description: "2021 Shiraz 750ml", price: 35, distributions: [{ areaId: 99, qty: 120 }, { areaId: 41, qty: 3 }] }],
   ...overrides,
@@ -58,12 +58,12 @@ describe("customers and auth", () => {
   it("serves the demo wineries from the catalog", async () => {
     const health = await call("/__sim/health", { token: null });
     expect(health.body).toMatchObject({ ok: true });
-    const [winery] = demoWineries;
-    const party = await call(`/${winery.vintraceCode}/api/v6/party?name=${encodeURIComponent(winery.customerName)}`, { token: winery.vintraceToken });
-    expect(party.body).toMatchObject({ primeName: winery.customerName });
-    const inventory = await call(`/${winery.vintraceCode}/api/v6/inventory?max=100`, { token: winery.vintraceToken });
+    const [tenant] = demoTenants;
+    const party = await call(`/${tenant.vintraceCode}/api/v6/party?name=${encodeURIComponent(tenant.customerName)}`, { token: tenant.vintraceToken });
+    expect(party.body).toMatchObject({ primeName: tenant.customerName });
+    const inventory = await call(`/${tenant.vintraceCode}/api/v6/inventory?max=100`, { token: tenant.vintraceToken });
     const codes = (inventory.body.inventorySummaries as Array<{ code: string }>).map((r) => r.code);
-    expect(codes).toEqual(winery.products.filter((p) => p.vintrace).map((p) => p.vintrace?.code));
+    expect(codes).toEqual(tenant.products.filter((p) => p.vintrace).map((p) => p.vintrace?.code));
     expect(codes).not.toContain("TOTE-NAT");
   });
 

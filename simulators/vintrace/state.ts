@@ -39,7 +39,7 @@ export const storageAreaSeedSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   buildingName: z.string().default("Main Shed"),
-  wineryName: z.string().default("Winery"),
+  tenantName: z.string().default("Winery"),
 });
 
 export const distributionSeedSchema = z.object({

@@ -23,7 +23,7 @@ import { defaultSyncDeps, vintraceFromSettings, type AdminFor, type SyncDeps } f
 import { TenantPacer } from "../../server/sync/pacer";
 import { processOrder, type ProcessResult } from "../../server/sync/process-order";
 
-export interface WineryOptions {
+export interface TenantOptions {
   label?: string;
   status?: "ACTIVE" | "PAUSED" | "UNINSTALLED";
   syncOrdersCreatedAfter?: Date;
@@ -32,7 +32,7 @@ export interface WineryOptions {
   scopes?: string;
 }
 
-export interface Winery {
+export interface Tenant {
   tenantId: string;
   shop: string;
   /** the vintrace customer code in the simulator */
@@ -55,7 +55,7 @@ export interface SyncWorld {
   adminFor: AdminFor;
   /** engine dependencies wired to the simulators, with a shortened retry schedule */
   deps(overrides?: Partial<SyncDeps> & { vintraceTimeoutMs?: number }): SyncDeps;
-  addWinery(options?: WineryOptions): Promise<Winery>;
+  addTenant(options?: TenantOptions): Promise<Tenant>;
   tenantIds(): string[];
   close(): Promise<void>;
 }
@@ -97,21 +97,21 @@ export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: numb
         ...overrides,
       }),
     tenantIds: () => [...tenants],
-    async addWinery(wineryOptions = {}) {
-      const label = uniqueLabel(wineryOptions.label ?? "winery");
+    async addTenant(tenantOptions = {}) {
+      const label = uniqueLabel(tenantOptions.label ?? "winery");
       const shop = `${label}.myshopify.com`;
       const code = label.replace(/-/g, "");
-      await simControl(vintraceSim, code, "reset", testSeed(wineryOptions.seed));
+      await simControl(vintraceSim, code, "reset", testSeed(tenantOptions.seed));
       const tenantId = newTenantId();
       const tenant = await db.tenant.create({
         data: {
           id: tenantId,
           name: label,
           shopDomain: shop,
-          status: wineryOptions.status ?? "ACTIVE",
-          syncOrdersCreatedAfter: wineryOptions.syncOrdersCreatedAfter ?? new Date(Date.now() - 60 * 60 * 1000),
+          status: tenantOptions.status ?? "ACTIVE",
+          syncOrdersCreatedAfter: tenantOptions.syncOrdersCreatedAfter ?? new Date(Date.now() - 60 * 60 * 1000),
           shopify: {
-            create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopify.sim.issueToken(shop), { tenantId, column: "ShopifyConnection.accessTokenEnc" }), scopes: wineryOptions.scopes ?? "read_orders,write_orders,read_products" },
+            create: { method: "MANUAL", accessTokenEnc: encryptSecret(shopify.sim.issueToken(shop), { tenantId, column: "ShopifyConnection.accessTokenEnc" }), scopes: tenantOptions.scopes ?? "read_orders,write_orders,read_products" },
           },
           vintrace: {
             create: {
@@ -120,7 +120,7 @@ export async function startSyncWorld(db: Db, options: { vintraceLatencyMs?: numb
               customerName: "Shopify Web Customer",
               salesPriceList: "Retail Inclusive",
               storageAreaId: 99,
-              ...(wineryOptions.settings as object),
+              ...(tenantOptions.settings as object),
             },
           },
         },

@@ -22,8 +22,8 @@ export function testSeed(overrides: Partial<SeedInput> = {}): SeedInput {
     ],
     priceLists: [{ id: 7, name: "Retail Inclusive", taxPolicy: "Tax Inclusive", prices: { "21SHZ750": 35 } }],
     storageAreas: [
-      { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", wineryName: "JX2 Winery" },
-      { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", wineryName: "JX2 Winery" },
+      { id: 99, name: "SA2 - Main Shed", buildingName: "Main Shed", tenantName: "JX2 Winery" },
+      { id: 41, name: "Cellar Door Store", buildingName: "Cellar Door", tenantName: "JX2 Winery" },
     ],
     stockItems: [
       { id: 37, code: "21SHZ750", description: "2021 Shiraz 750ml", price: 35, distributions: [{ areaId: 99, qty: 100_000 }] },

@@ -22,7 +22,7 @@ export function AccountPage() {
 
   if (mine.isPending) return <Loading label="Loading your account…" />;
   if (mine.isError) return <ErrorState title="Could not load your account" error={mine.error} onRetry={() => void mine.refetch()} />;
-  const { email, wineries, supportDigest } = mine.data;
+  const { email, tenants, supportDigest } = mine.data;
   const error = setOptIn.error ?? setSupport.error;
   return (
     <div className="space-y-5">
@@ -32,9 +32,9 @@ export function AccountPage() {
           Choose which failure alerts are mailed to you: an alert at once when something breaks, a digest every 15 minutes while orders fail, and a
           warning when orders wait too long.
         </p>
-        {wineries.length === 0 && supportDigest === null && <p className="text-sm text-slate-500">You do not belong to a winery yet.</p>}
+        {tenants.length === 0 && supportDigest === null && <p className="text-sm text-slate-500">You do not belong to a winery yet.</p>}
         <ul className="space-y-2">
-          {wineries.map((w) => (
+          {tenants.map((w) => (
             <li key={w.tenantId}>
               <label className="flex items-center gap-2 text-sm">
                 <input

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { useWinery, WineryGate } from "@/components/tenant";
+import { useTenant, TenantGate } from "@/components/tenant";
 
 const KIND: Record<string, { label: string; tone: "slate" | "red" | "amber" | "green" | "indigo" }> = {
   AUTH_FAILING: { label: "Key refused", tone: "red" },
@@ -35,17 +35,17 @@ interface AlertRow {
 }
 
 export function AlertsPage() {
-  const { isSupport, tenantId, wineries } = useWinery();
-  if (isSupport && !tenantId && wineries.isSuccess) {
+  const { isSupport, tenantId, tenants } = useTenant();
+  if (isSupport && !tenantId && tenants.isSuccess) {
     return (
       <div className="space-y-5">
         <PageHeader title="Alerts" description="The support team's cross-winery digests. Choose a winery to see its own alerts and settings." />
         <SupportDigests />
-        <WineryGate what="alerts">{() => null}</WineryGate>
+        <TenantGate what="alerts">{() => null}</TenantGate>
       </div>
     );
   }
-  return <WineryGate what="alerts">{(id) => <WineryAlerts key={id} tenantId={id} />}</WineryGate>;
+  return <TenantGate what="alerts">{(id) => <TenantAlerts key={id} tenantId={id} />}</TenantGate>;
 }
 
 function SupportDigests() {
@@ -57,7 +57,7 @@ function SupportDigests() {
   return <AlertTable rows={rows} empty="No support digest has been sent yet." more={list.hasNextPage ? () => void list.fetchNextPage() : undefined} />;
 }
 
-function WineryAlerts({ tenantId }: { tenantId: string }) {
+function TenantAlerts({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(trpc.alerts.list.infiniteQueryOptions({ tenantId, limit: 25 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   return (

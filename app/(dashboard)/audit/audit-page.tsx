@@ -9,7 +9,7 @@ import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { NoSuchWinery, useWinery } from "@/components/tenant";
+import { NoSuchTenant, useTenant } from "@/components/tenant";
 import { auditFilterGroups } from "@/lib/audit-actions";
 
 type Row = RouterOutputs["audit"]["list"]["rows"][number];
@@ -32,7 +32,7 @@ function summary(row: Row): string {
 }
 
 export function AuditPage() {
-  const { isSupport, tenantId, wineries, requestedUnknown } = useWinery();
+  const { isSupport, tenantId, tenants, requestedUnknown } = useTenant();
   const params = useSearchParams();
   const setParam = useSetSearchParams();
   const action = params.get("action") ?? "";
@@ -46,7 +46,7 @@ export function AuditPage() {
   // One winery's log, or (support staff, no winery picked) every winery's and support's own.
   const query = useInfiniteQuery({
     ...trpc.audit.list.infiniteQueryOptions({ tenantId, filter, limit: 50 }, { getNextPageParam: (p) => p.nextCursor }),
-    enabled: tenantId !== null || (isSupport && wineries.isSuccess && !requestedUnknown),
+    enabled: tenantId !== null || (isSupport && tenants.isSuccess && !requestedUnknown),
   });
   const rows = query.data?.pages.flatMap((p) => p.rows) ?? [];
 
@@ -103,7 +103,7 @@ export function AuditPage() {
         </div>
       </form>
       {requestedUnknown ? (
-        <NoSuchWinery />
+        <NoSuchTenant />
       ) : query.isPending && (tenantId !== null || isSupport) ? (
         <Loading label="Loading the audit log…" />
       ) : query.isError ? (

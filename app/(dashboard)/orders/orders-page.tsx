@@ -10,7 +10,7 @@ import { dayStart, useDebounced, useSetSearchParams } from "@/components/address
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
-import { NoSuchWinery, useWinery, useWineryHref } from "@/components/tenant";
+import { NoSuchTenant, useTenant, useTenantHref } from "@/components/tenant";
 import { CAUSE_INFO, CAUSES, SYNC_STATUSES, type Cause, type SyncStatusName } from "@/lib/causes";
 
 type Row = RouterOutputs["orders"]["list"]["rows"][number];
@@ -28,12 +28,12 @@ const splitList = <T extends string>(value: string | null, allowed: readonly T[]
   (value ?? "").split(",").filter((v): v is T => (allowed as readonly string[]).includes(v));
 
 export function OrdersPage() {
-  const { isSupport, tenantId, wineries, requestedUnknown } = useWinery();
+  const { isSupport, tenantId, tenants, requestedUnknown } = useTenant();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const setParam = useSetSearchParams();
-  const href = useWineryHref();
+  const href = useTenantHref();
 
   const statuses = splitList(params.get("status"), SYNC_STATUSES);
   const causes = splitList(params.get("cause"), CAUSES);
@@ -60,7 +60,7 @@ export function OrdersPage() {
   // One winery's log, or (support staff, no winery picked) every winery's.
   const query = useInfiniteQuery({
     ...trpc.orders.list.infiniteQueryOptions({ tenantId, filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
-    enabled: tenantId !== null || (isSupport && wineries.isSuccess && !requestedUnknown),
+    enabled: tenantId !== null || (isSupport && tenants.isSuccess && !requestedUnknown),
   });
   const rows: Row[] = query.data?.pages.flatMap((p) => p.rows) ?? [];
 
@@ -154,7 +154,7 @@ export function OrdersPage() {
       </form>
 
       {requestedUnknown ? (
-        <NoSuchWinery />
+        <NoSuchTenant />
       ) : query.isPending && (tenantId !== null || isSupport) ? (
         <Loading label="Loading orders…" />
       ) : query.isError ? (

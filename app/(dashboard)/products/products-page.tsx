@@ -9,7 +9,7 @@ import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
-import { WineryGate } from "@/components/tenant";
+import { TenantGate } from "@/components/tenant";
 import type { CauseInfo } from "@/lib/causes";
 import { toCsv } from "@/lib/csv";
 
@@ -41,7 +41,7 @@ const STATUS_TEXT: Record<Row["status"], { label: string; tone: "green" | "red" 
 const WARNING_TEXT: Record<Row["warnings"][number], string> = { NAME_DIFFERS: "Name differs", PRICE_DIFFERS: "Price differs", PRICE_NOT_CHECKABLE: "Price not checkable" };
 
 export function ProductsPage() {
-  return <WineryGate what="products">{(tenantId) => <Products key={tenantId} tenantId={tenantId} />}</WineryGate>;
+  return <TenantGate what="products">{(tenantId) => <Products key={tenantId} tenantId={tenantId} />}</TenantGate>;
 }
 
 function Products({ tenantId }: { tenantId: string }) {

@@ -10,7 +10,7 @@ import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, Table, Td, TextArea, Th } from "@/components/ui";
-import { useWineryHref, WineryGate } from "@/components/tenant";
+import { useTenantHref, TenantGate } from "@/components/tenant";
 import { toCsv } from "@/lib/csv";
 
 type Preview = Extract<RouterOutputs["retry"]["preview"], { ok: true }>;
@@ -32,7 +32,7 @@ const ACTION: Record<Outcome["action"], string> = { queued: "Queued", tag_queued
 const gidOf = (v: Verdict): string | null => ("orderGid" in v ? v.orderGid : null);
 
 export function RetryPage() {
-  return <WineryGate what="orders to retry">{(tenantId) => <Retry key={tenantId} tenantId={tenantId} />}</WineryGate>;
+  return <TenantGate what="orders to retry">{(tenantId) => <Retry key={tenantId} tenantId={tenantId} />}</TenantGate>;
 }
 
 function Retry({ tenantId }: { tenantId: string }) {
@@ -167,7 +167,7 @@ const settled = (p: Progress | undefined) =>
 
 function Results({ tenantId, confirmation }: { tenantId: string; confirmation: Confirmation }) {
   const trpc = useTRPC();
-  const href = useWineryHref();
+  const href = useTenantHref();
   const watched = confirmation.results.filter((r) => r.action !== "none").map(gidOf).filter((g): g is string => g !== null);
   const progress = useQuery({
     ...trpc.orders.progress.queryOptions({ tenantId, orderGids: watched }),

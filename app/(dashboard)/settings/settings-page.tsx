@@ -8,14 +8,14 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
-import { WineryGate } from "@/components/tenant";
-import { storageAreaFromText, type WinerySettingsInput } from "@/lib/tenant-settings";
+import { TenantGate } from "@/components/tenant";
+import { storageAreaFromText, type TenantSettingsInput } from "@/lib/tenant-settings";
 
 type View = RouterOutputs["settings"]["get"];
 type Verification = Extract<RouterOutputs["settings"]["testConnection"], { ok: true }>["verification"];
 
 /** The form's fields: the settings schema's, with the key, storage area and shipping code as typed text. */
-type Form = Omit<WinerySettingsInput, "apiKey" | "storageAreaId" | "shippingStockCode"> & { apiKey: string; storageAreaId: string; shippingStockCode: string };
+type Form = Omit<TenantSettingsInput, "apiKey" | "storageAreaId" | "shippingStockCode"> & { apiKey: string; storageAreaId: string; shippingStockCode: string };
 
 const formOf = (v: View): Form => ({
   baseUrl: v.baseUrl,
@@ -43,7 +43,7 @@ function firstErrors(fieldErrors: unknown): Record<string, string> {
 }
 
 export function SettingsPage() {
-  return <WineryGate what="settings">{(tenantId) => <Settings key={tenantId} tenantId={tenantId} />}</WineryGate>;
+  return <TenantGate what="settings">{(tenantId) => <Settings key={tenantId} tenantId={tenantId} />}</TenantGate>;
 }
 
 function Settings({ tenantId }: { tenantId: string }) {

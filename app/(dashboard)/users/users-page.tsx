@@ -7,10 +7,10 @@ import { useState } from "react";
 import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, Table, Td, Th, Time } from "@/components/ui";
-import { WineryGate } from "@/components/tenant";
+import { TenantGate } from "@/components/tenant";
 
 export function UsersPage() {
-  return <WineryGate what="users">{(tenantId) => <Users key={tenantId} tenantId={tenantId} />}</WineryGate>;
+  return <TenantGate what="users">{(tenantId) => <Users key={tenantId} tenantId={tenantId} />}</TenantGate>;
 }
 
 function Users({ tenantId }: { tenantId: string }) {

@@ -1,12 +1,12 @@
 import { Suspense } from "react";
-import { WineriesPage } from "@/app/(dashboard)/wineries/tenants-page";
+import { TenantsPage } from "@/app/(dashboard)/wineries/tenants-page";
 
 export const metadata = { title: "Wineries · vintrace-sync" };
 
 export default function Page() {
   return (
     <Suspense>
-      <WineriesPage />
+      <TenantsPage />
     </Suspense>
   );
 }

@@ -11,24 +11,24 @@ import { InviteForm } from "@/components/invite-form";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, TextInput, Time } from "@/components/ui";
-import { useViewer, useWineryHref } from "@/components/tenant";
+import { useViewer, useTenantHref } from "@/components/tenant";
 
-type Winery = RouterOutputs["tenantAdmin"]["list"][number];
+type Tenant = RouterOutputs["tenantAdmin"]["list"][number];
 
-export function WineriesPage() {
+export function TenantsPage() {
   const viewer = useViewer();
   if (viewer.role !== "SUPPORT") return <ErrorState title="Support staff only" error={{ message: "Only Winehub support staff manage wineries." }} />;
-  return <Wineries />;
+  return <Tenants />;
 }
 
-function Wineries() {
+function Tenants() {
   const trpc = useTRPC();
   const list = useQuery(trpc.tenantAdmin.list.queryOptions());
   const focus = useSearchParams().get("winery");
   return (
     <div className="space-y-5">
       <PageHeader title="Wineries" description="Add a winery, connect its Shopify shop, and invite its users." />
-      <AddWinery />
+      <AddTenant />
       {list.isPending ? (
         <Loading label="Loading wineries…" />
       ) : list.isError ? (
@@ -38,7 +38,7 @@ function Wineries() {
       ) : (
         <ul className="space-y-3" aria-label="Wineries">
           {list.data.map((w) => (
-            <WineryCard key={w.id} winery={w} open={focus === w.id} />
+            <TenantCard key={w.id} tenant={w} open={focus === w.id} />
           ))}
         </ul>
       )}
@@ -46,7 +46,7 @@ function Wineries() {
   );
 }
 
-function AddWinery() {
+function AddTenant() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
@@ -85,21 +85,21 @@ function AddWinery() {
   );
 }
 
-function WineryCard({ winery, open }: { winery: Winery; open: boolean }) {
-  const href = useWineryHref();
+function TenantCard({ tenant, open }: { tenant: Tenant; open: boolean }) {
+  const href = useTenantHref();
   const [panel, setPanel] = useState<"connect" | "invite" | null>(open ? "connect" : null);
-  const shopify = winery.shopify;
+  const shopify = tenant.shopify;
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4" data-testid="winery-card">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="font-semibold">
-            <Link href={href("/", {}, winery.id)} className="hover:underline">
-              {winery.name}
+            <Link href={href("/", {}, tenant.id)} className="hover:underline">
+              {tenant.name}
             </Link>{" "}
-            <StatusBadge status={winery.status} />
+            <StatusBadge status={tenant.status} />
           </p>
-          <p className="text-sm text-slate-500">{winery.shopDomain}</p>
+          <p className="text-sm text-slate-500">{tenant.shopDomain}</p>
         </div>
         <div className="flex flex-wrap gap-2">
           <Button onClick={() => setPanel(panel === "connect" ? null : "connect")} aria-expanded={panel === "connect"}>
@@ -108,7 +108,7 @@ function WineryCard({ winery, open }: { winery: Winery; open: boolean }) {
           <Button onClick={() => setPanel(panel === "invite" ? null : "invite")} aria-expanded={panel === "invite"}>
             Invite user
           </Button>
-          <Link href={href("/settings", {}, winery.id)} className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+          <Link href={href("/settings", {}, tenant.id)} className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
             Settings
           </Link>
         </div>
@@ -137,10 +137,10 @@ function WineryCard({ winery, open }: { winery: Winery; open: boolean }) {
         <div>
           <dt className="text-xs text-slate-500">vintrace</dt>
           <dd>
-            {winery.vintrace ? (
+            {tenant.vintrace ? (
               <>
-                <span className="font-mono text-xs">{winery.vintrace.baseUrl}</span>
-                <span className="block text-xs text-slate-500">{winery.vintrace.lastVerifiedAt ? <>tested <Time value={winery.vintrace.lastVerifiedAt} /></> : "never tested"}</span>
+                <span className="font-mono text-xs">{tenant.vintrace.baseUrl}</span>
+                <span className="block text-xs text-slate-500">{tenant.vintrace.lastVerifiedAt ? <>tested <Time value={tenant.vintrace.lastVerifiedAt} /></> : "never tested"}</span>
               </>
             ) : (
               <Badge tone="amber">not set up</Badge>
@@ -150,20 +150,20 @@ function WineryCard({ winery, open }: { winery: Winery; open: boolean }) {
         <div>
           <dt className="text-xs text-slate-500">Users</dt>
           <dd>
-            <Link className="hover:underline" href={href("/users", {}, winery.id)}>
-              {winery.users}
+            <Link className="hover:underline" href={href("/users", {}, tenant.id)}>
+              {tenant.users}
             </Link>{" "}
-            · added <Time value={winery.createdAt} />
+            · added <Time value={tenant.createdAt} />
           </dd>
         </div>
       </dl>
-      {panel === "connect" && <ConnectPanel winery={winery} />}
-      {panel === "invite" && <InvitePanel winery={winery} />}
+      {panel === "connect" && <ConnectPanel tenant={tenant} />}
+      {panel === "invite" && <InvitePanel tenant={tenant} />}
     </li>
   );
 }
 
-function ConnectPanel({ winery }: { winery: Winery }) {
+function ConnectPanel({ tenant }: { tenant: Tenant }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [token, setToken] = useState("");
@@ -177,7 +177,7 @@ function ConnectPanel({ winery }: { winery: Winery }) {
       },
     }),
   );
-  const install = `/api/shopify/install?shop=${encodeURIComponent(winery.shopDomain)}`;
+  const install = `/api/shopify/install?shop=${encodeURIComponent(tenant.shopDomain)}`;
   const errors = connect.error?.data?.fieldErrors;
   return (
     <div className="mt-4 grid gap-4 border-t border-slate-100 pt-4 md:grid-cols-2">
@@ -191,19 +191,19 @@ function ConnectPanel({ winery }: { winery: Winery }) {
         </p>
       </div>
       <form
-        aria-label={`Connect ${winery.name} with a token`}
+        aria-label={`Connect ${tenant.name} with a token`}
         onSubmit={(e) => {
           e.preventDefault();
-          connect.mutate({ tenantId: winery.id, accessToken: token, webhookSecret: secret || undefined });
+          connect.mutate({ tenantId: tenant.id, accessToken: token, webhookSecret: secret || undefined });
         }}
         className="space-y-3"
       >
         <h3 className="text-sm font-semibold">With a custom app&apos;s token</h3>
-        <Field id={`token-${winery.id}`} label="Admin API access token" hint="shpat_… — stored encrypted, never shown again." error={firstError(errors, "accessToken")}>
-          <TextInput id={`token-${winery.id}`} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+        <Field id={`token-${tenant.id}`} label="Admin API access token" hint="shpat_… — stored encrypted, never shown again." error={firstError(errors, "accessToken")}>
+          <TextInput id={`token-${tenant.id}`} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
         </Field>
-        <Field id={`secret-${winery.id}`} label="Webhook signing secret" hint="The custom app's secret, so its webhooks verify." error={firstError(errors, "webhookSecret")}>
-          <TextInput id={`secret-${winery.id}`} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
+        <Field id={`secret-${tenant.id}`} label="Webhook signing secret" hint="The custom app's secret, so its webhooks verify." error={firstError(errors, "webhookSecret")}>
+          <TextInput id={`secret-${tenant.id}`} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
         </Field>
         <Button type="submit" variant="primary" disabled={connect.isPending || !token.trim()}>
           {connect.isPending ? "Connecting…" : "Save token"}
@@ -215,17 +215,17 @@ function ConnectPanel({ winery }: { winery: Winery }) {
   );
 }
 
-function InvitePanel({ winery }: { winery: Winery }) {
+function InvitePanel({ tenant }: { tenant: Tenant }) {
   const trpc = useTRPC();
   const invite = useMutation(trpc.tenantAdmin.invite.mutationOptions());
   return (
     <div className="mt-4 border-t border-slate-100 pt-4">
-      <h3 className="mb-2 text-sm font-semibold">Invite a user to {winery.name}</h3>
+      <h3 className="mb-2 text-sm font-semibold">Invite a user to {tenant.name}</h3>
       <InviteForm
-        idPrefix={`invite-${winery.id}`}
+        idPrefix={`invite-${tenant.id}`}
         pending={invite.isPending}
         error={invite.error}
-        onInvite={(email, membershipRole, done) => invite.mutate({ tenantId: winery.id, email, membershipRole }, { onSuccess: done })}
+        onInvite={(email, membershipRole, done) => invite.mutate({ tenantId: tenant.id, email, membershipRole }, { onSuccess: done })}
       />
       {invite.data && (
         <Notice tone="success">

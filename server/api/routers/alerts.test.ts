@@ -69,8 +69,8 @@ describe("the alerts router", () => {
 
   it("each user manages only their own opt-in", async () => {
     expect(await caller(staff).alerts.setOptIn({ tenantId: a.id, enabled: true })).toEqual({ alertEmails: true });
-    expect((await caller(staff).alerts.myOptIns()).wineries).toEqual([expect.objectContaining({ tenantId: a.id, alertEmails: true })]);
-    expect((await caller(owner).alerts.myOptIns()).wineries).toEqual([expect.objectContaining({ tenantId: a.id, alertEmails: false })]);
+    expect((await caller(staff).alerts.myOptIns()).tenants).toEqual([expect.objectContaining({ tenantId: a.id, alertEmails: true })]);
+    expect((await caller(owner).alerts.myOptIns()).tenants).toEqual([expect.objectContaining({ tenantId: a.id, alertEmails: false })]);
     expect((await caller(owner).alerts.settings({ tenantId: a.id })).emailRecipients).toEqual([staff.email]);
     await expect(caller(support).alerts.setOptIn({ tenantId: a.id, enabled: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await caller(support).alerts.setSupportOptIn({ enabled: true })).toEqual({ supportDigest: true });

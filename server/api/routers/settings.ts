@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { fieldErrors } from "@/server/api/field-errors";
-import { connectionTestSchema, winerySettingsSchema } from "@/lib/tenant-settings";
+import { connectionTestSchema, tenantSettingsSchema } from "@/lib/tenant-settings";
 import { applySettings, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
 import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 
@@ -23,7 +23,7 @@ export const settingsRouter = createTRPCRouter({
   }),
 
   /** Validates (each field's error is sent back beside it), saves, audits, and re-queues what a settings fix may fix. */
-  save: tenantProcedure.input(winerySettingsSchema).mutation(async ({ ctx, input }) => {
+  save: tenantProcedure.input(tenantSettingsSchema).mutation(async ({ ctx, input }) => {
     const { tenantId: _tenantId, ...settings } = input;
     const saved = await applySettings(ctx.db, ctx.tenantId, settings, { ...actorOf(ctx.user), mayChangeConnection: ctx.isOwner }, getEnv().outboundAllowlist);
     if (!saved.ok) throw "connectionLocked" in saved ? connectionLocked(saved.connectionLocked) : fieldErrors(saved.fieldErrors, "The settings were not saved.");

@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { createTRPCRouter, supportProcedure } from "@/server/api/trpc";
-import { inviteToWinery } from "@/server/auth/tenant-users";
-import { addWinery, connectShopManually, installLink, wineryDirectory } from "@/server/tenants/directory";
+import { inviteToTenant } from "@/server/auth/tenant-users";
+import { addTenant, connectShopManually, installLink, tenantDirectory } from "@/server/tenants/directory";
 import { shopDomainSchema } from "@/server/tenants/service";
 
 const tenantIdInput = z.object({ tenantId: z.string().min(1).max(64) });
@@ -10,12 +10,12 @@ const tenantIdInput = z.object({ tenantId: z.string().min(1).max(64) });
 // Support only. These take a tenantId without the tenant-scoped builder because only support staff reach them.
 export const tenantAdminRouter = createTRPCRouter({
   /** Every winery with how it is connected (never a token or key). */
-  list: supportProcedure.query(({ ctx }) => wineryDirectory(ctx.db)),
+  list: supportProcedure.query(({ ctx }) => tenantDirectory(ctx.db)),
 
   /** Adds a winery (connect its shop afterwards by OAuth or with a custom-app token). */
   create: supportProcedure
     .input(z.object({ name: z.string().max(120), shopDomain: z.string().max(200) }))
-    .mutation(({ ctx, input }) => addWinery(ctx.db, { name: input.name, shopDomain: input.shopDomain }, ctx.user.email)),
+    .mutation(({ ctx, input }) => addTenant(ctx.db, { name: input.name, shopDomain: input.shopDomain }, ctx.user.email)),
 
   /** Connects a shop with a custom app's Admin API token (and its webhook secret), stored encrypted. */
   connectManual: supportProcedure
@@ -28,5 +28,5 @@ export const tenantAdminRouter = createTRPCRouter({
   /** Invites a winery user (usually its first owner). */
   invite: supportProcedure
     .input(tenantIdInput.extend({ email: z.email("must be an email address").max(254), membershipRole: z.enum(["OWNER", "STAFF"]) }))
-    .mutation(({ ctx, input }) => inviteToWinery(ctx.db, ctx.user, input)),
+    .mutation(({ ctx, input }) => inviteToTenant(ctx.db, ctx.user, input)),
 });

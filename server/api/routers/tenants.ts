@@ -1,10 +1,10 @@
 import "server-only";
 import { createTRPCRouter, signedInProcedure, tenantProcedure } from "@/server/api/trpc";
-import { visibleWineries, winery } from "@/server/tenants/directory";
+import { visibleTenants, tenant } from "@/server/tenants/directory";
 
 export const tenantsRouter = createTRPCRouter({
   /** The wineries the caller may see: all of them for support staff, their own for a winery's users. */
-  list: signedInProcedure.query(({ ctx }) => visibleWineries(ctx.db, ctx.user)),
+  list: signedInProcedure.query(({ ctx }) => visibleTenants(ctx.db, ctx.user)),
 
-  get: tenantProcedure.query(({ ctx }) => winery(ctx.db, ctx.tenantId)),
+  get: tenantProcedure.query(({ ctx }) => tenant(ctx.db, ctx.tenantId)),
 });

@@ -26,7 +26,7 @@ afterAll(async () => {
   await Promise.all([db.$disconnect(), otherDb.$disconnect()]);
 });
 
-async function winery() {
+async function tenant() {
   return db.tenant.create({ data: { name: `Users Estate ${unique()}`, shopDomain: `users-${unique()}.myshopify.com` } });
 }
 
@@ -52,7 +52,7 @@ async function inviteAndToken(by: CurrentUser, tenantId: string, membershipRole:
 
 describe("removing a user", () => {
   it("withdraws the invitations they sent to that winery: the links refuse, the Users page drops them; their other winery's stay", async () => {
-    const [t, other] = [await winery(), await winery()];
+    const [t, other] = [await tenant(), await tenant()];
     const leaving = await member([t.id, other.id], "OWNER");
     const staying = await member([t.id], "OWNER");
     const toOwner = await inviteAndToken(leaving, t.id, "OWNER");
@@ -83,7 +83,7 @@ describe("removing a user", () => {
   });
 
   it("a withdrawn invitation leaves the Users page and its link refuses", async () => {
-    const t = await winery();
+    const t = await tenant();
     const owner = await member([t.id], "OWNER");
     const { token } = await inviteAndToken(owner, t.id);
     const [open] = (await caller(owner).users.list({ tenantId: t.id })).invitations;
@@ -94,7 +94,7 @@ describe("removing a user", () => {
 
   it("two owners removing each other at once, over two connections, leave exactly one owner", async () => {
     for (let round = 0; round < 6; round++) {
-      const t = await winery();
+      const t = await tenant();
       const [first, second] = [await member([t.id], "OWNER"), await member([t.id], "OWNER")];
       const results = await Promise.allSettled([
         caller(first, db).users.remove({ tenantId: t.id, userId: second.id }),
@@ -106,7 +106,7 @@ describe("removing a user", () => {
   });
 
   it("an owner removed meanwhile can no longer remove anyone", async () => {
-    const t = await winery();
+    const t = await tenant();
     const [removed, remaining] = [await member([t.id], "OWNER"), await member([t.id], "OWNER")];
     const staff = await member([t.id], "STAFF");
     await caller(remaining).users.remove({ tenantId: t.id, userId: removed.id });
@@ -118,7 +118,7 @@ describe("removing a user", () => {
 
 describe("inviting", () => {
   it("owners and support invite owners and staff; staff invite nobody", async () => {
-    const t = await winery();
+    const t = await tenant();
     const owner = await member([t.id], "OWNER");
     const staff = await member([t.id], "STAFF");
     const support = await supportUser();
@@ -131,7 +131,7 @@ describe("inviting", () => {
   });
 
   it("tells an owner nothing about an address of support staff or of a disabled account", async () => {
-    const t = await winery();
+    const t = await tenant();
     const owner = await member([t.id], "OWNER");
     const support = await supportUser();
     const disabled = await db.user.create({ data: { email: `disabled-${unique()}@winery.test`, disabled: true } });

@@ -47,7 +47,7 @@ describe("alerts:test", () => {
     expect(chat.messages("cellar")[0].text).toContain("test alert");
 
     const json = await cli("alerts:test", "--shop", shop, "--json");
-    expect(JSON.parse(json.stdout)).toMatchObject({ winery: "CLI Alerts Estate", deliveries: [{ channel: "EMAIL", recipient: email, ok: true }, { channel: "CHAT", ok: true }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ tenant: "CLI Alerts Estate", deliveries: [{ channel: "EMAIL", recipient: email, ok: true }, { channel: "CHAT", ok: true }] });
   });
 
   it("refuses a bad or unknown shop", async () => {

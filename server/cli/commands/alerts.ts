@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
 import { sendTestAlert } from "@/server/alerts/settings";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
-import { shopFlag, wineryByShop } from "@/server/cli/flags";
+import { shopFlag, tenantByShop } from "@/server/cli/flags";
 
 const owner = () => `cli:${hostname()}:${process.pid}`;
 
@@ -12,9 +12,9 @@ const alertsTest = defineCommand({
   summary: "Send a test alert to the winery's recipients (users who opted in, chat webhooks) and say who got it.",
   flags: { shop: shopFlag },
   async run(o, ctx) {
-    const tenant = await wineryByShop(ctx.db, o.shop);
+    const tenant = await tenantByShop(ctx.db, o.shop);
     const sent = await sendTestAlert(ctx.db, tenant.id, ctx.actor, alertDepsFromEnv(owner()));
-    const json = { winery: tenant.name, alertId: sent.alertId, deliveries: sent.deliveries };
+    const json = { tenant: tenant.name, alertId: sent.alertId, deliveries: sent.deliveries };
     if (sent.deliveries.length === 0) {
       return {
         text: `${tenant.name} has no alert recipients: users opt in on their Account page, and owners add chat webhooks on the Alerts page.`,

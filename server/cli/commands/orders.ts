@@ -3,7 +3,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/server/db";
-import { shopFlag, switchFlag, valueFlag, wineryByShop } from "@/server/cli/flags";
+import { shopFlag, switchFlag, valueFlag, tenantByShop } from "@/server/cli/flags";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
 import { confirmRetry, previewRetry, type RetryDeps, type RetryVerdict } from "@/server/orders/bulk-retry";
 import { adminFromTokens, vintraceFromSettings, type AdminFor } from "@/server/sync/context";
@@ -40,7 +40,7 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
       "dry-run": switchFlag("show what would happen and change nothing"),
     },
     async run(o, ctx) {
-      const tenant = await wineryByShop(ctx.db, o.shop);
+      const tenant = await tenantByShop(ctx.db, o.shop);
       const retryDeps = retryDepsFor(ctx.db);
       if (o["dry-run"]) {
         const preview = await previewRetry(ctx.db, tenant.id, o.names, retryDeps);
@@ -67,7 +67,7 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
     summary: "An order's sync status and attempt history, or the winery's counts and latest orders.",
     flags: { shop: shopFlag, name: valueFlag("N", "one order's name, e.g. 1001 or #1001", z.string().trim().min(1, "is required").optional()) },
     async run(o, ctx) {
-      const tenant = await wineryByShop(ctx.db, o.shop);
+      const tenant = await tenantByShop(ctx.db, o.shop);
       if (o.name) {
         const views = await orderStatusByName(ctx.db, tenant.id, o.name);
         if (views.length === 0) return { text: `No order named ${o.name} has reached the sync yet.`, json: { orders: [] }, exitCode: 1 };
@@ -99,7 +99,7 @@ export function createOrderCommands(deps: OrderCommandDeps = {}): CliCommand[] {
       days: valueFlag("N", `how many days back to look (default ${RECONCILE_LOOKBACK_DAYS}, at most 60)`, z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(60, "must be at most 60").optional()),
     },
     async run(o, ctx) {
-      const tenant = await wineryByShop(ctx.db, o.shop);
+      const tenant = await tenantByShop(ctx.db, o.shop);
       const adminFor = deps.adminFor?.(ctx.db) ?? adminFromTokens(ctx.db);
       const result = await reconcileTenant({ db: ctx.db, adminFor }, tenant.id, { lookbackDays: o.days });
       if (result.skipped) return { text: `Not reconciled: ${result.skipped}.`, json: result, exitCode: 1 };

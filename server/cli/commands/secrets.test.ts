@@ -46,7 +46,7 @@ async function storedSecrets(column: EncryptedColumn): Promise<StoredSecret[]> {
 const plaintextOf = (tenantId: string, column: EncryptedColumn) => `${column} of ${tenantId}`;
 
 /** One winery with a secret in every encrypted column: legacy ciphertexts, or current ones, under `ring`. */
-async function seedWinery(label: string, ring: Keyring, encrypt: "legacy" | "current"): Promise<string> {
+async function seedTenant(label: string, ring: Keyring, encrypt: "legacy" | "current"): Promise<string> {
   const tenantId = `secrets-${label}-${stamp}`;
   seeded.push(tenantId);
   const secret = (column: EncryptedColumn) =>
@@ -76,8 +76,8 @@ describe("secrets:reencrypt", () => {
   it("moves every encrypted column in the schema to the new key and the bound format", async () => {
     const oldKey = originalKey;
     const oldRing = buildKeyring(oldKey);
-    await seedWinery("legacy", oldRing, "legacy");
-    await seedWinery("current", oldRing, "current");
+    await seedTenant("legacy", oldRing, "legacy");
+    await seedTenant("current", oldRing, "current");
     const columns = encryptedColumnsInSchema();
     expect(columns).toContain("AlertWebhook.urlEnc");
     for (const column of columns) {
@@ -103,7 +103,7 @@ describe("secrets:reencrypt", () => {
   });
 
   it("upgrades legacy ciphertexts under the active key, binding each to its winery and column", async () => {
-    const tenantId = await seedWinery("upgrade", buildKeyring(originalKey), "legacy");
+    const tenantId = await seedTenant("upgrade", buildKeyring(originalKey), "legacy");
     const before = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId } });
     expect(before.apiKeyEnc.startsWith("v1.")).toBe(true);
 

@@ -1,13 +1,13 @@
 import "server-only";
 import { z } from "zod";
-import { winerySettingsSchema } from "@/lib/tenant-settings";
+import { tenantSettingsSchema } from "@/lib/tenant-settings";
 import { getEnv } from "@/server/env";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { applySettings, saveSyncStart, settingsView } from "@/server/settings/service";
 import { pauseTenant, resumeTenant, type PauseResult } from "@/server/tenants/pause";
 import { createTenant, createUser, type VintraceSettingsInput } from "@/server/tenants/service";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
-import { SETTINGS_FLAGS, settingsFlag, settingsFromFlags, shopFlag, startDateFlag, switchFlag, valueFlag, wineryByShop, type SettingsFlagName } from "@/server/cli/flags";
+import { SETTINGS_FLAGS, settingsFlag, settingsFromFlags, shopFlag, startDateFlag, switchFlag, valueFlag, tenantByShop, type SettingsFlagName } from "@/server/cli/flags";
 import { readPassword } from "@/server/cli/password";
 
 const text = z.string();
@@ -69,7 +69,7 @@ const tenantSet = defineCommand({
     return given ? [] : ["nothing to change: give a setting, --start-date, --pause or --resume"];
   },
   async run(o, ctx) {
-    const tenant = await wineryByShop(ctx.db, o.shop);
+    const tenant = await tenantByShop(ctx.db, o.shop);
     const actor = { email: ctx.actor };
     if (tenant.status === "UNINSTALLED" && (o.pause || o.resume)) {
       throw new InputError({ [o.pause ? "pause" : "resume"]: "the winery's shop has uninstalled the app" });
@@ -103,7 +103,7 @@ const tenantSet = defineCommand({
       lines.push(`  ${pause.changed ? "resumed" : "was not paused"}: ${pause.orders} held order(s) queued`);
     }
     const status = pause?.status ?? tenant.status;
-    return { text: lines.join("\n"), json: { winery: tenant.name, shop: tenant.shopDomain, changed, requeued, status, ordersMoved: pause?.orders ?? 0 } };
+    return { text: lines.join("\n"), json: { tenant: tenant.name, shop: tenant.shopDomain, changed, requeued, status, ordersMoved: pause?.orders ?? 0 } };
   },
 });
 
@@ -112,7 +112,7 @@ async function mergedSettings(db: Parameters<typeof settingsView>[0], tenantId: 
   const view = await settingsView(db, tenantId);
   if (!view) throw new Error("The winery disappeared while it was being changed.");
   const { apiKey: _masked, tenantId: _id, tenantName: _name, tenantStatus: _status, configured: _configured, lastVerifiedAt: _at, lastVerification: _v, updatedAt: _u, ...stored } = view;
-  return parseOrThrow(winerySettingsSchema, { ...stored, ...given });
+  return parseOrThrow(tenantSettingsSchema, { ...stored, ...given });
 }
 
 const tenantList = defineCommand({

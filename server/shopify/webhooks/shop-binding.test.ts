@@ -38,7 +38,7 @@ afterAll(async () => {
 const handle = (request: Request) => handleShopifyWebhook(request, deps());
 
 /** A winery installed on a simulated shop: a token Shopify accepts, its shop id (unless told otherwise) and an order. */
-async function installedWinery(label: string, options: { withShopId?: boolean } = {}) {
+async function installedTenant(label: string, options: { withShopId?: boolean } = {}) {
   const shop = uniqueShop(label);
   const tenant = await createTestTenant(db, {
     shop,
@@ -50,7 +50,7 @@ async function installedWinery(label: string, options: { withShopId?: boolean } 
 }
 
 /** A winery whose app was uninstalled `hoursAgo` hours ago: no tokens left, its orders kept. */
-async function uninstalledWinery(label: string, hoursAgo: number) {
+async function uninstalledTenant(label: string, hoursAgo: number) {
   const shop = uniqueShop(label);
   s.sim.issueToken(shop);
   const tenant = await createTestTenant(db, { shop, shopifyShopId: String(s.sim.shopId(shop)), uninstalledAt: new Date(Date.now() - hoursAgo * HOUR) });
@@ -82,7 +82,7 @@ const forgeryAudits = (tenantId: string) => db.auditEvent.findMany({ where: { te
 
 describe("a launch link's signature replayed as a webhook", () => {
   it("as app/uninstalled, shop/redact and orders/create for another shop: 400, and the winery keeps its tokens and orders", async () => {
-    const victim = await installedWinery("victim");
+    const victim = await installedTenant("victim");
     const forgery = await collectLaunchLink(s.sim.url, uniqueShop("attacker"), TEST_APP.apiKey);
     // The attack's premise: the link's query, with its hex HMAC in base64, carries a valid webhook signature.
     expect(hmacMatches(forgery.body, TEST_APP.apiSecret, forgery.hmacBase64)).toBe(true);
@@ -99,7 +99,7 @@ describe("a launch link's signature replayed as a webhook", () => {
   });
 
   it("as shop/redact for a shop uninstalled days ago: 400, and nothing is erased", async () => {
-    const victim = await uninstalledWinery("victim-uninstalled", 72);
+    const victim = await uninstalledTenant("victim-uninstalled", 72);
     const forgery = await collectLaunchLink(s.sim.url, uniqueShop("attacker"), TEST_APP.apiKey);
     const before = await snapshot(victim.tenant.id);
     const { request } = webhookRequest({ shop: victim.shop, topic: "shop/redact", payload: forgery.body }, { headers: { "X-Shopify-Hmac-Sha256": forgery.hmacBase64 } });
@@ -110,9 +110,9 @@ describe("a launch link's signature replayed as a webhook", () => {
 
 describe("a genuine body sent under another shop's name", () => {
   it("shop A's signed app/uninstalled, customers/redact and shop/redact under shop B's header: 401, nothing changes for A or B, audited", async () => {
-    const a = await installedWinery("shop-a");
-    const b = await installedWinery("shop-b");
-    const c = await uninstalledWinery("shop-c", 72);
+    const a = await installedTenant("shop-a");
+    const b = await installedTenant("shop-b");
+    const c = await uninstalledTenant("shop-c", 72);
     const before = { a: await snapshot(a.tenant.id), b: await snapshot(b.tenant.id), c: await snapshot(c.tenant.id) };
 
     const sends: [LifecycleTopic, typeof b][] = [["app/uninstalled", b], ["customers/redact", b], ["shop/redact", c]];
@@ -130,7 +130,7 @@ describe("a genuine body sent under another shop's name", () => {
   });
 
   it("a body with this shop's domain but another shop's id: 401, nothing erased", async () => {
-    const c = await uninstalledWinery("shop-id-mismatch", 72);
+    const c = await uninstalledTenant("shop-id-mismatch", 72);
     const before = await snapshot(c.tenant.id);
     const { request } = webhookRequest({ shop: c.shop, topic: "shop/redact", payload: { shop_id: 4242, shop_domain: c.shop } });
     expect((await handle(request)).status).toBe(401);
@@ -141,7 +141,7 @@ describe("a genuine body sent under another shop's name", () => {
 
 describe("uninstall and erasure, confirmed with Shopify", () => {
   it("a genuine uninstall (Shopify refuses the token) uninstalls; shop/redact at 47 hours erases nothing, at 48 hours erases the shop", async () => {
-    const w = await installedWinery("genuine");
+    const w = await installedTenant("genuine");
     clock = null;
     expect((await s.sim.uninstallApp(w.shop)).status).toBe(200);
     const uninstalled = await snapshot(w.tenant.id);
@@ -166,7 +166,7 @@ describe("uninstall and erasure, confirmed with Shopify", () => {
   });
 
   it("shop/redact for a shop marked uninstalled days ago whose token Shopify still accepts: nothing is erased", async () => {
-    const w = await uninstalledWinery("token-works", 72);
+    const w = await uninstalledTenant("token-works", 72);
     await db.shopifyConnection.update({ where: { tenantId: w.tenant.id }, data: { accessTokenEnc: encryptSecret(s.sim.issueToken(w.shop), { tenantId: w.tenant.id, column: "ShopifyConnection.accessTokenEnc" }) } });
     const before = await snapshot(w.tenant.id);
     expect((await s.sim.deliverLifecycle(w.shop, "shop/redact")).status).toBe(200);
@@ -176,7 +176,7 @@ describe("uninstall and erasure, confirmed with Shopify", () => {
   });
 
   it("app/uninstalled while Shopify still accepts the token: ignored with 200, tokens kept, shop id learnt, support alerted", async () => {
-    const w = await installedWinery("still-installed", { withShopId: false });
+    const w = await installedTenant("still-installed", { withShopId: false });
     const before = await snapshot(w.tenant.id);
     expect((await s.sim.deliverLifecycle(w.shop, "app/uninstalled")).status).toBe(200);
     expect(await snapshot(w.tenant.id)).toEqual({ ...before, tenant: { status: "ACTIVE", shopifyShopId: String(s.sim.shopId(w.shop)) }, deliveries: 1 });
@@ -199,7 +199,7 @@ describe("uninstall and erasure, confirmed with Shopify", () => {
   });
 
   it("app/uninstalled while Shopify cannot be reached: 503 so that Shopify tries again, and nothing changes", async () => {
-    const w = await installedWinery("unreachable");
+    const w = await installedTenant("unreachable");
     const before = await snapshot(w.tenant.id);
     s.sim.injectFaults(w.shop, [{ kind: "HTTP", status: 503, operation: "ShopId" }]);
     expect((await s.sim.deliverLifecycle(w.shop, "app/uninstalled")).status).toBe(503);

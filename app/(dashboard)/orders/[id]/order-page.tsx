@@ -6,7 +6,7 @@ import Link from "next/link";
 import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
-import { useWineryHref, WineryGate } from "@/components/tenant";
+import { useTenantHref, TenantGate } from "@/components/tenant";
 
 const TAG_TEXT: Record<string, string> = {
   NONE: "Not tagged yet",
@@ -25,12 +25,12 @@ const STEP_TEXT: Record<string, string> = {
 };
 
 export function OrderDetailPage({ orderSyncId }: { orderSyncId: string }) {
-  return <WineryGate what="order">{(tenantId) => <OrderDetail tenantId={tenantId} orderSyncId={orderSyncId} />}</WineryGate>;
+  return <TenantGate what="order">{(tenantId) => <OrderDetail tenantId={tenantId} orderSyncId={orderSyncId} />}</TenantGate>;
 }
 
 function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId: string }) {
   const trpc = useTRPC();
-  const href = useWineryHref();
+  const href = useTenantHref();
   const queryClient = useQueryClient();
   const detail = useQuery({
     ...trpc.orders.get.queryOptions({ tenantId, orderSyncId }),

@@ -22,9 +22,9 @@ export async function GET(request: Request): Promise<Response> {
   const user = await getCurrentUser(db);
   if (!user) return text(401, "Sign in first.");
   const params = new URL(request.url).searchParams;
-  const winery = params.get("winery");
-  if (winery && !canAccessTenant(user, winery)) return text(403, "You do not have access to this winery.");
-  const tenantIds = winery ? [winery] : visibleTenantIds(user);
+  const tenant = params.get("winery");
+  if (tenant && !canAccessTenant(user, tenant)) return text(403, "You do not have access to this winery.");
+  const tenantIds = tenant ? [tenant] : visibleTenantIds(user);
 
   const filter = syncLogFilterSchema.safeParse({
     statuses: list(params.get("status"))?.filter((s) => (SYNC_STATUSES as readonly string[]).includes(s)),

@@ -17,7 +17,7 @@ export const API_KEY_REQUIRED = "Enter the vintrace API key.";
 
 /**
  * Every setting with its type and bounds, none required: what "Test connection" takes (a draft may be half
- * filled in). `winerySettingsSchema` adds what a save needs.
+ * filled in). `tenantSettingsSchema` adds what a save needs.
  */
 const draftShape = {
   baseUrl: text(300),

@@ -11,6 +11,8 @@ import { startStack } from "@/scripts/stack";
 export async function startE2eStack(): Promise<() => Promise<void>> {
   setTestEnvironment();
   const database = await createTestDatabase("e2e");
+  // The app logs every request and sync step; a test run needs only its warnings and errors.
+  process.env.LOG_LEVEL ??= "warn";
   process.env.DATABASE_URL = database.url;
   if (database.kind === "pglite") process.env.EMBEDDED_DB = "1";
   const port = await freePort();

@@ -27,6 +27,8 @@ export interface ShopifySimulatorOptions {
   shops?: string[];
   /** fixed access tokens per shop, accepted from the start and again after a reset */
   tokens?: Record<string, string>;
+  /** simulated latency on every Admin GraphQL call, in ms (benchmarks); also settable with setLatency or POST /__sim/options */
+  latencyMs?: number;
 }
 
 export interface CreateOrderInput {
@@ -87,6 +89,8 @@ export interface ShopifySimulator {
   configureShop(shop: string, settings: Partial<ShopSettings>): void;
   injectFaults(shop: string, faults: SimFault[]): void;
   requests(shop?: string): RequestLogEntry[];
+  /** Delays every Admin GraphQL call by `ms` from now on (benchmarks). */
+  setLatency(ms: number): void;
   reset(): void;
 }
 
@@ -128,6 +132,7 @@ const control = {
     nameSuffix: z.string().optional(),
   }),
   token: z.object({ shop: shopField, expiring: z.boolean().optional() }),
+  options: z.object({ latencyMs: z.number().min(0) }),
   shopOnly: z.object({ shop: shopField }),
   lifecycle: z.object({ shop: shopField, topic: z.enum(LIFECYCLE_TOPICS), appUrl: z.url().optional() }),
   uninstall: z.object({ shop: shopField, appUrl: z.url().optional() }),
@@ -183,6 +188,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   const state = new SimState(options.shops ?? demoWineries.map((w) => w.shopDomain));
   const oauth = new SimOAuth({ apiKey: options.apiKey, apiSecret: options.apiSecret });
   const log: RequestLogEntry[] = [];
+  const settings = { latencyMs: options.latencyMs ?? 0 };
 
   function acceptFixedTokens(): void {
     for (const [shop, token] of Object.entries(options.tokens ?? {})) state.shop(shop).acceptAccessToken(token);
@@ -240,6 +246,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, shopDomain: string | undefined): Promise<void> {
     const shop = knownShop(shopDomain);
     const body = parseJson(await readBody(req)) as { query?: unknown; variables?: Variables };
+    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
     const query = typeof body.query === "string" ? body.query : "";
     const operationName = operationNameOf(query) ?? "(anonymous)";
     const token = req.headers["x-shopify-access-token"];
@@ -332,6 +339,12 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const input = validated(control.orderRef, await body());
         simulator.cancelOrder(input.shop, input.gid);
         return send(res, 204);
+      }
+      case "GET /options":
+        return send(res, 200, settings);
+      case "POST /options": {
+        simulator.setLatency(validated(control.options, await body()).latencyMs);
+        return send(res, 200, settings);
       }
       case "POST /reset":
         simulator.reset();
@@ -446,6 +459,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     configureShop: (shop, settings) => state.shop(shop).configure(settings),
     injectFaults: (shop, faults) => knownShop(shop).faults.push(...faults),
     requests: (shop) => (shop ? log.filter((entry) => entry.shop === shop) : [...log]),
+    setLatency: (ms) => {
+      settings.latencyMs = ms;
+    },
     reset: () => {
       state.reset();
       log.length = 0;

@@ -1,7 +1,7 @@
 // Webhook ingest on `next start`: signed orders/create deliveries for 50 shops at 300/s for 60 s, on PostgreSQL and
 // on embedded PGlite, against GET /api/health on the same server as the baseline.
 // Run: node scripts/node24.mjs bench/ingest/run.ts [--worktree] [--only postgres|pglite] [--duration 60] [--rate 300]
-//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>]
+//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>] [--rss]
 // (results in bench/README.md)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     "capacity-duration": { type: "string", default: "15" },
     /** write V8 CPU profiles of the server to this folder */
     "cpu-prof": { type: "string" },
+    /** report the resident memory (VmRSS, and the VmHWM peak, from /proc) of the processes it starts after each phase */
+    rss: { type: "boolean", default: false },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -325,6 +327,19 @@ interface Measured {
   /** CPU milliseconds per request: the app server's, and the database's */
   appCpuMs?: number;
   dbCpuMs?: number;
+  /** with --rss: the resident memory of the app server and of the PGlite process after the phase, and their peaks */
+  rss?: Record<string, { rssMB: number; peakRssMB: number }>;
+}
+
+/** VmRSS and VmHWM (the peak so far) of one process, in MB, from /proc. */
+function rssOfPid(pid: number): { rssMB: number; peakRssMB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { rssMB: Math.round(kB("VmRSS") / 1024), peakRssMB: Math.round(kB("VmHWM") / 1024) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs one phase and charges it the CPU the app server and the database spent meanwhile. */
@@ -333,7 +348,17 @@ async function withCpu(appPid: number, database: BenchDatabase, phase: () => Pro
   const db0 = cpuSnapshot(database.pids());
   const measured = await phase();
   const per = (ms: number) => Math.round((ms / Math.max(1, measured.requests)) * 1000) / 1000;
-  return { ...measured, appCpuMs: per(cpuSpent(app0, cpuSnapshot([appPid]))), dbCpuMs: per(cpuSpent(db0, cpuSnapshot(database.pids()))) };
+  const rss = args.rss ? rssOfStarted(appPid, database) : undefined;
+  return { ...measured, appCpuMs: per(cpuSpent(app0, cpuSnapshot([appPid]))), dbCpuMs: per(cpuSpent(db0, cpuSnapshot(database.pids()))), rss };
+}
+
+/** The processes this benchmark started: the app server, and the PGlite server (PostgreSQL's backends are not ours). */
+function rssOfStarted(appPid: number, database: BenchDatabase): Record<string, { rssMB: number; peakRssMB: number }> {
+  const started: [string, number][] = [["app", appPid], ...(database.kind === "pglite" ? database.pids().map((pid): [string, number] => ["pglite", pid]) : [])];
+  return Object.fromEntries(started.flatMap(([name, pid]) => {
+    const rss = rssOfPid(pid);
+    return rss ? [[name, rss]] : [];
+  }));
 }
 
 async function drive(
@@ -499,12 +524,15 @@ async function benchOne(kind: "postgres" | "pglite", app: BenchApp) {
 
 function table(rows: Measured[]): string {
   const head = "| phase | route | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts | non-2xx | app CPU ms/req | db CPU ms/req |";
+  const rssHead = args.rss ? " RSS after (peak) MB |" : "";
+  const rssCell = (r: Measured) =>
+    args.rss ? ` ${Object.entries(r.rss ?? {}).map(([name, m]) => `${name} ${m.rssMB} (${m.peakRssMB})`).join(", ")} |` : "";
   const lines = rows.map(
     (r) =>
       `| ${r.phase} | ${r.target === "webhook" ? "POST /api/webhooks/shopify" : "GET /api/health"} | ${r.throughputPerS} | ${r.p50Ms} | ${r.p90Ms} | ` +
-      `${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.timeouts} | ${r.non2xx} | ${r.appCpuMs ?? ""} | ${r.dbCpuMs ?? ""} |`,
+      `${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.timeouts} | ${r.non2xx} | ${r.appCpuMs ?? ""} | ${r.dbCpuMs ?? ""} |${rssCell(r)}`,
   );
-  return [head, "|---|---|---|---|---|---|---|---|---|---|---|---|", ...lines].join("\n");
+  return [head + rssHead, `|---|---|---|---|---|---|---|---|---|---|---|---|${args.rss ? "---|" : ""}`, ...lines].join("\n");
 }
 
 async function main() {

@@ -69,6 +69,23 @@ describe("the Shopify simulator over HTTP", () => {
     expect(delivery.status).toBe(200);
   });
 
+  it("delays every Admin GraphQL call by the latency set at /__sim/options", async () => {
+    const query = "query OrderById($id: ID!) { order(id: $id) { id } }";
+    const timed = async () => {
+      const started = Date.now();
+      expect((await graphql(HILLTOP, demoAccessToken(HILLTOP), query, { id: "gid://shopify/Order/1" })).status).toBe(200);
+      return Date.now() - started;
+    };
+    expect((await control("/options", { latencyMs: 80 })).status).toBe(200);
+    try {
+      expect(await timed()).toBeGreaterThanOrEqual(80);
+    } finally {
+      await control("/options", { latencyMs: 0 });
+    }
+    expect(await timed()).toBeLessThan(80);
+    expect((await control("/options", { latencyMs: -1 })).status).toBe(400);
+  });
+
   it("answers GraphQL only with a token issued for that shop", async () => {
     const query = "query OrderById($id: ID!) { order(id: $id) { id } }";
     expect((await graphql(HILLTOP, demoAccessToken(HILLTOP), query, { id: "gid://shopify/Order/1" })).status).toBe(200);

@@ -29,6 +29,8 @@ export interface ShopifySimulatorOptions {
   shops?: string[];
   /** fixed access tokens per shop, accepted from the start and again after a reset */
   tokens?: Record<string, string>;
+  /** simulated latency on every Admin GraphQL call, in ms (benchmarks); also settable with setLatency or POST /__sim/options */
+  latencyMs?: number;
   /** the app-wide subscription topics (default: shopify.app.toml's), delivered to shops installed through OAuth */
   appSubscriptionTopics?: string[];
 }
@@ -101,6 +103,8 @@ export interface ShopifySimulator {
   launchUrl(shop: string, options?: { appUrl?: string; timestamp?: number }): string;
   /** Every subscription that would deliver `topic` of `shop`: twice listed means the app receives it twice. */
   subscriptionsFor(shop: string, topic: string): SubscriptionRoute[];
+  /** Delays every Admin GraphQL call by `ms` from now on (benchmarks). */
+  setLatency(ms: number): void;
   reset(): void;
 }
 
@@ -142,6 +146,7 @@ const control = {
     nameSuffix: z.string().optional(),
   }),
   token: z.object({ shop: shopField, expiring: z.boolean().optional() }),
+  options: z.object({ latencyMs: z.number().min(0) }),
   shopOnly: z.object({ shop: shopField }),
   lifecycle: z.object({ shop: shopField, topic: z.enum(LIFECYCLE_TOPICS), appUrl: z.url().optional() }),
   uninstall: z.object({ shop: shopField, appUrl: z.url().optional() }),
@@ -198,6 +203,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   const oauth = new SimOAuth({ apiKey: options.apiKey, apiSecret: options.apiSecret });
   const appTopics = options.appSubscriptionTopics ?? appSubscriptionTopics();
   const log: RequestLogEntry[] = [];
+  const settings = { latencyMs: options.latencyMs ?? 0 };
 
   function acceptFixedTokens(): void {
     for (const [shop, token] of Object.entries(options.tokens ?? {})) state.shop(shop).acceptAccessToken(token);
@@ -255,6 +261,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, shopDomain: string | undefined): Promise<void> {
     const shop = knownShop(shopDomain);
     const body = parseJson(await readBody(req)) as { query?: unknown; variables?: Variables };
+    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
     const query = typeof body.query === "string" ? body.query : "";
     const operationName = operationNameOf(query) ?? "(anonymous)";
     const token = req.headers["x-shopify-access-token"];
@@ -348,6 +355,12 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         const input = validated(control.orderRef, await body());
         simulator.cancelOrder(input.shop, input.gid);
         return send(res, 204);
+      }
+      case "GET /options":
+        return send(res, 200, settings);
+      case "POST /options": {
+        simulator.setLatency(validated(control.options, await body()).latencyMs);
+        return send(res, 200, settings);
       }
       case "POST /reset":
         simulator.reset();
@@ -479,6 +492,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       const appWide: SubscriptionRoute[] =
         shop.oauthInstalled && appTopics.includes(topic) && options.appUrl ? [{ kind: "app", uri: `${options.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}` }] : [];
       return [...appWide, ...shop.subscriptions.filter((s) => s.topic === wanted).map((s) => ({ kind: "shop" as const, uri: s.uri }))];
+    },
+    setLatency: (ms) => {
+      settings.latencyMs = ms;
     },
     reset: () => {
       state.reset();

@@ -17,7 +17,7 @@ function recordTrpcAnswers(page: Page): string[] {
   return bodies;
 }
 
-test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page, tenant, owner }) => {
+test("bulk retry: the preview says two will be sent and one is not found; confirmed, both are synced and tagged in Shopify", async ({ page, tenant, owner }) => {
   const taken = (await shopifyOrders(tenant.shopDomain)).map((o) => o.name);
   expect(taken, "this test needs the shop's first order numbers").not.toContain("#1001");
   // Created in Shopify only: no webhook reaches the app, so only the retry can bring them in.
@@ -35,7 +35,11 @@ test("bulk retry: two found and one not found in the preview; confirmed, both ar
   const notFound = page.locator('[data-testid="verdict-row"][data-verdict="not_found"]');
   await expect(notFound).toHaveCount(1);
   await expect(notFound).toContainText("#9999");
-  await expect(page.getByTestId("preview-counts")).toContainText("2 found · 1 not found");
+  // Each row says what will really happen to it.
+  await expect(page.locator('[data-testid="verdict-row"][data-verdict="found"]').getByTestId("verdict-outcome")).toHaveText(["will be sent", "will be sent"]);
+  await expect(notFound.getByTestId("verdict-outcome")).toHaveText("not found");
+  await expect(page.getByTestId("preview-counts")).toContainText("2 will be sent");
+  await expect(page.getByTestId("preview-counts")).toContainText("1 not found");
   // The preview changed nothing.
   expect(await query(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 AND "orderGid" IN ($2, $3)`, [tenant.id, first.gid, second.gid])).toHaveLength(0);
   await shot(page, "retry-preview");

@@ -79,6 +79,15 @@ describe("the tax policy from vintrace's replies", () => {
     expect(await caller(owner).settings.useVintraceTaxPolicy({ tenantId: tenant.tenantId })).toEqual({ switched: false, taxPolicy: "INCLUSIVE" });
   });
 
+  it("vintrace confirming the default settles the policy quietly: nothing changed, so nothing is audited", async () => {
+    const tenant = await world.addTenant({ seed: testSeed(seed) });
+    await syncOne(tenant);
+    const settled = await taxFields(tenant.tenantId);
+    expect(settled).toMatchObject({ taxPolicy: "INCLUSIVE", vintraceTaxPolicy: "INCLUSIVE" });
+    expect(settled.taxPolicySetAt).toBeInstanceOf(Date);
+    expect(await auditActions(tenant.tenantId)).toEqual([]);
+  });
+
   it("never overrides a policy somebody set; it only warns", async () => {
     const chosenAt = new Date(Date.now() - 60_000);
     const tenant = await world.addTenant({ seed: testSeed(seed), settings: { salesPriceList: "Retail Exclusive", taxPolicy: "INCLUSIVE", taxPolicySetAt: chosenAt } });

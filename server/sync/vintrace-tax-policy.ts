@@ -25,7 +25,8 @@ export async function noteVintraceTaxPolicy(db: Db, tenantId: string, reply: Sal
         where: { tenantId, taxPolicySetAt: null },
         data: { taxPolicy: policy, taxPolicySetAt: now, vintraceTaxPolicy: policy, vintraceTaxPolicyAt: now },
       });
-      if (count === 1) {
+      // Audited when it changes how orders are priced; vintrace confirming the default changes nothing.
+      if (count === 1 && stored.taxPolicy !== policy) {
         await recordAudit(tx, {
           action: "settings.tax_policy_from_vintrace",
           tenantId,

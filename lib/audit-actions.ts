@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   "sessions.signed_out_everywhere",
   "settings.changed",
   "settings.created",
+  "settings.tax_policy_from_vintrace",
+  "settings.tax_policy_switched",
   "shopify.installed",
   "shopify.manual_connection",
   "shopify.reinstalled",

@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc";
 import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, timeAgo, Time } from "@/components/ui";
 import { useTenant, useTenantHref } from "@/components/tenant";
 import type { RouterOutputs } from "@/components/types";
+import { TaxPolicySwitch } from "./settings/tax-policy-switch";
 
 type Health = RouterOutputs["overview"]["get"]["tenants"][number];
 type Group = RouterOutputs["overview"]["get"]["failures"][number];
@@ -24,7 +25,7 @@ export function OverviewPage() {
   return <TenantOverview tenantId={tenantId} />;
 }
 
-function WarningList({ warnings, showTenant }: { warnings: (Warning & { tenant?: string })[]; showTenant?: boolean }) {
+function WarningList({ warnings, showTenant, tenantId }: { warnings: (Warning & { tenant?: string })[]; showTenant?: boolean; tenantId?: string }) {
   if (warnings.length === 0) return null;
   return (
     <ul className="space-y-2" aria-label="Warnings">
@@ -44,9 +45,12 @@ function WarningList({ warnings, showTenant }: { warnings: (Warning & { tenant?:
             {showTenant && w.tenant && <strong className="mr-1">{w.tenant}:</strong>}
             {w.message}
           </span>
-          <Link href={w.href} className="font-medium underline underline-offset-2 hover:no-underline">
-            {w.action} →
-          </Link>
+          <span className="inline-flex flex-wrap items-center gap-3">
+            {w.kind === "TAX_POLICY" && tenantId && <TaxPolicySwitch tenantId={tenantId} />}
+            <Link href={w.href} className="font-medium underline underline-offset-2 hover:no-underline">
+              {w.action} →
+            </Link>
+          </span>
         </li>
       ))}
     </ul>
@@ -84,7 +88,7 @@ function TenantOverview({ tenantId }: { tenantId: string }) {
         }
         actions={<Link className="text-sm font-medium text-indigo-700 hover:underline" href={href("/orders")}>Open the sync log →</Link>}
       />
-      <WarningList warnings={health.warnings} />
+      <WarningList warnings={health.warnings} tenantId={tenantId} />
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat label="Synced" value={health.synced} hint="last 14 days" />
         <Stat label="Failed" value={<Link href={href("/orders", { status: "FAILED" })} className="hover:underline">{health.failed}</Link>} hint="last 14 days" />

@@ -17,25 +17,34 @@ function recordTrpcAnswers(page: Page): string[] {
   return bodies;
 }
 
-test("bulk retry: two found and one not found in the preview; confirmed, both are synced and tagged in Shopify", async ({ page, tenant, owner }) => {
+test("bulk retry: the preview says two will be sent, a test order will be skipped, one is not found; confirmed, both are synced and tagged in Shopify", async ({ page, tenant, owner }) => {
   const taken = (await shopifyOrders(tenant.shopDomain)).map((o) => o.name);
   expect(taken, "this test needs the shop's first order numbers").not.toContain("#1001");
   // Created in Shopify only: no webhook reaches the app, so only the retry can bring them in.
   const first = await createShopifyOrder({ shop: tenant.shopDomain, orderNumber: 1001 });
   const second = await createShopifyOrder({ shop: tenant.shopDomain, orderNumber: 1002 });
-  expect([first.name, second.name]).toEqual(["#1001", "#1002"]);
+  const testOrder = await createShopifyOrder({ shop: tenant.shopDomain, orderNumber: 1003, test: true });
+  expect([first.name, second.name, testOrder.name]).toEqual(["#1001", "#1002", "#1003"]);
 
   await signIn(page, owner);
   await nav(page, "Retry");
-  await page.getByLabel("Order names").fill("#1001, 1002\n#9999");
+  await page.getByLabel("Order names").fill("#1001, 1002\n#9999 #1003");
   await page.getByRole("button", { name: "Preview" }).click();
 
-  await expect(page.getByTestId("verdict-row")).toHaveCount(3);
+  await expect(page.getByTestId("verdict-row")).toHaveCount(4);
   await expect(page.locator('[data-testid="verdict-row"][data-verdict="found"]')).toHaveCount(2);
   const notFound = page.locator('[data-testid="verdict-row"][data-verdict="not_found"]');
   await expect(notFound).toHaveCount(1);
   await expect(notFound).toContainText("#9999");
-  await expect(page.getByTestId("preview-counts")).toContainText("2 found · 1 not found");
+  // Each row says what will really happen to it.
+  await expect(page.locator('[data-testid="verdict-row"][data-verdict="found"]').getByTestId("verdict-outcome")).toHaveText(["will be sent", "will be sent"]);
+  await expect(notFound.getByTestId("verdict-outcome")).toHaveText("not found");
+  // A Shopify test order: the worker would skip it (Sync test orders is off), and the preview says so.
+  const skipped = page.locator('[data-testid="verdict-row"][data-verdict="skipped"]');
+  await expect(skipped).toContainText("#1003");
+  await expect(skipped.getByTestId("verdict-outcome")).toHaveText("will be skipped: test order");
+  await expect(page.getByTestId("preview-counts")).toContainText("2 will be sent");
+  await expect(page.getByTestId("preview-counts")).toContainText("1 not found");
   // The preview changed nothing.
   expect(await query(`SELECT id FROM "OrderSync" WHERE "tenantId" = $1 AND "orderGid" IN ($2, $3)`, [tenant.id, first.gid, second.gid])).toHaveLength(0);
   await shot(page, "retry-preview");

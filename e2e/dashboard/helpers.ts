@@ -9,7 +9,7 @@ export interface SimOrder {
 }
 
 /** An order in the Shopify simulator; `deliver` also POSTs its orders/create webhook to the app. */
-export async function createShopifyOrder(input: { shop: string; lines?: { sku: string; qty: number }[]; orderNumber?: number; deliver?: boolean }): Promise<SimOrder> {
+export async function createShopifyOrder(input: { shop: string; lines?: { sku: string; qty: number }[]; orderNumber?: number; deliver?: boolean; test?: boolean }): Promise<SimOrder> {
   const created = (await send(`${stackInfo().shopifyUrl}/__sim/orders`, "POST", input)) as { gid: string; name: string };
   return { gid: created.gid, name: created.name };
 }

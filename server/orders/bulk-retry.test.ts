@@ -57,7 +57,7 @@ describe("bulk retry", () => {
     expect(byName["#99999"]).toMatchObject({ verdict: "not_found" });
     expect(byName["#99999"].message).toMatch(/older than 60 days/);
     expect(byName.banana).toMatchObject({ verdict: "refused" });
-    expect(preview.counts).toEqual({ found: 2, not_found: 1, already_synced: 2, in_progress: 1, refused: 1 });
+    expect(preview.counts).toEqual({ found: 2, skipped: 0, not_found: 1, already_synced: 2, in_progress: 1, refused: 1 });
     expect(syncedTagsBefore).toEqual([SYNC_TAGS.created]);
 
     // The product exists now, so the re-queued failure goes through.

@@ -18,7 +18,8 @@ import { mapLimit } from "../sync/map-limit";
 import { orderNameFormatFor } from "./order-name-format";
 import { parseOrderNames, type RefusedToken } from "./parse-order-names";
 import type { Actor } from "../tenants/pause";
-import { expedite, isLeased, notifyOrderSyncDue, recordAlreadySynced, requeueManually, type ManualOrder } from "../sync/queue";
+import { skipReasonFor } from "../sync/process-order";
+import { expedite, isLeased, notifyOrderSyncDue, recordAlreadySynced, REASONS, requeueManually, type ManualOrder } from "../sync/queue";
 
 export type RetryVerdict =
   | { name: string; verdict: "found"; orderGid: string; message: string }
@@ -34,10 +35,17 @@ export type RetryVerdict =
       message: string;
     }
   | { name: string; verdict: "in_progress"; orderGid: string; message: string }
+  /** the worker would skip it (skipReasonFor): nothing is queued for it */
+  | { name: string; verdict: "skipped"; orderGid: string; reason: SkipKind; message: string }
   | { name: string; verdict: "refused"; message: string };
 
+export type SkipKind = "test_order" | "before_start" | "cancelled";
+
+/** A verdict with what will really happen to the order, in a few words for the preview's list. */
+export type PreviewVerdict = RetryVerdict & { outcome: string };
+
 export type RetryPreview =
-  | { ok: true; format: { prefix: string; suffix: string }; verdicts: RetryVerdict[]; counts: Record<RetryVerdict["verdict"], number> }
+  | { ok: true; format: { prefix: string; suffix: string }; verdicts: PreviewVerdict[]; counts: Record<RetryVerdict["verdict"], number> }
   | { ok: false; error: string };
 
 export type ConfirmAction = "queued" | "tag_queued" | "none";
@@ -60,8 +68,46 @@ export async function previewRetry(db: Db, tenantId: string, text: string, deps:
   const parsed = await parseForTenant(db, tenantId, text);
   if (!parsed.ok) return parsed;
   const resolved = await resolveNames(db, tenantId, parsed.names, deps);
-  const verdicts = [...resolved.map((r) => r.verdict), ...parsed.refused.map(refusedVerdict)];
-  return { ok: true, format: parsed.format, verdicts, counts: countBy(verdicts.map((v) => v.verdict), ["found", "not_found", "already_synced", "in_progress", "refused"]) };
+  const verdicts = [...resolved.map((r) => r.verdict), ...parsed.refused.map(refusedVerdict)].map((v) => ({ ...v, outcome: outcomeOf(v) }));
+  return {
+    ok: true,
+    format: parsed.format,
+    verdicts,
+    counts: countBy(verdicts.map((v) => v.verdict), ["found", "skipped", "not_found", "already_synced", "in_progress", "refused"]),
+  };
+}
+
+const SKIP_WORDS: Record<SkipKind, string> = {
+  test_order: "will be skipped: test order",
+  before_start: "will be skipped: before the start date",
+  cancelled: "cancelled in Shopify",
+};
+
+/** What confirming will really do with the order, as the preview's list says it. */
+export function outcomeOf(verdict: RetryVerdict): string {
+  switch (verdict.verdict) {
+    case "found":
+      return "will be sent";
+    case "skipped":
+      return SKIP_WORDS[verdict.reason];
+    case "already_synced":
+      return `already in vintrace as ${verdict.salesOrderCode ?? `sales order ${verdict.salesOrderId}`}`;
+    case "in_progress":
+      return "already queued";
+    case "not_found":
+      return "not found";
+    case "refused":
+      return "not an order name";
+  }
+}
+
+/** The worker's own skip rules (skipReasonFor) on the order as Shopify has it now, with which rule applied. */
+function skipVerdict(name: string, summary: OrderSummary, tenant: { syncOrdersCreatedAfter: Date }, syncTestOrders: boolean): RetryVerdict | null {
+  const reason = skipReasonFor({ test: summary.test, created_at: summary.createdAt, cancelled_at: summary.cancelledAt }, tenant, syncTestOrders);
+  if (!reason) return null;
+  const kind: SkipKind =
+    reason === REASONS.testOrder ? "test_order" : summary.cancelledAt && reason === REASONS.cancelled(summary.cancelledAt) ? "cancelled" : "before_start";
+  return { name, verdict: "skipped", orderGid: summary.id, reason: kind, message: reason };
 }
 
 export async function confirmRetry(db: Db, tenantId: string, names: string[] | string, actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
@@ -144,6 +190,10 @@ async function resolveNames(db: Db, tenantId: string, names: string[], deps: Ret
       return { verdict: { ...base, verdict: "in_progress", message: inProgressMessage(record) }, summary, record, inVintrace: null };
     }
 
+    // The worker applies its skip rules before it asks vintrace anything, and so does the preview.
+    const skipped = skipVerdict(name, summary, tenant, tenant.vintrace?.syncTestOrders ?? false);
+    if (skipped) return { verdict: skipped, summary, record, inVintrace: null };
+
     let note = "";
     if (vintrace && tenant.vintrace) {
       const externalId = externalTransactionIdForGid(tenant.shopDomain, summary.id);
@@ -212,7 +262,7 @@ async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, 
     // Backing off after a failure: a person asking for it now gets it now.
     return { ...verdict, action: (await expedite(db, record.id, queuedBy, now)) ? "queued" : "none" };
   }
-  if (!summary || verdict.verdict === "not_found" || verdict.verdict === "refused" || verdict.verdict === "in_progress") {
+  if (!summary || verdict.verdict === "not_found" || verdict.verdict === "refused" || verdict.verdict === "in_progress" || verdict.verdict === "skipped") {
     return { ...verdict, action: "none" };
   }
   const manual: ManualOrder = { tenantId, order: { gid: summary.id, name: summary.name, createdAt: summary.createdAt }, record, queuedBy, now };

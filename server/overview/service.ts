@@ -6,6 +6,7 @@ import { Prisma } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { CAUSE_INFO, CAUSES, type Cause, type CauseInfo } from "../../lib/causes";
 import { causeSql } from "../orders/cause-sql";
+import { taxPolicyMismatch, taxPolicyMismatchMessage } from "../settings/tax-policy";
 
 export const CHART_DAYS = 14;
 /** Orders waiting this long with nothing synced since they arrived: the winery has gone silent. */
@@ -15,7 +16,7 @@ export const CONNECTION_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type WarningKind = "SILENCE" | "CONNECTION" | "WEBHOOKS" | "SHOPIFY_DISCONNECTED" | "VINTRACE_NOT_SET_UP" | "PAUSED" | "UNINSTALLED";
+export type WarningKind = "SILENCE" | "CONNECTION" | "WEBHOOKS" | "SHOPIFY_DISCONNECTED" | "VINTRACE_NOT_SET_UP" | "PAUSED" | "UNINSTALLED" | "TAX_POLICY";
 
 export interface Warning {
   kind: WarningKind;
@@ -111,7 +112,7 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
         shopDomain: true,
         status: true,
         shopify: { select: { revokedAt: true, subscriptionsProblem: true } },
-        vintrace: { select: { tenantId: true } },
+        vintrace: { select: { tenantId: true, taxPolicy: true, vintraceTaxPolicy: true, vintraceTaxPolicyAt: true } },
       },
     }),
     db.$queryRaw<CountsRow[]>`
@@ -197,7 +198,7 @@ function warningsFor(
     id: string;
     status: TenantHealth["status"];
     shopify: { revokedAt: Date | null; subscriptionsProblem: string | null } | null;
-    vintrace: { tenantId: string } | null;
+    vintrace: ({ tenantId: string } & Parameters<typeof taxPolicyMismatch>[0]) | null;
   },
   timing: TimingRow | undefined,
   connection: ConnectionRow | undefined,
@@ -257,6 +258,10 @@ function warningsFor(
       href: `/orders?${q(tenant.id)}&status=PENDING,FAILED,HELD`,
       action: "See the waiting orders",
     });
+  }
+  const tax = taxPolicyMismatch(tenant.vintrace);
+  if (tax) {
+    warnings.push({ kind: "TAX_POLICY", severity: "warning", message: taxPolicyMismatchMessage(tax), href: settings, action: "Review in Settings" });
   }
   return warnings;
 }

@@ -11,6 +11,7 @@ import type { Db } from "@/server/db";
 import type { Prisma, TenantStatus } from "@/server/generated/prisma/client";
 import { retryAfterSettingsChange } from "@/server/orders/fix-retry";
 import { normaliseVintraceUrl, verifyVintraceSettings, type SettingsVerification } from "@/server/vintrace";
+import { taxPolicyMismatch, taxPolicyMismatchMessage, type TaxPolicyMismatch } from "./tax-policy";
 
 export const MASKED_KEY = "•••• set";
 
@@ -43,12 +44,18 @@ export interface SettingsView extends Omit<TenantSettings, "apiKey"> {
   tenantId: string;
   tenantName: string;
   tenantStatus: TenantStatus;
+  /** "sync orders created after": earlier orders are never sent */
+  syncOrdersCreatedAfter: Date;
   configured: boolean;
   /** "•••• set" when a key is stored; never the key */
   apiKey: string | null;
   lastVerifiedAt: Date | null;
   lastVerification: SettingsVerification | null;
   updatedAt: Date | null;
+  /** null: nobody chose the tax policy yet, so vintrace's first sales order fills it */
+  taxPolicySetAt: Date | null;
+  /** vintrace reports another tax policy than the one above */
+  taxPolicyMismatch: (TaxPolicyMismatch & { message: string }) | null;
 }
 
 type StoredSettings = Omit<TenantSettings, "apiKey">;
@@ -63,6 +70,7 @@ export async function settingsView(db: Db, tenantId: string): Promise<SettingsVi
       id: true,
       name: true,
       status: true,
+      syncOrdersCreatedAfter: true,
       // Selected field by field so the key's ciphertext never leaves the database.
       vintrace: {
         select: {
@@ -72,6 +80,9 @@ export async function settingsView(db: Db, tenantId: string): Promise<SettingsVi
           salesPriceList: true,
           storageAreaId: true,
           taxPolicy: true,
+          taxPolicySetAt: true,
+          vintraceTaxPolicy: true,
+          vintraceTaxPolicyAt: true,
           discountMode: true,
           currency: true,
           shippingPolicy: true,
@@ -90,14 +101,19 @@ export async function settingsView(db: Db, tenantId: string): Promise<SettingsVi
     tenantId: tenant.id,
     tenantName: tenant.name,
     tenantStatus: tenant.status,
+    syncOrdersCreatedAfter: tenant.syncOrdersCreatedAfter,
     configured: v !== null,
     ...DEFAULT_SETTINGS,
     ...(v ? { ...storedSettings(v), apiKey: MASKED_KEY } : { apiKey: null }),
     lastVerifiedAt: v?.lastVerifiedAt ?? null,
     lastVerification: (v?.lastVerification as SettingsVerification | null | undefined) ?? null,
     updatedAt: v?.updatedAt ?? null,
+    taxPolicySetAt: v?.taxPolicySetAt ?? null,
+    taxPolicyMismatch: mismatchView(taxPolicyMismatch(v)),
   };
 }
+
+const mismatchView = (mismatch: TaxPolicyMismatch | null) => (mismatch ? { ...mismatch, message: taxPolicyMismatchMessage(mismatch) } : null);
 
 export interface SettingsChange {
   field: string;
@@ -132,12 +148,16 @@ export async function saveSettings(db: Db, tenantId: string, input: TenantSettin
   if (input.apiKey) changes.push({ field: "apiKey", from: existing ? "(set)" : null, to: "(replaced)" });
   if (changes.length === 0) return { ok: true, changes };
 
+  // Choosing a tax policy settles it: vintrace's replies no longer fill it in, they only warn when they disagree. A
+  // first save that keeps the default chose nothing, so vintrace's first sales order still fills it.
+  const choseTaxPolicy = existing ? existing.taxPolicy !== next.taxPolicy : next.taxPolicy !== DEFAULT_SETTINGS.taxPolicy;
+  const taxPolicyChosen = choseTaxPolicy ? { taxPolicySetAt: new Date() } : {};
   const keyEnc = input.apiKey ? encryptSecret(input.apiKey, { tenantId, column: "VintraceSettings.apiKeyEnc" }) : undefined;
   await db.$transaction(async (tx) => {
     if (existing) {
-      await tx.vintraceSettings.update({ where: { tenantId }, data: { ...next, ...(keyEnc ? { apiKeyEnc: keyEnc } : {}) } });
+      await tx.vintraceSettings.update({ where: { tenantId }, data: { ...next, ...taxPolicyChosen, ...(keyEnc ? { apiKeyEnc: keyEnc } : {}) } });
     } else {
-      await tx.vintraceSettings.create({ data: { tenantId, ...next, apiKeyEnc: keyEnc as string } });
+      await tx.vintraceSettings.create({ data: { tenantId, ...next, ...taxPolicyChosen, apiKeyEnc: keyEnc as string } });
     }
     await recordAudit(tx, {
       action: existing ? "settings.changed" : "settings.created",

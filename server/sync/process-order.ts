@@ -33,6 +33,7 @@ import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopif
 import { holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
 import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
+import { noteVintraceTaxPolicy } from "./vintrace-tax-policy";
 
 export type ProcessResult =
   | "synced"
@@ -285,6 +286,7 @@ class OrderRun {
   }
 
   private async synced(order: SalesOrder, built: Extract<BuildSalesOrderResult, { ok: true }>, settings: SalesOrderSettings, how: "created" | "found"): Promise<ProcessResult> {
+    await this.noteTaxPolicy(order);
     const check = how === "created" ? checkCreatedOrder(built.body, order, { taxPolicy: settings.taxPolicy, currency: settings.currency }) : { warnings: [] };
     const warnings = [
       ...built.ignoredLines.map((l) => `Line '${l.line}' was not sent: ${l.reason}.`),
@@ -306,6 +308,15 @@ class OrderRun {
       queuedBy: null,
     };
     return (await this.writeWithTag(syncedFields, this.row.tagState === "CREATED" ? null : "PENDING_CREATED")) ? "synced" : "lost_lease";
+  }
+
+  /** vintrace's word on tax, for the Settings (never a reason to fail a sync vintrace already holds). */
+  private async noteTaxPolicy(order: SalesOrder): Promise<void> {
+    try {
+      await noteVintraceTaxPolicy(this.deps.db, this.row.tenantId, order, this.deps.now());
+    } catch (error) {
+      logger().warn({ syncId: this.row.id, tenantId: this.row.tenantId, err: error }, "could not record vintrace's tax policy");
+    }
   }
 
   /**
@@ -388,7 +399,7 @@ class OrderRun {
 }
 
 /** Why an order is not sent at all, in words for the winery, or null. */
-export function skipReasonFor(order: ShopifyOrder, tenant: Pick<Tenant, "syncOrdersCreatedAfter">, syncTestOrders: boolean): string | null {
+export function skipReasonFor(order: Pick<ShopifyOrder, "test" | "created_at" | "cancelled_at">, tenant: Pick<Tenant, "syncOrdersCreatedAfter">, syncTestOrders: boolean): string | null {
   if (order.test && !syncTestOrders) {
     return REASONS.testOrder;
   }

@@ -1,7 +1,7 @@
 "use client";
 
 // Bulk retry, in two steps so that nothing is queued before the merchant has seen what will happen: paste → a
-// read-only preview with a verdict per name → confirm → live progress read from the orders' sync records → results,
+// read-only preview saying what will really happen to each name (the worker's own rules) → confirm → live progress read from the orders' sync records → results,
 // downloadable as CSV.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -24,12 +24,13 @@ const VERDICT: Record<Verdict["verdict"], { label: string; tone: "green" | "red"
   not_found: { label: "Not found", tone: "red" },
   already_synced: { label: "Already in vintrace", tone: "indigo" },
   in_progress: { label: "In progress", tone: "amber" },
+  skipped: { label: "Skipped", tone: "slate" },
   refused: { label: "Refused", tone: "slate" },
 };
 
 const ACTION: Record<Outcome["action"], string> = { queued: "Queued", tag_queued: "Tag correction queued", none: "Nothing to do" };
 
-const gidOf = (v: Verdict): string | null => ("orderGid" in v ? v.orderGid : null);
+const gidOf = (v: Verdict | Outcome): string | null => ("orderGid" in v ? v.orderGid : null);
 
 export function RetryPage() {
   return <TenantGate what="orders to retry">{(tenantId) => <Retry key={tenantId} tenantId={tenantId} />}</TenantGate>;
@@ -123,7 +124,8 @@ function PreviewResult({
       title="Preview"
       actions={
         <p className="text-sm text-slate-600" data-testid="preview-counts">
-          {counts.found} found · {counts.not_found} not found · {counts.already_synced} already in vintrace · {counts.in_progress} in progress · {counts.refused} refused
+          {counts.found} will be sent · {counts.skipped} will be skipped · {counts.already_synced} already in vintrace · {counts.in_progress} in progress · {counts.not_found} not
+          found · {counts.refused} refused
         </p>
       }
     >
@@ -134,8 +136,8 @@ function PreviewResult({
           <thead>
             <tr>
               <Th>Name</Th>
-              <Th>Verdict</Th>
-              <Th>What happens</Th>
+              <Th>What will happen</Th>
+              <Th>Why</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -143,7 +145,9 @@ function PreviewResult({
               <tr key={`${v.verdict}-${v.name}`} data-testid="verdict-row" data-verdict={v.verdict}>
                 <Td className="font-mono">{v.name}</Td>
                 <Td>
-                  <Badge tone={VERDICT[v.verdict].tone}>{VERDICT[v.verdict].label}</Badge>
+                  <Badge tone={VERDICT[v.verdict].tone}>
+                    <span data-testid="verdict-outcome">{v.outcome}</span>
+                  </Badge>
                 </Td>
                 <Td className="text-slate-600">{v.message}</Td>
               </tr>

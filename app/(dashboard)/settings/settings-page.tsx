@@ -10,6 +10,7 @@ import type { RouterOutputs } from "@/components/types";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
 import { TenantGate } from "@/components/tenant";
 import { storageAreaFromText, type TenantSettingsInput } from "@/lib/tenant-settings";
+import { TaxPolicySwitch } from "./tax-policy-switch";
 
 type View = RouterOutputs["settings"]["get"];
 type Verification = Extract<RouterOutputs["settings"]["testConnection"], { ok: true }>["verification"];
@@ -68,6 +69,7 @@ function Settings({ tenantId }: { tenantId: string }) {
         }
       />
       <PauseCard tenantId={tenantId} view={settings.data} />
+      <SyncStartCard key={String(settings.data.syncOrdersCreatedAfter)} tenantId={tenantId} view={settings.data} />
       <SettingsForm tenantId={tenantId} view={settings.data} />
     </div>
   );
@@ -105,6 +107,43 @@ function PauseCard({ tenantId, view }: { tenantId: string; view: View }) {
       </div>
       {resume.data && resume.data.orders > 0 && <p className="mt-2 text-sm text-slate-600">{resume.data.orders} held orders were queued.</p>}
       {error && <Notice tone="error">{error.message}</Notice>}
+    </Card>
+  );
+}
+
+/** "Sync orders created after": its own small form, saved on its own (orders before it are never sent). */
+function SyncStartCard({ tenantId, view }: { tenantId: string; view: View }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const stored = new Date(view.syncOrdersCreatedAfter).toISOString().slice(0, 10);
+  const [day, setDay] = useState(stored);
+  const save = useMutation(
+    trpc.settings.saveSyncStart.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ tenantId }) }),
+    }),
+  );
+  const error = firstErrors(save.error?.data?.fieldErrors).startDate ?? (save.error ? save.error.message : undefined);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({ tenantId, startDate: day });
+  };
+  return (
+    <Card title="Which orders are sent">
+      <form method="post" onSubmit={submit} noValidate aria-label="Sync start date" className="flex flex-wrap items-end gap-3">
+        <div className="min-w-60">
+          <Field id="syncStartDate" label="Sync orders created after" hint="Orders placed before this day (UTC) are never sent to vintrace." error={error}>
+            <TextInput id="syncStartDate" type="date" value={day} onChange={(e) => setDay(e.target.value)} invalid={Boolean(error)} required />
+          </Field>
+        </div>
+        <Button type="submit" disabled={save.isPending || day === stored}>
+          {save.isPending ? "Saving…" : "Save start date"}
+        </Button>
+        {save.data && (
+          <Notice tone="success" testId="sync-start-saved">
+            {save.data.changed ? `Orders created after ${new Date(save.data.syncOrdersCreatedAfter).toISOString().slice(0, 10)} are sent.` : "Nothing changed."}
+          </Notice>
+        )}
+      </form>
     </Card>
   );
 }
@@ -235,8 +274,27 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
       </Card>
 
       <Card title="How orders are sent">
+        {view.taxPolicyMismatch && (
+          <div className="mb-4">
+            <Notice tone="warning" testId="tax-policy-mismatch">
+              <span className="flex flex-wrap items-center justify-between gap-2">
+                <span>{view.taxPolicyMismatch.message}</span>
+                <TaxPolicySwitch tenantId={tenantId} vintrace={view.taxPolicyMismatch.vintrace} onSwitched={(policy) => set("taxPolicy", policy)} />
+              </span>
+            </Notice>
+          </div>
+        )}
         <div className="grid gap-4 md:grid-cols-2">
-          <Field id="taxPolicy" label="Tax policy" hint="Whether your price list's prices include tax." error={fieldError("taxPolicy")}>
+          <Field
+            id="taxPolicy"
+            label="Tax policy"
+            hint={
+              view.taxPolicySetAt === null
+                ? "Whether your price list's prices include tax. Not chosen yet: the first sales order vintrace returns sets it."
+                : "Whether your price list's prices include tax."
+            }
+            error={fieldError("taxPolicy")}
+          >
             <Select id="taxPolicy" value={form.taxPolicy} onChange={(e) => set("taxPolicy", e.target.value as Form["taxPolicy"])}>
               <option value="INCLUSIVE">Prices include tax</option>
               <option value="EXCLUSIVE">Prices exclude tax</option>

@@ -1,10 +1,12 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { z } from "zod";
+import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { fieldErrors } from "@/server/api/field-errors";
-import { connectionTestSchema, tenantSettingsSchema } from "@/lib/tenant-settings";
-import { applySettings, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
+import { connectionTestSchema, syncStartSchema, tenantSettingsSchema } from "@/lib/tenant-settings";
+import { applySettings, saveSyncStart, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
+import { switchTaxPolicyToVintrace } from "@/server/settings/tax-policy";
 import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
@@ -37,6 +39,15 @@ export const settingsRouter = createTRPCRouter({
     if (!result.ok) throw "connectionLocked" in result ? connectionLocked(result.connectionLocked) : fieldErrors(result.fieldErrors, "The connection cannot be tested yet.");
     return result;
   }),
+
+  /** "Sync orders created after" (the same rule as `tenant:set --start-date`): earlier orders are never sent. Audited. */
+  saveSyncStart: tenantProcedure.input(z.object({ startDate: syncStartSchema })).mutation(async ({ ctx, input }) => {
+    const change = await saveSyncStart(ctx.db, ctx.tenantId, input.startDate, actorOf(ctx.user));
+    return { changed: change !== null, syncOrdersCreatedAfter: input.startDate };
+  }),
+
+  /** The one-click fix when vintrace reports another tax policy than Settings: take vintrace's. Owners only; audited. */
+  useVintraceTaxPolicy: tenantOwnerProcedure.mutation(({ ctx }) => switchTaxPolicyToVintrace(ctx.db, ctx.tenantId, actorOf(ctx.user))),
 
   pause: tenantProcedure.mutation(async ({ ctx }) => {
     try {

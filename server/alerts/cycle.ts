@@ -16,6 +16,7 @@ import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { logLine } from "@/server/observability/log";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
+import type { AuditAction } from "@/lib/audit-actions";
 import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
 import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
@@ -300,16 +301,26 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
   await finishJob(db, "alerts-digest", tenant.id, window.key, summary);
 }
 
-/** The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind. */
+const SUBSCRIPTIONS_CHECKED = "shopify.webhook_subscriptions" satisfies AuditAction;
+/** The merchant's Overview says support has been told of this; the support digest is how. */
+const SUBSCRIPTIONS_FAILING = "Shopify webhook subscriptions could not be set up, so new orders may not reach us (see the winery's connection)";
+
+/**
+ * The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind,
+ * with the webhook subscription checks that failed.
+ */
 async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promise<WebhookNotice[]> {
   const rows = await db.$queryRaw<{ tenant: string; action: string; count: number; reason: string | null }[]>`
     SELECT left(coalesce(t."name", a."details"->>'headerShop', 'a shop we do not know'), 200) AS "tenant", a."action",
-           count(*)::int AS "count", left((array_agg(a."details"->>'reason' ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
+           count(*)::int AS "count",
+           left((array_agg(coalesce(a."details"->>'reason', a."details"->'failures'->0->>'message') ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
     FROM "AuditEvent" a LEFT JOIN "Tenant" t ON t."id" = a."tenantId"
-    WHERE a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[]) AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
+    WHERE (a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[])
+           OR (a."action" = ${SUBSCRIPTIONS_CHECKED} AND jsonb_typeof(a."details"->'failures') = 'array' AND jsonb_array_length(a."details"->'failures') > 0))
+      AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
     GROUP BY 1, 2
     ORDER BY 1, 2`;
-  return rows.map((r) => ({ tenant: r.tenant, what: WEBHOOK_NOTICES[r.action], count: r.count, reason: r.reason }));
+  return rows.map((r) => ({ tenant: r.tenant, what: WEBHOOK_NOTICES[r.action] ?? SUBSCRIPTIONS_FAILING, count: r.count, reason: r.reason }));
 }
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {

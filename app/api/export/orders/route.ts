@@ -4,7 +4,6 @@
 import { canAccessTenant, visibleTenantIds } from "@/server/auth/access";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { CAUSES } from "@/lib/causes";
-import { CSV_BOM } from "@/lib/csv";
 import { syncLogFilterSchema, SYNC_STATUSES } from "@/server/orders/sync-log";
 import { syncLogCsv } from "@/server/orders/sync-log-csv";
 import { getDb } from "@/server/db";
@@ -39,10 +38,6 @@ export async function GET(request: Request): Promise<Response> {
   const encoder = new TextEncoder();
   const chunks = syncLogCsv(db, { tenantIds }, filter.data);
   const body = new ReadableStream<Uint8Array>({
-    // The byte order mark first, so Excel reads the file as UTF-8 (see lib/csv.ts).
-    start(controller) {
-      controller.enqueue(encoder.encode(CSV_BOM));
-    },
     async pull(controller) {
       const next = await chunks.next();
       if (next.done) return controller.close();

@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   "alerts.silence_threshold",
   "alerts.webhook_added",
   "alerts.webhook_removed",
+  "compliance.customer_data_exported",
   "compliance.customer_data_request",
   "compliance.customer_redact",
   "compliance.shop_redact",

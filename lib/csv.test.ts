@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvLine, toCsv } from "./csv";
+import { CSV_BOM, csvFile, csvLine, toCsv } from "./csv";
 
 describe("CSV", () => {
   it("quotes every cell, doubles quotes inside, and keeps separators and new lines inside the cell", () => {
@@ -30,5 +30,12 @@ describe("CSV", () => {
 
   it("prefixes whatever the value's type, and leaves other cells as they are", () => {
     expect(csvLine([-5, "a=b", " =1", "#1001", "", undefined])).toBe('"\'-5","a=b"," =1","#1001","",""\r\n');
+  });
+
+  it("starts a file with the UTF-8 byte order mark, once, so Excel shows Rosé and not RosÃ©", () => {
+    const file = csvFile(csvLine(["Rosé"]));
+    expect([...new TextEncoder().encode(file).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(file).toBe(`${CSV_BOM}"Rosé"\r\n`);
+    expect(csvFile(file)).toBe(file);
   });
 });

@@ -25,34 +25,46 @@ export function OverviewPage() {
   return <TenantOverview tenantId={tenantId} />;
 }
 
+/** Where a warning sends its reader: support to its own pages when it has a link of its own, else the common one. */
+function warningLink(w: Warning, isSupport: boolean): { href: string; action: string } | null {
+  if (isSupport && w.supportLink) return w.supportLink;
+  return w.href && w.action ? { href: w.href, action: w.action } : null;
+}
+
 function WarningList({ warnings, showTenant, tenantId }: { warnings: (Warning & { tenant?: string })[]; showTenant?: boolean; tenantId?: string }) {
+  const { isSupport } = useTenant();
   if (warnings.length === 0) return null;
   return (
     <ul className="space-y-2" aria-label="Warnings">
-      {warnings.map((w, i) => (
-        <li
-          key={`${w.kind}-${i}`}
-          data-testid="warning"
-          className={
-            w.severity === "error"
-              ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
-              : w.severity === "warning"
-                ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
-                : "flex flex-wrap items-center justify-between gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
-          }
-        >
-          <span>
-            {showTenant && w.tenant && <strong className="mr-1">{w.tenant}:</strong>}
-            {w.message}
-          </span>
-          <span className="inline-flex flex-wrap items-center gap-3">
-            {w.kind === "TAX_POLICY" && tenantId && <TaxPolicySwitch tenantId={tenantId} />}
-            <Link href={w.href} className="font-medium underline underline-offset-2 hover:no-underline">
-              {w.action} →
-            </Link>
-          </span>
-        </li>
-      ))}
+      {warnings.map((w, i) => {
+        const link = warningLink(w, isSupport);
+        return (
+          <li
+            key={`${w.kind}-${i}`}
+            data-testid="warning"
+            className={
+              w.severity === "error"
+                ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900"
+                : w.severity === "warning"
+                  ? "flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                  : "flex flex-wrap items-center justify-between gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+            }
+          >
+            <span>
+              {showTenant && w.tenant && <strong className="mr-1">{w.tenant}:</strong>}
+              {w.message}
+            </span>
+            <span className="inline-flex flex-wrap items-center gap-3">
+              {w.kind === "TAX_POLICY" && tenantId && <TaxPolicySwitch tenantId={tenantId} />}
+              {link && (
+                <Link href={link.href} className="font-medium underline underline-offset-2 hover:no-underline">
+                  {link.action} →
+                </Link>
+              )}
+            </span>
+          </li>
+        );
+      })}
     </ul>
   );
 }

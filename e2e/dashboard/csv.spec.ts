@@ -1,5 +1,6 @@
 // CSV files from the dashboard, as a spreadsheet would open them: the browser's own downloads and the server's
-// export both quote every cell and defuse any cell a spreadsheet would run as a formula.
+// export both start with the UTF-8 byte order mark (so Excel reads "Rosé" right), quote every cell and defuse any
+// cell a spreadsheet would run as a formula.
 import { readFile } from "node:fs/promises";
 import { expect, signIn, stackInfo, test } from "@/e2e/fixtures";
 import { createShopifyOrder, query, vintraceControl, waitForSync } from "./helpers";
@@ -8,6 +9,8 @@ const FORMULA = '=HYPERLINK("https://evil.example","x")';
 const DEFUSED = `"'=HYPERLINK(""https://evil.example"",""x"")"`;
 /** A CSV line whose every cell is quoted. */
 const QUOTED_LINE = /^"([^"]|"")*"(,"([^"]|"")*")*$/;
+/** The UTF-8 byte order mark. */
+const BOM_BYTES = [0xef, 0xbb, 0xbf];
 
 test("the product check download, written in the browser, defuses a vintrace name that would run as a formula", async ({ page, tenant, owner }) => {
   // A product the shop and vintrace agree on, renamed in vintrace to a formula: the check lists its name as differing.
@@ -26,7 +29,9 @@ test("the product check download, written in the browser, defuses a vintrace nam
   await expect(page.locator(`[data-testid="product-row"][data-sku="${renamed.sku}"]`)).toContainText(FORMULA, { timeout: 30_000 });
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download CSV/ }).click()]);
-  const lines = (await readFile(await download.path(), "utf8")).split("\r\n").filter(Boolean);
+  const bytes = await readFile(await download.path());
+  expect([...bytes.subarray(0, 3)]).toEqual(BOM_BYTES);
+  const lines = bytes.subarray(3).toString("utf8").split("\r\n").filter(Boolean);
   for (const line of lines) expect(line).toMatch(QUOTED_LINE);
   expect(lines.find((line) => line.startsWith(`"${renamed.sku}"`))).toContain(`,${DEFUSED},`);
 });
@@ -39,7 +44,9 @@ test("the sync log export, written on the server, defuses cells that would run a
 
   const exported = await page.request.get(`${stackInfo().appUrl}/api/export/orders`);
   expect(exported.status()).toBe(200);
-  const lines = (await exported.text()).replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+  const bytes = await exported.body();
+  expect([...bytes.subarray(0, 3)]).toEqual(BOM_BYTES);
+  const lines = bytes.subarray(3).toString("utf8").split("\r\n").filter(Boolean);
   for (const line of lines) expect(line).toMatch(QUOTED_LINE);
   const line = lines.find((l) => l.startsWith(`"${order.name}"`));
   expect(line).toContain(`,${DEFUSED},`);

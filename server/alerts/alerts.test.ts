@@ -169,12 +169,13 @@ describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP web
     });
     const r3 = await runTenantAlerts(db, w.tenant.id, now(), deps);
     expect(r3.cleared).toContainEqual({ tenantId: w.tenant.id, condition: "AUTH_FAILING" });
-    expect(r3.sent).toEqual([]);
+    expect(r3.sent.map((s) => s.kind)).toEqual(["RESOLVED"]);
+    expect(mailsTo(w.optedIn[0], /resolved: vintrace was refusing our API key$/)).toHaveLength(1);
     // Broken again later: alerted again.
     await new Promise((r) => setTimeout(r, 5));
     await fail(w.tenant.id, "AUTH");
     expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent.map((s) => s.kind)).toContain("AUTH_FAILING");
-    expect(mailsTo(w.optedIn[0], /refusing our API key/)).toHaveLength(2);
+    expect(mailsTo(w.optedIn[0], /is refusing our API key/)).toHaveLength(2);
     expect(mailsTo(w.optedIn[0], /could not be sent to vintrace$/)).toHaveLength(0);
   });
 });
@@ -266,12 +267,67 @@ describe("the silence warning", () => {
 
     await db.orderSync.updateMany({ where: { tenantId: w.tenant.id, orderName: "#2" }, data: { status: "SYNCED", syncedAt: new Date(t0 + 50 * MIN) } });
     expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 60 * MIN), deps)).cleared).toEqual([{ tenantId: w.tenant.id, condition: "SILENCE" }]);
-    expect(mailsTo(w.optedIn[0])).toHaveLength(1);
+    expect(mailsTo(w.optedIn[0]).map((m) => m.subject)).toEqual([
+      `${w.tenant.name}: no order has reached vintrace for 2 hours`,
+      `${w.tenant.name}: resolved: no order was reaching vintrace`,
+    ]);
 
     // A paused winery is quiet on purpose: no warning.
     await order("#3", t0 - 10 * 60 * MIN, "PENDING");
     await db.tenant.update({ where: { id: w.tenant.id }, data: { status: "PAUSED" } });
     expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + 70 * MIN), deps)).sent).toEqual([]);
+  });
+});
+
+describe("resolved", () => {
+  it("a condition that fires then clears sends exactly one resolved message, even with two instances running the cycle", async () => {
+    const t0 = nextStretch();
+    const w = await tenant("Clear Springs", { silenceMinutes: 60, optedIn: 2 });
+    const waiting = await db.orderSync.create({
+      data: { tenantId: w.tenant.id, orderGid: `gid://shopify/Order/${unique()}`, orderName: "#1", source: "WEBHOOK", status: "PENDING", createdAt: new Date(t0 - 90 * MIN) },
+    });
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0), deps)).sent.map((s) => s.kind)).toEqual(["SILENCE"]);
+    // Still silent: nothing more, and nothing resolved.
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps)).sent).toEqual([]);
+
+    await db.orderSync.update({ where: { id: waiting.id }, data: { status: "SYNCED", syncedAt: new Date(t0 + 2 * MIN) } });
+    const runs = await Promise.all([
+      runTenantAlerts(db, w.tenant.id, new Date(t0 + 3 * MIN), deps),
+      runTenantAlerts(db, w.tenant.id, new Date(t0 + 3 * MIN), { ...deps, owner: "test-b" }),
+    ]);
+    expect(runs.flatMap((r) => r.sent).map((s) => s.kind)).toEqual(["RESOLVED"]);
+    // Later cycles, the condition staying clear: never again.
+    await runTenantAlerts(db, w.tenant.id, new Date(t0 + 4 * MIN), deps);
+    await runTenantAlerts(db, w.tenant.id, new Date(t0 + 20 * MIN), deps);
+
+    expect(await db.alert.count({ where: { tenantId: w.tenant.id, kind: "RESOLVED" } })).toBe(1);
+    for (const email of w.optedIn) {
+      const resolved = mailsTo(email, /resolved/);
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0].subject).toBe(`${w.tenant.name}: resolved: no order was reaching vintrace`);
+      expect(resolved[0].text).toContain("Orders are reaching vintrace again.");
+    }
+    expect(mailsTo(w.optedOut[0])).toHaveLength(0);
+    expect(chat.messages(w.hookName).filter((m) => m.text.includes("resolved"))).toHaveLength(1);
+  });
+
+  it("a condition whose opening was not alerted clears without a resolved message", async () => {
+    // The key refused: its alert tells it, and the failures at the same moment are not alerted on their own.
+    const now = () => new Date();
+    const w = await tenant("Quiet Clearing");
+    await fail(w.tenant.id, "AUTH", 3);
+    expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent.map((s) => s.kind)).toEqual(["AUTH_FAILING"]);
+    const failing = await db.alertState.findUniqueOrThrow({ where: { tenantId_condition: { tenantId: w.tenant.id, condition: "FAILING" } } });
+    expect(failing.open).toBe(true);
+    // Hours later, no failure since and an order through: both clear, only the alerted one is resolved.
+    await db.orderSync.create({
+      data: { tenantId: w.tenant.id, orderGid: `gid://shopify/Order/ok-${unique()}`, orderName: "#ok", source: "WEBHOOK", status: "SYNCED", syncedAt: now() },
+    });
+    const later = new Date(Date.now() + ALERT_POLICY.quietPeriodMs + W);
+    const result = await runTenantAlerts(db, w.tenant.id, later, deps);
+    expect(result.cleared.map((c) => c.condition).sort()).toEqual(["AUTH_FAILING", "FAILING"]);
+    expect(result.sent.map((s) => s.kind).filter((k) => k === "RESOLVED")).toHaveLength(1);
+    expect(mailsTo(w.optedIn[0], /resolved/).map((m) => m.subject)).toEqual([`${w.tenant.name}: resolved: vintrace was refusing our API key`]);
   });
 });
 
@@ -297,6 +353,25 @@ describe("support", () => {
     expect(mails[0].text).toContain(`${b.tenant.name}: vintrace is refusing the API key`);
     expect(mailsTo(outStaff.email)).toHaveLength(0);
     expect(chat.messages("support").some((m) => m.text.includes(a.tenant.name))).toBe(true);
+  });
+});
+
+describe("support hears of failing webhook subscriptions", () => {
+  it("the support digest lists a subscription check that failed, not one that only created subscriptions", async () => {
+    const t0 = nextStretch();
+    await runSupportDigest(db, new Date(t0 + MIN), deps);
+    const [broken, fine] = [await tenant("Deaf Hollow"), await tenant("Fine Acres")];
+    const staff = await db.user.create({ data: { email: `support-hooks-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
+    const at = new Date(t0 + W + MIN);
+    await db.auditEvent.create({
+      data: { action: "shopify.webhook_subscriptions", tenantId: broken.tenant.id, createdAt: at, details: { created: [], removed: [], failures: [{ topic: "orders/create", message: "access denied" }] } },
+    });
+    await db.auditEvent.create({ data: { action: "shopify.webhook_subscriptions", tenantId: fine.tenant.id, createdAt: at, details: { created: ["orders/create"], removed: [], failures: [] } } });
+    await runSupportDigest(db, new Date(t0 + 2 * W + MIN), deps);
+    const [mail] = mailsTo(staff.email);
+    expect(mail.text).toContain(`${broken.tenant.name}: Shopify webhook subscriptions could not be set up`);
+    expect(mail.text).toContain("access denied");
+    expect(mail.text).not.toContain(fine.tenant.name);
   });
 });
 

@@ -1,9 +1,10 @@
 // A condition (vintrace refusing the key, failures after a quiet period, silence) is alerted when it opens and not
-// again until it has cleared. Opening is one conditional statement, so of N instances evaluating the same winery
-// at once exactly one wins the transition, and only the winner sends.
+// again until it has cleared. Opening and clearing are each one conditional statement, so of N instances evaluating
+// the same winery at once exactly one wins each transition, and only the winner sends: the alert when it opens, one
+// short "resolved" message when it clears.
 import "server-only";
 import type { Db } from "@/server/db";
-import type { AlertCondition, Prisma } from "@/server/generated/prisma/client";
+import type { AlertCondition, AlertKind, Prisma } from "@/server/generated/prisma/client";
 
 export async function openCondition(db: Db, tenantId: string, condition: AlertCondition, now: Date, detail: Prisma.InputJsonValue): Promise<boolean> {
   const json = JSON.stringify(detail);
@@ -20,6 +21,22 @@ export async function openCondition(db: Db, tenantId: string, condition: AlertCo
 export async function clearCondition(db: Db, tenantId: string, condition: AlertCondition, now: Date): Promise<boolean> {
   const { count } = await db.alertState.updateMany({ where: { tenantId, condition, open: true }, data: { open: false, clearedAt: now } });
   return count === 1;
+}
+
+/** The alert a condition's opening sent (the first failure's, for FAILING). */
+export const CONDITION_ALERT: Record<AlertCondition, AlertKind> = {
+  AUTH_FAILING: "AUTH_FAILING",
+  FAILING: "FIRST_FAILURE",
+  SILENCE: "SILENCE",
+};
+
+/**
+ * Whether the condition's opening at `openedAt` was alerted: not every opening is (a first failure at the moment the
+ * key is refused is told by the key alert alone), and only what was told is worth a "resolved".
+ */
+export async function wasAlerted(db: Db, tenantId: string, condition: AlertCondition, openedAt: Date | null): Promise<boolean> {
+  if (!openedAt) return false;
+  return (await db.alert.count({ where: { tenantId, kind: CONDITION_ALERT[condition], createdAt: { gte: openedAt } } })) > 0;
 }
 
 export async function conditionStates(db: Db, tenantId: string) {

@@ -1,28 +1,32 @@
 // The alert cycle, run by the scheduler about once a minute on every instance (runAlertCycle). Per winery:
 //   1. the failure ledger takes in every order that is FAILED now, once per (order, attempt);
 //   2. immediate alerts: vintrace refusing the key (AUTH), or the first failure after a quiet period; each is a
-//      condition that is alerted when it opens and never again until it clears;
-//   3. the silence warning: an order has waited longer than the winery's threshold and nothing synced since;
+//      condition that is alerted when it opens and never again until it clears, when one short "resolved" follows;
+//   3. the silence warning: an order has waited longer than the winery's threshold and nothing synced since (a
+//      condition too, with its "resolved");
 //   4. the digest of the 15-minute window that just ended: every failure not yet reported, grouped by cause, in
 //      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
 // Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
-// deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out).
+// deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out, webhook
+// subscriptions that could not be set up).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { Prisma, type AlertKind } from "@/server/generated/prisma/client";
+import { Prisma, type AlertCondition, type AlertKind } from "@/server/generated/prisma/client";
 import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { logLine } from "@/server/observability/log";
 import { WEBHOOK_NOTICES } from "@/server/shopify/webhooks/notices";
+import type { AuditAction } from "@/lib/audit-actions";
 import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
-import { clearCondition, CONDITION_WORDS, conditionStates, openCondition } from "./conditions";
+import { clearCondition, CONDITION_WORDS, conditionStates, openCondition, wasAlerted } from "./conditions";
 import { deliverAlert, supportRecipients, tenantRecipients, type DeliveryDeps } from "./deliver";
 import {
   authFailingAlert,
   digestAlert,
   firstFailureAlert,
+  resolvedAlert,
   silenceAlert,
   supportDigestAlert,
   type AlertCause,
@@ -132,13 +136,46 @@ interface TenantRow {
   silenceAlertMinutes: number;
 }
 
+const RESOLVED_PROBLEM: Record<AlertCondition, string> = {
+  AUTH_FAILING: "vintrace was refusing our API key",
+  FAILING: "orders were failing",
+  SILENCE: "no order was reaching vintrace",
+};
+
+/**
+ * Clears a condition. The one instance that wins the clearing tells the winery's recipients, once, in a short
+ * "resolved" message, when the condition's opening was alerted.
+ */
+async function clear(
+  db: Db,
+  tenant: TenantRow,
+  condition: AlertCondition,
+  openedAt: Date | null,
+  change: string,
+  now: Date,
+  deps: AlertDeps,
+  result: AlertCycleResult,
+): Promise<void> {
+  if (!(await clearCondition(db, tenant.id, condition, now))) return;
+  result.cleared.push({ tenantId: tenant.id, condition });
+  if (!(await wasAlerted(db, tenant.id, condition, openedAt))) return;
+  const sent = await deliverAlert(db, deps, {
+    tenantId: tenant.id,
+    kind: "RESOLVED",
+    content: resolvedAlert(deps.appUrl, tenant, { problem: RESOLVED_PROBLEM[condition], change, openedAt }),
+    recipients: await tenantRecipients(db, tenant.id),
+    createdAt: now,
+  });
+  result.sent.push({ tenantId: tenant.id, kind: "RESOLVED", alertId: sent.alertId, recipients: sent.deliveries.length });
+}
+
 async function immediateAlerts(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const states = await conditionStates(db, tenant.id);
   let authOpenedNow = false;
 
   if (states.auth.open) {
     if (await syncedSince(db, tenant.id, states.auth.openedAt ?? EPOCH)) {
-      if (await clearCondition(db, tenant.id, "AUTH_FAILING", now)) result.cleared.push({ tenantId: tenant.id, condition: "AUTH_FAILING" });
+      await clear(db, tenant, "AUTH_FAILING", states.auth.openedAt, "An order has gone through since, so vintrace accepts the key again.", now, deps, result);
     }
   } else {
     const lastAuth = await db.alertFailure.findFirst({
@@ -175,7 +212,9 @@ async function immediateAlerts(db: Db, tenant: TenantRow, now: Date, deps: Alert
   if (states.failing.open) {
     const latest = await db.alertFailure.findFirst({ where: { tenantId: tenant.id }, orderBy: { seenAt: "desc" }, select: { seenAt: true } });
     if (!latest || latest.seenAt.getTime() < now.getTime() - policy.quietPeriodMs) {
-      if (await clearCondition(db, tenant.id, "FAILING", now)) result.cleared.push({ tenantId: tenant.id, condition: "FAILING" });
+      const failed = await db.orderSync.count({ where: { tenantId: tenant.id, status: "FAILED" } });
+      const left = failed === 0 ? "" : ` ${failed} failed order${failed === 1 ? " still waits" : "s still wait"} for a retry.`;
+      await clear(db, tenant, "FAILING", states.failing.openedAt, `No order has failed for ${Math.round(policy.quietPeriodMs / 3_600_000)} hours.${left}`, now, deps, result);
     }
     return;
   }
@@ -212,7 +251,14 @@ async function silenceWarning(db: Db, tenant: TenantRow, now: Date, deps: AlertD
     silent = oldest !== null && oldest.createdAt.getTime() <= now.getTime() - thresholdMs && !(await syncedSince(db, tenant.id, oldest.createdAt));
   }
   if (!silent) {
-    if (states.silence.open && (await clearCondition(db, tenant.id, "SILENCE", now))) result.cleared.push({ tenantId: tenant.id, condition: "SILENCE" });
+    if (!states.silence.open) return;
+    const change =
+      tenant.status !== "ACTIVE"
+        ? "Syncing is paused, so orders wait on purpose until it resumes."
+        : (await syncedSince(db, tenant.id, states.silence.openedAt ?? EPOCH))
+          ? "Orders are reaching vintrace again."
+          : "No order is waiting to be sent any more.";
+    await clear(db, tenant, "SILENCE", states.silence.openedAt, change, now, deps, result);
     return;
   }
   if (states.silence.open || !oldest) return;
@@ -300,16 +346,26 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
   await finishJob(db, "alerts-digest", tenant.id, window.key, summary);
 }
 
-/** The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind. */
+const SUBSCRIPTIONS_CHECKED = "shopify.webhook_subscriptions" satisfies AuditAction;
+/** The merchant's Overview says support has been told of this; the support digest is how. */
+const SUBSCRIPTIONS_FAILING = "Shopify webhook subscriptions could not be set up, so new orders may not reach us (see the winery's connection)";
+
+/**
+ * The window's audit events about Shopify deliveries, grouped by winery (or the shop named, when unknown) and kind,
+ * with the webhook subscription checks that failed.
+ */
 async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promise<WebhookNotice[]> {
   const rows = await db.$queryRaw<{ tenant: string; action: string; count: number; reason: string | null }[]>`
     SELECT left(coalesce(t."name", a."details"->>'headerShop', 'a shop we do not know'), 200) AS "tenant", a."action",
-           count(*)::int AS "count", left((array_agg(a."details"->>'reason' ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
+           count(*)::int AS "count",
+           left((array_agg(coalesce(a."details"->>'reason', a."details"->'failures'->0->>'message') ORDER BY a."createdAt" DESC))[1], 300) AS "reason"
     FROM "AuditEvent" a LEFT JOIN "Tenant" t ON t."id" = a."tenantId"
-    WHERE a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[]) AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
+    WHERE (a."action" = ANY(${Object.keys(WEBHOOK_NOTICES)}::text[])
+           OR (a."action" = ${SUBSCRIPTIONS_CHECKED} AND jsonb_typeof(a."details"->'failures') = 'array' AND jsonb_array_length(a."details"->'failures') > 0))
+      AND a."createdAt" >= ${window.start} AND a."createdAt" < ${window.end}
     GROUP BY 1, 2
     ORDER BY 1, 2`;
-  return rows.map((r) => ({ tenant: r.tenant, what: WEBHOOK_NOTICES[r.action], count: r.count, reason: r.reason }));
+  return rows.map((r) => ({ tenant: r.tenant, what: WEBHOOK_NOTICES[r.action] ?? SUBSCRIPTIONS_FAILING, count: r.count, reason: r.reason }));
 }
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {

@@ -145,6 +145,21 @@ export function silenceAlert(appUrl: string, w: AlertTenant, facts: { waiting: n
   };
 }
 
+/** The one short message when a condition that was alerted clears: what was wrong, and what changed. */
+export function resolvedAlert(appUrl: string, w: AlertTenant, facts: { problem: string; change: string; openedAt: Date | null }): AlertContent {
+  const tenant = w.name;
+  const since = facts.openedAt ? ` (alerted at ${facts.openedAt.toUTCString()})` : "";
+  const url = tenantUrl(appUrl, w, "/");
+  return {
+    subject: `${tenant}: resolved: ${facts.problem}`,
+    blocks: [
+      { kind: "paragraph", text: `Resolved for ${tenant}: ${facts.problem}${since}. ${facts.change}` },
+      { kind: "action", label: "Open the overview", url },
+    ],
+    chat: `:white_check_mark: *${tenant}*: resolved: ${facts.problem}. ${facts.change}\n${url}`,
+  };
+}
+
 export interface SupportDigestRow {
   tenant: string;
   counts: { cause: AlertCause | null; count: number }[];

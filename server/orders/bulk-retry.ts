@@ -113,9 +113,21 @@ function skipVerdict(name: string, summary: OrderSummary, tenant: { syncOrdersCr
 export async function confirmRetry(db: Db, tenantId: string, names: string[] | string, actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
   const parsed = await parseForTenant(db, tenantId, Array.isArray(names) ? names.join("\n") : names);
   if (!parsed.ok) return parsed;
+  return confirmResolved(db, tenantId, await resolveNames(db, tenantId, parsed.names, deps), parsed.refused, actor);
+}
+
+/**
+ * Retries one known order, found in Shopify by its id rather than its name: two orders may share a name (a shop
+ * that renamed its prefix, an import), and the one whose page the person is on is the one they mean.
+ */
+export async function confirmRetryOfOrder(db: Db, tenantId: string, order: { gid: string; name: string }, actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
+  return confirmResolved(db, tenantId, await resolveNames(db, tenantId, [order], deps), [], actor);
+}
+
+async function confirmResolved(db: Db, tenantId: string, resolved: Resolved[], refused: RefusedToken[], actor: Actor): Promise<RetryConfirmation> {
+  const parsed = { names: resolved.map((r) => r.verdict.name), refused };
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const queuedBy = `user:${actor.email}`;
-  const resolved = await resolveNames(db, tenantId, parsed.names, deps);
   const results: RetryOutcome[] = [];
   for (const entry of resolved) results.push(await act(db, tenantId, tenant.status === "PAUSED", queuedBy, entry));
   results.push(...parsed.refused.map((r) => ({ ...refusedVerdict(r), action: "none" as const })));
@@ -153,15 +165,19 @@ async function parseForTenant(db: Db, tenantId: string, text: string) {
 
 const refusedVerdict = (refused: RefusedToken): RetryVerdict => ({ name: refused.token, verdict: "refused", message: refused.reason });
 
-async function resolveNames(db: Db, tenantId: string, names: string[], deps: RetryDeps): Promise<Resolved[]> {
+/** Each name, or one order by its id (`gid`) when the caller knows exactly which order it means. */
+async function resolveNames(db: Db, tenantId: string, names: (string | { gid: string; name: string })[], deps: RetryDeps): Promise<Resolved[]> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, include: { shopify: true, vintrace: true } });
   const admin = await deps.adminFor(tenantId);
   const canReadAllOrders = (tenant.shopify?.scopes ?? "").split(",").map((s) => s.trim()).includes("read_all_orders");
   const vintrace = deps.vintraceFor && tenant.vintrace ? await deps.vintraceFor(tenantId).catch(() => null) : null;
 
-  return mapLimit(names, RESOLVE_CONCURRENCY, async (name): Promise<Resolved> => {
-    const matches = await admin.ordersByName(name);
-    const summary = matches[0] ?? null;
+  return mapLimit(names, RESOLVE_CONCURRENCY, async (target): Promise<Resolved> => {
+    const name = typeof target === "string" ? target : target.name;
+    const summary = typeof target === "string" ? ((await admin.ordersByName(target))[0] ?? null) : await admin.orderById(target.gid);
+    if (!summary && typeof target !== "string") {
+      return { verdict: { name, verdict: "not_found", message: `Shopify no longer has order ${name}: it may have been deleted.` }, summary: null, record: null, inVintrace: null };
+    }
     if (!summary) {
       const older = canReadAllOrders ? "" : " It may be older than 60 days: without the read_all_orders permission, Shopify only shows an app the last 60 days of orders.";
       return { verdict: { name, verdict: "not_found", message: `Shopify has no order named ${name}.${older}` }, summary: null, record: null, inVintrace: null };

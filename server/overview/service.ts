@@ -9,8 +9,6 @@ import { causeSql } from "../orders/cause-sql";
 import { taxPolicyMismatch, taxPolicyMismatchMessage } from "../settings/tax-policy";
 
 export const CHART_DAYS = 14;
-/** Orders waiting this long with nothing synced since they arrived: the winery has gone silent. */
-export const SILENCE_MS = 2 * 60 * 60 * 1000;
 /** How far back a configuration failure still says "the connection is failing". */
 export const CONNECTION_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -22,9 +20,11 @@ export interface Warning {
   kind: WarningKind;
   severity: "error" | "warning" | "info";
   message: string;
-  /** where to look or fix it */
-  href: string;
-  action: string;
+  /** where to look or fix it; null when the viewer can only read what to do */
+  href: string | null;
+  action: string | null;
+  /** support's own link, for a problem that support fixes (its pages are support-only) */
+  supportLink?: { href: string; action: string };
 }
 
 export interface DayCount {
@@ -111,6 +111,8 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
         name: true,
         shopDomain: true,
         status: true,
+        // the Alerts page's silence threshold: the Overview warns when the alert would fire, not on a fixed clock
+        silenceAlertMinutes: true,
         shopify: { select: { revokedAt: true, subscriptionsProblem: true } },
         vintrace: { select: { tenantId: true, taxPolicy: true, vintraceTaxPolicy: true, vintraceTaxPolicyAt: true } },
       },
@@ -126,7 +128,7 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
       GROUP BY 1, 2`,
     // The last sync: the latest syncedAt of the chart's orders, or (for a winery quiet for longer) of its newest
     // synced order. Then the orders that arrived after it and are not through: if the oldest of them has waited
-    // two hours, the winery has gone silent.
+    // longer than the winery's silence threshold, the winery has gone silent.
     db.$queryRaw<TimingRow[]>`
       WITH last AS (
         SELECT t.id AS "tenantId", GREATEST(
@@ -197,6 +199,7 @@ function warningsFor(
   tenant: {
     id: string;
     status: TenantHealth["status"];
+    silenceAlertMinutes: number;
     shopify: { revokedAt: Date | null; subscriptionsProblem: string | null } | null;
     vintrace: ({ tenantId: string } & Parameters<typeof taxPolicyMismatch>[0]) | null;
   },
@@ -243,12 +246,17 @@ function warningsFor(
     warnings.push({
       kind: "WEBHOOKS",
       severity: "error",
-      message: `Shopify webhook subscriptions are failing, so new orders may not reach us: ${tenant.shopify.subscriptionsProblem}`,
-      href: `/wineries?${q(tenant.id)}`,
-      action: "See the connection",
+      message:
+        `Shopify may not be telling us about new orders: its webhook subscriptions for this shop are failing (${tenant.shopify.subscriptionsProblem}). ` +
+        "Winehub support has been told and is fixing it. Meanwhile, check the sync log for orders you expected; " +
+        "support can send any that are missing once it is fixed.",
+      // The Wineries page is support's; a merchant reads what to do in the message itself.
+      href: null,
+      action: null,
+      supportLink: { href: `/wineries?${q(tenant.id)}`, action: "See the connection" },
     });
   }
-  if (tenant.status === "ACTIVE" && timing?.firstWaitingAt && now.getTime() - timing.firstWaitingAt.getTime() >= SILENCE_MS) {
+  if (tenant.status === "ACTIVE" && timing?.firstWaitingAt && now.getTime() - timing.firstWaitingAt.getTime() >= tenant.silenceAlertMinutes * 60_000) {
     const since = timing.lastSyncedAt ? `for ${hoursSince(timing.lastSyncedAt, now)}` : "yet";
     const waiting = timing.waiting === 1 ? "1 order has" : `${timing.waiting} orders have`;
     warnings.push({

@@ -16,6 +16,7 @@ const KIND: Record<string, { label: string; tone: "slate" | "red" | "amber" | "g
   SILENCE: { label: "Silence", tone: "amber" },
   SUPPORT_DIGEST: { label: "Support digest", tone: "indigo" },
   TEST: { label: "Test", tone: "green" },
+  RESOLVED: { label: "Resolved", tone: "green" },
 };
 
 const CONDITION: Record<string, string> = {

@@ -166,8 +166,12 @@ function PreviewResult({
   );
 }
 
-const settled = (p: Progress | undefined) =>
-  p !== undefined && p.status !== "PENDING" && p.tagState !== "PENDING_CREATED" && p.tagState !== "PENDING_ERROR" && !(p.leaseUntil && new Date(p.leaseUntil) > new Date());
+// The server says when an order is settled: finished, or backing off until a scheduled retry.
+const settled = (p: Progress | undefined) => p?.settled === true;
+
+/** "next try at 14:05", in the viewer's own time, for an order waiting for its scheduled retry. */
+const nextTry = (p: Progress | undefined) =>
+  p?.nextTryAt ? `next try at ${new Date(p.nextTryAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}` : null;
 
 function Results({ tenantId, confirmation }: { tenantId: string; confirmation: Confirmation }) {
   const trpc = useTRPC();
@@ -182,6 +186,7 @@ function Results({ tenantId, confirmation }: { tenantId: string; confirmation: C
   const done = watched.filter((gid) => settled(byGid.get(gid))).length;
   const rows = confirmation.results.map((r) => ({ result: r, live: gidOf(r) ? byGid.get(gidOf(r) as string) : undefined }));
   const finished = done === watched.length;
+  const waitingCount = watched.filter((gid) => nextTry(byGid.get(gid)) !== null).length;
 
   const csv = () =>
     downloadText(
@@ -190,7 +195,7 @@ function Results({ tenantId, confirmation }: { tenantId: string; confirmation: C
         { header: "Name", value: (r) => r.result.name },
         { header: "Verdict", value: (r) => VERDICT[r.result.verdict].label },
         { header: "Action", value: (r) => ACTION[r.result.action] },
-        { header: "Status", value: (r) => r.live?.status ?? "" },
+        { header: "Status", value: (r) => [r.live?.status, nextTry(r.live)].filter(Boolean).join(", ") },
         { header: "vintrace sales order", value: (r) => r.live?.vintraceSalesOrderCode ?? ("salesOrderCode" in r.result ? r.result.salesOrderCode : "") },
         { header: "Tag", value: (r) => r.live?.tagState ?? "" },
         { header: "Error", value: (r) => r.live?.lastErrorMessage ?? "" },
@@ -214,6 +219,7 @@ function Results({ tenantId, confirmation }: { tenantId: string; confirmation: C
           <>
             <p className="text-sm text-slate-700" data-testid="retry-progress">
               {finished ? `Done: ${done} of ${watched.length} orders finished.` : `Working: ${done} of ${watched.length} orders finished…`}
+              {waitingCount > 0 && ` ${waitingCount} ${waitingCount === 1 ? "waits" : "wait"} for a scheduled retry.`}
             </p>
             <div className="mt-1 h-2 w-full overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={watched.length} aria-valuenow={done} aria-label="Retry progress">
               <div className="h-full bg-indigo-500 transition-all" style={{ width: `${watched.length ? (done / watched.length) * 100 : 100}%` }} />
@@ -246,7 +252,10 @@ function Results({ tenantId, confirmation }: { tenantId: string; confirmation: C
                 )}
               </Td>
               <Td>{ACTION[result.action]}</Td>
-              <Td>{live ? <StatusBadge status={live.status} /> : <Badge tone={VERDICT[result.verdict].tone}>{VERDICT[result.verdict].label}</Badge>}</Td>
+              <Td>
+                {live ? <StatusBadge status={live.status} /> : <Badge tone={VERDICT[result.verdict].tone}>{VERDICT[result.verdict].label}</Badge>}
+                {nextTry(live) && <span className="ml-1 block text-xs text-slate-500" data-testid="next-try">{nextTry(live)}</span>}
+              </Td>
               <Td className="font-mono text-xs">{live?.vintraceSalesOrderCode ?? ("salesOrderCode" in result ? result.salesOrderCode : null) ?? "—"}</Td>
               <Td className="text-xs">{live?.tagState ?? "—"}</Td>
               <Td className="text-slate-600">{live?.lastErrorMessage ?? live?.statusReason ?? result.message}</Td>

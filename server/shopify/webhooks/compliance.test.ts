@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { createPrisma } from "@/server/db";
 import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
+import { customerDataExport } from "@/server/shopify/webhooks/compliance";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 
@@ -76,7 +77,20 @@ describe("customers/data_request", () => {
     expect(audits).toHaveLength(1);
     const details = audits[0].details as { orders: { orderName: string }[]; dataRequestId: string; customerId: string };
     expect(details.orders.map((o) => o.orderName).sort()).toEqual([listed.name, sameCustomer.name].sort());
-    expect(details).toMatchObject({ dataRequestId: "9999", customerId: String(JANE.id) });
+    expect(details).toMatchObject({
+      dataRequestId: "9999",
+      customerId: String(JANE.id),
+      command: `npm run cli -- compliance:export --shop ${shop} --customer ${JANE.id} --out customer-${JANE.id}.json`,
+    });
+
+    // What the command writes: her orders with their attempts and this very request, nothing of Bob's.
+    const exported = await customerDataExport(db, tenant, String(JANE.id));
+    expect(exported.orders.map((o) => o.orderGid).sort()).toEqual([listed.admin_graphql_api_id, sameCustomer.admin_graphql_api_id].sort());
+    expect(exported.orders.every((o) => o.attempts.length === 1)).toBe(true);
+    expect(exported.auditEvents.map((e) => e.id)).toEqual([audits[0].id]);
+    const text = asText(exported);
+    expect(text).toContain(JANE.email);
+    for (const bobs of [BOB.email, BOB.phone, String(BOB.id), "Bob Smith", other.admin_graphql_api_id]) expect(text).not.toContain(bobs);
   });
 });
 

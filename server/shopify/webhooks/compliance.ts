@@ -2,6 +2,7 @@
 // acknowledged, even for a shop we do not know or have already erased; only what we hold is touched.
 import "server-only";
 import { recordAudit } from "@/server/audit/record";
+import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { askShopifyIfInstalled } from "@/server/shopify/webhooks/confirm";
 import { acknowledged, recordDelivery, textResponse, type SqlRunner, type VerifiedDelivery, type WebhookTenant } from "@/server/shopify/webhooks/delivery";
@@ -37,11 +38,20 @@ async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[
     FOR UPDATE`;
 }
 
+/** The operator command that writes out everything we hold about a customer (server/cli/commands/compliance.ts). */
+export const customerExportCommand = (shopDomain: string, customerId: string) =>
+  `npm run cli -- compliance:export --shop ${shopDomain} --customer ${customerId} --out customer-${customerId}.json`;
+
+/**
+ * A customer's data request is answered by a person: the audit entry lists what we hold and the command that writes
+ * it all out, to be sent to the merchant within Shopify's 30 days.
+ */
 export async function handleCustomersDataRequest(delivery: VerifiedDelivery, body: CustomersDataRequestBody): Promise<Response> {
   const { tenant, db } = delivery;
   if (!tenant) return acknowledged();
 
   const orders = await customerOrders(db, tenant.id, body.orders_requested ?? [], body.customer);
+  const customerId = body.customer?.id ?? null;
   await db.$transaction(async (tx) => {
     if (!(await recordDelivery(tx, delivery, "data-request-recorded"))) return;
     await recordAudit(tx, {
@@ -50,14 +60,64 @@ export async function handleCustomersDataRequest(delivery: VerifiedDelivery, bod
       details: {
         shopDomain: delivery.shopDomain,
         dataRequestId: body.data_request?.id ?? null,
-        customerId: body.customer?.id ?? null,
+        customerId,
         ordersRequested: body.orders_requested ?? [],
         held: "For each order below: the order as Shopify sent it (name, email, phone, addresses, lines) and our sync attempts with vintrace.",
         orders: orders.map((o) => ({ orderName: o.orderName, orderGid: o.orderGid, status: o.status })),
+        todo:
+          customerId === null
+            ? "Shopify named no customer: export the orders listed here by hand (orders:status shows each one)."
+            : "Run the command below, then send the file it writes to the shop's owner, who answers the customer.",
+        command: customerId === null ? null : customerExportCommand(delivery.shopDomain, String(customerId)),
       },
     });
   });
   return acknowledged();
+}
+
+export interface CustomerDataExport {
+  shopDomain: string;
+  customerId: string;
+  exportedAt: string;
+  /** the sync records whose Shopify order names the customer, each with its attempts */
+  orders: (Record<string, unknown> & { attempts: Record<string, unknown>[] })[];
+  /** the winery's audit events that name the customer or one of those orders */
+  auditEvents: Record<string, unknown>[];
+  /** the Shopify deliveries we still store about the customer's orders */
+  webhookDeliveries: Record<string, unknown>[];
+}
+
+/** Every record we store about one customer of a winery: what a customers/data_request asks for. */
+export async function customerDataExport(db: Db, tenant: { id: string; shopDomain: string }, customerId: string, now = new Date()): Promise<CustomerDataExport> {
+  const ids = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "OrderSync" WHERE "tenantId" = ${tenant.id} AND "payload"->'customer'->>'id' = ${customerId}::text ORDER BY "createdAt"`;
+  const orders = await db.orderSync.findMany({
+    where: { id: { in: ids.map((r) => r.id) } },
+    orderBy: { createdAt: "asc" },
+    include: { attempts_: { orderBy: { createdAt: "asc" } } },
+  });
+  const gids = orders.map((o) => o.orderGid);
+  const auditIds = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "AuditEvent"
+    WHERE "tenantId" = ${tenant.id}
+      AND ("details"->>'customerId' = ${customerId}::text
+           OR EXISTS (SELECT 1 FROM unnest(${gids}::text[]) g WHERE strpos("details"::text, '"' || g || '"') > 0))`;
+  const deliveryIds = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "WebhookDelivery"
+    WHERE "shopDomain" = ${tenant.shopDomain} AND "payload" IS NOT NULL
+      AND ("payload"->'customer'->>'id' = ${customerId}::text OR "payload"->>'admin_graphql_api_id' = ANY(${gids}::text[]))`;
+  const [auditEvents, webhookDeliveries] = await Promise.all([
+    db.auditEvent.findMany({ where: { id: { in: auditIds.map((r) => r.id) } }, orderBy: { createdAt: "asc" } }),
+    db.webhookDelivery.findMany({ where: { id: { in: deliveryIds.map((r) => r.id) } }, orderBy: { receivedAt: "asc" } }),
+  ]);
+  return {
+    shopDomain: tenant.shopDomain,
+    customerId,
+    exportedAt: now.toISOString(),
+    orders: orders.map(({ attempts_, ...order }) => ({ ...order, attempts: attempts_ })),
+    auditEvents,
+    webhookDeliveries,
+  };
 }
 
 export async function handleCustomersRedact(delivery: VerifiedDelivery, body: CustomersRedactBody): Promise<Response> {

@@ -1,0 +1,2 @@
+-- A short message when an alerted condition clears
+ALTER TYPE "AlertKind" ADD VALUE 'RESOLVED';

@@ -1,0 +1,54 @@
+// The Overview's warnings as a winery sees them: silence measured against the winery's own threshold (the one its
+// Alerts page sets), and a webhook problem explained to the merchant, with support's link kept for support.
+import { describe, expect, it } from "vitest";
+import { createPrisma } from "@/server/db";
+import { tenantHealth } from "./service";
+
+const db = createPrisma();
+const MINUTE = 60_000;
+const now = new Date();
+let n = 0;
+
+async function tenantWaiting(minutesWaiting: number, fields: { silenceAlertMinutes?: number; subscriptionsProblem?: string } = {}) {
+  const tag = `${Date.now().toString(36)}-${n++}`;
+  const tenant = await db.tenant.create({
+    data: {
+      name: `Winery ${tag}`,
+      shopDomain: `w-${tag}.myshopify.com`,
+      ...(fields.silenceAlertMinutes ? { silenceAlertMinutes: fields.silenceAlertMinutes } : {}),
+      shopify: { create: { accessTokenEnc: "x", subscriptionsProblem: fields.subscriptionsProblem ?? null } },
+      vintrace: { create: { baseUrl: "https://x.vintrace.net/w", apiKeyEnc: "x", customerName: "Web", salesPriceList: "Retail" } },
+    },
+  });
+  await db.orderSync.create({
+    data: { tenantId: tenant.id, orderGid: `gid://shopify/Order/${tag}`, orderName: "#1001", source: "WEBHOOK", status: "PENDING", createdAt: new Date(now.getTime() - minutesWaiting * MINUTE) },
+  });
+  return tenant.id;
+}
+
+const kinds = async (tenantId: string) => (await tenantHealth(db, [tenantId], now))[0].warnings.map((w) => w.kind);
+
+describe("the Overview's silence warning", () => {
+  it("follows the winery's own silence threshold, not a fixed two hours", async () => {
+    // Six hours set on the Alerts page: four hours of waiting is not silence yet, seven is.
+    expect(await kinds(await tenantWaiting(4 * 60, { silenceAlertMinutes: 360 }))).not.toContain("SILENCE");
+    expect(await kinds(await tenantWaiting(7 * 60, { silenceAlertMinutes: 360 }))).toContain("SILENCE");
+    // Thirty minutes set: forty minutes of waiting is already silence.
+    expect(await kinds(await tenantWaiting(40, { silenceAlertMinutes: 30 }))).toContain("SILENCE");
+    expect(await kinds(await tenantWaiting(20, { silenceAlertMinutes: 30 }))).not.toContain("SILENCE");
+  });
+});
+
+describe("the Overview's webhook warning", () => {
+  it("tells the merchant what to do and that support knows, and links only support to the Wineries page", async () => {
+    const tenantId = await tenantWaiting(1, { subscriptionsProblem: "orders/create: access denied" });
+    const [health] = await tenantHealth(db, [tenantId], now);
+    const warning = health.warnings.find((w) => w.kind === "WEBHOOKS");
+    expect(warning?.message).toContain("orders/create: access denied");
+    expect(warning?.message).toMatch(/support has been told/i);
+    expect(warning?.message).toMatch(/check the sync log/i);
+    expect(warning?.href).toBeNull();
+    expect(warning?.action).toBeNull();
+    expect(warning?.supportLink).toEqual({ href: `/wineries?winery=${tenantId}`, action: "See the connection" });
+  });
+});

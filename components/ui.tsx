@@ -246,7 +246,7 @@ export function timeAgo(value: Date | string | null | undefined, now = Date.now(
 }
 
 export function Time({ value }: { value: Date | string | null | undefined }) {
-  if (!value) return <span className="text-slate-400">—</span>;
+  if (!value) return <span className="text-slate-500">—</span>;
   const date = typeof value === "string" ? new Date(value) : value;
   return (
     <time dateTime={date.toISOString()} title={formatDateTime(date)}>

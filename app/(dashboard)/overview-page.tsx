@@ -292,7 +292,7 @@ function AllTenants() {
                 <Td><DayChart days={w.days} label={`${w.name}: orders per day`} compact /></Td>
                 <Td>
                   {w.warnings.length === 0 ? (
-                    <span className="text-xs text-slate-400">None</span>
+                    <span className="text-xs text-slate-500">None</span>
                   ) : (
                     <span className="text-xs text-red-700" title={w.warnings.map((x) => x.message).join("\n")}>
                       {w.warnings.length} {w.warnings.length === 1 ? "warning" : "warnings"}

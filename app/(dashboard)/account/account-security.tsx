@@ -51,7 +51,7 @@ export function ChangePasswordCard() {
         </Button>
       </form>
       <p className="mt-3 text-sm text-slate-600">
-        Forgot it? <a href="/forgot-password" className="text-indigo-700 hover:underline">Ask for a reset link</a> instead.
+        Forgot it? <a href="/forgot-password" className="text-indigo-700 underline">Ask for a reset link</a> instead.
       </p>
     </Card>
   );

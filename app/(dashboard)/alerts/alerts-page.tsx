@@ -176,7 +176,7 @@ function AlertSettings({ tenantId }: { tenantId: string }) {
         </div>
       )}
       <Card title="Who gets alerts">
-        <p className="text-sm text-slate-600">By mail, to the users who opted in (each user chooses on their <Link href="/account" className="text-indigo-700 hover:underline">Account page</Link>):</p>
+        <p className="text-sm text-slate-600">By mail, to the users who opted in (each user chooses on their <Link href="/account" className="text-indigo-700 underline">Account page</Link>):</p>
         {s.emailRecipients.length === 0 ? (
           <p className="mt-2 text-sm text-amber-800" data-testid="no-mail-recipients">Nobody has opted in yet.</p>
         ) : (

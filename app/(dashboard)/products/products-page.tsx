@@ -231,7 +231,7 @@ function CheckResult({ check, onMap }: { check: Check; onMap: (sku: string) => v
               {shown.map((r) => (
                 <tr key={r.variantId} data-testid="product-row" data-sku={r.sku ?? ""} data-status={r.status} data-warnings={r.warnings.join(",")}>
                   <Td>
-                    <span className="font-mono text-xs">{r.sku ?? <span className="text-slate-400">no SKU</span>}</span>
+                    <span className="font-mono text-xs">{r.sku ?? <span className="text-slate-500">no SKU</span>}</span>
                     <span className="block">{r.shopifyName}</span>
                   </Td>
                   <Td>

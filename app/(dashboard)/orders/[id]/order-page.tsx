@@ -185,7 +185,7 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
             {order.order.lines.map((line, i) => (
               <tr key={`${line.sku}-${i}`} className={line.missing ? "bg-red-50" : undefined}>
                 <Td className="font-mono text-xs">
-                  {line.sku ?? <span className="text-slate-400">no SKU</span>}
+                  {line.sku ?? <span className="text-slate-500">no SKU</span>}
                   {line.missing && (
                     <span className="ml-2">
                       <Badge tone="red">not in vintrace</Badge>

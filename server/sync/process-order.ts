@@ -65,6 +65,10 @@ export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease)
 interface PlainError {
   class: VintraceErrorClass;
   message: string;
+  /** the diagnosed cause of a refusal (lib/causes.ts) */
+  cause?: string;
+  /** vintrace's own words for it */
+  vintraceMessage?: string;
   fix?: { where: "settings" | "products"; howTo: string } | null;
   retryAfterMs?: number;
   status?: number;
@@ -301,6 +305,8 @@ class OrderRun {
       lastErrorMessage: null,
       lastErrorFix: null,
       lastErrorHowTo: null,
+      lastErrorCause: null,
+      lastErrorVintraceText: null,
       missingSkus: [],
       warnings,
       queuedBy: null,
@@ -328,6 +334,8 @@ class OrderRun {
         lastErrorMessage: error.message,
         lastErrorFix: error.fix?.where ?? null,
         lastErrorHowTo: error.fix?.howTo ?? null,
+        lastErrorCause: error.cause ?? null,
+        lastErrorVintraceText: error.vintraceMessage ?? null,
         missingSkus,
         queuedBy: null,
       },
@@ -359,6 +367,8 @@ class OrderRun {
       lastErrorMessage: error.message,
       lastErrorFix: error.fix?.where ?? null,
       lastErrorHowTo: error.fix?.howTo ?? null,
+      lastErrorCause: null,
+      lastErrorVintraceText: error.vintraceMessage ?? null,
       queuedBy: null,
       nextAttemptAt: at,
     });

@@ -128,7 +128,7 @@ export const CAUSE_INFO: Record<Cause, CauseInfo> = {
     retryable: false,
   },
   AUTH: {
-    label: "API key refused",
+    label: "vintrace refused the API key",
     explanation: "vintrace refused the API key in Settings: wrong, expired or without permission. Enter a new key in Settings; saving it retries these orders.",
     fix: "settings",
     fixSection: "apiKey",

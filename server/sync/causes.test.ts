@@ -7,6 +7,8 @@ import { createCaller } from "@/server/api/root";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { orderDetail } from "@/server/orders/detail";
+import { listSyncLog } from "@/server/orders/sync-log";
+import type { Cause } from "@/lib/causes";
 import { failureGroups } from "@/server/overview/service";
 import { applySettings, settingsView } from "@/server/settings/service";
 import { retryAfterSupportReview } from "../orders/fix-retry";
@@ -29,13 +31,15 @@ async function saveSettings(tenant: Tenant, edits: Partial<TenantSettingsInput>)
   return saved;
 }
 
-/** The order fails once, and its page shows the cause and where it is fixed. */
-async function failsWith(tenant: Tenant, orderGid: string, cause: string) {
+/** The order fails once; its page shows the cause and where it is fixed, and the sync log filters by it. */
+async function failsWith(tenant: Tenant, orderGid: string, cause: Cause) {
   expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["failed"]);
   const row = await tenant.sync(orderGid);
   expect(row).toMatchObject({ status: "FAILED" });
   const detail = await orderDetail(db, tenant.tenantId, row.id);
   expect(detail?.error?.cause).toBe(cause);
+  // The SQL rule (sync log, Overview) says the same as the page's.
+  expect((await listSyncLog(db, { tenantIds: [tenant.tenantId] }, { causes: [cause] })).rows.map((r) => r.orderName)).toEqual([row.orderName]);
   return { row, error: detail!.error! };
 }
 

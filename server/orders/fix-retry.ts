@@ -67,15 +67,21 @@ async function requeueRecentFailures(
   const now = options.now ?? new Date();
   const windowStart = new Date(now.getTime() - (options.windowDays ?? FIX_RETRY_WINDOW_DAYS) * 24 * 60 * 60 * 1000);
   const recent = { ...where, updatedAt: { gte: windowStart } };
-  const due = await db.orderSync.findMany({ where: { tenantId, status: "FAILED", ...recent }, select: { id: true, orderName: true }, orderBy: { createdAt: "asc" } });
-  if (due.length === 0) return 0;
-  const count = await requeueFailed(db, tenantId, { ...recent, id: { in: due.map((d) => d.id) } }, trigger, now);
+  // The orders named in the audit record: read first, since the re-queue changes what they match.
+  const named = await db.orderSync.findMany({
+    where: { tenantId, status: "FAILED", ...recent },
+    select: { orderName: true },
+    orderBy: { createdAt: "asc" },
+    take: ORDERS_NAMED,
+  });
+  if (named.length === 0) return 0;
+  const count = await requeueFailed(db, tenantId, recent, trigger, now);
   if (count > 0) {
     await recordAudit(db, {
       action: "orders.fix_retry",
       actor: options.actor ?? null,
       tenantId,
-      details: { trigger, ...details, requeued: count, orders: due.slice(0, ORDERS_NAMED).map((d) => d.orderName) },
+      details: { trigger, ...details, requeued: count, orders: named.map((d) => d.orderName) },
     });
   }
   return count;

@@ -71,6 +71,20 @@ describe("unknown stock code", () => {
     expect(await caller.products.saveMapping({ tenantId: tenant.tenantId, shopifySku: "TOTE-NAT", vintraceCode: "21SHZ750", multiplier: 1 })).toEqual({ requeued: 1 });
     await syncsAfterFix(tenant, order.gid, "product-fix");
   });
+
+  it("an ignore rule for the SKU retries the order too, which goes through without that line", async () => {
+    const tenant = await world.addTenant();
+    const order = await tenant.placeOrder({ lines: [{ sku: "TOTE-NAT", qty: 1 }, ...WINE] });
+    await failsWith(tenant, order.gid, "UNKNOWN_STOCK_CODE");
+
+    const staff = await db.user.create({ data: { email: `ignore-${tenant.tenantId}@causes.test`, role: "SUPPORT" } });
+    const caller = createCaller({ db, user: { id: staff.id, email: staff.email, name: null, role: "SUPPORT", tenantIds: [], ownerOf: [] } });
+    const rules = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: tenant.tenantId }, select: { ignoreNoSkuLines: true, ignoreGiftCards: true } });
+    expect(await caller.products.saveIgnoreRules({ tenantId: tenant.tenantId, ...rules, ignoredSkus: ["TOTE-NAT"] })).toEqual({ requeued: 1 });
+    const synced = await syncsAfterFix(tenant, order.gid, "product-fix");
+    const [salesOrder] = await tenant.salesOrdersFor(synced.orderGid);
+    expect(salesOrder.salesOrderItems?.map((item) => item.itemName)).toEqual(["21SHZ750"]);
+  });
 });
 
 describe("a setting vintrace refuses", () => {

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "invitation.accepted",
   "invitation.revoked",
   "invitation.sent",
+  "orders.fix_retry",
   "orders.retry",
   "password.changed",
   "password.reset",

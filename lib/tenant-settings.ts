@@ -38,6 +38,8 @@ const draftShape = {
   shippingPolicy: choiceOf(ShippingPolicy),
   shippingStockCode: text(100).nullable(),
   syncTestOrders: z.boolean({ error: "must be true or false" }),
+  /** send orders even when vintrace shows too little stock (vintrace's ignoreStockError); off unless turned on */
+  ignoreStockError: z.boolean({ error: "must be true or false" }).default(false),
 };
 
 /** The settings a save takes: the connection and the price list are required, and a shipping line needs its code. */
@@ -83,6 +85,7 @@ export const DEFAULT_SETTINGS: Omit<TenantSettings, "apiKey"> = {
   shippingPolicy: ShippingPolicy.OMIT,
   shippingStockCode: null,
   syncTestOrders: false,
+  ignoreStockError: false,
 };
 
 /** A typed storage area id as the schema takes it: blank is vintrace's default (null); a non-number stays NaN, so the schema names it. */

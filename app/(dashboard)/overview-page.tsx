@@ -205,6 +205,16 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
                 {!tenantId && `, ${group.tenants} ${group.tenants === 1 ? "winery" : "wineries"}`}
               </p>
               <p className="mt-0.5 text-sm text-slate-600">{group.explanation}</p>
+              {group.byText && group.byText.length > 0 && (
+                <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label="vintrace's words" data-testid="failure-group-texts">
+                  {group.byText.map((t) => (
+                    <li key={t.text ?? ""}>
+                      <q className="font-mono">{t.text ?? "(no words given)"}</q>: {t.orders} {t.orders === 1 ? "order" : "orders"}
+                      {!tenantId && `, ${t.tenants} ${t.tenants === 1 ? "winery" : "wineries"}`}
+                    </li>
+                  ))}
+                </ul>
+              )}
               {!tenantId && (
                 <p className="mt-1 text-xs text-slate-500">
                   {group.byTenant.slice(0, 6).map((w, i) => (

@@ -170,10 +170,10 @@ test("an order that failed on an unknown SKU explains itself and links to its fi
   await page.getByRole("link", { name: order.name, exact: true }).click();
 
   await expect(page.getByTestId("order-error-message")).toContainText("TOTE-NAT");
-  await expect(page.getByTestId("order-error")).toContainText("Products vintrace does not know");
+  await expect(page.getByTestId("order-error")).toContainText("Unknown stock code");
   const fix = page.getByTestId("fix-link");
   await expect(fix).toHaveText("Fix it on the Products page →");
-  await expect(fix).toHaveAttribute("href", `/products?winery=${tenant.id}`);
+  await expect(fix).toHaveAttribute("href", `/products?winery=${tenant.id}&sku=TOTE-NAT`);
   await expect(page.getByTestId("tag-state")).toContainText(SYNC_TAGS.error);
   await expect(page.getByTestId("attempt").first()).toBeVisible();
   await page.getByTestId("attempt").filter({ hasText: "Sent the sales order" }).locator("summary", { hasText: "Response" }).click();

@@ -50,7 +50,16 @@ export interface OrderDetail {
   tagError: string | null;
   warnings: string[];
   missingSkus: string[];
-  error: (SyncErrorExplanation & { cause: Cause | null; causeLabel: string | null; fixHref: string | null }) | null;
+  error:
+    | (SyncErrorExplanation & {
+        cause: Cause | null;
+        causeLabel: string | null;
+        /** the field or page that fixes it (the order's own page, for words support must read) */
+        fixHref: string | null;
+        /** vintrace's own words, as it wrote them */
+        vintraceText: string | null;
+      })
+    | null;
   order: { currency: string; total: string | null; test: boolean; cancelledAt: string | null; lines: OrderLine[] } | null;
   history: OrderAttempt[];
   createdAt: Date;
@@ -65,7 +74,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
   if (!row) return null;
   const history = await db.syncAttempt.findMany({ where: { orderSyncId: row.id, tenantId }, orderBy: { createdAt: "asc" }, take: MAX_ATTEMPTS_SHOWN });
   const explained = explainSyncError(row);
-  const cause = causeOf(row.lastErrorClass, row.lastErrorMessage);
+  const cause = causeOf(row.lastErrorClass, row.lastErrorMessage, row.lastErrorCause);
   const parsed = row.payload ? parseShopifyOrder(row.payload) : null;
   const missing = new Set(row.missingSkus);
   return {
@@ -91,8 +100,8 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
       ...explained,
       cause,
       causeLabel: cause ? CAUSE_INFO[cause].label : null,
-      // The sync engine's pointer first; else where this kind of failure is fixed.
-      fixHref: fixHref(explained.fix?.where ?? (cause ? CAUSE_INFO[cause].fix : null), row.tenantId, cause),
+      fixHref: fixHref(cause, { tenantId: row.tenantId, sku: row.missingSkus[0] ?? null, orderSyncId: row.id }),
+      vintraceText: row.lastErrorVintraceText,
     },
     order:
       parsed && parsed.ok

@@ -1,13 +1,22 @@
 // Fix-triggered retries. A permanent failure is retried automatically once its cause may be fixed:
-//   - a settings change re-queues the winery's CONFIG failures (wrong customer, storage area, currency, shipping
-//     code, no connection) and AUTH failures (a new API key) of the last 7 days;
-//   - a SKU that becomes matched or mapped re-queues the VALIDATION failures that named it (as a Shopify SKU or
-//     as the vintrace code it was sent as);
+//   - saving a Settings field re-queues the winery's failures of the causes that field fixes (lib/causes.ts): the
+//     customer name → customer not found, the price list → price list not found, the storage area → storage area
+//     refused, "send even when vintrace shows too little stock" → not enough stock, the address → vintrace address
+//     wrong (404), a new key or scheme → key refused; any saved change re-queues the other setting failures
+//     (currency, shipping code, no connection), whose cause was not told apart;
+//   - a SKU that becomes matched or mapped re-queues the unknown-stock-code failures that named it (as a Shopify SKU
+//     or as the vintrace code it was sent as);
 //   - ignore rules that narrow (a SKU taken off the ignore list, a kind of line no longer ignored) re-queue the
-//     orders refused for having no product lines to send: one of their lines may now be sent.
-// Re-queued orders go through the whole sync again, lookup before POST included, so a retry never duplicates.
+//     orders refused for having no product lines to send: one of their lines may now be sent;
+//   - support, once they have read vintrace's unrecognised words and found the cause, re-queue those refusals.
+// Each retry that re-queues anything is recorded in the audit log (orders.fix_retry) with what set it off and the
+// orders it queued. Re-queued orders go through the whole sync again, lookup before POST included, so a retry never
+// duplicates.
 import "server-only";
+import type { Cause, DIAGNOSED_CAUSES } from "@/lib/causes";
+import { recordAudit, type AuditActor } from "@/server/audit/record";
 import type { Db } from "@/server/db";
+import type { Prisma } from "@/server/generated/prisma/client";
 import { NO_PRODUCT_LINES_PREFIX } from "../../lib/no-product-lines";
 import { requeueFailed } from "../sync/queue";
 
@@ -18,29 +27,91 @@ export interface FixRetryOptions {
   windowDays?: number;
   /** also re-queue VALIDATION failures of the product rules (ignore rules live in the settings) */
   includeValidation?: boolean;
+  /** the settings fields that changed; every field when left out */
+  changed?: readonly string[];
+  /** who saved the fix, for the audit record */
+  actor?: AuditActor | null;
   now?: Date;
 }
 
-type FailedWhere = Parameters<typeof requeueFailed>[2];
+/** Orders named in one audit record at most (the count is always exact). */
+const ORDERS_NAMED = 50;
 
-/** Re-queues the winery's failures that match `where` and failed within the fix-retry window. */
-function requeueRecentFailures(db: Db, tenantId: string, where: FailedWhere, trigger: string, options: FixRetryOptions): Promise<number> {
+/** The diagnosed cause each Settings field fixes. */
+const FIELD_FIXES: Record<string, (typeof DIAGNOSED_CAUSES)[number]> = {
+  customerName: "CUSTOMER_NOT_FOUND",
+  salesPriceList: "PRICE_LIST_NOT_FOUND",
+  storageAreaId: "STORAGE_AREA_REFUSED",
+  ignoreStockError: "NOT_ENOUGH_STOCK",
+};
+
+/** The error classes (of failures with no diagnosed cause) each Settings field fixes; CONFIG is fixed by any. */
+const FIELD_CLASSES: Record<string, Array<"AUTH" | "NOT_FOUND">> = {
+  baseUrl: ["NOT_FOUND"],
+  apiKey: ["AUTH"],
+  authScheme: ["AUTH"],
+};
+
+/**
+ * Re-queues the winery's failures that match `where` and failed within the fix-retry window, and records in the
+ * audit log what set the retry off and which orders it queued.
+ */
+async function requeueRecentFailures(
+  db: Db,
+  tenantId: string,
+  where: Prisma.OrderSyncWhereInput,
+  trigger: string,
+  options: FixRetryOptions,
+  details: Prisma.InputJsonObject = {},
+): Promise<number> {
   const now = options.now ?? new Date();
   const windowStart = new Date(now.getTime() - (options.windowDays ?? FIX_RETRY_WINDOW_DAYS) * 24 * 60 * 60 * 1000);
-  return requeueFailed(db, tenantId, { ...where, updatedAt: { gte: windowStart } }, trigger, now);
+  const recent = { ...where, updatedAt: { gte: windowStart } };
+  // The orders named in the audit record: read first, since the re-queue changes what they match.
+  const named = await db.orderSync.findMany({
+    where: { tenantId, status: "FAILED", ...recent },
+    select: { orderName: true },
+    orderBy: { createdAt: "asc" },
+    take: ORDERS_NAMED,
+  });
+  if (named.length === 0) return 0;
+  const count = await requeueFailed(db, tenantId, recent, trigger, now);
+  if (count > 0) {
+    await recordAudit(db, {
+      action: "orders.fix_retry",
+      actor: options.actor ?? null,
+      tenantId,
+      details: { trigger, ...details, requeued: count, orders: named.map((d) => d.orderName) },
+    });
+  }
+  return count;
+}
+
+/** The failures a save of `changed` settings fields may fix (every field when undefined). */
+export function settingsFixWhere(changed: readonly string[] | undefined, includeValidation = false): Prisma.OrderSyncWhereInput {
+  const fields = changed ?? [...Object.keys(FIELD_FIXES), ...Object.keys(FIELD_CLASSES)];
+  const causes = [...new Set(fields.flatMap((f) => (FIELD_FIXES[f] ? [FIELD_FIXES[f]] : [])))];
+  const classes = [...new Set(["CONFIG" as const, ...fields.flatMap((f) => FIELD_CLASSES[f] ?? [])])];
+  return {
+    OR: [
+      ...(causes.length ? [{ lastErrorCause: { in: causes } }] : []),
+      { lastErrorCause: null, lastErrorClass: { in: classes } },
+      ...(includeValidation ? [{ lastErrorClass: "VALIDATION" as const }] : []),
+    ],
+  };
 }
 
 /** Call after a winery's vintrace settings (or product rules, with includeValidation) were saved. */
 export async function retryAfterSettingsChange(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
-  const classes = options.includeValidation ? (["CONFIG", "AUTH", "VALIDATION"] as const) : (["CONFIG", "AUTH"] as const);
-  return requeueRecentFailures(db, tenantId, { lastErrorClass: { in: [...classes] } }, "settings-change", options);
+  const details = options.changed ? { fields: [...options.changed] } : {};
+  return requeueRecentFailures(db, tenantId, settingsFixWhere(options.changed, options.includeValidation), "settings-change", options, details);
 }
 
 /** Call when SKUs (or vintrace codes) became matched or mapped on the Products page. */
 export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: string[], options: FixRetryOptions = {}): Promise<number> {
   const wanted = [...new Set(skus.map((s) => s.trim()).filter(Boolean))];
   if (wanted.length === 0) return 0;
-  return requeueRecentFailures(db, tenantId, { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted } }, "product-fix", options);
+  return requeueRecentFailures(db, tenantId, { lastErrorClass: "VALIDATION", missingSkus: { hasSome: wanted } }, "product-fix", options, { skus: wanted });
 }
 
 /**
@@ -50,4 +121,14 @@ export async function retryAfterSkuMatched(db: Db, tenantId: string, skus: strin
 export async function retryAfterIgnoreRulesNarrowed(db: Db, tenantId: string, options: FixRetryOptions = {}): Promise<number> {
   const where = { lastErrorClass: "VALIDATION" as const, lastErrorMessage: { startsWith: NO_PRODUCT_LINES_PREFIX } };
   return requeueRecentFailures(db, tenantId, where, "ignore-rules-change", options);
+}
+
+/**
+ * Support's retry of refusals whose words were not recognised, once they found the cause: the winery's failures
+ * with exactly these words (every unrecognised one when `vintraceText` is undefined).
+ */
+export async function retryAfterSupportReview(db: Db, tenantId: string, vintraceText: string | null | undefined, options: FixRetryOptions = {}): Promise<number> {
+  const cause: Cause = "UNRECOGNISED";
+  const where = { lastErrorCause: cause, ...(vintraceText !== undefined ? { lastErrorVintraceText: vintraceText } : {}) };
+  return requeueRecentFailures(db, tenantId, where, "support-review", options, { cause, ...(vintraceText !== undefined ? { vintraceText } : {}) });
 }

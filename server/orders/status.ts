@@ -3,7 +3,7 @@
 import "server-only";
 import type { OrderSync, SyncAttempt } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { isNoProductLines } from "../../lib/no-product-lines";
+import { CAUSE_INFO, causeOf } from "../../lib/causes";
 import { orderNameFormatFor } from "./order-name-format";
 import { parseOrderNames } from "./parse-order-names";
 import { isLeased } from "../sync/queue";
@@ -19,19 +19,26 @@ export interface SyncErrorExplanation {
 }
 
 /** The last error of a sync record, explained, or null when it has none. */
-export function explainSyncError(row: Pick<OrderSync, "status" | "lastErrorClass" | "lastErrorMessage" | "lastErrorFix" | "lastErrorHowTo" | "nextAttemptAt">): SyncErrorExplanation | null {
+export function explainSyncError(
+  row: Pick<OrderSync, "status" | "lastErrorClass" | "lastErrorMessage" | "lastErrorFix" | "lastErrorHowTo" | "nextAttemptAt"> & Partial<Pick<OrderSync, "lastErrorCause">>,
+): SyncErrorExplanation | null {
   if (!row.lastErrorClass || !row.lastErrorMessage) return null;
   const where = row.lastErrorFix === "settings" || row.lastErrorFix === "products" ? row.lastErrorFix : null;
+  const cause = causeOf(row.lastErrorClass, row.lastErrorMessage, row.lastErrorCause ?? null);
   const retry =
     row.status === "PENDING" && row.nextAttemptAt
       ? `Retried automatically at ${row.nextAttemptAt.toISOString()}.`
-      : row.lastErrorClass === "CONFIG" || row.lastErrorClass === "AUTH"
-        ? "Retried automatically when the settings are saved (failures of the last 7 days), or retry it by hand."
-        : isNoProductLines(row.lastErrorClass, row.lastErrorMessage)
-          ? "Retried automatically when the ignore rules are saved letting more lines through (failures of the last 7 days), or retry it by hand."
-          : row.lastErrorClass === "VALIDATION"
-            ? "Retried automatically when the product it named is matched or mapped, or retry it by hand."
-            : "Retry it by hand once vintrace is reachable again.";
+      : cause === "UNRECOGNISED"
+        ? "Tell support: once they have found the cause, they retry it. Or retry it by hand."
+        : cause === "NOT_ENOUGH_STOCK"
+          ? "Retried automatically when the stock setting is saved (failures of the last 7 days), or retry it by hand once restocked."
+          : cause && CAUSE_INFO[cause].fix === "settings"
+            ? "Retried automatically when the settings are saved (failures of the last 7 days), or retry it by hand."
+            : cause === "NO_PRODUCT_LINES"
+              ? "Retried automatically when the ignore rules are saved letting more lines through (failures of the last 7 days), or retry it by hand."
+              : row.lastErrorClass === "VALIDATION"
+                ? "Retried automatically when the product it named is matched or mapped, or retry it by hand."
+                : "Retry it by hand once vintrace is reachable again.";
   return {
     errorClass: row.lastErrorClass,
     message: row.lastErrorMessage,

@@ -58,6 +58,11 @@ export interface FailureGroup extends CauseInfo {
   tenants: number;
   /** the wineries with the most such failures first */
   byTenant: { tenantId: string; name: string; orders: number }[];
+  /**
+   * Refusals whose words no check recognised, one entry per text vintrace wrote (the most orders first): a message
+   * vintrace starts sending shows up as one entry, however many wineries it hits. Only on the UNRECOGNISED group.
+   */
+  byText?: { text: string | null; orders: number; tenants: number }[];
 }
 
 function tenantFilter(column: Prisma.Sql, tenantIds: string[] | null): Prisma.Sql {
@@ -303,7 +308,21 @@ export async function failureGroups(db: Db, tenantIds: string[] | null): Promise
     groups.set(row.cause, group);
   }
   for (const group of groups.values()) group.byTenant.sort((a, b) => b.orders - a.orders || a.name.localeCompare(b.name));
+  const unrecognised = groups.get("UNRECOGNISED");
+  if (unrecognised) unrecognised.byText = await unrecognisedByText(db, tenantIds);
   return [...groups.values()].sort((a, b) => b.orders - a.orders);
+}
+
+/** The UNRECOGNISED refusals grouped by vintrace's words, across the given wineries. */
+async function unrecognisedByText(db: Db, tenantIds: string[] | null): Promise<NonNullable<FailureGroup["byText"]>> {
+  return db.$queryRaw<NonNullable<FailureGroup["byText"]>>`
+    SELECT s."lastErrorVintraceText" AS text, count(*)::int AS orders, count(DISTINCT s."tenantId")::int AS tenants
+    FROM "OrderSync" s
+    WHERE s.status = 'FAILED' AND s."lastErrorClass" IS NOT NULL AND ${causeSql} = 'UNRECOGNISED'
+      AND ${tenantFilter(Prisma.sql`s."tenantId"`, tenantIds)}
+    GROUP BY 1
+    ORDER BY 2 DESC, 1
+    LIMIT 20`;
 }
 
 /** The failed orders of one cause, per winery, for a group's retry (at most `limit` per winery). */

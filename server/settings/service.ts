@@ -1,6 +1,6 @@
 // A winery's vintrace settings as the Settings page sees them, and saving them. The API key is write-only: the page
 // learns whether one is set, never the key or its ciphertext. Every save records which fields changed in the audit
-// log (the key only as "replaced"), then re-queues the orders a settings change may fix. The connection itself (where
+// log (the key only as "replaced"), then re-queues the failures whose cause a changed field fixes. The connection itself (where
 // orders go, with which key, as which customer) is changed only by the winery's owners and support staff: staff may
 // change how orders are sent, and test the saved connection, but never point the winery's orders or key elsewhere.
 import "server-only";
@@ -88,6 +88,7 @@ export async function settingsView(db: Db, tenantId: string): Promise<SettingsVi
           shippingPolicy: true,
           shippingStockCode: true,
           syncTestOrders: true,
+          ignoreStockError: true,
           lastVerifiedAt: true,
           lastVerification: true,
           updatedAt: true,
@@ -178,8 +179,10 @@ export type AppliedSettings = { ok: true; changed: string[]; requeued: number } 
 export async function applySettings(db: Db, tenantId: string, input: TenantSettings, actor: SettingsEditor, allowlist: string[]): Promise<AppliedSettings> {
   const saved = await saveSettings(db, tenantId, input, actor, allowlist);
   if (!saved.ok) return saved;
-  const requeued = saved.changes.length ? await retryAfterSettingsChange(db, tenantId) : 0;
-  return { ok: true, changed: saved.changes.map((c) => c.field), requeued };
+  // Only the failures a changed field may fix: a new price list does not retry orders refused for the customer.
+  const changed = saved.changes.map((c) => c.field);
+  const requeued = changed.length ? await retryAfterSettingsChange(db, tenantId, { changed, actor }) : 0;
+  return { ok: true, changed, requeued };
 }
 
 /**

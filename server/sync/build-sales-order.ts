@@ -18,6 +18,8 @@ export interface SalesOrderSettings {
   customerName: string;
   salesPriceList: string;
   storageAreaId: number | null;
+  /** send vintrace's ignoreStockError, so it takes the order even when it shows too little stock */
+  ignoreStockError?: boolean;
   taxPolicy: "INCLUSIVE" | "EXCLUSIVE";
   discountMode: "ADJUSTMENT" | "PERCENT";
   /** the winery's currency, e.g. "AUD"; orders in any other currency are refused */
@@ -99,7 +101,7 @@ export function buildSalesOrder(order: ShopifyOrder, settings: SalesOrderSetting
     orderDate: Date.parse(order.created_at),
     reference: order.name,
     externalTransactionId: externalTransactionIdFor(shopDomain, order),
-    ignoreStockError: false,
+    ignoreStockError: settings.ignoreStockError === true,
     ...sendToFor(order),
     salesOrderItems: items,
   };

@@ -110,7 +110,7 @@ export function defaultSyncDeps(db: Db, overrides: Partial<SyncDeps> = {}): Sync
 /** How orders are mapped: the validated settings (one schema for every writer), plus the Products page's ignore rules. */
 export type MappingSettings = Pick<
   TenantSettings,
-  "customerName" | "salesPriceList" | "storageAreaId" | "taxPolicy" | "discountMode" | "currency" | "shippingPolicy" | "shippingStockCode"
+  "customerName" | "salesPriceList" | "storageAreaId" | "taxPolicy" | "discountMode" | "currency" | "shippingPolicy" | "shippingStockCode" | "ignoreStockError"
 > &
   Pick<VintraceSettings, "ignoreNoSkuLines" | "ignoreGiftCards" | "ignoredSkus">;
 
@@ -127,6 +127,7 @@ export function salesOrderSettingsFrom(vintrace: MappingSettings, mappings: Mapp
     currency: vintrace.currency,
     shippingPolicy: vintrace.shippingPolicy,
     shippingStockCode: vintrace.shippingStockCode,
+    ignoreStockError: vintrace.ignoreStockError,
     skuMap: Object.fromEntries(mappings.map((m) => [m.shopifySku, { code: m.vintraceCode, multiplier: m.multiplier }])),
     ignore: { linesWithoutSku: vintrace.ignoreNoSkuLines, giftCards: vintrace.ignoreGiftCards, skus: vintrace.ignoredSkus },
   };
@@ -156,7 +157,7 @@ export async function loadOrderContext(db: Db, tenantId: string, skus: string[])
            v."tenantId" IS NOT NULL AS "hasVintrace", v."baseUrl", v."apiKeyEnc", v."authScheme"::text AS "authScheme",
            v."customerName", v."salesPriceList", v."storageAreaId", v."taxPolicy"::text AS "taxPolicy",
            v."discountMode"::text AS "discountMode", v.currency, v."shippingPolicy"::text AS "shippingPolicy",
-           v."shippingStockCode", v."syncTestOrders", v."ignoreNoSkuLines", v."ignoreGiftCards", v."ignoredSkus",
+           v."shippingStockCode", v."ignoreStockError", v."syncTestOrders", v."ignoreNoSkuLines", v."ignoreGiftCards", v."ignoredSkus",
            COALESCE((
              SELECT json_agg(json_build_object('shopifySku', m."shopifySku", 'vintraceCode', m."vintraceCode", 'multiplier', m.multiplier))
              FROM "SkuMapping" m WHERE m."tenantId" = t.id AND m."shopifySku" = ANY(${skus}::text[])

@@ -66,6 +66,10 @@ export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease)
 interface PlainError {
   class: VintraceErrorClass;
   message: string;
+  /** the diagnosed cause of a refusal (lib/causes.ts) */
+  cause?: string;
+  /** vintrace's own words for it */
+  vintraceMessage?: string;
   fix?: { where: "settings" | "products"; howTo: string } | null;
   retryAfterMs?: number;
   status?: number;
@@ -303,6 +307,8 @@ class OrderRun {
       lastErrorMessage: null,
       lastErrorFix: null,
       lastErrorHowTo: null,
+      lastErrorCause: null,
+      lastErrorVintraceText: null,
       missingSkus: [],
       warnings,
       queuedBy: null,
@@ -339,6 +345,8 @@ class OrderRun {
         lastErrorMessage: error.message,
         lastErrorFix: error.fix?.where ?? null,
         lastErrorHowTo: error.fix?.howTo ?? null,
+        lastErrorCause: error.cause ?? null,
+        lastErrorVintraceText: error.vintraceMessage ?? null,
         missingSkus,
         queuedBy: null,
       },
@@ -370,6 +378,8 @@ class OrderRun {
       lastErrorMessage: error.message,
       lastErrorFix: error.fix?.where ?? null,
       lastErrorHowTo: error.fix?.howTo ?? null,
+      lastErrorCause: null,
+      lastErrorVintraceText: error.vintraceMessage ?? null,
       queuedBy: null,
       nextAttemptAt: at,
     });

@@ -301,6 +301,8 @@ export interface SyncUpdate {
   lastErrorMessage?: string | null;
   lastErrorFix?: string | null;
   lastErrorHowTo?: string | null;
+  lastErrorCause?: string | null;
+  lastErrorVintraceText?: string | null;
   missingSkus?: string[];
   warnings?: string[];
   queuedBy?: string | null;
@@ -327,6 +329,8 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   lastErrorMessage: "text",
   lastErrorFix: "text",
   lastErrorHowTo: "text",
+  lastErrorCause: "text",
+  lastErrorVintraceText: "text",
   missingSkus: "text[]",
   warnings: "text[]",
   queuedBy: "text",
@@ -440,7 +444,15 @@ export interface ManualOrder {
 
 type ManualFields = Omit<Prisma.OrderSyncCreateManyInput, "tenantId" | "orderGid" | "orderName" | "source">;
 
-const clearedError = { lastErrorClass: null, lastErrorMessage: null, lastErrorFix: null, lastErrorHowTo: null, missingSkus: [] } satisfies ManualFields;
+const clearedError = {
+  lastErrorClass: null,
+  lastErrorMessage: null,
+  lastErrorFix: null,
+  lastErrorHowTo: null,
+  lastErrorCause: null,
+  lastErrorVintraceText: null,
+  missingSkus: [],
+} satisfies ManualFields;
 
 /**
  * Queues a FAILED, SKIPPED or HELD record from the first try (HELD again while the winery is paused), or creates one;

@@ -1,4 +1,5 @@
-// After a 400, our own lookups find the cause; vintrace's wording is never parsed, because it is not documented.
+// After a 400, our own lookups find the cause; vintrace's wording, which is not documented, only breaks a tie between
+// causes the lookups all found, and names a price list (which cannot be looked up) when everything else checks out.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { diagnoseRejection } from "./diagnose-rejection";
@@ -71,15 +72,34 @@ describe("diagnoseRejection", () => {
     expect(error.message).toContain("'GLASS'");
   });
 
-  it("a stock shortfall is VALIDATION with the numbers", async () => {
+  it("a stock shortfall is NOT_ENOUGH_STOCK with the numbers, fixed by restocking or by the stock setting", async () => {
     const error = await diagnose(testOrderBody({ salesOrderItems: [{ itemName: "22CHA750", quantity: 6, unitPrice: 29 }] }));
-    expect(error).toMatchObject({ class: "VALIDATION", fix: null });
+    expect(error).toMatchObject({ class: "VALIDATION", cause: "NOT_ENOUGH_STOCK", fix: { where: "settings" } });
+    expect(error.fix?.howTo).toContain("Send orders even when vintrace shows too little stock");
     expect(error.message).toBe("Not enough stock in vintrace in storage area 99: '22CHA750': the order needs 6, 5 available.");
   });
 
-  it("an unrecognised cause shows vintrace's own text", async () => {
+  it("a price list is the cause when every lookup checks out and vintrace names one", async () => {
     const error = await diagnose(testOrderBody({ salesPriceListName: "Wholesale" }));
-    expect(error).toMatchObject({ class: "VALIDATION", vintraceMessage: "Sales price list 'Wholesale' not found" });
-    expect(error.message).toBe(`vintrace refused it: "Sales price list 'Wholesale' not found".`);
+    expect(error).toMatchObject({ class: "CONFIG", cause: "PRICE_LIST_NOT_FOUND", fix: { where: "settings" }, vintraceMessage: "Sales price list 'Wholesale' not found" });
+  });
+
+  it("words no check explains are UNRECOGNISED, with vintrace's own text", async () => {
+    const words = "Order date falls in a locked period";
+    await simControl(simulator, code, "faults", { match: "POST /sales-order", status: 400, body: { status: "Error", message: words } });
+    const error = await diagnose(testOrderBody());
+    expect(error).toMatchObject({ class: "VALIDATION", cause: "UNRECOGNISED", vintraceMessage: words, fix: null });
+    expect(error.message).toBe(`vintrace refused it: "${words}".`);
+  });
+
+  it("vintrace's words break a tie between causes the lookups all found", async () => {
+    // The simulator checks the customer first; a server that checks the lines first would name the stock item.
+    const body = testOrderBody({ customerName: "Online Shop", salesOrderItems: [{ itemName: "GLASS", quantity: 1, unitPrice: 12 }] });
+    await simControl(simulator, code, "faults", { match: "POST /sales-order", status: 400, body: { status: "Error", message: "Stock item 'GLASS' not found" } });
+    const error = await diagnose(body);
+    expect(error).toMatchObject({ class: "VALIDATION", cause: "UNKNOWN_STOCK_CODE", missingStockCodes: ["GLASS"] });
+    expect(error.message).toContain("'Online Shop'");
+    // The words vintrace itself sends here name the customer: the customer it is.
+    expect(await diagnose(body)).toMatchObject({ class: "CONFIG", cause: "CUSTOMER_NOT_FOUND" });
   });
 });

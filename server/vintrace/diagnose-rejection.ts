@@ -1,12 +1,15 @@
 // After vintrace refuses a sales order, find out why with our own lookups rather than by reading its message,
 // whose wording is undocumented: the customer (exact /party?name=), each line's stock code (exact
-// /stock/lookup?code=) and the storage area (against the items' distributions). A wrong customer or storage area
-// is CONFIG (fixed in Settings); a missing stock code is VALIDATION naming the product (fixed on the Products
-// page). When none of these explains it, the winery sees vintrace's own text.
+// /stock/lookup?code=) and the storage area and stock available in it (against the items' distributions). A wrong
+// customer or storage area is CONFIG (fixed in Settings); a missing stock code is VALIDATION naming the product
+// (fixed on the Products page); too little stock is fixed by restocking or by the Settings switch that sends orders
+// anyway. vintrace's wording is used only to break a tie between causes the lookups all found. A price list cannot
+// be listed through the API, so when every lookup checks out and the message mentions a price list, that is the
+// cause. When nothing explains it, the cause is UNRECOGNISED and the winery sees vintrace's own text.
 import "server-only";
 import type { VintraceClient } from "./client";
 import { checkCustomer } from "./customer-check";
-import { rejected, vintraceError, type VintraceError } from "./errors";
+import { rejected, vintraceError, type DiagnosedCause, type VintraceError } from "./errors";
 import type { SalesOrderBody } from "./sales-order-body";
 import type { StockItemDetails } from "./schemas";
 import { areasOf, describeAreas } from "./storage-areas";
@@ -44,9 +47,11 @@ export async function diagnoseRejection(client: VintraceClient, body: SalesOrder
   const stock = diagnoseStock(body, found);
   if (stock) causes.push(stock);
 
-  if (causes.length === 0) return fallback;
-  // The first cause decides the class (a Settings fix comes first); the message names every cause.
-  const [primary] = causes.sort((a, b) => rank(a) - rank(b));
+  if (causes.length === 0) return unexplained(fallback);
+  // One cause decides the class and the fix: the one vintrace's words point at when they point at exactly one, else
+  // a Settings fix first. The message names every cause.
+  const said = causes.filter((c) => c.cause && saysSo(c.cause, fallback.vintraceMessage));
+  const [primary] = said.length === 1 ? said : [...causes].sort((a, b) => rank(a) - rank(b));
   return {
     ...primary,
     status: fallback.status,
@@ -57,6 +62,32 @@ export async function diagnoseRejection(client: VintraceClient, body: SalesOrder
 }
 
 const rank = (error: VintraceError) => (error.class === "CONFIG" ? 0 : error.missingStockCodes ? 1 : 2);
+
+/** Wording that points at each cause, for breaking a tie only (and, for the price list, as the one clue there is). */
+const WORDING: Record<Exclude<DiagnosedCause, "UNRECOGNISED">, RegExp> = {
+  CUSTOMER_NOT_FOUND: /customer|party/i,
+  UNKNOWN_STOCK_CODE: /stock item|item code|item '|unknown (item|product)/i,
+  STORAGE_AREA_REFUSED: /^(?!.*(insufficient|not enough|available)).*storage area/is,
+  NOT_ENOUGH_STOCK: /insufficient|not enough|available|shortfall/i,
+  PRICE_LIST_NOT_FOUND: /price ?list/i,
+};
+
+const saysSo = (cause: DiagnosedCause, text: string | undefined) => cause !== "UNRECOGNISED" && text !== undefined && WORDING[cause].test(text);
+
+/** Every lookup checked out: a price list if vintrace's words say so (it cannot be looked up), else not recognised. */
+function unexplained(fallback: VintraceError): VintraceError {
+  if (saysSo("PRICE_LIST_NOT_FOUND", fallback.vintraceMessage)) {
+    return {
+      ...fallback,
+      class: "CONFIG",
+      retryable: false,
+      cause: "PRICE_LIST_NOT_FOUND",
+      message: `vintrace has no sales price list named as the one in Settings (it said: "${fallback.vintraceMessage}").`,
+      fix: { where: "settings", howTo: "Set the sales price list in Settings exactly as vintrace names it." },
+    };
+  }
+  return { ...fallback, cause: "UNRECOGNISED" };
+}
 
 async function diagnoseCustomer(client: VintraceClient, body: SalesOrderBody): Promise<VintraceError | null> {
   if (body.customerId !== undefined) {
@@ -74,6 +105,7 @@ async function diagnoseCustomer(client: VintraceClient, body: SalesOrderBody): P
 function wrongCustomer(message: string): VintraceError {
   return vintraceError({
     class: "CONFIG",
+    cause: "CUSTOMER_NOT_FOUND",
     message,
     fix: { where: "settings", howTo: "Set the customer name in Settings exactly as vintrace spells it (or create that customer in vintrace)." },
   });
@@ -92,6 +124,7 @@ function missingStock(codes: string[], body: SalesOrderBody, context: RejectionC
     message: `vintrace has no stock item with code ${described.join(", ")}. Add ${one ? "it" : "them"} in vintrace or map the SKU${one ? "" : "s"} on the Products page.`,
     fix: { where: "products", howTo: "Add the stock item in vintrace, or map the Shopify SKU to an existing vintrace stock code on the Products page." },
     missingStockCodes: codes,
+    cause: "UNKNOWN_STOCK_CODE",
   });
 }
 
@@ -105,6 +138,7 @@ function diagnoseStock(body: SalesOrderBody, items: StockItemDetails[]): Vintrac
       const elsewhere = areas.size > 0 ? ` This order's items are stocked in storage area ${describeAreas(areas.values())}.` : "";
       return vintraceError({
         class: "CONFIG",
+        cause: "STORAGE_AREA_REFUSED",
         message: `Storage area ${areaId} holds none of this order's stock items in vintrace.${elsewhere}`,
         fix: { where: "settings", howTo: "Choose the storage area your online stock is kept in, in Settings." },
       });
@@ -126,7 +160,11 @@ function diagnoseStock(body: SalesOrderBody, items: StockItemDetails[]): Vintrac
   if (short.length === 0) return null;
   return vintraceError({
     class: "VALIDATION",
+    cause: "NOT_ENOUGH_STOCK",
     message: `Not enough stock in vintrace${areaId !== undefined ? ` in storage area ${areaId}` : ""}: ${short.join("; ")}.`,
-    fix: null,
+    fix: {
+      where: "settings",
+      howTo: 'Restock in vintrace and retry the order, or turn on "Send orders even when vintrace shows too little stock" in Settings (saving it retries the order).',
+    },
   });
 }

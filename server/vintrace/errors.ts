@@ -3,6 +3,9 @@
 // own lookups (see diagnose-rejection.ts), never from matching vintrace's wording.
 
 import "server-only";
+import type { DIAGNOSED_CAUSES } from "@/lib/causes";
+
+export type DiagnosedCause = (typeof DIAGNOSED_CAUSES)[number];
 export type VintraceErrorClass = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
 
 export interface VintraceFix {
@@ -23,6 +26,8 @@ export interface VintraceError {
   vintraceMessage?: string;
   /** stock codes vintrace does not have: a fix on the Products page can retry the orders that named them */
   missingStockCodes?: string[];
+  /** what a refusal was diagnosed as (lib/causes.ts), when diagnose-rejection.ts found it */
+  cause?: DiagnosedCause;
 }
 
 export type VintraceResult<T> = { ok: true; value: T } | { ok: false; error: VintraceError };

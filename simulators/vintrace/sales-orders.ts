@@ -69,6 +69,19 @@ export function upsertSalesOrder(state: CustomerState, raw: unknown): SimRespons
   return json(200, { status: "Success", message: null, salesOrder: order.json });
 }
 
+// The refusals' wording. vintrace documents none of it; each is what a v6 server plausibly says, in the style of
+// the few texts seen from real servers ("<Thing> '<name>' not found", the thing named as in the v6 schema, the
+// value quoted as sent), so the app's diagnosis is exercised against wording it must not depend on:
+//   - "Customer 'X' not found" / "Customer with id N not found": the v6 body names the party `customer`;
+//   - "Sales price list 'X' not found": the field is `salesPriceListName`, and a price list cannot be looked up
+//     through the API, so this text is the app's only clue (it checks for the words "price list");
+//   - "Storage area N not found": the field is `storageAreaId`;
+//   - "Stock item 'X' not found": lines name a stock item by `itemName`, its code;
+//   - "Insufficient stock for 'X' in storage area N: requested Q, available A": the stock screen's own terms; note
+//     it is also what an existing storage area holding none of the item says, so the words alone do not tell a
+//     wrong storage area from a shortfall (the app's lookups do).
+// Tests trigger each by the settings they send (an unknown customer, price list or storage area, an unknown code,
+// more than is in stock); words the app does not recognise come from a queued fault with a 400 body of their own.
 function resolveCustomer(state: CustomerState, body: Body): SimParty | Refusal {
   if (typeof body.customerId === "number") {
     return state.parties.get(body.customerId) ?? { refusal: `Customer with id ${body.customerId} not found` };

@@ -4,6 +4,7 @@
 // nightly), its filters and CSV, and the winery's product rules: the SKU map (a Shopify SKU → a vintrace code × a
 // multiplier, e.g. a 6-pack against a single bottle) and what to ignore (lines without a SKU, gift cards, listed SKUs).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
@@ -55,7 +56,9 @@ function Products({ tenantId }: { tenantId: string }) {
   const run = useMutation(
     trpc.products.run.mutationOptions({ onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.products.latest.queryKey({ tenantId }) }) }),
   );
-  const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(null);
+  // A failed order's fix link for an unknown stock code names the SKU: the check and the SKU map start on it.
+  const linkedSku = useSearchParams().get("sku")?.trim() || null;
+  const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(linkedSku ? { sku: linkedSku, nonce: 0 } : null);
   const running = run.isPending || Boolean(latest.data?.running);
   // A failed order's fix link points at the ignore rules. They and the check above them load after the page, too
   // late for the browser's own scroll to the fragment, so it is done once both are in.
@@ -96,7 +99,7 @@ function Products({ tenantId }: { tenantId: string }) {
       ) : latest.data.last.status === "FAILED" ? (
         <ErrorState title="The last check failed" error={{ message: latest.data.last.error ?? "No reason recorded." }} />
       ) : (
-        <CheckResult check={latest.data.last} onMap={(sku) => setPrefill({ sku, nonce: Date.now() })} />
+        <CheckResult check={latest.data.last} linkedSku={linkedSku} onMap={(sku) => setPrefill({ sku, nonce: Date.now() })} />
       )}
       <Rules tenantId={tenantId} prefill={prefill} />
     </div>
@@ -157,9 +160,9 @@ function NameDiff({ row }: { row: Row }) {
   );
 }
 
-function CheckResult({ check, onMap }: { check: Check; onMap: (sku: string) => void }) {
-  const [filter, setFilter] = useState<FilterKey>("problems");
-  const [text, setText] = useState("");
+function CheckResult({ check, linkedSku, onMap }: { check: Check; linkedSku: string | null; onMap: (sku: string) => void }) {
+  const [filter, setFilter] = useState<FilterKey>(linkedSku ? "all" : "problems");
+  const [text, setText] = useState(linkedSku ?? "");
   const counts = useMemo(() => Object.fromEntries(FILTERS.map((f) => [f.key, check.rows.filter(f.test).length])) as Record<FilterKey, number>, [check.rows]);
   const needle = text.trim().toLowerCase();
   const active = FILTERS.find((f) => f.key === filter) ?? FILTERS[0];

@@ -31,6 +31,7 @@ const formOf = (v: View): Form => ({
   shippingPolicy: v.shippingPolicy,
   shippingStockCode: v.shippingStockCode ?? "",
   syncTestOrders: v.syncTestOrders,
+  ignoreStockError: v.ignoreStockError,
 });
 
 function firstErrors(fieldErrors: unknown): Record<string, string> {
@@ -184,6 +185,7 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
       shippingPolicy: form.shippingPolicy,
       shippingStockCode: form.shippingStockCode.trim() || null,
       syncTestOrders: form.syncTestOrders,
+      ignoreStockError: form.ignoreStockError === true,
     });
   };
 
@@ -325,6 +327,21 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
             <label htmlFor="syncTestOrders" className="text-sm">
               <span className="font-medium text-slate-700">Sync test orders</span>
               <span className="block text-xs text-slate-500">Shopify test orders are skipped unless this is on.</span>
+            </label>
+          </div>
+          <div className="flex items-start gap-2 md:col-span-2">
+            <input
+              id="ignoreStockError"
+              type="checkbox"
+              checked={form.ignoreStockError === true}
+              onChange={(e) => set("ignoreStockError", e.target.checked)}
+              className="mt-1 accent-indigo-600"
+            />
+            <label htmlFor="ignoreStockError" className="text-sm">
+              <span className="font-medium text-slate-700">Send orders even when vintrace shows too little stock</span>
+              <span className="block text-xs text-slate-500">
+                Off: vintrace refuses an order it has too little stock for, and the order waits for a restock. On: vintrace takes it anyway.
+              </span>
             </label>
           </div>
         </div>

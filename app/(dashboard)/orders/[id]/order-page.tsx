@@ -2,6 +2,7 @@
 
 // One order, Stripe-style: what happened, why, where to fix it, and every attempt with its request and response.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import Link from "next/link";
 import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
@@ -97,12 +98,24 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
           </h2>
           <p className="mt-1" data-testid="order-error-message">{order.error.message}</p>
           {order.error.fix?.howTo && <p className="mt-2">{order.error.fix.howTo}</p>}
-          {order.error.fixHref && (
-            <p className="mt-2">
-              <Link href={order.error.fixHref} className="font-medium text-red-900 underline underline-offset-2 hover:no-underline" data-testid="fix-link">
-                {order.error.fixHref.startsWith("/products") ? "Fix it on the Products page →" : "Fix it in Settings →"}
-              </Link>
-            </p>
+          {order.error.vintraceText && (
+            <div id="vintrace-words" className="mt-2">
+              <p className="text-xs font-medium text-red-800">vintrace&apos;s words, as it wrote them:</p>
+              <blockquote className="mt-1 border-l-2 border-red-300 pl-2 font-mono text-xs whitespace-pre-wrap" data-testid="vintrace-words">
+                {order.error.vintraceText}
+              </blockquote>
+            </div>
+          )}
+          {order.error.cause === "UNRECOGNISED" ? (
+            <TellSupport orderName={order.orderName} vintraceText={order.error.vintraceText} />
+          ) : (
+            order.error.fixHref && (
+              <p className="mt-2">
+                <Link href={order.error.fixHref} className="font-medium text-red-900 underline underline-offset-2 hover:no-underline" data-testid="fix-link">
+                  {order.error.fixHref.startsWith("/products") ? "Fix it on the Products page →" : "Fix it in Settings →"}
+                </Link>
+              </p>
+            )
           )}
           <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>
         </section>
@@ -231,6 +244,28 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
           </ol>
         )}
       </Card>
+    </div>
+  );
+}
+
+/** vintrace refused the order in words our checks do not recognise: the winery passes them on to support. */
+function TellSupport({ orderName, vintraceText }: { orderName: string; vintraceText: string | null }) {
+  const [copied, setCopied] = useState(false);
+  const note = `Order ${orderName} was refused by vintrace: "${vintraceText ?? "(no words given)"}"`;
+  return (
+    <div className="mt-2" data-testid="tell-support">
+      <p>
+        <strong>Tell support.</strong> They see this refusal on their Overview too, grouped with others in the same words; once
+        they have found the cause they retry it.
+      </p>
+      <Button
+        className="mt-2"
+        onClick={() => {
+          void navigator.clipboard?.writeText(note).then(() => setCopied(true));
+        }}
+      >
+        {copied ? "Copied for support" : "Copy the details for support"}
+      </Button>
     </div>
   );
 }

@@ -11,8 +11,9 @@
 // vintrace latency (delivery → tagged: the record's createdAt, set by the intake, to its updatedAt when the tag
 // was written).
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrisma } from "@/server/db";
 import { startSyncWorld, workerProcessEnv, type Tenant } from "@/test/support/sync";
@@ -49,17 +50,21 @@ async function setLatency(ms: number) {
   await fetch(`${world.vintraceSim.url}/__sim/options`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ latencyMs: ms }) });
 }
 
+const WORKER_LOG = path.join(os.tmpdir(), `bench-pipeline-workers-${process.pid}.log`);
+
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "scripts/worker.ts"], {
     env: {
       ...process.env,
       ...workerProcessEnv(world, database.url),
       WORKER_CONCURRENCY: String(CONCURRENCY),
+      // as in production: JSON lines at info level, written straight to a file rather than through this process,
+      // which also runs the intake and the simulators
+      LOG_FORMAT: "json",
       ...(process.env.BENCH_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}),
     },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", openSync(WORKER_LOG, "a")],
   });
-  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker] ${chunk.toString()}`));
   children.push(child);
   return child;
 }

@@ -81,7 +81,7 @@ export function LinkButton({ href, children, variant = "secondary" }: { href: st
 }
 
 const INPUT =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-400";
+  "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-200 aria-[invalid=true]:border-red-400";
 
 export function Field({ id, label, hint, error, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string; children: ReactNode }) {
   return (

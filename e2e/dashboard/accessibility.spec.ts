@@ -173,7 +173,7 @@ test("keyboard only: retry pasted order names, preview, confirm", async ({ page,
   await page.keyboard.type("#1001 #9999");
   await tabTo(page, page.getByRole("button", { name: "Preview" }));
   await page.keyboard.press("Enter");
-  await expect(page.getByTestId("preview-counts")).toContainText("1 found · 1 not found");
+  await expect(page.getByTestId("preview-counts")).toContainText("1 will be sent · 0 will be skipped · 0 already in vintrace · 0 in progress · 1 not found");
   const confirm = page.getByRole("button", { name: "Confirm: retry 1 order" });
   await tabTo(page, confirm);
   await page.keyboard.press("Space");

@@ -30,7 +30,7 @@ import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from 
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./build-sales-order";
 import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
 import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
-import { holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
+import { clearedError, holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
 import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
 import { noteVintraceTaxPolicy } from "./vintrace-tax-policy";
@@ -303,13 +303,7 @@ class OrderRun {
       vintraceSalesOrderCode: order.code,
       syncedAt: this.deps.now(),
       statusReason: how === "found" ? REASONS.foundByWorker : null,
-      lastErrorClass: null,
-      lastErrorMessage: null,
-      lastErrorFix: null,
-      lastErrorHowTo: null,
-      lastErrorCause: null,
-      lastErrorVintraceText: null,
-      missingSkus: [],
+      ...clearedError,
       warnings,
       queuedBy: null,
     };

@@ -444,7 +444,8 @@ export interface ManualOrder {
 
 type ManualFields = Omit<Prisma.OrderSyncCreateManyInput, "tenantId" | "orderGid" | "orderName" | "source">;
 
-const clearedError = {
+/** The fields of a record's last error, emptied: a record that syncs or is queued again carries no old error. */
+export const clearedError = {
   lastErrorClass: null,
   lastErrorMessage: null,
   lastErrorFix: null,

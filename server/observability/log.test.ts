@@ -57,8 +57,15 @@ describe("lines", () => {
     expect(scrubText("smtp://mailer:Pa55word@mail.test:587 and Bearer abc.def and shpat_0123abcd and ?token=xyz")).toBe(
       "smtp://mailer:[redacted]@mail.test:587 and Bearer [redacted] and shpat_[redacted] and ?token=[redacted]",
     );
-    logError("connect failed", new Error("could not reach smtp://mailer:Pa55word@mail.test"), { password: "hunter2-field", nested: { apiKey: "key-field-1" } });
-    expectAbsent("Pa55word", "hunter2-field", "key-field-1");
+    logError("connect failed", new Error("could not reach smtp://mailer:Pa55word@mail.test"), {
+      password: "hunter2-field",
+      nested: { apiKey: "key-field-1" },
+      request: { headers: { Authorization: "plain-header-value", "X-Shopify-Hmac-Sha256": "hmac-field-1" } },
+      tenants: [{ shop: "a.myshopify.com", accessToken: "listed-token-1" }],
+    });
+    expectAbsent("Pa55word", "hunter2-field", "key-field-1", "plain-header-value", "hmac-field-1", "listed-token-1");
+    // what is not a secret is still there
+    expect(lines()[0]).toMatchObject({ tenants: [{ shop: "a.myshopify.com", accessToken: "[redacted]" }] });
   });
 });
 

@@ -3,8 +3,8 @@
 // (the CLI's --json output must stay parseable while the code it runs logs). Every line carries the context it was written in (request, winery,
 // sync, worker, job), kept in an AsyncLocalStorage, so a call site names only what is new.
 //
-// No secret may reach a line. Three layers: call sites log names and outcomes, never bodies or credentials; pino's
-// `redact` blanks fields with a secret's name wherever a caller passes an object; and every message and error text
+// No secret may reach a line. Three layers: call sites log names and outcomes, never bodies or credentials; a field
+// under a secret's name is blanked wherever a caller passes an object; and every message and error text
 // is scrubbed of the shapes a secret takes inside text (URL passwords, Authorization values, Shopify tokens).
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -37,24 +37,29 @@ export function withLogContext<T>(fields: LogContext, fn: () => T): T {
 
 export const currentLogContext = (): LogContext => ({ ...storage.getStore() });
 
-/** Field names whose values are secrets, at the top level or one or two levels down. */
-const SECRET_KEYS = [
-  "password",
-  "newPassword",
-  "currentPassword",
-  "token",
-  "accessToken",
-  "apiKey",
-  "apiSecret",
-  "secret",
-  "authorization",
-  "cookie",
-  "smtpUrl",
-  "webhookUrl",
-  "url",
-  "key",
-];
-export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).concat(['headers["x-shopify-hmac-sha256"]', "*.headers.authorization"]);
+/** Field names whose values are secrets, wherever they sit in what a caller passes (compared without case). */
+const SECRET_KEYS = new Set(
+  [
+    "password",
+    "newPassword",
+    "currentPassword",
+    "token",
+    "accessToken",
+    "apiKey",
+    "apiSecret",
+    "secret",
+    "authorization",
+    "cookie",
+    "smtpUrl",
+    "webhookUrl",
+    "url",
+    "key",
+    "x-shopify-hmac-sha256",
+  ].map((k) => k.toLowerCase()),
+);
+/** How deep into a caller's fields secrets are looked for. */
+const REDACT_DEPTH = 3;
+const REDACTED = "[redacted]";
 
 const SECRET_SHAPES: [RegExp, string][] = [
   // user:password@ in any URL (SMTP_URL, DATABASE_URL)
@@ -93,11 +98,22 @@ function serializeError(error: unknown): unknown {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
-/** A call's fields with their text values scrubbed (an error message passed as a string field, a reason). */
-function scrubFields(fields: Record<string, unknown>): Record<string, unknown> {
+/**
+ * A call's fields as they may be written: a value under a secret's name blanked, and secret shapes blanked inside
+ * text, a few levels down. Done here rather than with pino's `redact` paths, whose wildcards cost ten times the rest
+ * of a line (about 50 µs a line, and the worker writes several per order).
+ */
+function redactFields(fields: Record<string, unknown>, depth = 1): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) out[key] = typeof value === "string" ? scrubText(value) : value;
+  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactValue(value, depth);
   return out;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return scrubText(value);
+  if (depth >= REDACT_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  return isPlainObject(value) ? redactFields(value, depth + 1) : value;
 }
 
 export interface LoggerSettings {
@@ -114,11 +130,10 @@ export function createLogger(settings: LoggerSettings): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => ({ ...storage.getStore() }),
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     serializers: { err: serializeError, error: serializeError },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === "string" ? scrubText(a) : isPlainObject(a) ? scrubFields(a) : a)) as Parameters<typeof method>;
+        const scrubbed = args.map((a) => (typeof a === "string" ? scrubText(a) : isPlainObject(a) ? redactFields(a) : a)) as Parameters<typeof method>;
         method.apply(this, scrubbed);
       },
     },

@@ -3,6 +3,7 @@
 // a ShopifyAdmin from the token module, which refreshes expiring tokens.
 import "server-only";
 import type { TenantSettings } from "@/lib/tenant-settings";
+import type { StoredTaxPolicy } from "./vintrace-tax-policy";
 import { decryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -136,7 +137,7 @@ export function salesOrderSettingsFrom(vintrace: MappingSettings, mappings: Mapp
 export interface OrderContext {
   tenant: Pick<Tenant, "id" | "status" | "shopDomain" | "syncOrdersCreatedAfter">;
   /** null: vintrace is not connected */
-  vintrace: (MappingSettings & VintraceConnectionSettings & Pick<TenantSettings, "syncTestOrders">) | null;
+  vintrace: (MappingSettings & VintraceConnectionSettings & StoredTaxPolicy & Pick<TenantSettings, "syncTestOrders">) | null;
   /** the mappings of the SKUs asked for */
   mappings: Mapping[];
 }
@@ -157,7 +158,7 @@ export async function loadOrderContext(db: Db, tenantId: string, skus: string[])
            v."tenantId" IS NOT NULL AS "hasVintrace", v."baseUrl", v."apiKeyEnc", v."authScheme"::text AS "authScheme",
            v."customerName", v."salesPriceList", v."storageAreaId", v."taxPolicy"::text AS "taxPolicy",
            v."discountMode"::text AS "discountMode", v.currency, v."shippingPolicy"::text AS "shippingPolicy",
-           v."shippingStockCode", v."ignoreStockError", v."syncTestOrders", v."ignoreNoSkuLines", v."ignoreGiftCards", v."ignoredSkus",
+           v."shippingStockCode", v."ignoreStockError", v."taxPolicySetAt", v."vintraceTaxPolicy"::text AS "vintraceTaxPolicy", v."syncTestOrders", v."ignoreNoSkuLines", v."ignoreGiftCards", v."ignoredSkus",
            COALESCE((
              SELECT json_agg(json_build_object('shopifySku', m."shopifySku", 'vintraceCode', m."vintraceCode", 'multiplier', m.multiplier))
              FROM "SkuMapping" m WHERE m."tenantId" = t.id AND m."shopifySku" = ANY(${skus}::text[])

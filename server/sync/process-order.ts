@@ -33,7 +33,7 @@ import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopif
 import { clearedError, holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
 import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
-import { noteVintraceTaxPolicy } from "./vintrace-tax-policy";
+import { noteVintraceTaxPolicy, type StoredTaxPolicy } from "./vintrace-tax-policy";
 
 export type ProcessResult =
   | "synced"
@@ -88,6 +88,8 @@ class OrderRun {
   private readonly exchanges = new ExchangeLog();
   private admin: ShopifyAdmin | null = null;
   private knownTags: string[] | null = null;
+  /** the tax policy as read with the settings before sending, so noting vintrace's word on it costs no extra read */
+  private storedTaxPolicy: StoredTaxPolicy | undefined;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -126,6 +128,7 @@ class OrderRun {
 
     const vintraceSettings = context.vintrace;
     if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
+    this.storedTaxPolicy = vintraceSettings;
 
     const payload = await this.payload();
     if (payload.kind === "done") return payload.result;
@@ -313,7 +316,7 @@ class OrderRun {
   /** vintrace's word on tax, for the Settings (never a reason to fail a sync vintrace already holds). */
   private async noteTaxPolicy(order: SalesOrder): Promise<void> {
     try {
-      await noteVintraceTaxPolicy(this.deps.db, this.row.tenantId, order, this.deps.now());
+      await noteVintraceTaxPolicy(this.deps.db, this.row.tenantId, order, this.deps.now(), this.storedTaxPolicy);
     } catch (error) {
       logger().warn({ syncId: this.row.id, tenantId: this.row.tenantId, err: error }, "could not record vintrace's tax policy");
     }

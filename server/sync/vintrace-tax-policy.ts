@@ -6,17 +6,26 @@
 import "server-only";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
+import type { VintraceSettings } from "@/server/generated/prisma/client";
 import { taxPolicyOf, type SalesOrder } from "@/server/vintrace";
 
 export type NotedTaxPolicy = "adopted" | "recorded" | "unchanged" | "none";
 
-export async function noteVintraceTaxPolicy(db: Db, tenantId: string, reply: SalesOrder, now: Date): Promise<NotedTaxPolicy> {
+export type StoredTaxPolicy = Pick<VintraceSettings, "taxPolicy" | "taxPolicySetAt" | "vintraceTaxPolicy">;
+
+/**
+ * `known` is what the caller read with the rest of the winery's settings before the order was sent (the worker reads
+ * them anyway), which spares a query per order; without it they are read here.
+ */
+export async function noteVintraceTaxPolicy(db: Db, tenantId: string, reply: SalesOrder, now: Date, known?: StoredTaxPolicy): Promise<NotedTaxPolicy> {
   const policy = taxPolicyOf(reply);
   if (!policy) return "none";
-  const stored = await db.vintraceSettings.findUnique({
-    where: { tenantId },
-    select: { taxPolicy: true, taxPolicySetAt: true, vintraceTaxPolicy: true },
-  });
+  const stored =
+    known ??
+    (await db.vintraceSettings.findUnique({
+      where: { tenantId },
+      select: { taxPolicy: true, taxPolicySetAt: true, vintraceTaxPolicy: true },
+    }));
   if (!stored) return "none";
   if (stored.taxPolicySetAt === null) {
     const adopted = await db.$transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { createPrisma } from "@/server/db";
 import { startProductCheckRunner } from "@/server/jobs/product-checks";
 import type { ProductVariant, ShopifyAdmin } from "@/server/shopify/admin";
 import { startSyncWorldForFile, uniqueLabel, until } from "@/test/support/sync";
-import { claimProductCheck, latestProductCheck, performProductCheck, PHASES, requestProductCheck, runProductCheck } from "./check";
+import { claimProductCheck, latestProductCheck, performProductCheck, PHASES, productCheckRows, requestProductCheck, runProductCheck } from "./check";
 
 const db = createPrisma();
 const world = await startSyncWorldForFile(db);
@@ -61,6 +61,11 @@ describe("the product check", () => {
     const latest = await latestProductCheck(db, tenant.tenantId);
     expect(latest.last?.id).toBe(second.id);
     expect(latest.running).toBeNull();
+    // what the page reads back is what the run found, times included
+    const { rows, ...info } = second;
+    expect(latest.last).toEqual(info);
+    expect(await productCheckRows(db, tenant.tenantId, second.id)).toEqual(rows);
+    expect(await productCheckRows(db, "another-winery", second.id)).toBeNull();
   });
 
   it("records why it could not run, and keeps only the last few runs", async () => {

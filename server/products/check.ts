@@ -15,7 +15,7 @@
 import "server-only";
 import type { Db } from "@/server/db";
 import { Prisma, type ProductCheck } from "@/server/generated/prisma/client";
-import { UTC_NOW } from "@/server/lib/sql-time";
+import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
 import { adminFromTokens, vintraceFromSettings, type AdminFor, type VintraceFor } from "@/server/sync/context";
 import { retryAfterSkuMatched } from "@/server/orders/fix-retry";
 import { mapLimit } from "@/server/sync/map-limit";
@@ -169,6 +169,20 @@ async function writeFenced(db: Db, id: string, owner: string, data: Prisma.Produ
 }
 
 /**
+ * Stores a finished run's result, fenced like every other write. Raw, with the JSON made here: handing a 10,000-row
+ * result to the ORM as a Json value held the worker's event loop for seconds (its query compiler walks every value),
+ * which delayed every other job of the process.
+ */
+async function saveResult(db: Db, id: string, owner: string, finishedAt: Date, result: { summary: ProductMatchSummary; rows: ProductMatchRow[] }): Promise<void> {
+  const count = await db.$executeRaw`
+    UPDATE "ProductCheck"
+    SET status = 'DONE', "finishedAt" = ${sqlTimestamp(finishedAt)}, phase = NULL, "leaseUntil" = NULL,
+        summary = ${JSON.stringify(result.summary)}::jsonb, rows = ${JSON.stringify(result.rows)}::jsonb
+    WHERE id = ${id} AND status = 'RUNNING' AND "workerId" = ${owner}`;
+  if (count !== 1) throw new LostRun(`product check ${id} is no longer held by ${owner}`);
+}
+
+/**
  * Performs a claimed run: reads both catalogues, compares them, stores the result (DONE, or FAILED with why, when
  * Shopify or vintrace could not be read). Null when the run was lost to another worker midway (its lease lapsed);
  * that worker's result stands.
@@ -194,23 +208,17 @@ export async function performProductCheck(db: Db, run: ProductCheck, lease: RunL
     try {
       const result = await match(db, run.tenantId, deps, progress);
       await progress({ phase: PHASES.saving }, true);
-      await writeFenced(db, run.id, lease.owner, {
-        status: "DONE",
-        finishedAt: now(),
-        phase: null,
-        leaseUntil: null,
-        summary: result.summary as unknown as Prisma.InputJsonValue,
-        rows: result.rows as unknown as Prisma.InputJsonValue,
-      });
+      await saveResult(db, run.id, lease.owner, now(), result);
       rows = result.rows;
     } catch (error) {
       if (error instanceof LostRun) throw error;
       await writeFenced(db, run.id, lease.owner, { status: "FAILED", finishedAt: now(), phase: null, leaseUntil: null, error: describe(error) });
     }
-    const finished = await db.productCheck.findUniqueOrThrow({ where: { id: run.id } });
+    // Read back without the rows: this worker holds them already, and a large shop's are megabytes.
+    const finished = await db.productCheck.findUniqueOrThrow({ where: { id: run.id }, omit: { rows: true } });
     if (rows) await requeueFixedOrders(db, run.tenantId, rows);
     await pruneOldRuns(db, run.tenantId);
-    return viewOf(finished);
+    return { ...infoOf(finished), rows: rows ?? [] };
   } catch (error) {
     if (error instanceof LostRun) return null;
     throw error;
@@ -307,11 +315,31 @@ async function pruneOldRuns(db: Db, tenantId: string): Promise<void> {
   await db.productCheck.deleteMany({ where: { ...finished, id: { notIn: keep.map((k) => k.id) } } });
 }
 
-/** The last finished run, and the open run (queued or in progress) if there is one. */
-export async function latestProductCheck(db: Db, tenantId: string): Promise<{ last: ProductCheckView | null; running: ProductCheckView | null }> {
+/** A run as the page follows it: everything but its rows, which a large shop has thousands of. */
+export type ProductCheckInfo = Omit<ProductCheckView, "rows">;
+
+const infoOf = (check: Omit<ProductCheck, "rows">): ProductCheckInfo => {
+  const { rows: _none, ...info } = viewOf({ ...check, rows: null });
+  return info;
+};
+
+/**
+ * The last finished run, and the open run (queued or in progress) if there is one, without their rows: the page asks
+ * for this every second while a run is open, and the rows of the last run (`productCheckRows`) only once.
+ */
+export async function latestProductCheck(db: Db, tenantId: string): Promise<{ last: ProductCheckInfo | null; running: ProductCheckInfo | null }> {
   const [last, running] = await Promise.all([
-    db.productCheck.findFirst({ where: { tenantId, status: { in: ["DONE", "FAILED"] } }, orderBy: { startedAt: "desc" } }),
-    db.productCheck.findFirst({ where: { tenantId, status: { in: OPEN } }, orderBy: { startedAt: "desc" } }),
+    db.productCheck.findFirst({ where: { tenantId, status: { in: ["DONE", "FAILED"] } }, orderBy: { startedAt: "desc" }, omit: { rows: true } }),
+    db.productCheck.findFirst({ where: { tenantId, status: { in: OPEN } }, orderBy: { startedAt: "desc" }, omit: { rows: true } }),
   ]);
-  return { last: last ? viewOf(last) : null, running: running ? viewOf(running) : null };
+  return { last: last ? infoOf(last) : null, running: running ? infoOf(running) : null };
+}
+
+/** The rows of one of the winery's runs (empty for a run that found none or is not finished); null for no such run. */
+export async function productCheckRows(db: Db, tenantId: string, id: string): Promise<ProductMatchRow[] | null> {
+  // Raw, parsed here: the ORM's handling of a multi-megabyte Json value costs several times JSON.parse.
+  const [found] = await db.$queryRaw<{ rows: string | null }[]>`
+    SELECT rows::text AS rows FROM "ProductCheck" WHERE id = ${id} AND "tenantId" = ${tenantId}`;
+  if (!found) return null;
+  return found.rows ? (JSON.parse(found.rows) as ProductMatchRow[]) : [];
 }

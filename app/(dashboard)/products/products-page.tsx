@@ -17,7 +17,7 @@ import { toCsv } from "@/lib/csv";
 const IGNORE_RULES_ID: NonNullable<CauseInfo["fixSection"]> = "ignore-rules";
 
 type Check = NonNullable<RouterOutputs["products"]["latest"]["last"]>;
-type Row = Check["rows"][number];
+type Row = RouterOutputs["products"]["rows"][number];
 
 type FilterKey = "all" | "problems" | "matched" | "missing" | "nameDiffers" | "priceDiffers" | "noSku" | "ignored" | "priceNotCheckable";
 
@@ -99,7 +99,7 @@ function Products({ tenantId }: { tenantId: string }) {
       ) : latest.data.last.status === "FAILED" ? (
         <ErrorState title="The last check failed" error={{ message: latest.data.last.error ?? "No reason recorded." }} />
       ) : (
-        <CheckResult check={latest.data.last} linkedSku={linkedSku} onMap={(sku) => setPrefill({ sku, nonce: Date.now() })} />
+        <CheckRows tenantId={tenantId} check={latest.data.last} linkedSku={linkedSku} onMap={(sku) => setPrefill({ sku, nonce: Date.now() })} />
       )}
       <Rules tenantId={tenantId} prefill={prefill} />
     </div>
@@ -160,13 +160,28 @@ function NameDiff({ row }: { row: Row }) {
   );
 }
 
-function CheckResult({ check, linkedSku, onMap }: { check: Check; linkedSku: string | null; onMap: (sku: string) => void }) {
+interface CheckProps {
+  check: Check;
+  linkedSku: string | null;
+  onMap: (sku: string) => void;
+}
+
+/** The last run's rows, asked for once per run: a finished run never changes, and a large shop has thousands. */
+function CheckRows({ tenantId, ...props }: CheckProps & { tenantId: string }) {
+  const trpc = useTRPC();
+  const rows = useQuery({ ...trpc.products.rows.queryOptions({ tenantId, productCheckId: props.check.id }), staleTime: Infinity });
+  if (rows.isPending) return <Loading label="Loading the last check…" />;
+  if (rows.isError) return <ErrorState title="Could not load the last check" error={rows.error} onRetry={() => void rows.refetch()} />;
+  return <CheckResult {...props} all={rows.data} />;
+}
+
+function CheckResult({ check, all, linkedSku, onMap }: CheckProps & { all: Row[] }) {
   const [filter, setFilter] = useState<FilterKey>(linkedSku ? "all" : "problems");
   const [text, setText] = useState(linkedSku ?? "");
-  const counts = useMemo(() => Object.fromEntries(FILTERS.map((f) => [f.key, check.rows.filter(f.test).length])) as Record<FilterKey, number>, [check.rows]);
+  const counts = useMemo(() => Object.fromEntries(FILTERS.map((f) => [f.key, all.filter(f.test).length])) as Record<FilterKey, number>, [all]);
   const needle = text.trim().toLowerCase();
   const active = FILTERS.find((f) => f.key === filter) ?? FILTERS[0];
-  const rows = check.rows.filter((r) => active.test(r) && (!needle || `${r.sku ?? ""} ${r.shopifyName} ${r.vintraceCode ?? ""} ${r.vintraceName ?? ""}`.toLowerCase().includes(needle)));
+  const rows = all.filter((r) => active.test(r) && (!needle || `${r.sku ?? ""} ${r.shopifyName} ${r.vintraceCode ?? ""} ${r.vintraceName ?? ""}`.toLowerCase().includes(needle)));
   const shown = rows.slice(0, 500);
 
   const csv = () =>
@@ -187,7 +202,7 @@ function CheckResult({ check, linkedSku, onMap }: { check: Check; linkedSku: str
 
   return (
     <Card
-      title={`${check.rows.length} variants checked`}
+      title={`${all.length} variants checked`}
       actions={
         <Button onClick={csv} disabled={rows.length === 0}>
           Download CSV ({rows.length})

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
 import { recordAudit } from "@/server/audit/record";
-import { latestProductCheck, requestProductCheck } from "@/server/products/check";
+import { latestProductCheck, productCheckRows, requestProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
 import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/orders/fix-retry";
 
@@ -33,8 +33,15 @@ async function retryAfterIgnoreRulesChange(db: Db, tenantId: string, before: Ign
 }
 
 export const productsRouter = createTRPCRouter({
-  /** The last finished match check, and the open run (queued or in progress, with its phase and progress). */
+  /** The last finished match check, and the open run (queued or in progress, with its phase and progress), without rows. */
   latest: tenantProcedure.query(({ ctx }) => latestProductCheck(ctx.db, ctx.tenantId)),
+
+  /** The rows of one of the winery's checks. A finished run never changes, so the page asks once per run. */
+  rows: tenantProcedure.input(z.object({ productCheckId: z.string().min(1).max(64) })).query(async ({ ctx, input }) => {
+    const rows = await productCheckRows(ctx.db, ctx.tenantId, input.productCheckId);
+    if (!rows) throw new TRPCError({ code: "NOT_FOUND", message: "No such product check for this winery." });
+    return rows;
+  }),
 
   /**
    * Asks for the match check and returns at once: a worker runs it while the page polls `latest`. A second request

@@ -259,6 +259,9 @@ function useWordsRetry(tenantId: string | null) {
     trpc.overview.retryUnrecognisedWords.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() }) }),
   );
   const result = mutation.data;
+  // The words the answer is about: their group is gone from the list once every order in them is queued.
+  const text = mutation.variables?.vintraceText;
+  const said = text ? `the words “${text}”` : "a refusal without words";
   const button = (text: string | null) =>
     isSupport && (
       <Button
@@ -277,9 +280,9 @@ function useWordsRetry(tenantId: string | null) {
         <div className="mb-3">
           <Notice tone={result.queued ? "success" : "info"} testId="words-retry-result">
             {result.queued
-              ? `Queued again: ${orders(result.queued)}${tenantId ? "" : ` in ${result.tenants} ${result.tenants === 1 ? "winery" : "wineries"}`} refused in these words.`
-              : "Nothing queued."}
-            {result.left > 0 && ` ${orders(result.left)} in these words stayed failed (failed over 7 days ago, or being synced): retry them on the Retry page.`}
+              ? `Queued again: ${orders(result.queued)}${tenantId ? "" : ` in ${result.tenants} ${result.tenants === 1 ? "winery" : "wineries"}`} refused in ${said}.`
+              : `Nothing queued for ${said}.`}
+            {result.left > 0 && ` ${orders(result.left)} stayed failed (failed over 7 days ago, or being synced): retry them on the Retry page.`}
           </Notice>
         </div>
       )}

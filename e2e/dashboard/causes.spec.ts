@@ -220,7 +220,7 @@ test(`${UNRECOGNISED}: support retries every order refused in the same words, ac
   await expect(text).toContainText(`${words}: 2 orders, 2 wineries`);
   for (const winery of wineries) await clearFaults(winery.vintraceCode);
   await text.getByRole("button", { name: "Retry after review" }).click();
-  await expect(page.getByTestId("words-retry-result")).toHaveText("Queued again: 2 orders in 2 wineries refused in these words.");
+  await expect(page.getByTestId("words-retry-result")).toHaveText(`Queued again: 2 orders in 2 wineries refused in the words “${words}”.`);
 
   for (const [i, winery] of wineries.entries()) {
     await syncsAfterFix(winery, orders[i], { trigger: "support-review", cause: "UNRECOGNISED", vintraceText: words }, support.email);

@@ -134,7 +134,8 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
               </p>
             )
           )}
-          <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>
+          {/* What the winery is told to do; support has its own words for an unrecognised refusal, just above. */}
+          {!(isSupport && order.error.cause === "UNRECOGNISED") && <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>}
         </section>
       )}
       {order.statusReason && (

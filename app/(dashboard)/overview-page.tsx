@@ -192,8 +192,11 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
 
 function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string | null }) {
   const href = useTenantHref();
+  const words = useWordsRetry(tenantId);
   return (
     <Card title={tenantId ? "Failures by cause" : "Failures by cause, across wineries"}>
+      {/* Above the list: the words' retry empties their group, which would take its answer with it. */}
+      {words.answer}
       {groups.length === 0 ? (
         <p className="text-sm text-slate-500">No failed orders. 🎉</p>
       ) : (
@@ -208,9 +211,12 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
               {group.byText && group.byText.length > 0 && (
                 <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label="vintrace's words" data-testid="failure-group-texts">
                   {group.byText.map((t) => (
-                    <li key={t.text ?? ""}>
-                      <q className="font-mono">{t.text ?? "(no words given)"}</q>: {t.orders} {t.orders === 1 ? "order" : "orders"}
-                      {!tenantId && `, ${t.tenants} ${t.tenants === 1 ? "winery" : "wineries"}`}
+                    <li key={t.text ?? ""} className="flex flex-wrap items-center gap-x-2">
+                      <span>
+                        <q className="font-mono">{t.text ?? "(no words given)"}</q>: {t.orders} {t.orders === 1 ? "order" : "orders"}
+                        {!tenantId && `, ${t.tenants} ${t.tenants === 1 ? "winery" : "wineries"}`}
+                      </span>
+                      {words.button(t.text)}
                     </li>
                   ))}
                 </ul>
@@ -237,6 +243,52 @@ function FailureGroups({ groups, tenantId }: { groups: Group[]; tenantId: string
       )}
     </Card>
   );
+}
+
+const orders = (n: number) => `${n} ${n === 1 ? "order" : "orders"}`;
+
+/**
+ * Support's retry of the refusals in one text of vintrace's that no check recognised, once they have read it and
+ * found the cause: a button beside each text (support only: the server refuses anyone else), and what it queued.
+ */
+function useWordsRetry(tenantId: string | null) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { isSupport } = useTenant();
+  const mutation = useMutation(
+    trpc.overview.retryUnrecognisedWords.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() }) }),
+  );
+  const result = mutation.data;
+  // The words the answer is about: their group is gone from the list once every order in them is queued.
+  const text = mutation.variables?.vintraceText;
+  const said = text ? `the words “${text}”` : "a refusal without words";
+  const button = (text: string | null) =>
+    isSupport && (
+      <Button
+        variant="ghost"
+        className="px-1.5 py-0.5 text-xs"
+        disabled={mutation.isPending}
+        onClick={() => mutation.mutate({ tenantId, vintraceText: text })}
+      >
+        Retry after review
+      </Button>
+    );
+  const answer = (
+    <>
+      {mutation.isError && <Notice tone="error">Retry failed: {mutation.error.message}</Notice>}
+      {result && (
+        <div className="mb-3">
+          <Notice tone={result.queued ? "success" : "info"} testId="words-retry-result">
+            {result.queued
+              ? `Queued again: ${orders(result.queued)}${tenantId ? "" : ` in ${result.tenants} ${result.tenants === 1 ? "winery" : "wineries"}`} refused in ${said}.`
+              : `Nothing queued for ${said}.`}
+            {result.left > 0 && ` ${orders(result.left)} stayed failed (failed over 7 days ago, or being synced): retry them on the Retry page.`}
+          </Notice>
+        </div>
+      )}
+    </>
+  );
+  return { button, answer };
 }
 
 function AllTenants() {

@@ -62,3 +62,21 @@ export async function waitForSync(shop: string, gid: string, done: (row: SyncRow
     .toBe(true);
   return last as SyncRow;
 }
+
+/** An order placed and delivered, once its sync has failed for good. */
+export async function failOrder(shop: string, lines: { sku: string; qty: number }[]): Promise<{ order: SimOrder; failed: SyncRow }> {
+  const order = await createShopifyOrder({ shop, lines, deliver: true });
+  return { order, failed: await waitForSync(shop, order.gid, (r) => r.status === "FAILED") };
+}
+
+/** vintrace refuses the winery's next sales order in these words, which no check of ours recognises. */
+export const refuseNextSalesOrder = (vintraceCode: string, words: string) =>
+  vintraceControl(vintraceCode, "faults", { match: "POST /sales-order", status: 400, body: { status: "Error", message: words } });
+
+/** vintrace takes sales orders again: the refusals still queued are dropped. */
+export const clearFaults = (vintraceCode: string) => vintraceControl(vintraceCode, "faults", undefined, "DELETE");
+
+/** What each retry that saving a fix (or support's review) set off recorded: who, and the audit's details. */
+export async function fixRetryAudits(tenantId: string): Promise<{ actorEmail: string | null; details: Record<string, unknown> }[]> {
+  return query(`SELECT "actorEmail", details FROM "AuditEvent" WHERE "tenantId" = $1 AND action = 'orders.fix_retry' ORDER BY "createdAt"`, [tenantId]);
+}

@@ -379,6 +379,22 @@ describe("the isolation sweep over every procedure", () => {
     expect(await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } })).toEqual(before.invitation);
   });
 
+  it("refuses A's owner and staff every support-only procedure, even on A's own records, and changes nothing of A's", async () => {
+    const supportOnly = procedures().filter((p) => p.access === "support");
+    expect(supportOnly.map((p) => p.path)).toEqual(expect.arrayContaining(["overview.retryUnrecognisedWords", "orders.retryAfterReview"]));
+    const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId };
+    const before = await db.orderSync.findUniqueOrThrow({ where: { id: a.orderSyncId } });
+    const failures: string[] = [];
+    for (const [who, user] of [["owner", merchantA], ["staff", staffA]] as const) {
+      for (const proc of supportOnly) {
+        const outcome = await call(user, proc.path, inputFor(proc, ids).input);
+        if (outcome.ok || outcome.code !== "FORBIDDEN") failures.push(`${proc.path} as A's ${who}: ${outcome.ok ? "answered" : outcome.code}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await db.orderSync.findUniqueOrThrow({ where: { id: a.orderSyncId } })).toEqual(before);
+  });
+
   it("sends no secret to anyone: every query's answer, as the merchant and as support", async () => {
     const hidden = await secrets();
     const failures: string[] = [];

@@ -8,7 +8,8 @@
 //     or as the vintrace code it was sent as);
 //   - ignore rules that narrow (a SKU taken off the ignore list, a kind of line no longer ignored) re-queue the
 //     orders refused for having no product lines to send: one of their lines may now be sent;
-//   - support, once they have read vintrace's unrecognised words and found the cause, re-queue those refusals.
+//   - support, once they have read vintrace's unrecognised words and found the cause, re-queue those refusals: every
+//     one in the same words (from the Overview), or one order (from its page).
 // Each retry that re-queues anything is recorded in the audit log (orders.fix_retry) with what set it off and the
 // orders it queued. Re-queued orders go through the whole sync again, lookup before POST included, so a retry never
 // duplicates.
@@ -17,6 +18,7 @@ import type { Cause, DIAGNOSED_CAUSES } from "@/lib/causes";
 import { recordAudit, type AuditActor } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
+import { Refused } from "@/server/lib/refused";
 import { NO_PRODUCT_LINES_PREFIX } from "../../lib/no-product-lines";
 import { requeueFailed } from "../sync/queue";
 
@@ -128,7 +130,23 @@ export async function retryAfterIgnoreRulesNarrowed(db: Db, tenantId: string, op
  * with exactly these words (every unrecognised one when `vintraceText` is undefined).
  */
 export async function retryAfterSupportReview(db: Db, tenantId: string, vintraceText: string | null | undefined, options: FixRetryOptions = {}): Promise<number> {
+  const words = vintraceText !== undefined ? { lastErrorVintraceText: vintraceText } : {};
+  return requeueSupportReviewed(db, tenantId, words, options, vintraceText !== undefined ? { vintraceText } : {});
+}
+
+/**
+ * Support's retry of one order refused in unrecognised words, from the order's page once they have read them. An
+ * order that is not the winery's is refused like one that does not exist; one that no longer failed that way is
+ * left alone (0).
+ */
+export async function retryOrderAfterSupportReview(db: Db, tenantId: string, orderSyncId: string, options: FixRetryOptions = {}): Promise<number> {
+  const order = await db.orderSync.findFirst({ where: { id: orderSyncId, tenantId }, select: { lastErrorVintraceText: true } });
+  if (!order) throw new Refused("NOT_FOUND", "This winery has no such order.");
+  return requeueSupportReviewed(db, tenantId, { id: orderSyncId }, options, { orderSyncId, vintraceText: order.lastErrorVintraceText });
+}
+
+/** The unrecognised refusals among `where`, re-queued and audited as support's review. */
+function requeueSupportReviewed(db: Db, tenantId: string, where: Prisma.OrderSyncWhereInput, options: FixRetryOptions, details: Prisma.InputJsonObject): Promise<number> {
   const cause: Cause = "UNRECOGNISED";
-  const where = { lastErrorCause: cause, ...(vintraceText !== undefined ? { lastErrorVintraceText: vintraceText } : {}) };
-  return requeueRecentFailures(db, tenantId, where, "support-review", options, { cause, ...(vintraceText !== undefined ? { vintraceText } : {}) });
+  return requeueRecentFailures(db, tenantId, { ...where, lastErrorCause: cause }, "support-review", options, { cause, ...details });
 }

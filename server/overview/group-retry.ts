@@ -1,9 +1,12 @@
 // A failure group's retry from the Overview: every retryable failed order of one cause, winery by winery, through the
-// bulk retry's confirm step. One winery's trouble does not stop the others; it is reported beside the counts.
+// bulk retry's confirm step. One winery's trouble does not stop the others; it is reported beside the counts. And
+// support's retry of the refusals in one text of vintrace's that no check recognised, once they have read it.
 import "server-only";
 import type { CurrentUser } from "@/server/auth/current-user";
 import type { Db } from "@/server/db";
+import type { AuditActor } from "@/server/audit/record";
 import { confirmRetry } from "@/server/orders/bulk-retry";
+import { retryAfterSupportReview } from "@/server/orders/fix-retry";
 import { retryDeps } from "@/server/orders/retry";
 import { failedOrderNamesByCause } from "@/server/overview/service";
 import { CAUSE_INFO, groupRetryRefusal, type Cause } from "../../lib/causes";
@@ -48,5 +51,33 @@ export async function retryGroup(
       result.problems.push({ tenantId, message: explain(error, `the ${cause} retry of winery ${tenantId}`) });
     }
   }
+  return result;
+}
+
+export interface WordsRetryResult {
+  /** orders queued again */
+  queued: number;
+  /** the wineries they belong to */
+  tenants: number;
+  /** failures in these words still left failed: older than the fix-retry window, or being synced right now */
+  left: number;
+}
+
+/**
+ * Support's retry, once they have read vintrace's words and found the cause: every unrecognised refusal in exactly
+ * these words (null: none given), winery by winery, in the given wineries (every winery when null). Each winery's
+ * retry is audited on its own.
+ */
+export async function retryUnrecognisedWords(db: Db, tenantIds: string[] | null, vintraceText: string | null, actor: AuditActor): Promise<WordsRetryResult> {
+  const cause: Cause = "UNRECOGNISED";
+  const failed = { status: "FAILED" as const, lastErrorCause: cause, lastErrorVintraceText: vintraceText, ...(tenantIds ? { tenantId: { in: tenantIds } } : {}) };
+  const wineries = await db.orderSync.findMany({ where: failed, distinct: ["tenantId"], select: { tenantId: true } });
+  const result: WordsRetryResult = { queued: 0, tenants: 0, left: 0 };
+  for (const { tenantId } of wineries) {
+    const queued = await retryAfterSupportReview(db, tenantId, vintraceText, { actor });
+    result.queued += queued;
+    if (queued > 0) result.tenants += 1;
+  }
+  result.left = await db.orderSync.count({ where: failed });
   return result;
 }

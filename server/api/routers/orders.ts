@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { createTRPCRouter, scopedProcedure, tenantProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, scopedProcedure, supportProcedure, tenantProcedure } from "@/server/api/trpc";
+import { retryOrderAfterSupportReview } from "@/server/orders/fix-retry";
 import { getOrder, orderProgress, retryOrder } from "@/server/orders/order-actions";
 import { cursorSchema, listSyncLog, MAX_PAGE_SIZE, syncLogFilterSchema } from "@/server/orders/sync-log";
 
@@ -25,6 +26,13 @@ export const ordersRouter = createTRPCRouter({
   retry: tenantProcedure
     .input(orderSyncIdInput)
     .mutation(({ ctx, input }) => retryOrder(ctx.db, ctx.tenantId, input.orderSyncId, { id: ctx.user.id, email: ctx.user.email })),
+
+  /** Support, having read the words of the order's unrecognised refusal and found the cause: retry it. */
+  retryAfterReview: supportProcedure
+    .input(orderSyncIdInput.extend({ tenantId: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => ({
+      requeued: await retryOrderAfterSupportReview(ctx.db, input.tenantId, input.orderSyncId, { actor: { id: ctx.user.id, email: ctx.user.email } }),
+    })),
 
   /** Where the given orders stand now, for the retry page's live progress. */
   progress: tenantProcedure

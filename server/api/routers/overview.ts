@@ -1,9 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { createTRPCRouter, messageForTheUser, scopedProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, messageForTheUser, scopedProcedure, supportProcedure } from "@/server/api/trpc";
 import { CAUSES } from "@/lib/causes";
-import { retryGroup } from "@/server/overview/group-retry";
+import { retryGroup, retryUnrecognisedWords } from "@/server/overview/group-retry";
 import { overview } from "@/server/overview/service";
+
+/** Longer than any refusal vintrace words, short enough to keep a request small. */
+const MAX_VINTRACE_TEXT = 20_000;
 
 export const overviewRouter = createTRPCRouter({
   /** The health of the winery picked, or of every winery the caller sees, and their failures by cause. */
@@ -13,4 +16,14 @@ export const overviewRouter = createTRPCRouter({
   retryCause: scopedProcedure
     .input(z.object({ cause: z.enum(CAUSES) }))
     .mutation(({ ctx, input }) => retryGroup(ctx.db, ctx.user, ctx.tenantIds, input.cause, messageForTheUser)),
+
+  /**
+   * Support, having read vintrace's words and found the cause: retry every unrecognised refusal in exactly these
+   * words (null: none given), in the winery picked or in every winery.
+   */
+  retryUnrecognisedWords: supportProcedure
+    .input(z.object({ tenantId: z.string().min(1).max(64).nullish(), vintraceText: z.string().min(1).max(MAX_VINTRACE_TEXT).nullable() }))
+    .mutation(({ ctx, input }) =>
+      retryUnrecognisedWords(ctx.db, input.tenantId ? [input.tenantId] : null, input.vintraceText, { id: ctx.user.id, email: ctx.user.email }),
+    ),
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { recordAudit } from "@/server/audit/record";
+import { recordAudit, type AuditActor } from "@/server/audit/record";
 import { latestProductCheck, productCheckRows, requestProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
 import { retryAfterIgnoreRulesNarrowed, retryAfterSettingsChange, retryAfterSkuMatched } from "@/server/orders/fix-retry";
@@ -19,17 +19,17 @@ interface IgnoreRules {
  * Re-queues the failures a change of the ignore rules may fix. Rules that widen (a SKU or a kind of line newly left
  * out) may fix refusals of what was sent; rules that narrow may fix orders that had no product line left to send.
  */
-async function retryAfterIgnoreRulesChange(db: Db, tenantId: string, before: IgnoreRules, after: IgnoreRules): Promise<number> {
+async function retryAfterIgnoreRulesChange(db: Db, tenantId: string, before: IgnoreRules, after: IgnoreRules, actor: AuditActor): Promise<number> {
   const added = after.ignoredSkus.filter((s) => !before.ignoredSkus.includes(s));
   const removed = before.ignoredSkus.filter((s) => !after.ignoredSkus.includes(s));
   const widened = (after.ignoreNoSkuLines && !before.ignoreNoSkuLines) || (after.ignoreGiftCards && !before.ignoreGiftCards);
   const narrowed = removed.length > 0 || (before.ignoreNoSkuLines && !after.ignoreNoSkuLines) || (before.ignoreGiftCards && !after.ignoreGiftCards);
   const forWidening = widened
-    ? await retryAfterSettingsChange(db, tenantId, { includeValidation: true })
+    ? await retryAfterSettingsChange(db, tenantId, { includeValidation: true, actor })
     : added.length
-      ? await retryAfterSkuMatched(db, tenantId, added)
+      ? await retryAfterSkuMatched(db, tenantId, added, { actor })
       : 0;
-  return forWidening + (narrowed ? await retryAfterIgnoreRulesNarrowed(db, tenantId) : 0);
+  return forWidening + (narrowed ? await retryAfterIgnoreRulesNarrowed(db, tenantId, { actor }) : 0);
 }
 
 export const productsRouter = createTRPCRouter({
@@ -78,7 +78,7 @@ export const productsRouter = createTRPCRouter({
         }),
         recordAudit(ctx.db, { action: "products.mapping_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { shopifySku: input.shopifySku, ...data } }),
       ]);
-      const requeued = await retryAfterSkuMatched(ctx.db, ctx.tenantId, [input.shopifySku, input.vintraceCode]);
+      const requeued = await retryAfterSkuMatched(ctx.db, ctx.tenantId, [input.shopifySku, input.vintraceCode], { actor: ctx.user });
       return { requeued };
     }),
 
@@ -106,7 +106,7 @@ export const productsRouter = createTRPCRouter({
       const ignoredSkus = [...new Set(input.ignoredSkus)];
       const after = { ignoreNoSkuLines: input.ignoreNoSkuLines, ignoreGiftCards: input.ignoreGiftCards, ignoredSkus };
       await ctx.db.vintraceSettings.update({ where: { tenantId: ctx.tenantId }, data: after });
-      const requeued = await retryAfterIgnoreRulesChange(ctx.db, ctx.tenantId, before, after);
+      const requeued = await retryAfterIgnoreRulesChange(ctx.db, ctx.tenantId, before, after, ctx.user);
       await recordAudit(ctx.db, { action: "products.ignore_rules_saved", actor: ctx.user, tenantId: ctx.tenantId, details: { before, after, requeued } });
       return { requeued };
     }),

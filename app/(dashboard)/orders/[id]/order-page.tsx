@@ -7,7 +7,7 @@ import Link from "next/link";
 import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
-import { useTenantHref, TenantGate } from "@/components/tenant";
+import { useTenantHref, useViewer, TenantGate } from "@/components/tenant";
 
 const TAG_TEXT: Record<string, string> = {
   NONE: "Not tagged yet",
@@ -32,6 +32,7 @@ export function OrderDetailPage({ orderSyncId }: { orderSyncId: string }) {
 function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId: string }) {
   const trpc = useTRPC();
   const href = useTenantHref();
+  const isSupport = useViewer().role === "SUPPORT";
   const queryClient = useQueryClient();
   const detail = useQuery({
     ...trpc.orders.get.queryOptions({ tenantId, orderSyncId }),
@@ -41,11 +42,11 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
       return data && (data.status === "PENDING" || data.inProgress || data.tagState.startsWith("PENDING")) ? 2_000 : false;
     },
   });
-  const retry = useMutation(
-    trpc.orders.retry.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ tenantId, orderSyncId }) }),
-    }),
-  );
+  const onRetried = () => void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ tenantId, orderSyncId }) });
+  const retry = useMutation(trpc.orders.retry.mutationOptions({ onSuccess: onRetried }));
+  // Support's retry of an unrecognised refusal: its answer is shown with the other retry's, since the refusal (and
+  // the button with it) goes once the order syncs.
+  const reviewed = useMutation(trpc.orders.retryAfterReview.mutationOptions({ onSuccess: onRetried }));
 
   if (detail.isPending) return <Loading label="Loading the order…" />;
   if (detail.isError) {
@@ -89,6 +90,14 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
           {retry.data.message}
         </Notice>
       )}
+      {reviewed.isError && <Notice tone="error">The retry could not start: {reviewed.error.message}</Notice>}
+      {reviewed.data && (
+        <Notice tone={reviewed.data.requeued ? "success" : "info"} testId="retry-after-review-result">
+          {reviewed.data.requeued
+            ? "Queued again after review: it syncs shortly."
+            : "Nothing queued: the order no longer fails on these words, or it failed over 7 days ago (use Retry above)."}
+        </Notice>
+      )}
 
       {order.error && order.status !== "SYNCED" && (
         <section aria-labelledby="why" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-950" data-testid="order-error">
@@ -107,7 +116,15 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
             </div>
           )}
           {order.error.cause === "UNRECOGNISED" ? (
-            <TellSupport orderName={order.orderName} vintraceText={order.error.vintraceText} />
+            isSupport ? (
+              <RetryAfterReview
+                onRetry={() => reviewed.mutate({ tenantId, orderSyncId })}
+                pending={reviewed.isPending}
+                done={Boolean(reviewed.data?.requeued)}
+              />
+            ) : (
+              <TellSupport orderName={order.orderName} vintraceText={order.error.vintraceText} />
+            )
           ) : (
             order.error.fixHref && (
               <p className="mt-2">
@@ -117,7 +134,8 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
               </p>
             )
           )}
-          <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>
+          {/* What the winery is told to do; support has its own words for an unrecognised refusal, just above. */}
+          {!(isSupport && order.error.cause === "UNRECOGNISED") && <p className="mt-2 text-xs text-red-800">{order.error.retry}</p>}
         </section>
       )}
       {order.statusReason && (
@@ -265,6 +283,21 @@ function TellSupport({ orderName, vintraceText }: { orderName: string; vintraceT
         }}
       >
         {copied ? "Copied for support" : "Copy the details for support"}
+      </Button>
+    </div>
+  );
+}
+
+/** Support's side of the same refusal: once they have read the words and found the cause, they retry the order. */
+function RetryAfterReview({ onRetry, pending, done }: { onRetry: () => void; pending: boolean; done: boolean }) {
+  return (
+    <div className="mt-2" data-testid="retry-after-review">
+      <p>
+        <strong>No check recognised these words.</strong> Once you have read them and found the cause (and it is fixed), retry the order: it goes
+        through the whole sync again.
+      </p>
+      <Button className="mt-2" variant="primary" onClick={onRetry} disabled={pending || done}>
+        {pending ? "Retrying…" : "Retry after review"}
       </Button>
     </div>
   );

@@ -2,11 +2,12 @@
 // on the embedded database, which only the app's own worker uses). SIGTERM/SIGINT stop it gracefully.
 //
 // Its tuning settings (WORKER_CONCURRENCY, WORKER_TENANT_CONCURRENCY, WORKER_LEASE_MS, WORKER_POLL_MS,
-// WORKER_SCHEDULER, VINTRACE_TIMEOUT_MS, SYNC_POST_SETTLE_MS, SYNC_RETRY_SCALE, DB_POOL_SIZE) are read with every
+// WORKER_SCHEDULER, WORKER_METRICS_PORT, VINTRACE_TIMEOUT_MS, SYNC_POST_SETTLE_MS, SYNC_RETRY_SCALE, DB_POOL_SIZE) are read with every
 // other setting by server/env.ts, and listed in the README's Settings table.
 import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { startWorkerProcess } from "@/server/jobs/process";
+import { serveWorkerMetrics } from "@/server/observability/worker-metrics";
 import { ensureDatabase, type ProcessDatabase } from "@/server/runtime";
 import { defaultSyncDeps, vintraceFromSettings } from "@/server/sync/context";
 import { WORKER_DEFAULTS } from "@/server/sync/worker";
@@ -48,6 +49,8 @@ const { worker, stop } = await startWorkerProcess({
   scheduler: env.WORKER_SCHEDULER === "on",
 });
 console.log(`[worker ${worker.id}] started`);
+const metricsServer = env.WORKER_METRICS_PORT ? await serveWorkerMetrics({ port: env.WORKER_METRICS_PORT, host: env.HOST, token: env.METRICS_TOKEN }) : null;
+if (metricsServer) console.log(`[worker ${worker.id}] metrics at ${metricsServer.url}/metrics`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -55,6 +58,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     void stop()
+      .then(() => metricsServer?.close())
       .then(() => db.$disconnect())
       .finally(() => {
         console.log(`[worker ${worker.id}] stopped`);

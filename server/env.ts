@@ -64,6 +64,8 @@ export const envSchema = z.object({
   WORKER_LEASE_MS: optionalInt(500),
   WORKER_POLL_MS: optionalInt(50),
   WORKER_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  /** `npm run worker` serves its own metrics (GET /metrics) on this port, at HOST; unset: it serves no HTTP. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   VINTRACE_TIMEOUT_MS: optionalInt(1),
   SYNC_POST_SETTLE_MS: optionalInt(0),
   /** Scales the retry schedule's delays: tests and benchmarks shorten it; 1 in production. */

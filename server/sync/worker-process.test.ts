@@ -4,6 +4,7 @@
 // the app's in-app worker stops): an order held in a slow vintrace call still completes and the process exits 0, and
 // a call slower than the grace period has its lease released, so another worker takes the order at once.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrisma, type Db } from "@/server/db";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -54,6 +55,15 @@ async function allSalesOrders(tenant: Tenant) {
     orders.push(...page.value);
   }
   return orders;
+}
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** A lease far longer than the tests: only a release lets another worker take an order in time. */
@@ -147,6 +157,18 @@ describeWithPostgres("worker processes", () => {
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
     expect(await liveBeats()).toBe(0);
   }, 360_000);
+
+  it("serves its own metrics on WORKER_METRICS_PORT: the vintrace calls it made", async () => {
+    const tenant = await world.addTenant();
+    await tenant.placeOrder();
+    const port = await freePort();
+    const worker = startWorker({ WORKER_METRICS_PORT: String(port), HOST: "127.0.0.1" });
+    await until("the order to be synced and tagged", allSyncedAndTagged([tenant.tenantId], 1), 30_000);
+    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(body).toMatch(/vintrace_sync_vintrace_request_duration_seconds_count\{method="POST",endpoint="\/sales-order",status="200"\} 1/);
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  }, 90_000);
 
   it("lets an order held in a slow vintrace call finish, then exits 0", async () => {
     const tenant = await world.addTenant();

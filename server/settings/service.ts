@@ -173,15 +173,17 @@ export async function saveSettings(db: Db, tenantId: string, input: TenantSettin
 export type AppliedSettings = { ok: true; changed: string[]; requeued: number } | Exclude<SaveSettingsResult, { ok: true }>;
 
 /**
- * Saves the settings (as saveSettings) and, when anything changed, re-queues the failures a settings change may
- * fix: what the Settings page and the CLI's tenant:set both do.
+ * Saves the settings (as saveSettings) and re-queues the failures the save may fix: what the Settings page and the
+ * CLI's tenant:set both do.
  */
 export async function applySettings(db: Db, tenantId: string, input: TenantSettings, actor: SettingsEditor, allowlist: string[]): Promise<AppliedSettings> {
   const saved = await saveSettings(db, tenantId, input, actor, allowlist);
   if (!saved.ok) return saved;
-  // Only the failures a changed field may fix: a new price list does not retry orders refused for the customer.
   const changed = saved.changes.map((c) => c.field);
-  const requeued = changed.length ? await retryAfterSettingsChange(db, tenantId, { changed, actor }) : 0;
+  // Only the failures a changed field may fix: a new price list does not retry orders refused for the customer. A
+  // save that changes nothing retries every failure Settings can fix: the fix may have been made in vintrace (the
+  // customer or price list created there) or elsewhere, and saving is how the fix link asks to try again.
+  const requeued = await retryAfterSettingsChange(db, tenantId, { changed: changed.length ? changed : undefined, actor });
   return { ok: true, changed, requeued };
 }
 

@@ -101,6 +101,17 @@ describe("a setting vintrace refuses", () => {
     await syncsAfterFix(tenant, order.gid, "settings-change");
   });
 
+  it("customer not found, put right in vintrace: saving Settings with nothing changed retries it", async () => {
+    const tenant = await world.addTenant({ settings: { customerName: "Web Orders" } });
+    const order = await tenant.placeOrder({ lines: WINE });
+    await failsWith(tenant, order.gid, "CUSTOMER_NOT_FOUND");
+
+    // The winery creates the customer in vintrace rather than changing the setting, then saves the form as it is.
+    await tenant.simControl("seed", { parties: [{ id: 7001, primeName: "Web Orders" }] });
+    expect(await saveSettings(tenant, {})).toMatchObject({ changed: [], requeued: 1 });
+    await syncsAfterFix(tenant, order.gid, "settings-change");
+  });
+
   it("sales price list not found: every lookup checks out and vintrace names a price list", async () => {
     const tenant = await world.addTenant({ settings: { salesPriceList: "Wholesale 2026" } });
     const order = await tenant.placeOrder({ lines: WINE });

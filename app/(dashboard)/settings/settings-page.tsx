@@ -353,9 +353,8 @@ function SettingsForm({ tenantId, view }: { tenantId: string; view: View }) {
         </Button>
         {saved && (
           <Notice tone="success" testId="settings-saved">
-            {saved.changed.length === 0
-              ? "Nothing changed."
-              : `Saved (${saved.changed.join(", ")}).${saved.requeued ? ` ${saved.requeued} failed ${saved.requeued === 1 ? "order was" : "orders were"} queued again.` : ""}`}
+            {saved.changed.length === 0 ? "Nothing changed." : `Saved (${saved.changed.join(", ")}).`}
+            {saved.requeued > 0 && ` ${saved.requeued} failed ${saved.requeued === 1 ? "order was" : "orders were"} queued again.`}
           </Notice>
         )}
         {save.isError && (

@@ -36,3 +36,11 @@ export async function waitForProductCheck(db: Db, id: string, timeoutMs = ORDER_
   }
   return false;
 }
+
+/** The orders that met a transient error (a vintrace 503) on some try, as they stand now. */
+export async function ordersThatMetATransientError(db: Db): Promise<{ orderName: string; status: string; attempts: number }[]> {
+  return db.orderSync.findMany({
+    where: { attempts_: { some: { errorClass: "TRANSIENT" } } },
+    select: { orderName: true, status: true, attempts: true },
+  });
+}

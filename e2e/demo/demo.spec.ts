@@ -3,18 +3,19 @@
 // Support's first sign-in shows a failure of every cause on the Overview (saved as the README's picture), a group's
 // fix link leads to the fix that sends the order, and the order that met a vintrace 503 heals by itself.
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { CAUSE_INFO, DIAGNOSED_CAUSES, type Cause } from "@/lib/causes";
+import { CAUSE_INFO } from "@/lib/causes";
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { cleanEnv, startLong, waitFor, type Running } from "@/scripts/check-clone";
+import { DEMO_CAUSES } from "@/scripts/demo-scenarios";
+import { ordersThatMetATransientError } from "@/scripts/demo-wait";
 import { freePort } from "@/scripts/processes";
+import { createPrisma, type Db } from "@/server/db";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
 
-/** The causes the demo's first run shows a failure of: every one diagnosed from a refusal, a wrong address and key. */
-const DEMO_CAUSES: Cause[] = [...DIAGNOSED_CAUSES, "NOT_FOUND", "AUTH"];
 const SUPPORT = DEMO_LOGINS[0];
 
 let database: TestDatabase;
+let db: Db;
 let demo: Running;
 let appUrl: string;
 
@@ -24,6 +25,7 @@ test.beforeAll(async () => {
   // Building is the global setup's; starting the stack and telling the story take about half a minute.
   test.setTimeout(240_000);
   database = await createTestDatabase("demo");
+  db = createPrisma(database, 2);
   const [port, vintracePort, shopifyPort, mailPort, smtpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   appUrl = `http://localhost:${port}`;
   // The settings a newcomer's run has, on PostgreSQL: its secrets come from the environment instead of .data/.
@@ -44,18 +46,9 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await demo?.stop("SIGINT");
+  await db?.$disconnect();
   await database?.drop();
 });
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function signInAsSupport(page: Page): Promise<void> {
   await page.goto(`${appUrl}/login`);
@@ -100,16 +93,13 @@ test("a group's fix link: from the Overview to the order, its fix in Settings, a
   await expect(page.getByTestId("sales-order-code")).toHaveText(/\S{2,}/, { timeout: 30_000 });
   await expect(page.getByTestId("order-error")).toHaveCount(0);
   const orderSyncId = new URL(orderUrl).pathname.split("/").at(-1);
-  expect(await query(`SELECT status::text AS status FROM "OrderSync" WHERE id = $1`, [orderSyncId])).toEqual([{ status: "SYNCED" }]);
+  expect(await db.orderSync.findUnique({ where: { id: orderSyncId }, select: { status: true } })).toEqual({ status: "SYNCED" });
 });
 
 test("the order that met a vintrace 503 heals on its next automatic try", async () => {
   // Its retry comes 30 to 45 seconds after the first try.
   test.setTimeout(90_000);
-  const retried = () =>
-    query<{ status: string; attempts: number }>(
-      `SELECT s.status::text AS status, s.attempts FROM "OrderSync" s
-       WHERE s.id IN (SELECT a."orderSyncId" FROM "SyncAttempt" a WHERE a."errorClass" = 'TRANSIENT')`,
-    );
-  await expect.poll(retried, { timeout: 75_000, intervals: [1_000] }).toEqual([{ status: "SYNCED", attempts: 2 }]);
+  await expect
+    .poll(() => ordersThatMetATransientError(db), { timeout: 75_000, intervals: [1_000] })
+    .toEqual([{ orderName: "#1007", status: "SYNCED", attempts: 2 }]);
 });

@@ -4,7 +4,7 @@
 // synced (the CLI says so) and tagged in the Shopify simulator: the demo's failures on purpose leave the winery
 // healthy. The demo's story must be as it says: a failed order of each of its causes, held orders, the order that met
 // a vintrace 503 synced on its next try. Then Ctrl+C must stop the demo cleanly (exit code 0, the app's port closed),
-// and a second `npm run demo` on the same data must add no orders.
+// and a second `npm run demo` on the same data must add no orders and put the ones the app holds back in Shopify.
 import path from "node:path";
 import { createPrisma, type Db } from "@/server/db";
 import { startEmbeddedDatabase } from "@/server/embedded";
@@ -47,6 +47,18 @@ async function demoDatabase(): Promise<Db> {
 
 /** The demo's own orders: those that came by webhook (reconciliation may find the ones that "lost" theirs any time). */
 const webhookOrders = (db: Db) => db.orderSync.count({ where: { source: "WEBHOOK" } });
+
+/** The orders the app holds that the (restarted, in-memory) Shopify simulator does not have. */
+async function ordersShopifyForgot(db: Db): Promise<string[]> {
+  const rows = await db.orderSync.findMany({ select: { orderGid: true, orderName: true, tenant: { select: { shopDomain: true } } } });
+  const forgotten: string[] = [];
+  for (const { shopDomain } of demoTenants) {
+    const state = (await (await fetch(`${simUrl}/__sim/state?shop=${shopDomain}`)).json()) as { shops: { orders: { gid: string }[] }[] };
+    const known = new Set(state.shops[0].orders.map((o) => o.gid));
+    forgotten.push(...rows.filter((r) => r.tenant.shopDomain === shopDomain && !known.has(r.orderGid)).map((r) => `${shopDomain} ${r.orderName}`));
+  }
+  return forgotten;
+}
 
 /** Ctrl+C reaches every process of the group; npm itself may end by the signal, the demo must end by its own exit. */
 async function stopsCleanly(running: Running): Promise<void> {
@@ -116,8 +128,9 @@ try {
 
   const again = await startDemo();
   const db2 = await demoDatabase();
-  const ordersAfter = await webhookOrders(db2).finally(() => db2.$disconnect());
+  const [ordersAfter, forgotten] = await Promise.all([webhookOrders(db2), ordersShopifyForgot(db2)]).finally(() => db2.$disconnect());
   if (ordersAfter !== ordersBefore) throw new Error(`the second run changed the demo's orders from ${ordersBefore} to ${ordersAfter}`);
+  if (forgotten.length) throw new Error(`the restarted Shopify simulator does not have ${forgotten.join(", ")}, which a fix or resume would send`);
   await stopsCleanly(again);
   console.log("\nThe newcomer's path works: npm ci, npm run demo and its story, an order synced and tagged, Ctrl+C stops it, a second run adds nothing.");
 } finally {

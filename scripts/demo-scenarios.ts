@@ -4,7 +4,7 @@
 // its fix while the winery's next orders sync. Across the two wineries that makes one failure of each cause the
 // Overview groups by, one order riding out a vintrace 503 on its next automatic try, a paused winery holding
 // orders, and product checks that find the catalogs' deliberate mismatches (simulators/catalog.ts). It runs once:
-// wineries that have orders already are left as they are.
+// wineries that have orders already are left as they are (their orders only put back in Shopify, demo-restore.ts).
 import { causeOf, DIAGNOSED_CAUSES, type Cause } from "@/lib/causes";
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { encryptSecret } from "@/server/crypto";
@@ -16,6 +16,7 @@ import { demoTenants, type DemoTenant } from "@/simulators/catalog";
 import type { ShopifySimulator } from "@/simulators/shopify/server";
 import { demoSeed } from "@/simulators/vintrace/demo-seed";
 import type { VintraceSimulator } from "@/simulators/vintrace/server";
+import { restoreShopifyOrders } from "./demo-restore";
 import { settled, waitForProductCheck } from "./demo-wait";
 
 /**
@@ -165,8 +166,10 @@ async function loseWebhooks(world: DemoWorld, { demo }: Winery): Promise<void> {
 /** The demo wineries' orders, once; answers the lines to print (what went otherwise than planned, if anything). */
 export async function placeDemoOrders(world: DemoWorld): Promise<string[]> {
   const wineries = await world.db.tenant.findMany({ where: { shopDomain: { in: demoTenants.map((d) => d.shopDomain) } }, select: { id: true, shopDomain: true } });
-  if ((await world.db.orderSync.count({ where: { tenantId: { in: wineries.map((w) => w.id) } } })) > 0) {
-    return ["Demo orders: kept from an earlier run (delete .data/ to start over)."];
+  const tenantIds = wineries.map((w) => w.id);
+  if ((await world.db.orderSync.count({ where: { tenantId: { in: tenantIds } } })) > 0) {
+    const restored = await restoreShopifyOrders(world.db, world.shopify, tenantIds);
+    return [`Demo orders: kept from an earlier run, ${restored} put back in the Shopify simulator (delete .data/ to start over).`];
   }
   const [hilltop, riverBend] = demoTenants.map((demo): Winery => ({ demo, tenantId: wineries.find((w) => w.shopDomain === demo.shopDomain)!.id }));
   const problems = (await Promise.all([takeInTurn(world, hilltop, HILLTOP), takeInTurn(world, riverBend, RIVER_BEND)])).flat();

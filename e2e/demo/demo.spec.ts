@@ -1,7 +1,8 @@
 // `npm run demo` as a newcomer first meets it, on a database of its own: the demo script itself (scripts/demo.ts) runs
 // against a fresh PostgreSQL database, not the shared browser-test stack, whose demo wineries stay without orders.
-// Support's first sign-in shows a failure of every cause on the Overview (saved as the README's picture), a group's
-// fix link leads to the fix that sends the order, and the order that met a vintrace 503 heals by itself.
+// Support's first sign-in shows a failure of every cause on the Overview (saved as the README's picture), the
+// Products page shows the product check's mismatches, a group's fix link leads to the fix that sends the order, and
+// the order that met a vintrace 503 heals by itself.
 import { expect, test, type Page } from "@playwright/test";
 import { CAUSE_INFO } from "@/lib/causes";
 import { DEMO_LOGINS } from "@/prisma/seed";
@@ -10,6 +11,7 @@ import { DEMO_CAUSES } from "@/scripts/demo-scenarios";
 import { ordersThatMetATransientError } from "@/scripts/demo-wait";
 import { freePort } from "@/scripts/processes";
 import { createPrisma, type Db } from "@/server/db";
+import { demoTenants } from "@/simulators/catalog";
 import { createTestDatabase, type TestDatabase } from "@/test/database";
 
 const SUPPORT = DEMO_LOGINS[0];
@@ -70,6 +72,16 @@ test("support's first sign-in: the Overview groups one failed order of every cau
   await expect(titles).toHaveCount(DEMO_CAUSES.length);
   await expect(page.getByTestId("winery").filter({ hasText: "River Bend Wines" })).toContainText("Paused");
   await page.screenshot({ path: "docs/demo-overview.png", fullPage: true });
+});
+
+test("the Products page shows what the demo's product check found: a SKU vintrace lacks, a name and a price that differ", async ({ page }) => {
+  await signInAsSupport(page);
+  const hilltop = await db.tenant.findUniqueOrThrow({ where: { shopDomain: demoTenants[0].shopDomain }, select: { id: true } });
+  await page.goto(`${appUrl}/products?winery=${hilltop.id}`);
+  const rows = page.getByTestId("product-row");
+  await expect(rows.and(page.locator('[data-sku="TOTE-NAT"]'))).toHaveAttribute("data-status", "MISSING_IN_VINTRACE");
+  await expect(rows.and(page.locator('[data-sku="22PNR750"]'))).toHaveAttribute("data-warnings", "NAME_DIFFERS");
+  await expect(rows.and(page.locator('[data-sku="21SHZ1500"]'))).toHaveAttribute("data-warnings", "PRICE_DIFFERS");
 });
 
 test("a group's fix link: from the Overview to the order, its fix in Settings, and the order syncs", async ({ page }) => {

@@ -1,8 +1,10 @@
 // `npm run demo`: the dashboard on the embedded database (or DATABASE_URL), with both simulators and demo data.
 import pinoPretty from "pino-pretty";
 import { DEMO_LOGINS } from "@/prisma/seed";
+import { createPrisma } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { demoTenants } from "@/simulators/catalog";
+import { placeDemoOrders } from "./demo-scenarios";
 import { loadLocalSecrets } from "./local-secrets";
 import { startStack } from "./stack";
 
@@ -19,18 +21,16 @@ const stack = await startStack({
   appLog: (stderr) => stderr.pipe(pinoPretty({ colorize: process.stderr.isTTY === true, destination: 2, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })),
 });
 
-// A few orders per winery: most arrive by webhook; two per winery "lost their webhook", for reconciliation and
-// the bulk retry page to find.
-for (const tenant of demoTenants) {
-  const existing = stack.shopify!.orders(tenant.shopDomain).length;
-  if (existing > 0) continue;
-  const [a, b, c] = tenant.products;
-  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: a.sku, qty: 2 }], deliver: false });
-  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: b.sku, qty: 1 }], deliver: false });
-  await stack.shopify!.createOrder({ shop: tenant.shopDomain, lines: [{ sku: a.sku, qty: 1 }, { sku: c.sku, qty: 3 }], deliver: true });
-}
+// The demo orders (demo-scenarios.ts), on the first run only: one connection is enough for its few reads and writes.
+const db = createPrisma({ url: stack.databaseUrl, embedded: true });
+const story = await placeDemoOrders({ db, vintrace: stack.vintrace!, shopify: stack.shopify! })
+  // The dashboard is worth showing without them.
+  .catch((error: unknown) => [`Demo orders: not all placed (${error instanceof Error ? error.message : String(error)}).`])
+  .finally(() => db.$disconnect());
 
 console.log(`
+${story.join("\n")}
+
 vintrace-sync is running at ${stack.appUrl}
 
 Sign in as:

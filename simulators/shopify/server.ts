@@ -45,6 +45,8 @@ export interface CreateOrderInput {
   shop: string;
   /** default: two of the shop's first product */
   lines?: OrderLineInput[];
+  /** the order's id, to put back an order a restarted simulator forgot (default: a new one) */
+  id?: number;
   name?: string;
   orderNumber?: number;
   createdAt?: string;

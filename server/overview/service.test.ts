@@ -52,3 +52,23 @@ describe("the Overview's webhook warning", () => {
     expect(warning?.supportLink).toEqual({ href: `/wineries?winery=${tenantId}`, action: "See the connection" });
   });
 });
+
+describe("the Overview's connection warning", () => {
+  async function failedOrder(tenantId: string, fields: { lastErrorClass: "AUTH" | "CONFIG"; lastErrorCause?: string }) {
+    await db.orderSync.create({
+      data: { tenantId, orderGid: `gid://shopify/Order/f-${Date.now()}-${n++}`, orderName: "#2001", source: "WEBHOOK", status: "FAILED", lastErrorMessage: "refused", ...fields },
+    });
+  }
+
+  it("is about the key and the address, not a refused customer, and goes once Settings are saved after the failure", async () => {
+    const refusedCustomer = await tenantWaiting(1);
+    await failedOrder(refusedCustomer, { lastErrorClass: "CONFIG", lastErrorCause: "CUSTOMER_NOT_FOUND" });
+    expect(await kinds(refusedCustomer)).not.toContain("CONNECTION");
+
+    const refusedKey = await tenantWaiting(1);
+    await failedOrder(refusedKey, { lastErrorClass: "AUTH" });
+    expect(await kinds(refusedKey)).toContain("CONNECTION");
+    await db.vintraceSettings.update({ where: { tenantId: refusedKey }, data: { authScheme: "BEARER" } });
+    expect(await kinds(refusedKey)).not.toContain("CONNECTION");
+  });
+});

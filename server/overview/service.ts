@@ -158,6 +158,10 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
       FROM "OrderSync" s
       WHERE s.status IN ('FAILED', 'PENDING') AND s."createdAt" >= ${since} AND s."updatedAt" >= ${connectionSince}
         AND s."lastErrorClass" IN ('AUTH', 'CONFIG', 'NOT_FOUND') AND ${tenantFilter(Prisma.sql`s."tenantId"`, tenantIds)}
+        -- A refused customer, price list or storage area has its own cause and fix: the connection itself works.
+        AND s."lastErrorCause" IS NULL
+        -- Settings saved since the failure: the connection was changed, so that failure says nothing about it now.
+        AND NOT EXISTS (SELECT 1 FROM "VintraceSettings" v WHERE v."tenantId" = s."tenantId" AND v."updatedAt" > s."updatedAt")
       ORDER BY s."tenantId", s."updatedAt" DESC`,
   ]);
 

@@ -5,12 +5,13 @@
 // multiplier, e.g. a 6-pack against a single bottle) and what to ignore (lines without a SKU, gift cards, listed SKUs).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
 import { TenantGate } from "@/components/tenant";
+import { useFragmentFocus } from "@/components/use-fragment-focus";
 import type { CauseInfo } from "@/lib/causes";
 import { toCsv } from "@/lib/csv";
 
@@ -61,12 +62,11 @@ function Products({ tenantId }: { tenantId: string }) {
   const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(linkedSku ? { sku: linkedSku, nonce: 0 } : null);
   const running = run.isPending || Boolean(latest.data?.running);
   // A failed order's fix link points at the ignore rules. They and the check above them load after the page, too
-  // late for the browser's own scroll to the fragment, so it is done once both are in.
+  // late for the browser's own scroll to the fragment, so the page scrolls to them (their top at the top) and puts
+  // the focus in them once both are in.
   const rulesLoaded = !useQuery(trpc.products.rules.queryOptions({ tenantId })).isPending;
   const loaded = rulesLoaded && !latest.isPending;
-  useEffect(() => {
-    if (loaded && window.location.hash === `#${IGNORE_RULES_ID}`) document.getElementById(IGNORE_RULES_ID)?.scrollIntoView({ block: "start" });
-  }, [loaded]);
+  useFragmentFocus(loaded, { block: "start" });
 
   return (
     <div className="space-y-5">

@@ -5,7 +5,7 @@
 // so the page makes that jump itself once it is ready, and again whenever only the fragment changes: the element is
 // scrolled into view, takes the keyboard focus (a section hands it to its first control), and is outlined for a
 // moment so the eye finds it too.
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 
 /** What can take the keyboard focus. */
 const CONTROL = "input:not([type='hidden']), select, textarea, button, a[href], [tabindex]:not([tabindex='-1'])";
@@ -35,13 +35,14 @@ function fragmentTarget(): HTMLElement | null {
  * fragment names into view (`block`: where in the viewport) and focuses it.
  */
 export function useFragmentFocus(ready: boolean, { block = "center" }: { block?: ScrollLogicalPosition } = {}) {
+  // The fragment last acted on. The router also rewrites the location without changing it, and a page may be briefly
+  // not ready again (reloading part of itself): neither is a new jump, and the focus stays where the reader put it.
+  const handled = useRef<string | null>(null);
   useEffect(() => {
     if (!ready) return;
-    // The fragment last acted on: the router also rewrites the location without changing it, which is no new jump.
-    let handled: string | null = null;
     const land = () => {
-      if (window.location.hash === handled) return;
-      handled = window.location.hash;
+      if (window.location.hash === handled.current) return;
+      handled.current = window.location.hash;
       const target = fragmentTarget();
       if (!target) return;
       target.scrollIntoView({ block });

@@ -120,10 +120,24 @@ function TenantOverview({ tenantId }: { tenantId: string }) {
   );
 }
 
+/**
+ * For a winery's owner or staff, the group of refusals in words no check recognised: support retries those once they
+ * have read them (the server refuses anyone else), so the action is to tell them, as the order's page says.
+ */
+function TellSupport() {
+  return (
+    <p className="text-sm text-slate-700" data-testid="failure-group-tell-support">
+      <strong>Tell support.</strong> They see these refusals on their Overview too, grouped by vintrace&apos;s words; once they have found the cause
+      they retry them.
+    </p>
+  );
+}
+
 function GroupAction({ group, tenantId }: { group: Group; tenantId: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const href = useTenantHref();
+  const { isSupport } = useTenant();
   const [confirming, setConfirming] = useState(false);
   const onSuccess = () => {
     setConfirming(false);
@@ -132,9 +146,12 @@ function GroupAction({ group, tenantId }: { group: Group; tenantId: string | nul
   const mutation = useMutation(trpc.overview.retryCause.mutationOptions({ onSuccess }));
   const list = href("/orders", { status: "FAILED", cause: group.cause }, tenantId);
   const result = mutation.data;
+  const forSupport = group.cause === "UNRECOGNISED" && !isSupport;
   return (
     <div className="flex flex-wrap items-center gap-2">
+      {forSupport && <TellSupport />}
       {group.retryable &&
+        !forSupport &&
         (confirming ? (
           <>
             <span className="text-sm">

@@ -28,6 +28,8 @@ interface CauseCase {
   words: string;
   /** where the fix link points, for this winery */
   href: (tenant: Tenant) => string;
+  /** the Settings field the link lands on: in view and focused, ready for the fix */
+  field?: SettingsFieldId;
   /** the fix, made by hand on the page the link opened; it says the order was queued again */
   fix: (page: Page, tenant: Tenant) => Promise<void>;
   /** what the audit record of the retry says set it off */
@@ -45,9 +47,10 @@ async function retype(field: Locator, value: string) {
  * The fix of a Settings field: the field the link's fragment names is set as `set` does, and saving says only that
  * field changed and the order was queued again.
  */
-function inSettings(id: SettingsFieldId, set: (field: Locator, tenant: Tenant) => Promise<void>): Pick<CauseCase, "href" | "fix" | "retried"> {
+function inSettings(id: SettingsFieldId, set: (field: Locator, tenant: Tenant) => Promise<void>): Pick<CauseCase, "href" | "field" | "fix" | "retried"> {
   return {
     href: (tenant) => `/settings?winery=${tenant.id}#${id}`,
+    field: id,
     fix: async (page, tenant) => {
       await set(page.locator(`#${id}`), tenant);
       await page.getByRole("button", { name: "Save settings" }).click();
@@ -170,11 +173,28 @@ for (const c of CASES) {
     await expect(link).toHaveAttribute("href", c.href(tenant));
     await link.click();
     await expect(page).toHaveURL(`${stackInfo().appUrl}${c.href(tenant)}`);
+    if (c.field) {
+      await expect(page.locator(`#${c.field}`)).toBeFocused();
+      await expect(page.locator(`#${c.field}`)).toBeInViewport();
+    }
     await c.fix(page, tenant);
 
     await syncsAfterFix(tenant, order, c.retried, owner.email);
   });
 }
+
+test("a Settings fix link lands on its field when only the fragment changes, too", async ({ page, tenant, owner }) => {
+  await signIn(page, owner);
+  await page.goto(`${stackInfo().appUrl}/settings?winery=${tenant.id}#customerName`);
+  await expect(page.locator("#customerName")).toBeFocused();
+  // A link to another fragment of the page: the router pushes it (which fires no hashchange)…
+  await page.evaluate(() => history.pushState(history.state, "", "#ignoreStockError"));
+  await expect(page.locator("#ignoreStockError")).toBeFocused();
+  // …or the browser follows it itself.
+  await page.evaluate(() => (window.location.hash = "#salesPriceList"));
+  await expect(page.locator("#salesPriceList")).toBeFocused();
+  await expect(page.locator("#salesPriceList")).toBeInViewport();
+});
 
 const UNRECOGNISED = CAUSE_INFO.UNRECOGNISED.label;
 /** Words no check recognises, new for each test: support's retry from the Overview takes every order in them. */
@@ -190,6 +210,11 @@ test(`${UNRECOGNISED}: the owner reads them and is told to tell support; support
   await expect(page.getByTestId("tell-support")).toContainText("Tell support.");
   await expect(page.getByTestId("fix-link")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Retry after review" })).toHaveCount(0);
+  // The Overview's group of them says the same, with no retry of the owner's own.
+  await page.goto(`${stackInfo().appUrl}/?winery=${tenant.id}`);
+  const group = page.getByTestId("failure-group").filter({ hasText: UNRECOGNISED });
+  await expect(group.getByTestId("failure-group-tell-support")).toContainText("Tell support.");
+  await expect(group.getByRole("button")).toHaveCount(0);
 
   // Support opens the same page where the refusal's fix points (vintrace's words); once they have read them and
   // the cause is gone, they retry it there.

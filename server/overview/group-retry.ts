@@ -11,6 +11,18 @@ import { retryDeps } from "@/server/orders/retry";
 import { failedOrderNamesByCause } from "@/server/overview/service";
 import { CAUSE_INFO, groupRetryRefusal, type Cause } from "../../lib/causes";
 
+/**
+ * Why a winery's owner or staff may not retry the refusals in words no check recognised: retrying them unchanged
+ * meets the same refusal. Support reads the words, finds the cause, and retries them once it is gone.
+ */
+export const UNRECOGNISED_IS_FOR_SUPPORT =
+  "Only Winehub support retries orders vintrace refused in words our checks did not recognise. Tell support: they see these refusals on their Overview, and retry them once they have found the cause.";
+
+/** Whether `user` may retry a whole cause's failures: anyone the cause is retryable for, but only support the unrecognised ones. */
+export function mayRetryGroup(user: CurrentUser, cause: Cause): boolean {
+  return cause !== "UNRECOGNISED" || user.role === "SUPPORT";
+}
+
 export interface GroupRetryResult {
   cause: Cause;
   queued: number;

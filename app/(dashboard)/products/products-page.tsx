@@ -5,12 +5,13 @@
 // multiplier, e.g. a 6-pack against a single bottle) and what to ignore (lines without a SKU, gift cards, listed SKUs).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { downloadText } from "@/components/download";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, Table, Td, TextArea, TextInput, Th, Time, timeAgo } from "@/components/ui";
 import { TenantGate } from "@/components/tenant";
+import { useFragmentFocus } from "@/components/use-fragment-focus";
 import type { CauseInfo } from "@/lib/causes";
 import { toCsv } from "@/lib/csv";
 
@@ -60,13 +61,14 @@ function Products({ tenantId }: { tenantId: string }) {
   const linkedSku = useSearchParams().get("sku")?.trim() || null;
   const [prefill, setPrefill] = useState<{ sku: string; nonce: number } | null>(linkedSku ? { sku: linkedSku, nonce: 0 } : null);
   const running = run.isPending || Boolean(latest.data?.running);
-  // A failed order's fix link points at the ignore rules. They and the check above them load after the page, too
-  // late for the browser's own scroll to the fragment, so it is done once both are in.
+  // A failed order's fix link points at the ignore rules. They and the check's rows above them load after the page,
+  // too late for the browser's own scroll to the fragment, so the page scrolls to them (their top at the top) and
+  // puts the focus in them once all are in.
   const rulesLoaded = !useQuery(trpc.products.rules.queryOptions({ tenantId })).isPending;
-  const loaded = rulesLoaded && !latest.isPending;
-  useEffect(() => {
-    if (loaded && window.location.hash === `#${IGNORE_RULES_ID}`) document.getElementById(IGNORE_RULES_ID)?.scrollIntoView({ block: "start" });
-  }, [loaded]);
+  const shownCheck = latest.data?.last && latest.data.last.status !== "FAILED" ? latest.data.last.id : null;
+  const rowsLoaded = !useQuery({ ...rowsQuery(trpc, tenantId, shownCheck ?? ""), enabled: shownCheck !== null }).isPending;
+  const loaded = rulesLoaded && !latest.isPending && (shownCheck === null || rowsLoaded);
+  useFragmentFocus(loaded, { block: "start" });
 
   return (
     <div className="space-y-5">
@@ -166,10 +168,16 @@ interface CheckProps {
   onMap: (sku: string) => void;
 }
 
+/** The query of a run's rows, shared by the table and the page's wait for them, so both make the one request. */
+const rowsQuery = (trpc: ReturnType<typeof useTRPC>, tenantId: string, productCheckId: string) => ({
+  ...trpc.products.rows.queryOptions({ tenantId, productCheckId }),
+  staleTime: Infinity,
+});
+
 /** The last run's rows, asked for once per run: a finished run never changes, and a large shop has thousands. */
 function CheckRows({ tenantId, ...props }: CheckProps & { tenantId: string }) {
   const trpc = useTRPC();
-  const rows = useQuery({ ...trpc.products.rows.queryOptions({ tenantId, productCheckId: props.check.id }), staleTime: Infinity });
+  const rows = useQuery(rowsQuery(trpc, tenantId, props.check.id));
   if (rows.isPending) return <Loading label="Loading the last check…" />;
   if (rows.isError) return <ErrorState title="Could not load the last check" error={rows.error} onRetry={() => void rows.refetch()} />;
   return <CheckResult {...props} all={rows.data} />;

@@ -9,6 +9,7 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Button, Card, ErrorState, Field, Loading, Notice, PageHeader, Select, StatusBadge, TextInput, Time } from "@/components/ui";
 import { TenantGate } from "@/components/tenant";
+import { useFragmentFocus } from "@/components/use-fragment-focus";
 import { storageAreaFromText, type TenantSettingsInput } from "@/lib/tenant-settings";
 import { TaxPolicySwitch } from "./tax-policy-switch";
 
@@ -51,6 +52,8 @@ export function SettingsPage() {
 function Settings({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const settings = useQuery(trpc.settings.get.queryOptions({ tenantId }));
+  // A failed order's fix link names the field that fixes it; the form is drawn only once the settings are in.
+  useFragmentFocus(settings.isSuccess);
   if (settings.isPending) return <Loading label="Loading the settings…" />;
   if (settings.isError) return <ErrorState title="Could not load the settings" error={settings.error} onRetry={() => void settings.refetch()} />;
   return (

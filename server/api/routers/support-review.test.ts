@@ -1,6 +1,7 @@
 // Support's retry of refusals in words no check recognised, once they have read them: from the Overview, every
 // failure in exactly those words (across wineries, or in the winery picked); from an order's page, that order. Only
-// support may: a winery's owner or staff is refused, even on the winery's own orders, and nothing moves.
+// support may: a winery's owner or staff is refused, even on the winery's own orders and through the Overview's retry
+// of a whole cause, and nothing moves.
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import type { CurrentUser } from "@/server/auth/current-user";
@@ -70,6 +71,31 @@ describe("support's retry after reading vintrace's words", () => {
     }
     expect(await statusOf(order.id)).toBe("FAILED");
     expect(await supportAudits(a)).toEqual([]);
+  });
+
+  it("refuses a winery's owner and staff the generic group retry of the unrecognised refusals, telling them to tell support; support keeps it", async () => {
+    const order = await failed(a, newWords());
+    const audits = await db.auditEvent.count({ where: { tenantId: a } });
+    for (const merchant of [owner, staff]) {
+      for (const scope of [{ tenantId: a }, {}]) {
+        await expect(caller(merchant).overview.retryCause({ ...scope, cause: "UNRECOGNISED" })).rejects.toMatchObject({
+          code: "FORBIDDEN",
+          message: expect.stringMatching(/^Only Winehub support retries .* Tell support/),
+        });
+      }
+      // Another retryable cause is still theirs to retry (none failed of it here, so nothing is queued).
+      expect(await caller(merchant).overview.retryCause({ tenantId: a, cause: "RATE_LIMITED" })).toMatchObject({ queued: 0, problems: [] });
+    }
+    expect(await statusOf(order.id)).toBe("FAILED");
+    expect(await db.auditEvent.count({ where: { tenantId: a } })).toBe(audits);
+    // Support is not refused: a winery without such failures has nothing to queue.
+    expect(await caller(support).overview.retryCause({ tenantId: await newTenant(), cause: "UNRECOGNISED" })).toEqual({
+      cause: "UNRECOGNISED",
+      queued: 0,
+      alreadyDone: 0,
+      notRetried: 0,
+      problems: [],
+    });
   });
 
   it("from the Overview: queues every failure in exactly those words across wineries, audited per winery, and leaves the rest", async () => {

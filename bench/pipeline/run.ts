@@ -4,8 +4,12 @@
 // simulator (which enforces the Admin API's cost bucket), on a fresh PostgreSQL database, for 50 wineries.
 //
 //   node scripts/node24.mjs bench/pipeline/run.ts [--wineries 50] [--orders 2000] [--rate 20] [--seconds 30]
-//                                                [--workers 2] [--concurrency 16]
+//                                                [--workers 2] [--concurrency 16] [--jobs]
 //
+// The workers' scheduled jobs are off unless --jobs: what is measured is the sync path. With them on, their first
+// passes (a reconciliation, a webhook check and a product check for each of the 50 wineries) start beside the
+// syncs and run through the first phase, which then measures the start-up rather than the pipeline; the jobs have
+// their own benchmark (bench/jobs).
 // Phases: throughput at 0 ms and at 50 ms of vintrace latency (N orders delivered as fast as the intake takes
 // them; orders/s = N / (last tagged − first delivered)), then latency at a steady --rate orders/s with 50 ms of
 // vintrace latency (delivery → tagged: the record's createdAt, set by the intake, to its updatedAt when the tag
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "30" },
     workers: { type: "string", default: "2" },
     concurrency: { type: "string", default: "16" },
+    jobs: { type: "boolean", default: false },
   },
 });
 const TENANTS = Number(values.tenants);
@@ -62,6 +67,7 @@ function startWorker(): ChildProcess {
       ...process.env,
       ...workerProcessEnv(world, database.url),
       WORKER_CONCURRENCY: String(CONCURRENCY),
+      WORKER_SCHEDULER: values.jobs ? "on" : "off",
       // as in production: JSON lines at info level, written straight to a file rather than through this process,
       // which also runs the intake and the simulators
       LOG_FORMAT: "json",

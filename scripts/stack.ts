@@ -117,7 +117,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   if (options.build !== "never") await buildIfNeeded(log);
   const host = options.host ?? getEnv().HOST;
-  const app = spawn(process.execPath, [path.join(root, "scripts", "app-server.mjs"), String(options.port), host], {
+  const nodeFlags = getEnv().APP_NODE_FLAGS.split(/\s+/).filter(Boolean);
+  const app = spawn(process.execPath, [...nodeFlags, path.join(root, "scripts", "app-server.mjs"), String(options.port), host], {
     cwd: root,
     env: { ...process.env, ...databaseEnv(database), PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", options.appOutput ?? "inherit", options.appLog ? "pipe" : "inherit"],

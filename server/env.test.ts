@@ -44,6 +44,15 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
   });
 
+  it("gives the app server Node flags that keep its heap near what it uses, and refuses anything but flags", () => {
+    expect(parseEnv(good).APP_NODE_FLAGS).toBe("--max-semi-space-size=16 --max-old-space-size=384");
+    expect(parseEnv({ ...good, APP_NODE_FLAGS: " --max-old-space-size=1024 " }).APP_NODE_FLAGS).toBe("--max-old-space-size=1024");
+    expect(parseEnv({ ...good, APP_NODE_FLAGS: "" }).APP_NODE_FLAGS).toBe("");
+    for (const bad of ["--require ./evil.js", "max-old-space-size=1", "--inspect=0.0.0.0:9229;rm"]) {
+      expect(() => parseEnv({ ...good, APP_NODE_FLAGS: bad }), bad).toThrow(/APP_NODE_FLAGS/);
+    }
+  });
+
   it("defaults the proxy depth to the socket peer and the session lifetime to 12 hours", () => {
     expect(parseEnv(good)).toMatchObject({ TRUSTED_PROXY_HOPS: 0, SESSION_MAX_HOURS: 12, ALLOW_SIMULATORS: false });
     expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);

@@ -14,6 +14,9 @@ const base64Key = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Unset means the code's own default (which may differ by process, as the worker's concurrency does). */
+/** The app server's memory: 16 MB semi-spaces keep the young generation small; the old space may use up to 384 MB. */
+export const APP_NODE_FLAGS_DEFAULT = "--max-semi-space-size=16 --max-old-space-size=384";
+
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
 
 const flag = z.enum(["0", "1", ""]).default("").transform((v) => v === "1");
@@ -39,6 +42,15 @@ export const envSchema = z.object({
   SHOPIFY_API_SECRET: z.string().min(1),
   SHOPIFY_ADMIN_ORIGIN: optionalUrl,
   WORKER_MODE: z.enum(["in-app", "off"]).default("in-app"),
+  /**
+   * Node flags of the app server process (npm start, the demo). V8 otherwise lets a busy server's heap grow far
+   * beyond what it uses: a young generation of up to a few hundred MB. Empty: Node's defaults.
+   */
+  APP_NODE_FLAGS: z
+    .string()
+    .trim()
+    .default(APP_NODE_FLAGS_DEFAULT)
+    .refine((v) => v.split(/\s+/).every((flag) => flag === "" || /^--[a-z0-9-]+(=[\w.-]+)?$/.test(flag)), "must be Node flags such as --max-old-space-size=512, separated by spaces"),
   SYNC_MAX_ATTEMPTS: positiveInt(10),
   RECONCILE_INTERVAL_MINUTES: positiveInt(15),
   RETENTION_DAYS: positiveInt(90),

@@ -9,6 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { APP_NODE_FLAGS_DEFAULT } from "@/server/env";
 import type { TestDatabase } from "@/test/database";
 import { workerProcessEnv, type SyncWorld, type Tenant } from "@/test/support/sync";
 import { TEST_APP } from "@/simulators/shopify/testing";
@@ -26,6 +27,8 @@ interface MemoryOptions {
   /** a built tree (with .next) to run; else HEAD is exported and built */
   app?: string;
   keep: boolean;
+  /** NODE_OPTIONS for the app alone (default: the flags `npm start` gives it, APP_NODE_FLAGS's default) */
+  appNodeOptions?: string;
   rate: number;
   durationS: number;
   log(message: string): void;
@@ -45,6 +48,26 @@ function buildHead(log: (message: string) => void, keep: boolean): { dir: string
   }
   if (keep) log(`memory: kept the build in ${dir}: rerun with --app ${dir}`);
   return { dir, commit, cleanup: () => (keep ? undefined : rmSync(dir, { recursive: true, force: true })) };
+}
+
+/**
+ * What the app's memory is made of, from its own /api/metrics (prom-client's process metrics; loopback needs no
+ * token): the V8 heap's size and use, and memory outside it (buffers, native). RSS minus these is code and the rest.
+ */
+async function heapOf(url: string): Promise<Record<string, number> | null> {
+  try {
+    const text = await (await fetch(`${url}/api/metrics`)).text();
+    const metric = (name: string) => Number(new RegExp(`^vintrace_sync_${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN) / MB;
+    const round = (n: number) => Math.round(n);
+    return {
+      heapTotalMB: round(metric("nodejs_heap_size_total_bytes")),
+      heapUsedMB: round(metric("nodejs_heap_size_used_bytes")),
+      externalMB: round(metric("nodejs_external_memory_bytes")),
+      rssMB: round(metric("process_resident_memory_bytes")),
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** The process and every process under it (Next may start workers of its own). */
@@ -163,7 +186,7 @@ export async function memoryPhase(options: MemoryOptions) {
     const server = spawn(process.execPath, [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
       cwd: app.dir,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...env, WORKER_MODE: "off", APP_URL: url, PORT: String(port) },
+      env: { ...env, WORKER_MODE: "off", APP_URL: url, PORT: String(port), NODE_OPTIONS: options.appNodeOptions ?? APP_NODE_FLAGS_DEFAULT },
     });
     children.push(server);
     // Niced: on this two-core machine the app, the worker, PostgreSQL, both simulators and the load generator share
@@ -193,6 +216,7 @@ export async function memoryPhase(options: MemoryOptions) {
     const load = await deliverPaced(url, measured, rate);
     clearInterval(sampler);
     const after = { app: rssOf(server.pid!), worker: rssOf(worker.pid!) };
+    const appHeap = await heapOf(url);
     const counts = await world.db.orderSync.groupBy({ by: ["status"], _count: true });
     return {
       app: app.commit,
@@ -203,6 +227,7 @@ export async function memoryPhase(options: MemoryOptions) {
         { name: "the app (next start)", idleRssMB: idle.app.rssMB, rssMB: after.app[0].rssMB, peakRssMB: after.app[0].peakRssMB, children: after.app.slice(1) },
         { name: "one worker (scripts/worker.ts)", idleRssMB: idle.worker.rssMB, rssMB: after.worker[0].rssMB, peakRssMB: after.worker[0].peakRssMB, children: after.worker.slice(1) },
       ],
+      appHeap,
       rssEvery10s: series.filter((_, i) => i % 10 === 9 || i === series.length - 1),
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     };

@@ -35,6 +35,7 @@ const { values } = parseArgs({
   options: {
     only: { type: "string", default: "reconcile,alerts,memory" },
     app: { type: "string" },
+    "app-node-options": { type: "string" },
     keep: { type: "boolean", default: false },
     tenants: { type: "string", default: "1000" },
     "baseline-wineries": { type: "string", default: "10" },
@@ -93,7 +94,8 @@ interface BenchWorker {
 
 async function startBenchWorker(env: Record<string, string>): Promise<BenchWorker> {
   const child = spawn(process.execPath, [...TS_ENTRY_FLAGS, "bench/jobs/worker.ts"], {
-    env: { ...process.env, ...workerProcessEnv(world, database.url), WORKER_CONCURRENCY: "16", ...env },
+    // JSON lines, as in production: readable ones are formatted in the worker's own event loop, which is measured.
+    env: { ...process.env, ...workerProcessEnv(world, database.url), WORKER_CONCURRENCY: "16", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const samples: LoopSample[] = [];
@@ -335,7 +337,7 @@ try {
   if (PHASES.has("memory")) {
     if (tenants.length < 50) tenants.push(...(await addTenants(50 - tenants.length, tenants.length)));
     const memory = (rate: number) =>
-      memoryPhase({ world, database, tenants: tenants.slice(0, 50), app: values.app, keep: values.keep, rate, durationS: Number(values.duration), log });
+      memoryPhase({ world, database, tenants: tenants.slice(0, 50), app: values.app, appNodeOptions: values["app-node-options"], keep: values.keep, rate, durationS: Number(values.duration), log });
     results.memory = { baseline: await memory(Number(values["baseline-rate"])), full: await memory(Number(values.rate)) };
   }
   results.loadAfter = load();

@@ -7,6 +7,9 @@ import { demoTenants } from "@/simulators/catalog";
 import { waitForCaughtMail } from "@/simulators/mail/catcher";
 import { demoSeed } from "@/simulators/vintrace/demo-seed";
 
+// Shopify's OAuth library turns away crawlers, and headless Chromium names itself as one: a merchant's browser does not.
+test.use({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" });
+
 test("install from Shopify → winery in setup, owner invited at the shop's address, held order sent on going live", async ({ page, db }) => {
   const { appUrl, vintraceUrl } = stackInfo();
   const tag = uniqueTag();

@@ -178,14 +178,18 @@ const STATUS_STYLE: Record<string, string> = {
   ACTIVE: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   PAUSED: "bg-amber-50 text-amber-800 ring-amber-200",
   UNINSTALLED: "bg-slate-100 text-slate-600 ring-slate-200",
+  SETUP: "bg-sky-50 text-sky-700 ring-sky-200",
   DONE: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   RUNNING: "bg-sky-50 text-sky-700 ring-sky-200",
 };
 
+/** Statuses whose word is not their name in lower case. */
+const STATUS_LABEL: Record<string, string> = { SETUP: "Setting up" };
+
 export function StatusBadge({ status, label }: { status: string; label?: string }) {
   return (
     <span className={cx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", STATUS_STYLE[status] ?? "bg-slate-100 text-slate-700 ring-slate-200")}>
-      {label ?? status.charAt(0) + status.slice(1).toLowerCase()}
+      {label ?? STATUS_LABEL[status] ?? status.charAt(0) + status.slice(1).toLowerCase()}
     </span>
   );
 }

@@ -279,6 +279,26 @@ describe("the silence warning", () => {
   });
 });
 
+describe("a winery in setup", () => {
+  it("holds its orders on purpose: hours of waiting send no silence warning until it goes live", async () => {
+    const t0 = nextStretch();
+    const w = await tenant("Setting Up", { silenceMinutes: 60 });
+    await db.tenant.update({ where: { id: w.tenant.id }, data: { status: "SETUP" } });
+    for (const [name, status] of [["#1", "HELD"], ["#2", "PENDING"]] as const) {
+      await db.orderSync.create({
+        data: { tenantId: w.tenant.id, orderGid: `gid://shopify/Order/${unique()}`, orderName: name, source: "WEBHOOK", status, createdAt: new Date(t0 - 600 * MIN) },
+      });
+    }
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0), deps)).sent).toEqual([]);
+    expect(await db.alertState.count({ where: { tenantId: w.tenant.id, open: true } })).toBe(0);
+    expect(mailsTo(w.optedIn[0])).toEqual([]);
+
+    // The same wait once the winery is live is silence.
+    await db.tenant.update({ where: { id: w.tenant.id }, data: { status: "ACTIVE" } });
+    expect((await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps)).sent.map((s) => s.kind)).toEqual(["SILENCE"]);
+  });
+});
+
 describe("resolved", () => {
   it("a condition that fires then clears sends exactly one resolved message, even with two instances running the cycle", async () => {
     const t0 = nextStretch();

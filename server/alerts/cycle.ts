@@ -13,7 +13,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { Prisma, type AlertCondition, type AlertKind } from "@/server/generated/prisma/client";
+import { Prisma, type AlertCondition, type AlertKind, type TenantStatus } from "@/server/generated/prisma/client";
 import { claimJob, finishJob } from "@/server/jobs/claim";
 import { getMailer } from "@/server/mail/mailer";
 import { logLine } from "@/server/observability/log";
@@ -132,7 +132,7 @@ async function markReported(db: Db, orderSyncId: string, attempt: number, alertI
 interface TenantRow {
   id: string;
   name: string;
-  status: "ACTIVE" | "PAUSED" | "UNINSTALLED";
+  status: TenantStatus;
   silenceAlertMinutes: number;
 }
 
@@ -253,11 +253,13 @@ async function silenceWarning(db: Db, tenant: TenantRow, now: Date, deps: AlertD
   if (!silent) {
     if (!states.silence.open) return;
     const change =
-      tenant.status !== "ACTIVE"
-        ? "Syncing is paused, so orders wait on purpose until it resumes."
-        : (await syncedSince(db, tenant.id, states.silence.openedAt ?? EPOCH))
-          ? "Orders are reaching vintrace again."
-          : "No order is waiting to be sent any more.";
+      tenant.status === "SETUP"
+        ? "Setup is not finished, so orders wait on purpose until the winery starts sending them."
+        : tenant.status !== "ACTIVE"
+          ? "Syncing is paused, so orders wait on purpose until it resumes."
+          : (await syncedSince(db, tenant.id, states.silence.openedAt ?? EPOCH))
+            ? "Orders are reaching vintrace again."
+            : "No order is waiting to be sent any more.";
     await clear(db, tenant, "SILENCE", states.silence.openedAt, change, now, deps, result);
     return;
   }

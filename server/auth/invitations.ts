@@ -2,7 +2,8 @@
 // The mail carries a single-use link that expires after 7 days; only the sha256 of its token is stored. Who may
 // invite whom is decided by the procedure builder of the caller (tenantOwnerProcedure or supportProcedure), and
 // checked again here when the invitation is sent and when it is accepted: an inviter who has since been removed or
-// disabled no longer lets anyone in.
+// disabled no longer lets anyone in. An install from Shopify invites the shop's owner itself (SHOPIFY_INSTALL): Shopify
+// vouched for the shop, so its invitation grants ownership of that winery only, and only while the app is installed.
 import "server-only";
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
@@ -61,6 +62,9 @@ export class InviterNotAllowedError extends Error {
   }
 }
 
+/** The inviter of the owner invitation an install sends: no user, and no user's id can ever be the same. */
+export const SHOPIFY_INSTALL = { id: "shopify-install", email: "Shopify (the app's install)" } as const;
+
 /**
  * Whether this user may grant this invitation now: support staff may invite anyone; an owner of the winery may invite
  * its owners and staff; nobody else, and nobody disabled. The rows read are locked for the rest of the transaction,
@@ -68,6 +72,7 @@ export class InviterNotAllowedError extends Error {
  */
 export async function inviterMayGrant(tx: Tx, inviterId: string | null, grant: Grant): Promise<boolean> {
   if (!inviterId) return false;
+  if (inviterId === SHOPIFY_INSTALL.id) return installMayGrant(tx, grant);
   const memberships = grant.tenantId
     ? await tx.$queryRaw<{ role: string }[]>`SELECT role::text AS role FROM "Membership" WHERE "userId" = ${inviterId} AND "tenantId" = ${grant.tenantId} FOR SHARE`
     : [];
@@ -75,6 +80,13 @@ export async function inviterMayGrant(tx: Tx, inviterId: string | null, grant: G
   if (!inviter || inviter.disabled) return false;
   if (inviter.role === "SUPPORT") return true;
   return grant.role === "MERCHANT" && memberships[0]?.role === "OWNER";
+}
+
+/** The install's invitation makes an owner of its own winery, while the app is still installed on the shop. */
+async function installMayGrant(tx: Tx, grant: Grant): Promise<boolean> {
+  if (grant.role !== "MERCHANT" || grant.membershipRole !== "OWNER" || !grant.tenantId) return false;
+  const [tenant] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Tenant" WHERE id = ${grant.tenantId} FOR SHARE`;
+  return tenant !== undefined && tenant.status !== "UNINSTALLED";
 }
 
 /** Withdraws the open invitations a user sent to a winery, when they leave it: their links stop working at once. */
@@ -144,7 +156,13 @@ export async function createInvitation(db: Db, input: InvitationInput, deps: Mai
   const place = tenant ? `${tenant.name} on vintrace-sync` : "the Winehub support team on vintrace-sync";
   const as = data.role === "SUPPORT" ? "" : data.membershipRole === "OWNER" ? " as an owner" : " as staff";
   const mail = renderMail(`You're invited to ${tenant ? tenant.name : "Winehub support"} on vintrace-sync`, [
-    { kind: "paragraph", text: `${data.invitedBy.email} invited you to ${place}${as}.` },
+    {
+      kind: "paragraph",
+      text:
+        data.invitedBy.id === SHOPIFY_INSTALL.id
+          ? `vintrace-sync was installed on your Shopify shop ${tenant?.name ?? ""}. You are invited to it as its owner, to finish setting it up.`
+          : `${data.invitedBy.email} invited you to ${place}${as}.`,
+    },
     { kind: "paragraph", text: "vintrace-sync sends your Shopify orders to vintrace and tells you when one needs attention." },
     { kind: "action", label: existing ? "Accept the invitation" : "Accept and choose a password", url: invitationLink(appUrl, token) },
     {

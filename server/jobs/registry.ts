@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { alertDepsFromEnv, runAlertCycle } from "@/server/alerts/cycle";
 import { requestProductCheck } from "@/server/products/check";
 import type { Db } from "@/server/db";
+import type { Prisma, TenantStatus } from "@/server/generated/prisma/client";
 import { getEnv } from "@/server/env";
 import { ensureWebhookSubscriptions } from "@/server/shopify/subscriptions";
 import type { SyncDeps } from "@/server/sync/context";
@@ -22,14 +23,21 @@ export interface JobDefinition {
 
 const MINUTE_MS = 60_000;
 
-async function activeShopTenants(db: Db): Promise<string[]> {
+/**
+ * Connected wineries in these states. Reconciliation asks for live ones only: a winery in setup holds the orders its
+ * webhooks bring, and once it goes live the next pass looks back its usual days for any whose webhook never came.
+ * Its webhook subscriptions and its product check already matter while it is being set up.
+ */
+async function connectedTenants(db: Db, statuses: TenantStatus[], where: Prisma.TenantWhereInput = {}): Promise<string[]> {
   const tenants = await db.tenant.findMany({
-    where: { status: "ACTIVE", shopify: { is: { revokedAt: null } } },
+    where: { status: { in: statuses }, shopify: { is: { revokedAt: null } }, ...where },
     select: { id: true },
     orderBy: { id: "asc" },
   });
   return tenants.map((t) => t.id);
 }
+
+const activeShopTenants = (db: Db) => connectedTenants(db, ["ACTIVE"]);
 
 export function reconcileJob(intervalMinutes = getEnv().RECONCILE_INTERVAL_MINUTES): JobDefinition {
   return {
@@ -54,7 +62,7 @@ export function webhookCheckJob(): JobDefinition {
   return {
     name: "webhook-check",
     windowMs: 60 * MINUTE_MS,
-    scopes: activeShopTenants,
+    scopes: (db) => connectedTenants(db, ["ACTIVE", "SETUP"]),
     run: (deps, tenantId) => ensureWebhookSubscriptions(deps.db, tenantId),
   };
 }
@@ -73,22 +81,16 @@ export function alertsJob(): JobDefinition {
 }
 
 /**
- * The product-match check, nightly for each connected winery with vintrace settings: queued as a run, which a worker's
- * product check runner performs (jobs/product-checks.ts), so the check never holds up this job's loop. A run already
- * open for the winery (someone clicked "Run check") is joined.
+ * The product-match check, nightly for each connected winery with vintrace settings, live or being set up (so an
+ * owner sees unmatched products before going live): queued as a run, which a worker's product check runner performs
+ * (jobs/product-checks.ts), so the check never holds up this job's loop. A run already open for the winery (someone
+ * clicked "Run check") is joined.
  */
 export function productCheckJob(): JobDefinition {
   return {
     name: "product-check",
     windowMs: 24 * 60 * MINUTE_MS,
-    scopes: async (db) => {
-      const tenants = await db.tenant.findMany({
-        where: { status: "ACTIVE", shopify: { is: { revokedAt: null } }, vintrace: { isNot: null } },
-        select: { id: true },
-        orderBy: { id: "asc" },
-      });
-      return tenants.map((t) => t.id);
-    },
+    scopes: (db) => connectedTenants(db, ["ACTIVE", "SETUP"], { vintrace: { isNot: null } }),
     run: (deps, tenantId) => requestProductCheck(deps.db, tenantId, "nightly"),
   };
 }

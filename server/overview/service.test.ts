@@ -39,6 +39,18 @@ describe("the Overview's silence warning", () => {
   });
 });
 
+describe("the Overview of a winery in setup", () => {
+  it("says setup is not finished, links to Settings, and takes hours of held orders for no silence", async () => {
+    const tenantId = await tenantWaiting(10 * 60, { silenceAlertMinutes: 60 });
+    await db.tenant.update({ where: { id: tenantId }, data: { status: "SETUP" } });
+    await db.orderSync.updateMany({ where: { tenantId }, data: { status: "HELD" } });
+    const [health] = await tenantHealth(db, [tenantId], now);
+    expect(health.status).toBe("SETUP");
+    expect(health.warnings.map((w) => w.kind)).toEqual(["SETUP"]);
+    expect(health.warnings[0]).toMatchObject({ message: expect.stringMatching(/^Setup is not finished/), href: `/settings?winery=${tenantId}`, action: "Finish setup in Settings" });
+  });
+});
+
 describe("the Overview's webhook warning", () => {
   it("tells the merchant what to do and that support knows, and links only support to the Wineries page", async () => {
     const tenantId = await tenantWaiting(1, { subscriptionsProblem: "orders/create: access denied" });

@@ -2,7 +2,7 @@
 // sync; 14 days of daily counts; and what is wrong right now (silence, a failing connection, webhook subscriptions).
 // Support staff get the same for every winery at once, and the failures grouped by cause across wineries.
 import "server-only";
-import { Prisma } from "@/server/generated/prisma/client";
+import { Prisma, type TenantStatus } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { CAUSE_INFO, CAUSES, type Cause, type CauseInfo } from "../../lib/causes";
 import { causeSql } from "../orders/cause-sql";
@@ -14,7 +14,7 @@ export const CONNECTION_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type WarningKind = "SILENCE" | "CONNECTION" | "WEBHOOKS" | "SHOPIFY_DISCONNECTED" | "VINTRACE_NOT_SET_UP" | "PAUSED" | "UNINSTALLED" | "TAX_POLICY";
+export type WarningKind = "SILENCE" | "CONNECTION" | "WEBHOOKS" | "SHOPIFY_DISCONNECTED" | "VINTRACE_NOT_SET_UP" | "SETUP" | "PAUSED" | "UNINSTALLED" | "TAX_POLICY";
 
 export interface Warning {
   kind: WarningKind;
@@ -39,7 +39,7 @@ export interface TenantHealth {
   tenantId: string;
   name: string;
   shopDomain: string;
-  status: "ACTIVE" | "PAUSED" | "UNINSTALLED";
+  status: TenantStatus;
   synced: number;
   failed: number;
   skipped: number;
@@ -237,6 +237,15 @@ function warningsFor(
   }
   if (!tenant.vintrace) {
     warnings.push({ kind: "VINTRACE_NOT_SET_UP", severity: "error", message: "vintrace is not set up: add its address and an API key.", href: settings, action: "Open Settings" });
+  }
+  if (tenant.status === "SETUP") {
+    warnings.push({
+      kind: "SETUP",
+      severity: "info",
+      message: "Setup is not finished: orders from Shopify are stored and held, and nothing is sent to vintrace until you start sending orders.",
+      href: settings,
+      action: "Finish setup in Settings",
+    });
   }
   if (tenant.status === "PAUSED") {
     warnings.push({ kind: "PAUSED", severity: "info", message: "Syncing is paused: orders are stored and held until it resumes.", href: settings, action: "Resume in Settings" });

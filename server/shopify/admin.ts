@@ -37,6 +37,8 @@ export interface ShopifyAdmin {
   readonly shop: string;
   /** Shopify's numeric id of the shop ("123" from gid://shopify/Shop/123); it also proves the token is accepted. */
   shopId(): Promise<string>;
+  /** The address Shopify has for the shop's owner (Settings → Store details): where its install sends the invitation. */
+  shopEmail(): Promise<string>;
   orderById(gid: string): Promise<OrderSummary | null>;
   /** Orders whose name is exactly `name`; the search itself matches loosely. */
   ordersByName(name: string): Promise<OrderSummary[]>;
@@ -118,6 +120,11 @@ export function createShopifyAdmin(credentials: ShopCredentials, options: Shopif
     async shopId() {
       const data = await run<gql.ShopIdData>("ShopId", gql.SHOP_ID);
       return numericShopId(data.shop.id);
+    },
+
+    async shopEmail() {
+      const data = await run<gql.ShopEmailData>("ShopEmail", gql.SHOP_EMAIL);
+      return data.shop.email;
     },
 
     async orderById(gid) {

@@ -26,6 +26,11 @@ export const SHOP_ID = `query ShopId {
 }`;
 export type ShopIdData = { shop: { id: string } };
 
+export const SHOP_EMAIL = `query ShopEmail {
+  shop { email }
+}`;
+export type ShopEmailData = { shop: { email: string } };
+
 const ORDER_SUMMARY_FIELDS = "id name tags test cancelledAt createdAt";
 
 export interface OrderSummaryNode {

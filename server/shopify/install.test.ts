@@ -1,13 +1,21 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { acceptInvitation } from "@/server/auth/invitations";
+import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
-import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH } from "@/server/shopify/install";
+import { createMailer } from "@/server/mail/mailer";
+import { beginInstall, completeInstall, INSTALL_CALLBACK_PATH, maskEmail, type CallbackDeps } from "@/server/shopify/install";
 import { ensureWebhookSubscriptions, SUBSCRIBED_TOPICS } from "@/server/shopify/subscriptions";
 import { createTenant } from "@/server/tenants/service";
 import { startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
 import { getShopifyAccess } from "@/server/shopify/tokens";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
+import { REASONS } from "@/server/sync/queue";
+import { goLive } from "@/server/tenants/go-live";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { TEST_APP } from "@/simulators/shopify/testing";
+import { startMailCatcher } from "@/simulators/mail/catcher";
+import { startVintraceSimulator } from "@/simulators/vintrace/server";
+import { simControl, testSeed, TEST_TOKEN } from "@/test/support/vintrace";
 
 const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
 const cookiesFrom = (response: Response) => response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -15,17 +23,47 @@ const CALLBACK_URL = `${TEST_APP.appUrl}/api/webhooks/shopify`;
 
 const db = createPrisma();
 const s = await startSimulatedShopifyForFile(db);
+const catcher = await startMailCatcher({ httpPort: null });
+const mailer = createMailer({ smtpUrl: catcher.smtpUrl, from: "vintrace-sync <no-reply@test>", log: () => {} });
+const vintrace = await startVintraceSimulator();
+afterAll(async () => {
+  mailer.close();
+  await Promise.all([catcher.close(), vintrace.close()]);
+});
 
-const deps = () => ({ db, shopify: s.shopify, appUrl: TEST_APP.appUrl });
+const deps = (extra: Partial<CallbackDeps> = {}): CallbackDeps => ({ db, shopify: s.shopify, appUrl: TEST_APP.appUrl, mailer, ...extra });
 
-/** The browser's trip: our install route → the simulator's grant page → our callback. */
-async function installThroughOAuth(shop: string) {
+/** Our install route, then the simulator's grant page: the callback a browser would follow, and its cookies. */
+async function approvedCallback(shop: string) {
   const begin = await beginInstall(new Request(`${TEST_APP.appUrl}/api/shopify/install?shop=${shop}`, { headers: BROWSER }), { shopify: s.shopify });
   expect(begin.status).toBe(302);
   const approved = await fetch(begin.headers.get("Location") ?? "", { redirect: "manual" });
   const callbackUrl = approved.headers.get("Location") ?? "";
   expect(callbackUrl.startsWith(`${TEST_APP.appUrl}${INSTALL_CALLBACK_PATH}?`)).toBe(true);
-  return completeInstall(new Request(callbackUrl, { headers: { ...BROWSER, Cookie: cookiesFrom(begin) } }), deps());
+  return { url: callbackUrl, cookie: cookiesFrom(begin) };
+}
+
+/** The browser's trip: our install route → the simulator's grant page → our callback. */
+async function installThroughOAuth(shop: string, extra: Partial<CallbackDeps> = {}) {
+  const { url, cookie } = await approvedCallback(shop);
+  return completeInstall(new Request(url, { headers: { ...BROWSER, Cookie: cookie } }), deps(extra));
+}
+
+/** What the owner does in Settings: vintrace's connection saved (a simulator customer), then "Start sending orders". */
+async function connectVintraceAndGoLive(tenantId: string) {
+  const code = `install${tenantId.replace(/-/g, "").slice(0, 12)}`;
+  await simControl(vintrace, code, "reset", testSeed());
+  await db.vintraceSettings.create({
+    data: {
+      tenantId,
+      baseUrl: vintrace.customerUrl(code),
+      apiKeyEnc: encryptSecret(TEST_TOKEN, { tenantId, column: "VintraceSettings.apiKeyEnc" }),
+      customerName: "Shopify Web Customer",
+      salesPriceList: "Retail Inclusive",
+      storageAreaId: 99,
+    },
+  });
+  return goLive(db, tenantId, { email: "owner@test" }, { allowlist: [vintrace.url] });
 }
 
 async function subscriptionsAtShopify(shop: string): Promise<{ topic: string; uri: string }[]> {
@@ -57,15 +95,14 @@ describe("install", () => {
     expect(await db.tenant.count({ where: { shopDomain: shop } })).toBe(0);
   });
 
-  it("installs, survives app/uninstalled, and a reinstall through OAuth brings the same winery back", async () => {
+  it("installs in setup, goes live, survives app/uninstalled, and a reinstall through OAuth brings the same winery back live", async () => {
     const shop = uniqueShop("lifecycle");
 
     const first = await installThroughOAuth(shop);
-    expect(first.response.status).toBe(302);
-    expect(first.response.headers.get("Location")).toBe(`${TEST_APP.appUrl}/`);
+    expect(first.response.status).toBe(200);
     expect(first.response.headers.getSetCookie().join()).toMatch(/shopify_app_session=/);
     const tenant = await db.tenant.findUniqueOrThrow({ where: { shopDomain: shop }, include: { shopify: true } });
-    expect(tenant).toMatchObject({ name: shop, status: "ACTIVE", shopify: { method: "OAUTH", revokedAt: null, subscriptionsProblem: null } });
+    expect(tenant).toMatchObject({ name: shop, status: "SETUP", shopify: { method: "OAUTH", revokedAt: null, subscriptionsProblem: null } });
     // Shopify's id for the shop, which every lifecycle webhook must name.
     expect(tenant.shopifyShopId).toBe(String(s.sim.shopId(shop)));
     expect(tenant.shopify?.accessTokenEnc).not.toMatch(/shpat_/);
@@ -76,6 +113,7 @@ describe("install", () => {
     expect(await subscriptionsAtShopify(shop)).toEqual([]);
     expect(s.sim.subscriptionsFor(shop, "orders/create")).toEqual([{ kind: "app", uri: CALLBACK_URL }]);
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
+    expect(await connectVintraceAndGoLive(tenant.id)).toEqual({ status: "ACTIVE", orders: 1, changed: true });
 
     s.sim.revokeTokens(shop);
     expect((await deliver(shop, "app/uninstalled", s.sim.lifecyclePayload(shop, "app/uninstalled"))).status).toBe(200);
@@ -97,6 +135,104 @@ describe("install", () => {
     // A late retry of the first uninstall (triggered before the reinstall) does not undo it.
     expect((await deliver(shop, "app/uninstalled", s.sim.lifecyclePayload(shop, "app/uninstalled"), { triggeredAt: uninstalledAt })).status).toBe(200);
     expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "ACTIVE" });
+  });
+});
+
+describe("self-service install: the winery waits in setup and its owner is invited", () => {
+  const held = (tenantId: string) => db.orderSync.findMany({ where: { tenantId }, select: { status: true, statusReason: true } });
+
+  it("a new shop becomes a winery in setup, its orders are held, and its owner is invited at the shop's own address", async () => {
+    const shop = uniqueShop("self-service");
+    s.sim.configureShop(shop, { email: "Cellar.Door@Example.com" });
+    // A callback changed on its way (here an address added to it) fails Shopify's signature and creates nothing.
+    const { url, cookie } = await approvedCallback(shop);
+    const tampered = `${url}&email=${encodeURIComponent("attacker@evil.test")}`;
+    const { response, result } = await completeInstall(new Request(tampered, { headers: { ...BROWSER, Cookie: cookie } }), deps());
+    expect(response.status).toBe(400);
+    expect(result).toBeUndefined();
+
+    const installed = await installThroughOAuth(shop);
+    expect(installed.result).toMatchObject({ reinstalled: false, status: "SETUP", invitation: { sent: true, maskedEmail: "c•••@example.com" } });
+    const page = await installed.response.text();
+    expect(installed.response.headers.get("Content-Type")).toMatch(/text\/html/);
+    expect(page).toContain("We sent a sign-in link to c•••@example.com");
+    expect(page).not.toContain("cellar.door@example.com");
+    const tenantId = installed.result!.tenantId;
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ status: "SETUP" });
+
+    const mail = await catcher.waitFor((m) => m.to.includes("cellar.door@example.com"));
+    expect(mail.text).toMatch(/installed on your Shopify shop .* as its owner/);
+    expect(catcher.messages({ to: "attacker@evil.test" })).toEqual([]);
+    const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+    expect(await acceptInvitation(db, { token, password: "a-long-enough-password" })).toEqual({ ok: true, email: "cellar.door@example.com" });
+    const owner = await db.user.findUniqueOrThrow({ where: { email: "cellar.door@example.com" }, include: { memberships: true } });
+    expect(owner.memberships).toEqual([expect.objectContaining({ tenantId, role: "OWNER" })]);
+
+    expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
+    expect(await held(tenantId)).toEqual([{ status: "HELD", statusReason: REASONS.setup }]);
+    expect(REASONS.setup).toMatch(/setup not finished/);
+  });
+
+  it("a shop uninstalled during setup comes back to setup with its held orders, and is not invited again", async () => {
+    const shop = uniqueShop("setup-reinstall");
+    const { result } = await installThroughOAuth(shop);
+    const tenantId = result!.tenantId;
+    await catcher.waitFor((m) => m.to.includes(`owner@${shop}`));
+    expect((await deliver(shop, "orders/create", order(shop))).status).toBe(200);
+
+    s.sim.revokeTokens(shop);
+    expect((await deliver(shop, "app/uninstalled", s.sim.lifecyclePayload(shop, "app/uninstalled"))).status).toBe(200);
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })).toMatchObject({ status: "UNINSTALLED" });
+
+    const again = await installThroughOAuth(shop);
+    expect(again.response.status).toBe(302);
+    expect(again.result).toMatchObject({ tenantId, reinstalled: true, status: "SETUP" });
+    expect(again.result?.invitation).toBeUndefined();
+    expect(await held(tenantId)).toEqual([{ status: "HELD", statusReason: REASONS.setup }]);
+    expect(await db.invitation.count({ where: { tenantId } })).toBe(1);
+  });
+
+  it("two callbacks of the same new shop racing make one winery: the loser reconnects it", async () => {
+    const shop = uniqueShop("race");
+    const [a, b] = [await approvedCallback(shop), await approvedCallback(shop)];
+    const results = await Promise.all([a, b].map(({ url, cookie }) => completeInstall(new Request(url, { headers: { ...BROWSER, Cookie: cookie } }), deps())));
+    expect(results.map((r) => r.response.status).sort()).toEqual([200, 302]);
+    expect(results.map((r) => r.result?.reinstalled).sort()).toEqual([false, true]);
+    const tenants = await db.tenant.findMany({ where: { shopDomain: shop }, include: { shopify: true } });
+    expect(tenants).toHaveLength(1);
+    expect(tenants[0]).toMatchObject({ status: "SETUP", shopify: { revokedAt: null } });
+    expect(results.map((r) => r.result?.tenantId)).toEqual([tenants[0].id, tenants[0].id]);
+    expect(await db.invitation.count({ where: { tenantId: tenants[0].id } })).toBe(1);
+    expect((await getShopifyAccess(db, tenants[0].id, { shopify: s.shopify })).shop).toBe(shop);
+  });
+
+  it("a callback carrying a state we did not issue to this browser creates nothing", async () => {
+    const shop = uniqueShop("foreign-state");
+    const [mine, theirs] = [await approvedCallback(shop), await approvedCallback(shop)];
+    const { response } = await completeInstall(new Request(theirs.url, { headers: { ...BROWSER, Cookie: mine.cookie } }), deps());
+    expect(response.status).toBe(400);
+    const noCookie = await completeInstall(new Request(theirs.url, { headers: BROWSER }), deps());
+    expect(noCookie.response.status).toBe(400);
+    expect(await db.tenant.count({ where: { shopDomain: shop } })).toBe(0);
+  });
+
+  it("when the invitation cannot be sent, the install still succeeds, the page says support was told, and the digest's audit has it", async () => {
+    const shop = uniqueShop("no-mail");
+    const broken = createMailer({ smtpUrl: "smtp://127.0.0.1:1", from: "x@test", log: () => {} });
+    const { response, result } = await installThroughOAuth(shop, { mailer: broken });
+    broken.close();
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/could not send the sign-in link.*support has been told/s);
+    expect(result).toMatchObject({ status: "SETUP", invitation: { sent: false } });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: result!.tenantId } })).toMatchObject({ status: "SETUP" });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { tenantId: result!.tenantId, action: "shopify.owner_invitation_failed" } });
+    expect(audit.details).toMatchObject({ shopDomain: shop, reason: expect.stringMatching(/could not be sent/) });
+    expect(await db.invitation.count({ where: { tenantId: result!.tenantId } })).toBe(0);
+  });
+
+  it("masks an address to its first letter and domain", () => {
+    expect(maskEmail("owner@example.com")).toBe("o•••@example.com");
+    expect(maskEmail("not-an-address")).toBe("•••");
   });
 });
 

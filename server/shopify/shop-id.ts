@@ -19,7 +19,7 @@ export async function storeShopId(db: Db, tenantId: string, shopId: string): Pro
 }
 
 /** One quick try: the caller is waiting, and a failure is left for the next occasion. */
-const ONE_TRY = { maxAttempts: 1, timeoutMs: 5_000 };
+export const ONE_TRY = { maxAttempts: 1, timeoutMs: 5_000 };
 
 /** Asks Shopify for the shop's id with these credentials and stores it; null (and nothing stored) when that fails. */
 export async function learnShopId(db: Db, tenantId: string, credentials: ShopCredentials, options: ShopifyAdminOptions = {}): Promise<string | null> {

@@ -119,6 +119,8 @@ class OrderRun {
     if (!context) return "nothing_to_do";
     const { tenant } = context;
     if (tenant.status === "PAUSED") return this.hold(REASONS.paused);
+    // The claim takes live wineries only; one that went (back) into setup meanwhile holds the order until it goes live.
+    if (tenant.status === "SETUP") return this.hold(REASONS.setup);
     if (tenant.status === "UNINSTALLED") {
       return this.wait(REASONS.uninstalled);
     }

@@ -3,7 +3,7 @@
 //
 // A record has three parts of state:
 //   status   PENDING  waiting for its (next) try; due at nextAttemptAt
-//            HELD     its winery is paused; nextAttemptAt is null, so the claim never takes it
+//            HELD     its winery is paused, or still in setup; nextAttemptAt is null, so the claim never takes it
 //            SYNCED   vintrace has the sales order (vintraceSalesOrderId)
 //            FAILED   given up: a permanent error, or every try used
 //            SKIPPED  never to be sent (test order, cancelled, before the winery started, gone from Shopify)
@@ -13,14 +13,14 @@
 //   lease    leaseOwner/leaseUntil: a worker holds the record until leaseUntil; an expired lease is free again
 //
 // The legal transitions, and who makes them:
-//   (none)            → PENDING or HELD (paused winery)   enqueue (webhook), enqueueMissed (reconcile), a manual retry
+//   (none)            → PENDING or HELD (paused, setup)   enqueue (webhook), enqueueMissed (reconcile), a manual retry
 //   free  → leased                                          claimDueSyncs (due PENDING, or tag PENDING_*, active winery)
 //   leased → leased / free                                  renewLeases, holdLease, releaseLeases
-//   leased PENDING → SYNCED / FAILED + tag PENDING_* or done, PENDING (retry later), SKIPPED, HELD (paused),
+//   leased PENDING → SYNCED / FAILED + tag PENDING_* or done, PENDING (retry later), SKIPPED, HELD (paused, setup),
 //                    PENDING (waiting for a reinstall)       writeFenced, only while the lease is still ours
 //   leased tag PENDING_* → CREATED / ERROR, or PENDING_* later   writeFenced
 //   free PENDING → HELD                                     holdQueued (pause)
-//   HELD → PENDING                                          releaseHeld (resume)
+//   HELD → PENDING                                          releaseHeld (resume, going live)
 //   free FAILED → PENDING, tag PENDING_ERROR → NONE         requeueFailed (a fix in settings or products)
 //   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry; HELD when paused)
 //   free PENDING backing off → due now                      expedite (bulk retry)
@@ -32,7 +32,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
-import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState } from "@/server/generated/prisma/client";
+import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState, type TenantStatus } from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
 import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
 
@@ -42,6 +42,7 @@ type Writer = Db | Tx;
 /** Why a record is held, waiting, skipped or synced without a send, in the words the winery reads. */
 export const REASONS = {
   paused: "Held: syncing is paused for this winery. Resume it to send this order.",
+  setup: "Held: setup not finished. The order is sent once the winery starts sending orders (Settings).",
   uninstalled: "Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.",
   orderGone: "Skipped: Shopify no longer has this order.",
   orderGoneBecause: (detail: string) => `Skipped: Shopify no longer has this order (${detail}).`,
@@ -101,7 +102,7 @@ export interface Intake {
 
 export interface EnqueueResult {
   /** null: no tenant has this shop domain */
-  tenantStatus: "ACTIVE" | "PAUSED" | "UNINSTALLED" | null;
+  tenantStatus: TenantStatus | null;
   ownSecret: boolean | null;
   created: number;
   delivered: number;
@@ -109,7 +110,7 @@ export interface EnqueueResult {
 
 /**
  * The webhook's fast path, in ONE statement (one transaction, one round trip): finds the tenant, stores the delivery
- * and the order's record (PENDING, or HELD when the winery is paused), and wakes the workers. It stores only when the
+ * and the order's record (PENDING, or HELD when the winery is paused or still in setup), and wakes the workers. It stores only when the
  * tenant is installed and signs as `signedWithOwnSecret` says. An existing record is left as it is, and so is a
  * delivery already seen. pg_notify inside the statement is delivered at commit, so a worker never wakes before the
  * row is visible.
@@ -128,8 +129,8 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
                                "statusReason", "payload", "createdAt", "updatedAt")
       SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${sqlTimestamp(intake.orderCreatedAt)},
-             (CASE WHEN ok."status" = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
-             CASE WHEN ok."status" = 'PAUSED' THEN ${REASONS.paused}::text END,
+             (CASE WHEN ok."status" IN ('PAUSED', 'SETUP') THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
+             CASE ok."status" WHEN 'PAUSED' THEN ${REASONS.paused}::text WHEN 'SETUP' THEN ${REASONS.setup}::text END,
              ${intake.rawBody}::jsonb, ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
       FROM ok
       ON CONFLICT ("tenantId", "orderGid") DO NOTHING
@@ -138,7 +139,7 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
       INSERT INTO "WebhookDelivery" ("id", "shopDomain", "topic", "webhookId", "eventId", "dedupKey", "triggeredAt", "receivedAt", "outcome")
       SELECT ${randomUUID()}, ${intake.shopDomain}, 'orders/create', ${delivery.webhookId}, ${delivery.eventId}::text,
              ${delivery.dedupKey}, ${sqlTimestamp(delivery.triggeredAt)}, ${sqlTimestamp(at)},
-             CASE WHEN NOT EXISTS (SELECT 1 FROM o) THEN 'order-known' WHEN ok."status" = 'PAUSED' THEN 'held' ELSE 'queued' END
+             CASE WHEN NOT EXISTS (SELECT 1 FROM o) THEN 'order-known' WHEN ok."status" IN ('PAUSED', 'SETUP') THEN 'held' ELSE 'queued' END
       FROM ok
       ON CONFLICT ("shopDomain", "dedupKey") DO NOTHING
       RETURNING 1

@@ -107,6 +107,10 @@ const operations: Record<string, Operation> = {
     requestedCost: () => 1,
     run: (shop) => ({ data: { shop: { id: `gid://shopify/Shop/${shop.id}` } }, actualCost: 1 }),
   },
+  ShopEmail: {
+    requestedCost: () => 1,
+    run: (shop) => ({ data: { shop: { email: shop.settings.email } }, actualCost: 1 }),
+  },
   OrderById: {
     requestedCost: () => 2,
     run: (shop, v) => {

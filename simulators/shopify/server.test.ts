@@ -95,6 +95,15 @@ describe("the Shopify simulator over HTTP", () => {
     expect((await graphql("nobody.myshopify.com", riverToken, query)).status).toBe(404);
   });
 
+  it("answers the shop owner's email: owner@<shop> unless one is set at /__sim/shops", async () => {
+    const token = demoAccessToken(HILLTOP);
+    const email = async () => ((await (await graphql(HILLTOP, token, "query ShopEmail { shop { email } }")).json()) as { data: { shop: { email: string } } }).data.shop.email;
+    expect(await email()).toBe(`owner@${HILLTOP}`);
+    expect((await control("/shops", { shop: HILLTOP, email: "cellar@hilltop.example" })).status).toBe(200);
+    expect(await email()).toBe("cellar@hilltop.example");
+    expect((await control("/shops", { shop: HILLTOP, email: "not an address" })).status).toBe(400);
+  });
+
   it("reports cost and throttle status on every reply, and refuses queries over the bucket's size", async () => {
     const token = demoAccessToken(HILLTOP);
     const ok = (await (await graphql(HILLTOP, token, "query ProductVariants($first: Int!) { x }", { first: 10 })).json()) as {

@@ -146,6 +146,7 @@ const control = {
     pcdApproved: z.boolean().optional(),
     namePrefix: z.string().optional(),
     nameSuffix: z.string().optional(),
+    email: z.email().optional(),
   }),
   token: z.object({ shop: shopField, expiring: z.boolean().optional() }),
   options: z.object({ latencyMs: z.number().min(0) }),

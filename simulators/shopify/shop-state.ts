@@ -32,6 +32,8 @@ export interface ShopSettings {
   /** the shop's order name format, e.g. "#" + number, or "HT-" + number + "-W" */
   namePrefix: string;
   nameSuffix: string;
+  /** the shop owner's address (Admin API `shop { email }`) */
+  email: string;
 }
 
 interface AccessToken {
@@ -75,7 +77,7 @@ export class SimShop {
 
   constructor(readonly domain: string) {
     this.id = simShopId(domain);
-    this.settings = { bucket: STANDARD_BUCKET, pcdApproved: true, namePrefix: "#", nameSuffix: "" };
+    this.settings = { bucket: STANDARD_BUCKET, pcdApproved: true, namePrefix: "#", nameSuffix: "", email: `owner@${domain}` };
     this.bucket = new CostBucket(this.settings.bucket);
     this.variants = catalogVariantsFor(domain);
   }

@@ -2,7 +2,8 @@
 
 // A winery's vintrace settings. The API key is write-only: the page only learns whether one is set. "Test connection"
 // checks what is on the page (saved or not) and says, setting by setting, what vintrace thinks of it. Staff see the
-// connection (address, key, authentication, customer) read-only: only an owner or Winehub support changes it.
+// connection (address, key, authentication, customer) read-only: only an owner or Winehub support changes it. A winery
+// installed from Shopify is set up here: its orders are held until an owner starts sending them (the banner on top).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
@@ -72,10 +73,40 @@ function Settings({ tenantId }: { tenantId: string }) {
           </span>
         }
       />
+      {settings.data.tenantStatus === "SETUP" && <GoLiveCard tenantId={tenantId} view={settings.data} />}
       <PauseCard tenantId={tenantId} view={settings.data} />
       <SyncStartCard key={String(settings.data.syncOrdersCreatedAfter)} tenantId={tenantId} view={settings.data} />
       <SettingsForm tenantId={tenantId} view={settings.data} />
     </div>
+  );
+}
+
+/** Setup's last step: once vintrace accepts the saved settings, an owner starts sending the held and new orders. */
+function GoLiveCard({ tenantId, view }: { tenantId: string; view: View }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const start = useMutation(
+    trpc.settings.goLive.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ tenantId }) }) }),
+  );
+  return (
+    <Card title="Setup is not finished">
+      <div className="flex flex-wrap items-center justify-between gap-3" data-testid="go-live">
+        <p className="max-w-2xl text-sm text-slate-700">
+          Orders from Shopify are stored and held: nothing is sent to vintrace yet.{" "}
+          {view.configured
+            ? "When the settings below are right, start sending orders: vintrace is tested with the saved settings first, then the held orders go, oldest first."
+            : "Save the vintrace connection below first."}
+        </p>
+        {view.canChangeConnection ? (
+          <Button variant="primary" onClick={() => start.mutate({ tenantId })} disabled={start.isPending || !view.configured}>
+            {start.isPending ? "Testing vintrace…" : "Start sending orders"}
+          </Button>
+        ) : (
+          <p className="text-sm text-slate-500">An owner of this winery starts sending orders.</p>
+        )}
+      </div>
+      {start.error && <Notice tone="error">{start.error.message}</Notice>}
+    </Card>
   );
 }
 
@@ -96,9 +127,12 @@ function PauseCard({ tenantId, view }: { tenantId: string; view: View }) {
             ? "Paused: new orders are stored and held; nothing is sent to vintrace until you resume."
             : view.tenantStatus === "UNINSTALLED"
               ? "The app is uninstalled from the shop."
-              : "Orders are sent to vintrace as they arrive."}
+              : view.tenantStatus === "SETUP"
+                ? "Orders are stored and held until setup is finished."
+                : "Orders are sent to vintrace as they arrive."}
         </p>
         {view.tenantStatus !== "UNINSTALLED" &&
+          view.tenantStatus !== "SETUP" &&
           (paused ? (
             <Button variant="primary" onClick={() => resume.mutate({ tenantId })} disabled={resume.isPending}>
               {resume.isPending ? "Resuming…" : "Resume syncing"}

@@ -69,6 +69,21 @@ describe("tenant:set", () => {
     expect(same.stdout).toMatch(/\(unchanged\)/);
   });
 
+  it("--go-live starts a winery in setup only once vintrace is connected, and refuses an uninstalled one", async () => {
+    const setupShop = `golive-${stamp}.myshopify.com`;
+    const setup = await db.tenant.create({ data: { name: "Go Live Estate", shopDomain: setupShop, status: "SETUP" } });
+    const refused = await cli("tenant:set", "--shop", setupShop, "--go-live");
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("error: Connect vintrace first");
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: setup.id } })).toMatchObject({ status: "SETUP" });
+    expect(await db.auditEvent.count({ where: { tenantId: setup.id, action: "tenant.went_live" } })).toBe(0);
+
+    await db.tenant.update({ where: { id: setup.id }, data: { status: "UNINSTALLED" } });
+    const gone = await cli("tenant:set", "--shop", setupShop, "--go-live");
+    expect(gone.exitCode).toBe(2);
+    expect(gone.stderr).toContain("error: --go-live: the winery's shop has uninstalled the app");
+  });
+
   it("refuses bad values naming the flag, and changes nothing", async () => {
     const before = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId } });
     const cases: [string[], string][] = [
@@ -80,7 +95,8 @@ describe("tenant:set", () => {
       [["--start-date", "1 July"], "--start-date: must be a date like 2024-07-01"],
       [["--shipping", "STOCK_CODE", "--shipping-code", ""], "--shipping-code: Enter the vintrace stock code shipping is sent as."],
       [["--vintrace-url", "http://169.254.169.254/latest"], "--vintrace-url: "],
-      [["--pause", "--resume"], "--pause and --resume cannot be used together"],
+      [["--pause", "--resume"], "--pause, --resume and --go-live cannot be used together"],
+      [["--resume", "--go-live"], "--pause, --resume and --go-live cannot be used together"],
     ];
     for (const [flags, message] of cases) {
       const res = await cli("tenant:set", "--shop", shop, ...flags, "--customer", "Should Not Be Saved");

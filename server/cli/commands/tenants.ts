@@ -4,6 +4,7 @@ import { tenantSettingsSchema } from "@/lib/tenant-settings";
 import { getEnv } from "@/server/env";
 import { InputError, parseOrThrow } from "@/server/lib/errors";
 import { applySettings, saveSyncStart, settingsView } from "@/server/settings/service";
+import { goLive } from "@/server/tenants/go-live";
 import { pauseTenant, resumeTenant, type PauseResult } from "@/server/tenants/pause";
 import { createTenant, createUser, type VintraceSettingsInput } from "@/server/tenants/service";
 import { defineCommand, type CliCommand } from "@/server/cli/types";
@@ -55,24 +56,25 @@ const SETTINGS_FLAG_NAMES = Object.keys(SETTINGS_FLAGS) as SettingsFlagName[];
 const tenantSet = defineCommand({
   name: "tenant:set",
   summary:
-    "Change a winery's settings with the Settings page's checks (audited, and failed orders a change may fix are queued again), its start date, or pause or resume its syncing.",
+    "Change a winery's settings with the Settings page's checks (audited, and failed orders a change may fix are queued again), its start date, pause or resume its syncing, or start sending the orders of a winery being set up.",
   flags: {
     shop: shopFlag,
     "start-date": startDateFlag,
     ...(Object.fromEntries(SETTINGS_FLAG_NAMES.map((name) => [name, settingsFlag(name)])) as Record<SettingsFlagName, ReturnType<typeof settingsFlag>>),
     pause: switchFlag("pause syncing: new orders are stored and held, nothing is sent to vintrace"),
     resume: switchFlag("resume syncing: held orders are queued again"),
+    "go-live": switchFlag("finish setup: test the saved vintrace settings, then send the held orders and every new one"),
   },
   check(o) {
-    if (o.pause && o.resume) return ["--pause and --resume cannot be used together"];
-    const given = o["start-date"] !== undefined || o.pause || o.resume || SETTINGS_FLAG_NAMES.some((name) => o[name] !== undefined);
-    return given ? [] : ["nothing to change: give a setting, --start-date, --pause or --resume"];
+    if ([o.pause, o.resume, o["go-live"]].filter(Boolean).length > 1) return ["--pause, --resume and --go-live cannot be used together"];
+    const given = o["start-date"] !== undefined || o.pause || o.resume || o["go-live"] || SETTINGS_FLAG_NAMES.some((name) => o[name] !== undefined);
+    return given ? [] : ["nothing to change: give a setting, --start-date, --pause, --resume or --go-live"];
   },
   async run(o, ctx) {
     const tenant = await tenantByShop(ctx.db, o.shop);
     const actor = { email: ctx.actor };
-    if (tenant.status === "UNINSTALLED" && (o.pause || o.resume)) {
-      throw new InputError({ [o.pause ? "pause" : "resume"]: "the winery's shop has uninstalled the app" });
+    if (tenant.status === "UNINSTALLED" && (o.pause || o.resume || o["go-live"])) {
+      throw new InputError({ [o.pause ? "pause" : o.resume ? "resume" : "go-live"]: "the winery's shop has uninstalled the app" });
     }
     // Every check before any change: the settings as they would be, through the Settings page's schema.
     const given = settingsFromFlags(o);
@@ -101,6 +103,11 @@ const tenantSet = defineCommand({
     if (o.resume) {
       pause = await resumeTenant(ctx.db, tenant.id, actor);
       lines.push(`  ${pause.changed ? "resumed" : "was not paused"}: ${pause.orders} held order(s) queued`);
+    }
+    if (o["go-live"]) {
+      // After the settings above, so one command can connect vintrace and go live.
+      pause = await goLive(ctx.db, tenant.id, actor, { allowlist: getEnv().outboundAllowlist });
+      lines.push(pause.changed ? `  live: ${pause.orders} held order(s) queued` : "  already live");
     }
     const status = pause?.status ?? tenant.status;
     return { text: lines.join("\n"), json: { tenant: tenant.name, shop: tenant.shopDomain, changed, requeued, status, ordersMoved: pause?.orders ?? 0 } };

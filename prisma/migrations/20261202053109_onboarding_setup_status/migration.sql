@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "TenantStatus" ADD VALUE 'SETUP';
+

@@ -1,0 +1,79 @@
+// A winery installed from Shopify holds its orders until it goes live; going live needs a vintrace that accepts the
+// saved settings, then sends the held orders (once each), audited. Real PostgreSQL and both simulators.
+import { describe, expect, it } from "vitest";
+import { encryptSecret } from "@/server/crypto";
+import { createPrisma } from "@/server/db";
+import { SYNC_TAGS } from "@/server/shopify/sync-tags";
+import { REASONS } from "@/server/sync/queue";
+import { runUntilIdle, startSyncWorldForFile } from "@/test/support/sync";
+import { goLive, GoLiveRefused } from "./go-live";
+import { pauseTenant, resumeTenant } from "./pause";
+
+const db = createPrisma();
+const world = await startSyncWorldForFile(db);
+const actor = { email: "owner@winery.test" };
+const options = () => ({ allowlist: [world.vintraceSim.url] });
+
+/** A connected winery, put in setup as an install from Shopify leaves it. */
+async function wineryInSetup() {
+  const tenant = await world.addTenant({ label: "setup" });
+  await db.tenant.update({ where: { id: tenant.tenantId }, data: { status: "SETUP" } });
+  return tenant;
+}
+
+describe("a winery in setup", () => {
+  it("stores and holds its orders with the reason, sends nothing, and cannot be resumed around going live", async () => {
+    const tenant = await wineryInSetup();
+    const orders = [await tenant.placeOrder(), await tenant.placeOrder()];
+    for (const order of orders) expect(await tenant.sync(order.gid)).toMatchObject({ status: "HELD", statusReason: REASONS.setup });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual([]);
+    expect(await tenant.salesOrdersFor(orders[0].gid)).toHaveLength(0);
+
+    await expect(resumeTenant(db, tenant.tenantId, actor)).rejects.toThrow(/still being set up/);
+    await expect(pauseTenant(db, tenant.tenantId, actor)).rejects.toThrow(/still being set up/);
+    expect(await tenant.sync(orders[0].gid)).toMatchObject({ status: "HELD" });
+  });
+
+  it("goes live only once vintrace accepts the saved settings, then sends the held orders, audited", async () => {
+    const tenant = await wineryInSetup();
+    const orders = [await tenant.placeOrder(), await tenant.placeOrder()];
+
+    // A key vintrace refuses: tested at the moment of going live, so nothing starts.
+    const good = await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: tenant.tenantId } });
+    await db.vintraceSettings.update({
+      where: { tenantId: tenant.tenantId },
+      data: { apiKeyEnc: encryptSecret("not-a-vintrace-key", { tenantId: tenant.tenantId, column: "VintraceSettings.apiKeyEnc" }) },
+    });
+    const refused = await goLive(db, tenant.tenantId, actor, options()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GoLiveRefused);
+    expect((refused as Error).message).toMatch(/vintrace does not accept the saved settings/);
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.tenantId } })).toMatchObject({ status: "SETUP" });
+    expect(await tenant.sync(orders[0].gid)).toMatchObject({ status: "HELD" });
+
+    await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { apiKeyEnc: good.apiKeyEnc } });
+    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 2, changed: true });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced", "synced"]);
+    for (const order of orders) {
+      expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
+      expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
+    }
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.tenantId, action: "tenant.went_live" } });
+    expect(audit).toMatchObject({ actorEmail: actor.email, details: { queued: 2 } });
+
+    // New orders go straight through; a second click changes nothing.
+    const later = await tenant.placeOrder();
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced"]);
+    expect(await tenant.salesOrdersFor(later.gid)).toHaveLength(1);
+    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 0, changed: false });
+  });
+
+  it("refuses without saved vintrace settings, and for a paused winery", async () => {
+    const tenant = await wineryInSetup();
+    await db.vintraceSettings.delete({ where: { tenantId: tenant.tenantId } });
+    await expect(goLive(db, tenant.tenantId, actor, options())).rejects.toThrow(/Connect vintrace first/);
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.tenantId } })).toMatchObject({ status: "SETUP" });
+
+    const paused = await world.addTenant({ status: "PAUSED" });
+    await expect(goLive(db, paused.tenantId, actor, options())).rejects.toThrow(/is paused, not being set up/);
+  });
+});

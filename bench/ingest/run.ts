@@ -1,7 +1,7 @@
 // Webhook ingest on `next start`: signed orders/create deliveries for 50 shops at 300/s for 60 s, on PostgreSQL and
 // on embedded PGlite, against GET /api/health on the same server as the baseline.
 // Run: node scripts/node24.mjs bench/ingest/run.ts [--worktree] [--only postgres|pglite] [--duration 60] [--rate 300]
-//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>] [--rss]
+//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>] [--rss] [--app-node-flags=…]
 // (results in bench/README.md)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -16,6 +16,7 @@ import { encryptSecret } from "@/server/crypto";
 import { buildOrderPayload } from "@/simulators/shopify/order-payload";
 import { signedWebhookRequest, WEBHOOK_PATH } from "@/simulators/shopify/webhook";
 import { freePort, stopProcess, TS_ENTRY_FLAGS } from "@/scripts/processes";
+import { APP_NODE_FLAGS_DEFAULT } from "@/server/env";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "string" },
     /** report the resident memory (VmRSS, and the VmHWM peak, from /proc) of the processes it starts after each phase */
     rss: { type: "boolean", default: false },
+    /** Node flags of the app server (default: what `npm start` gives it, APP_NODE_FLAGS's default; "" for Node's own) */
+    "app-node-flags": { type: "string", default: APP_NODE_FLAGS_DEFAULT },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -269,7 +272,8 @@ async function startApp(appDir: string, database: BenchDatabase): Promise<{ url:
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
-  const child = spawn(process.execPath, [...profile, path.join(ROOT, "node_modules", ".bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const nodeFlags = args["app-node-flags"].split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, path.join(ROOT, "node_modules", ".bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: appDir,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, ...APP_ENV, ...database.env, DATABASE_URL: database.url, APP_URL: url, PORT: String(port) },

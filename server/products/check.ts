@@ -71,7 +71,10 @@ export interface ProductCheckView {
 
 const STATUSES: readonly string[] = ["QUEUED", "RUNNING", "DONE", "FAILED"] satisfies ProductCheckStatus[];
 
-export function viewOf(check: ProductCheck): ProductCheckView {
+/** A run as the page follows it: everything but its rows, which a large shop has thousands of. */
+export type ProductCheckInfo = Omit<ProductCheckView, "rows">;
+
+function infoOf(check: Omit<ProductCheck, "rows">): ProductCheckInfo {
   return {
     id: check.id,
     trigger: check.trigger,
@@ -83,8 +86,11 @@ export function viewOf(check: ProductCheck): ProductCheckView {
     progressDone: check.progressDone,
     progressTotal: check.progressTotal,
     summary: (check.summary as ProductMatchSummary | null) ?? null,
-    rows: (check.rows as ProductMatchRow[] | null) ?? [],
   };
+}
+
+export function viewOf(check: ProductCheck): ProductCheckView {
+  return { ...infoOf(check), rows: (check.rows as ProductMatchRow[] | null) ?? [] };
 }
 
 function describe(error: unknown): string {
@@ -314,14 +320,6 @@ async function pruneOldRuns(db: Db, tenantId: string): Promise<void> {
   const keep = await db.productCheck.findMany({ where: finished, orderBy: { startedAt: "desc" }, take: KEEP_RUNS, select: { id: true } });
   await db.productCheck.deleteMany({ where: { ...finished, id: { notIn: keep.map((k) => k.id) } } });
 }
-
-/** A run as the page follows it: everything but its rows, which a large shop has thousands of. */
-export type ProductCheckInfo = Omit<ProductCheckView, "rows">;
-
-const infoOf = (check: Omit<ProductCheck, "rows">): ProductCheckInfo => {
-  const { rows: _none, ...info } = viewOf({ ...check, rows: null });
-  return info;
-};
 
 /**
  * The last finished run, and the open run (queued or in progress) if there is one, without their rows: the page asks

@@ -151,25 +151,27 @@ describe("immediate alerts, the digest and the opt-out (real SMTP, real HTTP web
   });
 
   it("vintrace refusing the key is alerted once (not also as a first failure), and again only after it has cleared", async () => {
-    // Real time here: clearing compares the orders' own timestamps.
+    // Real time here: clearing compares the orders' own timestamps. A run that happens to cross the end of a
+    // 15-minute window also sends that window's digest, which is not what this test is about.
     const now = () => new Date();
+    const immediate = (sent: { kind: string }[]) => sent.map((s) => s.kind).filter((kind) => kind !== "DIGEST");
     const w = await tenant("Keyless Estate");
     await fail(w.tenant.id, "AUTH", 3);
     const r1 = await runTenantAlerts(db, w.tenant.id, now(), deps);
-    expect(r1.sent.map((s) => s.kind)).toEqual(["AUTH_FAILING"]);
+    expect(immediate(r1.sent)).toEqual(["AUTH_FAILING"]);
     const mail = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
     expect(mail.subject).toContain("vintrace is refusing our API key");
     expect(mail.text).toContain("3 orders have failed on this so far");
 
     await fail(w.tenant.id, "AUTH", 5);
-    expect((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent).toEqual([]);
+    expect(immediate((await runTenantAlerts(db, w.tenant.id, now(), deps)).sent)).toEqual([]);
     // An order goes through: the key works again, the condition clears.
     await db.orderSync.create({
       data: { tenantId: w.tenant.id, orderGid: `gid://shopify/Order/ok-${unique()}`, orderName: "#ok", source: "WEBHOOK", status: "SYNCED", syncedAt: now() },
     });
     const r3 = await runTenantAlerts(db, w.tenant.id, now(), deps);
     expect(r3.cleared).toContainEqual({ tenantId: w.tenant.id, condition: "AUTH_FAILING" });
-    expect(r3.sent.map((s) => s.kind)).toEqual(["RESOLVED"]);
+    expect(immediate(r3.sent)).toEqual(["RESOLVED"]);
     expect(mailsTo(w.optedIn[0], /resolved: vintrace was refusing our API key$/)).toHaveLength(1);
     // Broken again later: alerted again.
     await new Promise((r) => setTimeout(r, 5));

@@ -14,10 +14,9 @@ export function OpenChangesCount() {
   const open = count.data?.open ?? 0;
   if (open === 0) return null;
   return (
-    <span className="ml-1.5 inline-flex min-w-5 justify-center rounded-full bg-amber-100 px-1.5 text-xs font-medium text-amber-900" data-testid="open-changes-count">
-      <span className="sr-only">: </span>
-      {open}
-      <span className="sr-only"> open</span>
+    <span className="ml-1 inline-flex min-w-5 justify-center rounded-full bg-amber-100 px-1.5 text-xs font-medium text-amber-900" data-testid="open-changes-count">
+      <span aria-hidden>{open}</span>
+      <span className="sr-only">({open} open)</span>
     </span>
   );
 }

@@ -105,7 +105,7 @@ function Refunded({ details }: { details: RefundedDetails }) {
                 {refund.lines.map((line, i) => (
                   <li key={`${line.sku ?? line.title}-${i}`}>
                     {line.quantity} × {line.title}
-                    {line.sku && <span className="font-mono text-xs text-slate-500"> ({line.sku})</span>}
+                    {line.sku && <span className="font-mono text-xs text-slate-600"> ({line.sku})</span>}
                     {line.amount !== null && <> · {money(line.amount)}</>}
                   </li>
                 ))}
@@ -157,7 +157,7 @@ function Edited({ details }: { details: EditedDetails }) {
                 <tr key={line.key} className={change.tone} data-testid="line-diff">
                   <Td>
                     {line.title}
-                    {line.sku && <span className="block font-mono text-xs text-slate-500">{line.sku}</span>}
+                    {line.sku && <span className="block font-mono text-xs text-slate-600">{line.sku}</span>}
                   </Td>
                   <Td className="tabular-nums">{lineText(line.sent)}</Td>
                   <Td className="tabular-nums">{lineText(line.now)}</Td>

@@ -5,6 +5,7 @@
 // it handled once they have made the change in vintrace. Open entries come first; the filter lives in the address.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
+import { useOptimistic, useTransition } from "react";
 import { useSetSearchParams } from "@/components/address-filters";
 import { HandledNotice, OrderChangeCard, useHandledNotice } from "@/components/order-change";
 import { NoSuchTenant, useTenant, useTenantHref } from "@/components/tenant";
@@ -26,6 +27,9 @@ export function ChangesPage() {
   const setParam = useSetSearchParams();
   const href = useTenantHref();
   const state = STATES.find((s) => s.value === params.get("state")) ?? STATES[0];
+  // The choice shows at once, while the address (which the list follows) is updated.
+  const [chosen, choose] = useOptimistic(state.value);
+  const [, startTransition] = useTransition();
   const notice = useHandledNotice();
 
   const trpc = useTRPC();
@@ -52,8 +56,13 @@ export function ChangesPage() {
                   type="radio"
                   name="state"
                   value={s.value}
-                  checked={state.value === s.value}
-                  onChange={() => setParam({ state: s.value === "open" ? null : s.value })}
+                  checked={chosen === s.value}
+                  onChange={() =>
+                    startTransition(() => {
+                      choose(s.value);
+                      setParam({ state: s.value === "open" ? null : s.value });
+                    })
+                  }
                   className="accent-indigo-600"
                 />
                 {s.label}

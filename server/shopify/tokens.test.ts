@@ -132,8 +132,8 @@ describe("saveManualConnection", () => {
   /** A winery installed from Shopify, which starts in setup (as the install records it), at `step` since `since`. */
   async function installedInSetup(label: string, status: "SETUP" | "UNINSTALLED", step: "PRODUCTS" | null, since: Date | null) {
     const shop = uniqueShop(label);
-    const tenant = await createTestTenant(db, { shop, status });
-    await db.tenant.update({ where: { id: tenant.id }, data: { setupStep: step, setupStepSince: since } });
+    const tenant = await createTestTenant(db, { shop });
+    await db.tenant.update({ where: { id: tenant.id }, data: { status, setupStep: step, setupStepSince: since } });
     await db.auditEvent.create({ data: { action: "shopify.installed", tenantId: tenant.id, details: { shopDomain: shop, status: "SETUP" } } });
     return { shop, tenant };
   }

@@ -10,8 +10,7 @@ import type { OrderChangeKind } from "@/server/generated/prisma/client";
 import type { MailBlock } from "@/server/mail/render";
 import { changeSummary } from "@/lib/order-change-words";
 import { ORDER_CHANGE_LABELS, orderChangeDetails } from "@/lib/order-changes";
-import type { AlertContent, AlertTenant } from "./messages";
-import { tenantUrl } from "./messages";
+import { tenantUrl, withSection, type AlertContent, type AlertTenant } from "./messages";
 
 export const OVERDUE_AFTER_MS = 3 * 24 * 60 * 60_000;
 
@@ -117,7 +116,7 @@ export function withChanges(failures: AlertContent | null, appUrl: string, tenan
 }
 
 /** Support's digest with the entries unhandled for over 3 days, per winery. */
-export function withOverdueChanges(digest: AlertContent, appUrl: string, overdue: (ToldChange & { tenantName: string })[]): AlertContent {
+export function withOverdueChanges(appUrl: string, overdue: (ToldChange & { tenantName: string })[], digest: AlertContent): AlertContent {
   if (overdue.length === 0) return digest;
   const items = overdue.map((c) => {
     const line = changeLine(appUrl, c);
@@ -125,12 +124,9 @@ export function withOverdueChanges(digest: AlertContent, appUrl: string, overdue
   });
   const tenants = new Set(overdue.map((c) => c.tenantId)).size;
   const what = `${plural(overdue.length, "order")} changed after sending, unhandled for over 3 days`;
-  const section: MailBlock[] = [{ kind: "heading", text: `Changed after sending, unhandled for over 3 days (${overdue.length})` }, { kind: "list", items }];
-  // Before the digest's closing link, so the section reads with the others.
-  const closing = digest.blocks.at(-1)?.kind === "action" ? digest.blocks.length - 1 : digest.blocks.length;
-  return {
-    subject: `${digest.subject}, ${what}`,
-    blocks: [...digest.blocks.slice(0, closing), ...section, ...digest.blocks.slice(closing)],
-    chat: `${digest.chat}\n• :pencil2: ${what} across ${plural(tenants, "winery", "wineries")}`,
-  };
+  return withSection(digest, {
+    subject: what,
+    blocks: [{ kind: "heading", text: `Changed after sending, unhandled for over 3 days (${overdue.length})` }, { kind: "list", items }],
+    chat: `• :pencil2: ${what} across ${plural(tenants, "winery", "wineries")}`,
+  });
 }

@@ -8,7 +8,7 @@
 // lookup-before-POST rule as every other sync.
 import "server-only";
 import { recordAudit } from "@/server/audit/record";
-import type { OrderSync } from "@/server/generated/prisma/client";
+import type { OrderSync, TenantStatus } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -126,10 +126,9 @@ export async function confirmRetryOfOrder(db: Db, tenantId: string, order: { gid
 
 async function confirmResolved(db: Db, tenantId: string, resolved: Resolved[], refused: RefusedToken[], actor: Actor): Promise<RetryConfirmation> {
   const parsed = { names: resolved.map((r) => r.verdict.name), refused };
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const queuedBy = `user:${actor.email}`;
   const results: RetryOutcome[] = [];
-  for (const entry of resolved) results.push(await act(db, tenantId, tenant.status === "PAUSED", queuedBy, entry));
+  for (const entry of resolved) results.push(await act(db, tenantId, queuedBy, entry));
   results.push(...parsed.refused.map((r) => ({ ...refusedVerdict(r), action: "none" as const })));
 
   const counts = countBy(results.map((r) => r.action), ["queued", "tag_queued", "none"]);
@@ -233,7 +232,7 @@ async function resolveNames(db: Db, tenantId: string, names: (string | { gid: st
       if (!found.ok) note = ` vintrace could not be asked whether it already has it (${found.error.message}); the worker asks again before sending.`;
     }
     const previously = record?.status === "SKIPPED" && record.statusReason ? ` It was ${record.statusReason.charAt(0).toLowerCase()}${record.statusReason.slice(1)}` : "";
-    const held = tenant.status === "PAUSED" ? " This winery is paused: the order will be held until syncing resumes." : "";
+    const held = HELD_WORDS[tenant.status] ?? "";
     return {
       verdict: { ...base, verdict: "found", message: `Will be sent to vintrace.${previously}${held}${note}`.replace(/\.\./g, ".") },
       summary,
@@ -242,6 +241,12 @@ async function resolveNames(db: Db, tenantId: string, names: (string | { gid: st
     };
   });
 }
+
+/** What a retry does for a winery that is not live: the order is held, not sent. */
+const HELD_WORDS: Partial<Record<TenantStatus, string>> = {
+  PAUSED: " This winery is paused: the order will be held until syncing resumes.",
+  SETUP: " This winery is still being set up: the order will be held until it starts sending orders.",
+};
 
 function inProgress(record: OrderSync): boolean {
   return isLeased(record, new Date()) || record.status === "PENDING";
@@ -271,7 +276,7 @@ const startedMeanwhile = (verdict: RetryVerdict & { orderGid: string }): RetryOu
   action: "none",
 });
 
-async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
+async function act(db: Db, tenantId: string, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
   const { verdict, summary, record } = entry;
   const now = new Date();
   if (verdict.verdict === "in_progress" && record && waitingForRetry(record, now)) {
@@ -295,7 +300,7 @@ async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, 
     return { ...verdict, action: verdict.tagNeedsCorrection ? "tag_queued" : "none" };
   }
 
-  if (!(await requeueManually(db, manual, paused))) return startedMeanwhile(verdict);
+  if (!(await requeueManually(db, manual))) return startedMeanwhile(verdict);
   return { ...verdict, action: "queued" };
 }
 

@@ -500,40 +500,44 @@ describe("changed after sending", () => {
     expect(mail.text).toContain("#3003 (vintrace SO-3003): Refunded 45.00 AUD in 2 refunds");
   });
 
-  it("support's digest lists an entry unhandled for over 3 days once, and neither a younger nor a handled one", async () => {
-    const DAY = 24 * 60 * MIN;
+  it("support's digest lists the entries unhandled for over 3 days once a day, each once, and neither a younger nor a handled one", async () => {
+    const HOUR = 60 * MIN;
+    const DAY = 24 * HOUR;
     const t0 = nextStretch();
     // What earlier tests left for the support team goes out first, before anyone here is listening.
     await runSupportDigest(db, new Date(t0 + MIN), deps);
+    const day = Math.ceil((t0 + W) / DAY) * DAY;
     const w = await tenant("Slow Hands");
     const staff = await db.user.create({ data: { email: `support-changes-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
-    // The support digest at t0 + W + MIN covers the window ending at t0 + W; the winery was told of each entry already.
-    const ago = (ms: number) => ({ detectedAt: new Date(t0 + W - ms), digestId: "told" });
-    const overdue = await addChange(db, await sentOrder(db, w.tenant.id, "#4001", "SO-4001"), cancelledDetails({ reason: "declined" }), ago(OVERDUE_AFTER_MS + 60 * MIN));
-    const younger = await addChange(db, await sentOrder(db, w.tenant.id, "#4002"), refundedDetails(), ago(2 * DAY));
-    await addChange(db, await sentOrder(db, w.tenant.id, "#4003"), editedDetails(), { ...ago(5 * DAY), handledAt: new Date(t0 - DAY), handledBy: "x@winery.test" });
+    // The winery was told of each entry already.
+    const detected = (at: number) => ({ detectedAt: new Date(at), digestId: "told" });
+    const overdue = await addChange(db, await sentOrder(db, w.tenant.id, "#4001", "SO-4001"), cancelledDetails({ reason: "declined" }), detected(day - OVERDUE_AFTER_MS - HOUR));
+    // Three days old from two hours into the day, after the day's list went out.
+    const later = await addChange(db, await sentOrder(db, w.tenant.id, "#4002"), refundedDetails(), detected(day + 2 * HOUR - OVERDUE_AFTER_MS));
+    // Two days old on the next day.
+    await addChange(db, await sentOrder(db, w.tenant.id, "#4003"), editedDetails(), detected(day - DAY));
+    await addChange(db, await sentOrder(db, w.tenant.id, "#4004"), editedDetails(), { ...detected(day - 5 * DAY), handledAt: new Date(day - DAY), handledBy: "x@winery.test" });
 
-    const first = await runSupportDigest(db, new Date(t0 + W + MIN), deps);
+    const first = await runSupportDigest(db, new Date(day + MIN), deps);
     expect(sentKinds(first)).toEqual(["SUPPORT_DIGEST"]);
     const [mail] = mailsTo(staff.email);
     expect(mail.subject).toBe("vintrace-sync support digest: 0 failed orders, 1 order changed after sending, unhandled for over 3 days");
     expect(mail.text).toContain(`${w.tenant.name}: #4001 (vintrace SO-4001): Cancelled: payment declined`);
     expect(mail.text).toContain(`${appUrl}/orders/${overdue.orderSyncId}?winery=${w.tenant.id}`);
-    expect(mail.text).not.toContain("#4002");
-    expect(mail.text).not.toContain("#4003");
+    for (const other of ["#4002", "#4003", "#4004"]) expect(mail.text).not.toContain(other);
     expect(chat.messages("support").at(-1)?.text).toContain("1 order changed after sending, unhandled for over 3 days across 1 winery");
     expect((await db.orderChange.findUniqueOrThrow({ where: { id: overdue.id } })).supportDigestId).toBe(first.sent[0].alertId);
-    // Listed once: the next window has nothing for support, nor the winery's digest (it was told already).
-    expect(sentKinds(await runSupportDigest(db, new Date(t0 + 2 * W + MIN), deps))).toEqual([]);
-    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(t0 + 2 * W + MIN), deps))).toEqual([]);
+    // Nor does the winery's own digest tell of them again.
+    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(day + W + MIN), deps))).toEqual([]);
 
-    // Two days on, the younger one is overdue too, and only it is listed.
+    // Later the same day #4002 is overdue too, but the day's list has gone out: it waits for tomorrow's.
+    expect(sentKinds(await runSupportDigest(db, new Date(day + 3 * HOUR), deps))).toEqual([]);
     catcher.clear();
-    const next = await runSupportDigest(db, new Date(t0 + W + 2 * DAY + MIN), deps);
+    const next = await runSupportDigest(db, new Date(day + DAY + MIN), deps);
     expect(sentKinds(next)).toEqual(["SUPPORT_DIGEST"]);
     const [nextMail] = mailsTo(staff.email);
     expect(nextMail.text).toContain("#4002");
-    expect(nextMail.text).not.toContain("#4001");
-    expect((await db.orderChange.findUniqueOrThrow({ where: { id: younger.id } })).supportDigestId).toBe(next.sent[0].alertId);
+    for (const other of ["#4001", "#4003", "#4004"]) expect(nextMail.text).not.toContain(other);
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: later.id } })).supportDigestId).toBe(next.sent[0].alertId);
   });
 });

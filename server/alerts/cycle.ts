@@ -9,8 +9,8 @@
 //      are; claimed per (winery, window) so N instances send it once.
 // Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
 // deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out, webhook
-// subscriptions that could not be set up), the orders changed after sending left unhandled for over 3 days
-// (order-changes.ts), and once a day the wineries stuck in setup (setup-stuck.ts).
+// subscriptions that could not be set up), and once a day the wineries stuck in setup (setup-stuck.ts) and the
+// orders changed after sending left unhandled for over 3 days (order-changes.ts).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
@@ -37,7 +37,7 @@ import {
   type WebhookNotice,
 } from "./messages";
 import { createChatPoster } from "./outbound";
-import { hasOverdueChanges, hasUntoldChanges, takeChangesForDigest, takeOverdueChanges, withChanges, withOverdueChanges } from "./order-changes";
+import { hasUntoldChanges, overdueChangesDue, takeChangesForDigest, takeOverdueChanges, withChanges, withOverdueChanges } from "./order-changes";
 import { stuckSetupsDue, takeStuckSetups, withStuckSetups } from "./setup-stuck";
 
 export interface AlertPolicy {
@@ -377,14 +377,14 @@ async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promi
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
-  const [failure, opened, notices, stuckDue, overdue] = await Promise.all([
+  const [failure, opened, notices, stuckDue, overdueDue] = await Promise.all([
     db.alertFailure.findFirst({ where: { supportDigestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } }),
     db.alertState.findFirst({ where: { open: true, supportSeen: false, openedAt: { lt: window.end } }, select: { tenantId: true } }),
     webhookNotices(db, window),
     stuckSetupsDue(db, now),
-    hasOverdueChanges(db, window.end),
+    overdueChangesDue(db, now),
   ]);
-  if (!failure && !opened && notices.length === 0 && !stuckDue && !overdue) return;
+  if (!failure && !opened && notices.length === 0 && !stuckDue && !overdueDue) return;
   if (!(await claimJob(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
   const stuck = stuckDue ? await takeStuckSetups(db, now, deps.owner) : [];
   const alertId = randomUUID();
@@ -399,7 +399,7 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     UPDATE "AlertState" SET "supportSeen" = true
     WHERE "open" = true AND "supportSeen" = false AND "openedAt" < ${window.end}
     RETURNING "tenantId", "condition"`;
-  const overdueChanges = await takeOverdueChanges(db, window.end, alertId);
+  const overdueChanges = overdueDue ? await takeOverdueChanges(db, now, alertId, deps.owner) : [];
   const tenantIds = [...new Set([...taken.map((t) => t.tenantId), ...newConditions.map((c) => c.tenantId)])];
   const names = new Map((await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
   const rows = new Map<string, { tenant: string; counts: { cause: AlertCause | null; count: number }[] }>();

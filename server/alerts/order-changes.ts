@@ -1,22 +1,20 @@
 // "Changed after sending" in the alerts. A winery's 15-minute digest tells of each new entry once (digestId: the
 // digest's alert); an entry opened again by a later change has its digestId cleared by the worker, so the next digest
-// tells of it again. Once a day, support's digest lists the entries still unhandled 3 days after they were detected,
-// each once (supportDigestId): the first support digest of each UTC day that finds one claims the day, as the list of
-// wineries stuck in setup does, so support reads them in one batch rather than one by one through the day. Both
+// tells of it again. Once a day (daily-list.ts), support's digest lists the entries still unhandled 3 days after they
+// were detected, each once (supportDigestId), so support reads them in one batch rather than one by one. Both
 // marks are taken with one UPDATE each, so of N instances only one digest takes an entry; and they are written in SQL
 // because the query builder would also move the entry's updatedAt, the version a person names when marking it
 // handled, and so refuse a marking for a change that is not there.
 import "server-only";
 import type { Db } from "@/server/db";
-import { claimJob, finishJob, windowOf } from "@/server/jobs/claim";
 import type { OrderChangeKind } from "@/server/generated/prisma/client";
 import type { MailBlock } from "@/server/mail/render";
 import { changeSummary } from "@/lib/order-change-words";
 import { ORDER_CHANGE_LABELS, orderChangeDetails } from "@/lib/order-changes";
+import { dailyListDue, takeDailyList } from "./daily-list";
 import { tenantUrl, withSection, type AlertContent, type AlertTenant } from "./messages";
 
-const DAY_MS = 24 * 60 * 60_000;
-export const OVERDUE_AFTER_MS = 3 * DAY_MS;
+export const OVERDUE_AFTER_MS = 3 * 24 * 60 * 60_000;
 const OVERDUE_JOB = "alerts-changes-overdue";
 
 interface ChangeRow {
@@ -61,32 +59,26 @@ export async function takeChangesForDigest(db: Db, tenantId: string, end: Date, 
 }
 
 const overdueWhere = (at: Date) => ({ supportDigestId: null, handledAt: null, detectedAt: { lt: new Date(at.getTime() - OVERDUE_AFTER_MS) } });
-const today = (at: Date) => windowOf(at, DAY_MS);
-
 /** Whether today's list is still to go out: an entry is unhandled for over 3 days at `at`, and none was listed today. */
 export async function overdueChangesDue(db: Db, at: Date): Promise<boolean> {
-  const [listed, overdue] = await Promise.all([
-    db.jobClaim.findUnique({ where: { job_scope_window: { job: OVERDUE_JOB, scope: "all", window: today(at) } }, select: { job: true } }),
-    db.orderChange.findFirst({ where: overdueWhere(at), select: { id: true } }),
-  ]);
-  return listed === null && overdue !== null;
+  const [due, overdue] = await Promise.all([dailyListDue(db, OVERDUE_JOB, at), db.orderChange.findFirst({ where: overdueWhere(at), select: { id: true } })]);
+  return due && overdue !== null;
 }
 
 /** Today's list, for the one support digest (`alertId`) that claims it: every winery's entries not listed before. */
-export async function takeOverdueChanges(db: Db, at: Date, alertId: string, owner: string): Promise<(ToldChange & { tenantName: string })[]> {
-  if (!(await claimJob(db, OVERDUE_JOB, "all", today(at), owner, at))) return [];
-  const before = overdueWhere(at).detectedAt.lt;
-  const rows = await db.$queryRaw<(ChangeRow & { tenantName: string })[]>`
-    WITH taken AS (
-      UPDATE "OrderChange" SET "supportDigestId" = ${alertId}
-      WHERE "supportDigestId" IS NULL AND "handledAt" IS NULL AND "detectedAt" < ${before}
-      RETURNING "tenantId", "orderSyncId", "kind", "details", "detectedAt")
-    SELECT taken."tenantId", t."name" AS "tenantName", taken."orderSyncId", s."orderName", s."vintraceSalesOrderCode",
-           taken."kind"::text AS "kind", taken."details", taken."detectedAt"
-    FROM taken JOIN "OrderSync" s ON s."id" = taken."orderSyncId" JOIN "Tenant" t ON t."id" = taken."tenantId"
-    ORDER BY t."name", taken."detectedAt", s."orderName"`;
-  await finishJob(db, OVERDUE_JOB, "all", today(at), { changes: rows.length });
-  return rows.map((row) => ({ ...told(row), tenantName: row.tenantName }));
+export function takeOverdueChanges(db: Db, at: Date, alertId: string, owner: string): Promise<(ToldChange & { tenantName: string })[]> {
+  return takeDailyList(db, OVERDUE_JOB, at, owner, async () => {
+    const rows = await db.$queryRaw<(ChangeRow & { tenantName: string })[]>`
+      WITH taken AS (
+        UPDATE "OrderChange" SET "supportDigestId" = ${alertId}
+        WHERE "supportDigestId" IS NULL AND "handledAt" IS NULL AND "detectedAt" < ${overdueWhere(at).detectedAt.lt}
+        RETURNING "tenantId", "orderSyncId", "kind", "details", "detectedAt")
+      SELECT taken."tenantId", t."name" AS "tenantName", taken."orderSyncId", s."orderName", s."vintraceSalesOrderCode",
+             taken."kind"::text AS "kind", taken."details", taken."detectedAt"
+      FROM taken JOIN "OrderSync" s ON s."id" = taken."orderSyncId" JOIN "Tenant" t ON t."id" = taken."tenantId"
+      ORDER BY t."name", taken."detectedAt", s."orderName"`;
+    return rows.map((row) => ({ ...told(row), tenantName: row.tenantName }));
+  });
 }
 
 const base = (appUrl: string) => appUrl.replace(/\/$/, "");

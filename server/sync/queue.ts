@@ -208,11 +208,10 @@ export const DEFAULT_PER_TENANT_LIMIT = 4;
  * Claims due records, fairly and safely across any number of worker processes.
  *
  * Due: a sync waiting for its (re)try (status PENDING) or a Shopify step waiting (tagState PENDING_*, metafieldState
- * PENDING), whose
- * nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's wait for
- * resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of holding a row
- * lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker that dies simply
- * lets its leases lapse.
+ * PENDING), whose nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's
+ * wait for resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of
+ * holding a row lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker
+ * that dies simply lets its leases lapse.
  *
  * Fairness: each winery's oldest due records are ranked 1, 2, 3…, and the claim takes all the rank-1 records before
  * any rank-2 one, so one winery's backlog of thousands waits its turn behind every other winery's first order. A

@@ -34,7 +34,7 @@ export async function runShopifySteps(
   return {
     fields: { ...released, ...tag?.fields, ...metafield?.fields, nextAttemptAt: earliest(retries) },
     attempts: outcomes.map((o) => o.attempt),
-    // The tag's result when it ran (the sync's result names it), else the metafield's.
+    // One word for the log: the tag's result when it ran, else the metafield's.
     result: tag ? `tag_${tag.result}` : metafield ? `metafield_${metafield.result}` : "nothing_to_do",
   };
 }

@@ -17,11 +17,11 @@ import { released, type SyncUpdate } from "./queue";
 import { nextRetry, type RetrySchedule } from "./retry-policy";
 
 /**
- * Shopify outages are short: tag retries start at 10 s and are capped at an hour, 12 tries over about 8 hours. The
- * metafield step uses the same schedule, so when both fail together their next tries fall together too.
+ * Shopify outages are short: retries of a Shopify step (the tag, the metafield) start at 10 s and are capped at an
+ * hour, 12 tries over about 8 hours. One schedule for both, so when both fail together their next tries fall together.
  */
-export const TAG_RETRY_SCHEDULE: RetrySchedule = { baseMs: 10_000, factor: 3, capMs: 60 * 60 * 1000, jitterRatio: 0.5 };
-export const TAG_MAX_ATTEMPTS = 12;
+const SHOPIFY_STEP_RETRY_SCHEDULE: RetrySchedule = { baseMs: 10_000, factor: 3, capMs: 60 * 60 * 1000, jitterRatio: 0.5 };
+const SHOPIFY_STEP_MAX_ATTEMPTS = 12;
 
 export type TagRow = Pick<OrderSync, "id" | "tenantId" | "orderGid" | "tagState" | "tagAttempts">;
 
@@ -98,10 +98,10 @@ export function shopifyStepRetry(error: unknown, attempt: number, deps: Pick<Syn
   const decision = nextRetry({
     errorClass: "TRANSIENT",
     attempt,
-    maxAttempts: TAG_MAX_ATTEMPTS,
+    maxAttempts: SHOPIFY_STEP_MAX_ATTEMPTS,
     now: deps.now(),
     random: deps.random,
-    schedule: scaledSchedule(TAG_RETRY_SCHEDULE, deps.retryScale),
+    schedule: scaledSchedule(SHOPIFY_STEP_RETRY_SCHEDULE, deps.retryScale),
   });
   return { message, retryAt: decision.retry ? decision.at : null };
 }

@@ -10,7 +10,8 @@
 //     TRANSIENT / RATE_LIMITED: after a 5xx look up again at once; retry later (after a timeout, late enough for
 //                               vintrace to have finished committing); give up after SYNC_MAX_ATTEMPTS → FAILED
 //     VALIDATION / CONFIG / AUTH: diagnose a refusal with our own lookups; FAILED at once, with the fix
-//   then the tag step (tagging.ts), which never sends the order again.
+//   then the Shopify steps (shopify-steps.ts): the tag, and the vintrace code's metafield; they never send the order
+//   again.
 import "server-only";
 import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
 import { logger } from "@/server/observability/log";
@@ -32,7 +33,8 @@ import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayl
 import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
 import { clearedError, holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
-import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
+import { runDueShopifySteps, runShopifySteps, type ShopifyStepsPlan, type ShopifyStepsResult } from "./shopify-steps";
+import { scaledSchedule } from "./tagging";
 import { noteVintraceTaxPolicy, type StoredTaxPolicy } from "./vintrace-tax-policy";
 
 export type ProcessResult =
@@ -42,9 +44,7 @@ export type ProcessResult =
   | "skipped"
   | "held"
   | "waiting"
-  | `tag_${TagResult}`
-  | "lost_lease"
-  | "nothing_to_do";
+  | ShopifyStepsResult;
 
 /** Who or what caused this run, for the attempt records. */
 export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status" | "source">): string {
@@ -56,11 +56,7 @@ export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status
 export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease): Promise<ProcessResult> {
   const trigger = triggerOf(row);
   if (row.status === "PENDING") return new OrderRun(deps, row, lease, trigger).runSafely();
-  if (row.tagState === "PENDING_CREATED" || row.tagState === "PENDING_ERROR") {
-    return `tag_${await runTagStep(row, { deps, lease, trigger })}`;
-  }
-  await writeFenced(deps.db, row.id, lease, { ...released, nextAttemptAt: null });
-  return "nothing_to_do";
+  return runDueShopifySteps(row, lease, { deps, trigger });
 }
 
 interface PlainError {
@@ -312,7 +308,8 @@ class OrderRun {
       warnings,
       queuedBy: null,
     };
-    return (await this.writeWithTag(syncedFields, this.row.tagState === "CREATED" ? null : "PENDING_CREATED")) ? "synced" : "lost_lease";
+    const plan = { tag: this.row.tagState === "CREATED" ? null : "PENDING_CREATED", metafieldCode: this.row.metafieldState === "DONE" ? null : order.code } as const;
+    return (await this.writeWithShopifySteps(syncedFields, plan)) ? "synced" : "lost_lease";
   }
 
   /** vintrace's word on tax, for the Settings (never a reason to fail a sync vintrace already holds). */
@@ -325,18 +322,17 @@ class OrderRun {
   }
 
   /**
-   * Writes the sync's outcome together with its tag: tags first (an order already tagged that way is left alone),
-   * then one statement with both, so each order costs one write.
+   * Writes the sync's outcome together with its Shopify steps: the steps first (an order already tagged that way, or
+   * whose code is already written, is left alone), then one statement with all of it, so each order costs one write.
    */
-  private async writeWithTag(fields: SyncUpdate, tagState: "PENDING_CREATED" | "PENDING_ERROR" | null): Promise<boolean> {
-    if (tagState === null) return this.write({ ...fields, ...released, nextAttemptAt: null });
-    const tag = await attemptTags({ ...this.row, tagState }, this.tagContext());
-    this.attempts.push(tag.attempt);
-    return this.write({ ...fields, ...tag.fields });
+  private async writeWithShopifySteps(fields: SyncUpdate, plan: ShopifyStepsPlan): Promise<boolean> {
+    const steps = await runShopifySteps(this.row, plan, this.stepContext());
+    this.attempts.push(...steps.attempts);
+    return this.write({ ...fields, ...steps.fields });
   }
 
   private async failForGood(error: PlainError, missingSkus: string[] = []): Promise<ProcessResult> {
-    const ok = await this.writeWithTag(
+    const ok = await this.writeWithShopifySteps(
       {
         status: "FAILED",
         statusReason: null,
@@ -349,7 +345,7 @@ class OrderRun {
         missingSkus,
         queuedBy: null,
       },
-      this.row.tagState === "ERROR" ? null : "PENDING_ERROR",
+      { tag: this.row.tagState === "ERROR" ? null : "PENDING_ERROR", metafieldCode: null },
     );
     return ok ? "failed" : "lost_lease";
   }
@@ -402,8 +398,8 @@ class OrderRun {
     return ok ? "held" : "lost_lease";
   }
 
-  private tagContext() {
-    return { deps: this.deps, lease: this.lease, trigger: this.trigger, knownTags: this.knownTags, admin: this.admin ?? undefined };
+  private stepContext() {
+    return { deps: this.deps, trigger: this.trigger, knownTags: this.knownTags, admin: this.admin ?? undefined };
   }
 }
 

@@ -10,21 +10,31 @@
 //   tagState NONE → PENDING_CREATED → CREATED   the order's Shopify tag after SYNCED
 //            NONE → PENDING_ERROR   → ERROR     the order's Shopify tag after FAILED
 //            (PENDING_* are due at nextAttemptAt, as a tag step only: a tag step never sends the order again)
+//   metafieldState NONE → PENDING → DONE   the vintrace code in the Shopify order's app-owned metafield, once SYNCED
+//            with a code; PENDING is due at nextAttemptAt like a tag step, and never sends the order again either.
+//            Given up: back to NONE with metafieldError and metafieldAttempts > 0 (the backfill takes only untried ones).
+//   The tag and the metafield are the Shopify steps (shopify-steps.ts): once the sync is decided, nextAttemptAt is the
+//            earlier of their next tries, and a pass makes a try of each one still wanting it.
 //   lease    leaseOwner/leaseUntil: a worker holds the record until leaseUntil; an expired lease is free again
 //
 // The legal transitions, and who makes them:
 //   (none)            → PENDING or HELD (paused, setup)   enqueue (webhook), enqueueMissed (reconcile), a manual retry
-//   free  → leased                                          claimDueSyncs (due PENDING, or tag PENDING_*, active winery)
+//   free  → leased                                          claimDueSyncs (due PENDING, tag PENDING_* or metafield PENDING,
+//                                                           active winery)
 //   leased → leased / free                                  renewLeases, holdLease, releaseLeases
 //   leased PENDING → SYNCED / FAILED + tag PENDING_* or done, PENDING (retry later), SKIPPED, HELD (paused, setup),
 //                    PENDING (waiting for a reinstall)       writeFenced, only while the lease is still ours
+//                    SYNCED with a code: + metafield DONE, or PENDING later, or NONE (given up at once)
 //   leased tag PENDING_* → CREATED / ERROR, or PENDING_* later   writeFenced
+//   leased metafield PENDING → DONE, PENDING later, or NONE (given up)   writeFenced
 //   free PENDING → HELD                                     holdQueued (pause)
 //   HELD → PENDING                                          releaseHeld (resume, going live)
 //   free FAILED → PENDING or HELD, tag PENDING_ERROR → NONE requeueFailed (a fix in settings or products)
 //   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry)
 //   free PENDING backing off → due now                      expedite (bulk retry)
 //   free any → SYNCED + tag PENDING_CREATED or CREATED      recordAlreadySynced (bulk retry found it in vintrace)
+//              + metafield PENDING (a code, not yet DONE)
+//   free SYNCED with a code, metafield NONE never tried → PENDING, due now   queueMetafieldBackfill (reconciliation)
 // Whatever queues a record makes it HELD (paused, setup) while its winery is not live (holdOrQueue).
 // Nothing but a worker holding the lease changes a leased record; every other writer requires `notLeased`.
 // Payload-only writes (a customer's redaction, the retention purge) change no state.
@@ -33,7 +43,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
-import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState, type TenantStatus } from "@/server/generated/prisma/client";
+import {
+  Prisma,
+  type ErrorClass,
+  type MetafieldState,
+  type OrderSync,
+  type SyncStatus,
+  type TagState,
+  type TenantStatus,
+} from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
 import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
 
@@ -212,11 +230,11 @@ export const DEFAULT_PER_TENANT_LIMIT = 4;
 /**
  * Claims due records, fairly and safely across any number of worker processes.
  *
- * Due: a sync waiting for its (re)try (status PENDING) or a tag step waiting (tagState PENDING_*), whose
- * nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's wait for
- * resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of holding a row
- * lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker that dies simply
- * lets its leases lapse.
+ * Due: a sync waiting for its (re)try (status PENDING) or a Shopify step waiting (tagState PENDING_*, metafieldState
+ * PENDING), whose nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's
+ * wait for resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of
+ * holding a row lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker
+ * that dies simply lets its leases lapse.
  *
  * Fairness: each winery's oldest due records are ranked 1, 2, 3…, and the claim takes all the rank-1 records before
  * any rank-2 one, so one winery's backlog of thousands waits its turn behind every other winery's first order. A
@@ -247,7 +265,7 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
         FROM "OrderSync" s
         WHERE s."tenantId" = t.id
           AND s."nextAttemptAt" <= ${UTC_NOW}
-          AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR'))
+          AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR') OR s."metafieldState" = 'PENDING')
           AND ${NOT_LEASED_SQL}
         ORDER BY s."nextAttemptAt"
         LIMIT ${options.perTenantLimit}
@@ -333,6 +351,9 @@ export interface SyncUpdate {
   tagState?: TagState;
   tagAttempts?: number;
   tagError?: string | null;
+  metafieldState?: MetafieldState;
+  metafieldAttempts?: number;
+  metafieldError?: string | null;
   payload?: unknown;
   orderName?: string;
   orderCreatedAt?: Date | null;
@@ -361,6 +382,9 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   tagState: '"TagState"',
   tagAttempts: "int",
   tagError: "text",
+  metafieldState: '"MetafieldState"',
+  metafieldAttempts: "int",
+  metafieldError: "text",
   payload: "jsonb",
   orderName: "text",
   orderCreatedAt: "timestamp(3)",
@@ -464,7 +488,7 @@ export async function expedite(db: Db, id: string, queuedBy: string, now: Date):
 export interface ManualOrder {
   tenantId: string;
   order: { gid: string; name: string; createdAt: string };
-  record: Pick<OrderSync, "id" | "tagState"> | null;
+  record: Pick<OrderSync, "id" | "tagState" | "metafieldState"> | null;
   queuedBy: string;
   now: Date;
 }
@@ -501,7 +525,8 @@ export async function requeueManually(db: Db, manual: ManualOrder): Promise<bool
 
 /**
  * Records that vintrace has the order (`found`: we learnt it just now, so it is marked synced now), and queues the
- * created tag when the Shopify order lacks it; false when a sync of it started meanwhile.
+ * created tag when the Shopify order lacks it, and the code's metafield unless it is written; false when a sync of it
+ * started meanwhile.
  */
 export async function recordAlreadySynced(
   db: Db,
@@ -509,6 +534,7 @@ export async function recordAlreadySynced(
   salesOrder: { id: number; code: string | null; found: boolean; tagNeedsCorrection: boolean },
 ): Promise<boolean> {
   const { record, now } = manual;
+  const metafieldDue = salesOrder.code !== null && record?.metafieldState !== "DONE";
   const fields: ManualFields = {
     status: "SYNCED",
     vintraceSalesOrderId: salesOrder.id,
@@ -518,7 +544,8 @@ export async function recordAlreadySynced(
     tagState: salesOrder.tagNeedsCorrection ? "PENDING_CREATED" : "CREATED",
     tagAttempts: 0,
     tagError: null,
-    nextAttemptAt: salesOrder.tagNeedsCorrection ? now : null,
+    ...(metafieldDue ? { metafieldState: "PENDING", metafieldAttempts: 0, metafieldError: null } : {}),
+    nextAttemptAt: salesOrder.tagNeedsCorrection || metafieldDue ? now : null,
     queuedBy: manual.queuedBy,
   };
   if (!record) return createManual(db, manual, fields);
@@ -534,6 +561,28 @@ async function createManual(db: Writer, manual: ManualOrder, fields: ManualField
     skipDuplicates: true,
   });
   return created.count === 1;
+}
+
+// ---- The metafield backfill ----------------------------------------------------------------------------------------
+
+/**
+ * Makes the metafield step due now for at most `limit` of a winery's orders synced before the step existed (SYNCED,
+ * a code, metafield NONE and never tried), oldest first, and wakes the workers; returns how many.
+ */
+export async function queueMetafieldBackfill(db: Db, tenantId: string, limit: number): Promise<number> {
+  // The lease is checked on the row updated as well: a worker that leased it meanwhile keeps it.
+  const count = await db.$executeRaw`
+    UPDATE "OrderSync" u
+    SET "metafieldState" = 'PENDING', "nextAttemptAt" = ${UTC_NOW}, "updatedAt" = ${UTC_NOW}
+    WHERE u.id IN (
+      SELECT s.id FROM "OrderSync" s
+      WHERE s."tenantId" = ${tenantId} AND s.status = 'SYNCED' AND s."vintraceSalesOrderCode" IS NOT NULL
+        AND s."metafieldState" = 'NONE' AND s."metafieldAttempts" = 0 AND ${NOT_LEASED_SQL}
+      ORDER BY s."createdAt", s.id
+      LIMIT ${limit})
+      AND (u."leaseUntil" IS NULL OR u."leaseUntil" <= ${UTC_NOW})`;
+  if (count > 0) await notifyOrderSyncDue(db, tenantId);
+  return count;
 }
 
 // ---- Payload-only writes ---------------------------------------------------------------------------------------------

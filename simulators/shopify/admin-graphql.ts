@@ -2,7 +2,8 @@
 // answers its query with the shape Shopify would, and states what the query costs (requested up front, actual
 // after) so the caller can run the shop's cost bucket.
 import { nextShopifyId } from "@/simulators/shopify/order-payload";
-import { lineItemNodes, orderPayloadNode, orderSummaryNode } from "@/simulators/shopify/graphql-nodes";
+import { lineItemNodes, metafieldNode, orderPayloadNode, orderSummaryNode } from "@/simulators/shopify/graphql-nodes";
+import { createMetafieldDefinition, metafieldOf, setMetafields } from "@/simulators/shopify/metafields";
 import { matchesSearch, parseSearchQuery } from "@/simulators/shopify/search-query";
 import type { SimOrder, SimShop } from "@/simulators/shopify/shop-state";
 
@@ -145,6 +146,23 @@ const operations: Record<string, Operation> = {
   TagsRemove: tagMutation("tagsRemove", (order, tags) => {
     order.tags = order.tags.filter((t) => !tags.includes(t));
   }),
+  MetafieldDefinitionCreate: {
+    requestedCost: () => MUTATION_COST,
+    run: (shop, v) => ({ data: { metafieldDefinitionCreate: createMetafieldDefinition(shop, v.definition) }, actualCost: MUTATION_COST }),
+  },
+  MetafieldsSet: {
+    requestedCost: () => MUTATION_COST,
+    run: (shop, v) => ({ data: { metafieldsSet: setMetafields(shop, v.metafields) }, actualCost: MUTATION_COST }),
+  },
+  /** `order(id) { metafield(namespace, key) { … } }`: how a test reads back what the app wrote. */
+  OrderMetafield: {
+    requestedCost: () => 2,
+    run: (shop, v) => {
+      const order = findOrder(shop, v.id);
+      const metafield = order ? metafieldOf(shop, order.payload.admin_graphql_api_id, v.namespace, v.key) : null;
+      return { data: { order: order ? { id: order.payload.admin_graphql_api_id, metafield: metafield && metafieldNode(metafield) } : null }, actualCost: 2 };
+    },
+  },
   ProductVariants: {
     requestedCost: (v) => 2 + pageSize(v) * 2,
     run: (shop, v) => {

@@ -1,7 +1,7 @@
 // How the simulator's stored REST orders look through GraphQL (API 2026-10): camelCase, GIDs, MoneyBags with
 // Decimal amounts written the way GraphQL writes them ("35.0", not "35.00").
 import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
-import type { SimOrder } from "@/simulators/shopify/shop-state";
+import type { SimMetafield, SimMetafieldDefinition, SimOrder } from "@/simulators/shopify/shop-state";
 
 /** "35.00" → "35.0", "3.51" → "3.51", as Shopify's Decimal scalar serialises. */
 export function graphqlDecimal(amount: string): string {
@@ -113,4 +113,14 @@ export function orderPayloadNode(order: SimOrder) {
       })),
     },
   };
+}
+
+export function metafieldNode(metafield: SimMetafield) {
+  const { id, namespace, key, type, value, createdAt, updatedAt } = metafield;
+  return { id, namespace, key, type, value, createdAt, updatedAt };
+}
+
+export function metafieldDefinitionNode(definition: SimMetafieldDefinition) {
+  const { id, name, namespace, key, ownerType, type, pinnedPosition } = definition;
+  return { id, name, namespace, key, ownerType, type: { name: type }, pinnedPosition };
 }

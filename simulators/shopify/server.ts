@@ -15,7 +15,15 @@ import { launchUrl } from "@/simulators/shopify/launch-link";
 import { SimOAuth } from "@/simulators/shopify/oauth";
 import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
-import { ACCESS_TOKEN_TTL_SECONDS, SimState, type SimFault, type SimShop, type ShopSettings } from "@/simulators/shopify/shop-state";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  SimState,
+  type SimFault,
+  type SimMetafield,
+  type SimMetafieldDefinition,
+  type SimShop,
+  type ShopSettings,
+} from "@/simulators/shopify/shop-state";
 import { deliverWebhook, WEBHOOK_PATH, type DeliveryResult } from "@/simulators/shopify/webhook";
 
 export interface ShopifySimulatorOptions {
@@ -94,6 +102,8 @@ export interface ShopifySimulator {
   createOrder(input: CreateOrderInput): Promise<CreatedOrder>;
   deliverOrderCreated(shop: string, gid: string, options?: { duplicates?: number; appUrl?: string }): Promise<DeliveryResult[]>;
   tagsOf(shop: string, gid: string): string[];
+  /** What the app wrote: an order's metafields and the shop's metafield definitions. */
+  metafieldsOf(shop: string, gid: string): { metafields: SimMetafield[]; definitions: SimMetafieldDefinition[] };
   /** Cancels an existing order (its cancelledAt is set from now on). */
   cancelOrder(shop: string, gid: string): void;
   orders(shop: string): SimOrderPayload[];
@@ -380,6 +390,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       }
       case "GET /state":
         return send(res, 200, stateOf(url.searchParams.get("shop")));
+      case "GET /metafields": {
+        const input = validated(control.orderRef, { shop: url.searchParams.get("shop"), gid: url.searchParams.get("gid") });
+        return send(res, 200, simulator.metafieldsOf(input.shop, input.gid));
+      }
       case "GET /requests":
         return send(res, 200, { requests: simulator.requests(url.searchParams.get("shop") ?? undefined) });
       case "POST /variants": {
@@ -479,6 +493,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       if (!knownShop(shop).cancelOrder(gid)) throw new HttpError(404, `no order ${gid} in ${shop}`);
     },
     tagsOf: (shop, gid) => [...(knownShop(shop).orders.get(gid)?.tags ?? [])],
+    metafieldsOf: (shop, gid) => ({ metafields: [...(knownShop(shop).metafields.get(gid) ?? [])], definitions: [...knownShop(shop).metafieldDefinitions] }),
     orders: (shop) => [...knownShop(shop).orders.values()].map((o) => o.payload),
     seedVariants: (shop, count) => state.shop(shop).seedVariants(count),
     configureShop: (shop, settings) => state.shop(shop).configure(settings),

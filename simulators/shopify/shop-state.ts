@@ -1,5 +1,5 @@
-// Everything the simulator knows about one shop: its orders (stored as the REST payloads it sent), their tags,
-// variants, webhook subscriptions, access tokens, cost bucket and queued faults.
+// Everything the simulator knows about one shop: its orders (stored as the REST payloads it sent), their tags and
+// metafields, variants, webhook subscriptions, metafield definitions, access tokens, cost bucket and queued faults.
 import { createHash, randomBytes } from "node:crypto";
 import { CostBucket, STANDARD_BUCKET, type BucketConfig } from "@/simulators/shopify/cost-bucket";
 import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
@@ -16,6 +16,28 @@ export interface SimWebhookSubscription {
   uri: string;
   format: "JSON";
   createdAt: string;
+}
+
+/** A metafield as stored, its namespace resolved (`$app:vintrace` is kept as `app--<app id>--vintrace`, as Shopify does). */
+export interface SimMetafield {
+  id: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimMetafieldDefinition {
+  id: string;
+  name: string;
+  namespace: string;
+  key: string;
+  ownerType: string;
+  type: string;
+  /** its place among the owner type's pinned definitions (shown on the resource's admin page), or null */
+  pinnedPosition: number | null;
 }
 
 /** A failure to answer with instead of the real reply, `count` times, optionally only for one operation. */
@@ -58,6 +80,9 @@ export class SimShop {
   readonly orders = new Map<string, SimOrder>();
   variants: SimVariant[];
   readonly subscriptions: SimWebhookSubscription[] = [];
+  /** metafields by their owner's GID (an order's) */
+  readonly metafields = new Map<string, SimMetafield[]>();
+  readonly metafieldDefinitions: SimMetafieldDefinition[] = [];
   readonly faults: SimFault[] = [];
   readonly bucket: CostBucket;
   private readonly accessTokens = new Map<string, AccessToken>();

@@ -195,8 +195,7 @@ const control = {
       amount: z.string().regex(/^\d+(\.\d{1,2})?$/, "must be an amount like 12.50").optional(),
       note: z.string().optional(),
     })
-    .refine(...oneRef)
-    .refine((r) => !(r.lines && r.amount), "refund either lines or an amount, not both"),
+    .refine(...oneRef),
   edit: orderRefSchema
     .extend({ lines: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().min(0), price: lineSchema.shape.price, title: z.string().optional() })).min(1) })
     .refine(...oneRef),

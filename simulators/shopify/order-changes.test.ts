@@ -108,6 +108,8 @@ describe("the Shopify simulator's changes to orders after they were placed", () 
     expect(received[0].body).toMatchObject({ refund_line_items: [], transactions: [{ amount: "5.00" }], order_adjustments: [{ kind: "refund_discrepancy", amount: "-5.00" }] });
     await expect(s.sim.refundOrder(HILLTOP, order.gid, { lines: [{ sku: chardonnay.sku!, qty: 2 }] })).rejects.toThrow(/refund 1 to 1 of 22CHA750, not 2/);
     await expect(s.sim.refundOrder(HILLTOP, order.gid, { amount: "1000.00" })).rejects.toThrow(/at most/);
+    const both = await control("/orders/refund", { shop: HILLTOP, gid: order.gid, amount: "1.00", lines: [{ sku: "22CHA750", qty: 1 }] });
+    expect(both).toEqual({ status: 400, json: { errors: "refund either lines or an amount, not both" } });
   });
 
   it("edits an order: orders/edited names the lines added and removed, and the Admin API reads the new lines", async () => {

@@ -9,8 +9,9 @@ export const SIM_ORDER_USAGE = `usage: npm run sim:order -- --shop <name>.myshop
   --refund NAME [--amount X]         refund its first line (or the amount X alone): refunds/create and orders/updated
   --edit NAME --lines SKU:qty,...    set those lines' quantities (a new SKU adds a line, 0 removes one):
                                      orders/edited and orders/updated
-NAME is the order's name, "#1001" or 1001. A cancel, refund or edit goes to the shop's webhook subscriptions (the
-app makes them), as Shopify sends it. The simulator is at SHOPIFY_SIM_URL (default http://127.0.0.1:4020).`;
+NAME is the order's name, "#1001" or 1001. The webhooks of a cancel, refund or edit go to the shop's webhook
+subscriptions (the app makes them), as Shopify sends them. The simulator is at SHOPIFY_SIM_URL (default
+http://127.0.0.1:4020).`;
 
 export type SimOrderLine = { sku: string; qty: number };
 

@@ -2,12 +2,14 @@
 // metafields, variants, webhook subscriptions, metafield definitions, access tokens, cost bucket and queued faults.
 import { createHash, randomBytes } from "node:crypto";
 import { CostBucket, STANDARD_BUCKET, type BucketConfig } from "@/simulators/shopify/cost-bucket";
-import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
+import { nextShopifyId, type SimOrderPayload, type SimRefund } from "@/simulators/shopify/order-payload";
 import { catalogVariantsFor, generatedVariants, type SimVariant } from "@/simulators/shopify/shop-catalog";
 
 export interface SimOrder {
   payload: SimOrderPayload;
   tags: string[];
+  /** the order's refunds (its orders/create payload has none yet) */
+  refunds: SimRefund[];
 }
 
 export interface SimWebhookSubscription {
@@ -122,19 +124,16 @@ export class SimShop {
   }
 
   addOrder(payload: SimOrderPayload): SimOrder {
-    const order = { payload, tags: payload.tags ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : [] };
+    const order = { payload, tags: payload.tags ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : [], refunds: [] };
     this.orders.set(payload.admin_graphql_api_id, order);
     return order;
   }
 
-  /** Cancels an order after the fact, as a merchant would between the webhook and the sync. */
-  cancelOrder(gid: string): SimOrder | undefined {
-    const order = this.orders.get(gid);
-    if (order && !order.payload.cancelled_at) {
-      const now = new Date().toISOString();
-      order.payload = { ...order.payload, cancelled_at: now, cancel_reason: "customer", updated_at: now };
-    }
-    return order;
+  /** A shop-specific subscription; `topic` as GraphQL writes it (ORDERS_UPDATED). */
+  subscribe(topic: string, uri: string): SimWebhookSubscription {
+    const subscription = { id: `gid://shopify/WebhookSubscription/${nextShopifyId()}`, topic, uri, format: "JSON" as const, createdAt: new Date().toISOString() };
+    this.subscriptions.push(subscription);
+    return subscription;
   }
 
   seedVariants(count: number): void {

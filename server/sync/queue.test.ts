@@ -75,6 +75,8 @@ function intake(shopDomain: string, id: number, eventId: string): Intake {
     orderName: `#${id}`,
     orderCreatedAt: "2026-01-01T00:00:00.000Z",
     rawBody: JSON.stringify({ id, name: `#${id}` }),
+    content: null,
+    contentHash: null,
     signedWithOwnSecret: false,
     delivery: { webhookId: eventId, eventId, dedupKey: eventId, triggeredAt: null },
     now: new Date(),

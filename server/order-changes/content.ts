@@ -1,0 +1,182 @@
+// An order's content: the fields that matter to vintrace (lines with their quantities, unit prices and discounts,
+// shipping lines, order discount codes, the customer, the address goods go to), normalised so that the same order
+// gives the same JSON however it reached us: an orders/create or orders/updated body, or the Admin API's answer
+// rewritten into that shape (money "35.0" and "35.00", an empty address line and a missing one, are the same).
+// Its sha256 is OrderSync.contentHash: an orders/updated delivery with the record's hash (a tag write, a note, a
+// fulfilment) is dropped at intake, so this runs on every such delivery and reads only what it needs.
+// Pure: no database, so the webhook path, the queue and the change processor share it.
+import "server-only";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { EditedDetails } from "@/lib/order-changes";
+import { padDecimals, sumDecimals } from "@/server/money";
+
+const text = z.string().nullish().transform((v) => (v?.trim() ? v.trim() : null));
+const money = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "is not a decimal amount")
+  .transform(canonicalMoney);
+
+/** Only the fields content reads; z.object drops the rest without copying it. */
+const orderInput = z.object({
+  email: text,
+  line_items: z.array(
+    z.object({
+      sku: text,
+      title: text,
+      name: text,
+      quantity: z.number().int(),
+      current_quantity: z.number().int().nullish(),
+      price: money,
+      discount_allocations: z.array(z.object({ amount: money })).nullish(),
+    }),
+  ),
+  shipping_lines: z.array(z.object({ title: text, price: money })).nullish(),
+  discount_codes: z.array(z.object({ code: text })).nullish(),
+  customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
+  shipping_address: z.record(z.string(), z.unknown()).nullish(),
+  billing_address: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const line = z.object({
+  /** the SKU, or the line's name when it has none: what a sent line and a current one are matched by */
+  key: z.string(),
+  sku: z.string().nullable(),
+  title: z.string(),
+  quantity: z.number().int(),
+  unitPrice: z.string(),
+  discount: z.string(),
+});
+
+/** The stored shape (OrderSync.content), parsed on every read. */
+export const orderContentSchema = z.object({
+  lines: z.array(line),
+  shipping: z.array(z.object({ title: z.string(), price: z.string() })),
+  discountCodes: z.array(z.string()),
+  customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  address: z.record(z.string(), z.string().nullable()).nullable(),
+});
+export type OrderContent = z.infer<typeof orderContentSchema>;
+type ContentLine = z.infer<typeof line>;
+
+/** The address fields vintrace's "send to" is built from, in a fixed order. */
+const ADDRESS_FIELDS = ["name", "company", "address1", "address2", "city", "province", "zip", "country", "phone"] as const;
+
+/** "35", "35.0" and "35.000" are all "35.00"; a price with fractions of a cent keeps them ("3.125"). */
+export function canonicalMoney(amount: string): string {
+  return padDecimals(amount, 2).replace(/^(-?\d+\.\d\d\d*?)0+$/, "$1");
+}
+
+function addressOf(raw: Record<string, unknown> | null | undefined): Record<string, string | null> | null {
+  if (!raw) return null;
+  const field = (name: string) => {
+    const value = raw[name];
+    return typeof value === "string" && value.trim() ? value.trim() : null;
+  };
+  const joined = [field("first_name"), field("last_name")].filter(Boolean).join(" ");
+  const address: Record<string, string | null> = {};
+  for (const name of ADDRESS_FIELDS) address[name] = name === "name" ? (field("name") ?? (joined || null)) : field(name);
+  return Object.values(address).some((v) => v !== null) ? address : null;
+}
+
+const byKey = (a: ContentLine, b: ContentLine) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.unitPrice < b.unitPrice ? -1 : a.unitPrice > b.unitPrice ? 1 : 0);
+
+/** The order's content from an order body (webhook or rebuilt from the Admin API), or null when it is not one. */
+export function orderContent(raw: unknown): OrderContent | null {
+  const parsed = orderInput.safeParse(raw);
+  if (!parsed.success) return null;
+  const order = parsed.data;
+  const lines = order.line_items
+    .map((item) => ({ item, quantity: item.current_quantity ?? item.quantity }))
+    // A line an edit or a refund removed stays in Shopify's order with nothing left of it.
+    .filter(({ quantity }) => quantity > 0)
+    .map(({ item, quantity }): ContentLine => {
+      const title = item.name ?? item.title ?? "";
+      return {
+        key: item.sku ?? title,
+        sku: item.sku,
+        title,
+        quantity,
+        unitPrice: item.price,
+        discount: canonicalMoney(sumDecimals((item.discount_allocations ?? []).map((d) => ({ amount: d.amount, times: 1 })))),
+      };
+    })
+    .sort(byKey);
+  const customerName = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ") || null;
+  const email = (order.email ?? order.customer?.email)?.toLowerCase() ?? null;
+  return {
+    lines,
+    shipping: (order.shipping_lines ?? []).map((s) => ({ title: s.title ?? "", price: s.price })).sort((a, b) => (`${a.title} ${a.price}` < `${b.title} ${b.price}` ? -1 : 1)),
+    discountCodes: (order.discount_codes ?? []).flatMap((d) => (d.code ? [d.code.toUpperCase()] : [])).sort(),
+    customer: customerName || email ? { name: customerName, email } : null,
+    address: addressOf(order.shipping_address) ?? addressOf(order.billing_address),
+  };
+}
+
+/** The sha256 of the content's JSON; stable, because orderContent builds every object in one key order and sorts every list. */
+export function contentHash(content: OrderContent): string {
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex");
+}
+
+/** Content and hash together, for the writers of OrderSync.content; nulls when the body is not an order. */
+export function contentWithHash(raw: unknown): { content: OrderContent | null; contentHash: string | null } {
+  const content = orderContent(raw);
+  return { content, contentHash: content ? contentHash(content) : null };
+}
+
+/** Stored content, parsed; null when there is none or it is not of this shape (written before the field existed). */
+export function readContent(stored: unknown): OrderContent | null {
+  const parsed = orderContentSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
+// ---- What changed between what was sent and the order now ---------------------------------------------------------
+
+const lineState = (l: ContentLine) => ({ quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount });
+
+/** Lines grouped by key, in order: a key that appears twice is matched occurrence by occurrence. */
+function groupByKey(lines: ContentLine[]): Map<string, ContentLine[]> {
+  const groups = new Map<string, ContentLine[]>();
+  for (const l of lines) groups.set(l.key, [...(groups.get(l.key) ?? []), l]);
+  return groups;
+}
+
+function diffLines(sent: ContentLine[], now: ContentLine[]): EditedDetails["lines"] {
+  const before = groupByKey(sent);
+  const after = groupByKey(now);
+  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return keys.flatMap((key) => {
+    const a = before.get(key) ?? [];
+    const b = after.get(key) ?? [];
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => ({ sent: a[i] ?? null, now: b[i] ?? null }))
+      .filter(({ sent: s, now: n }) => !s || !n || s.quantity !== n.quantity || s.unitPrice !== n.unitPrice || s.discount !== n.discount)
+      .map(({ sent: s, now: n }) => {
+        const shown = (n ?? s) as ContentLine;
+        return { key, title: shown.title, sku: shown.sku, sent: s ? lineState(s) : null, now: n ? lineState(n) : null };
+      });
+  });
+}
+
+const describeShipping = (c: OrderContent) => (c.shipping.length ? c.shipping.map((s) => `${s.title} ${s.price}`).join("; ") : null);
+const describeCodes = (c: OrderContent) => (c.discountCodes.length ? c.discountCodes.join(", ") : null);
+const describeCustomer = (c: OrderContent) => (c.customer ? [c.customer.name, c.customer.email && `<${c.customer.email}>`].filter(Boolean).join(" ") : null);
+const describeAddress = (c: OrderContent) => (c.address ? Object.values(c.address).filter(Boolean).join(", ") : null);
+
+const OTHER_FIELDS: [string, (c: OrderContent) => string | null][] = [
+  ["Shipping", describeShipping],
+  ["Order discounts", describeCodes],
+  ["Customer", describeCustomer],
+  ["Shipping address", describeAddress],
+];
+
+/** What differs between the content sent to vintrace and the order's content now; null when nothing does. */
+export function diffContent(sent: OrderContent, now: OrderContent): EditedDetails | null {
+  const lines = diffLines(sent.lines, now.lines);
+  const other = OTHER_FIELDS.flatMap(([field, describe]) => {
+    const before = describe(sent);
+    const after = describe(now);
+    return before === after ? [] : [{ field, sent: before, now: after }];
+  });
+  return lines.length || other.length ? { kind: "EDITED", lines, other } : null;
+}

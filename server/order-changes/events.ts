@@ -4,7 +4,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { Prisma, type TenantStatus } from "@/server/generated/prisma/client";
-import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
+import { sqlTimestamp } from "@/server/lib/sql-time";
 
 /** The four topics that tell of an order changed after it was placed. */
 export const ORDER_CHANGE_TOPICS = ["orders/cancelled", "orders/updated", "orders/edited", "refunds/create"] as const;
@@ -97,11 +97,11 @@ export interface DueOrder {
   orderGid: string;
 }
 
-/** Orders with an unprocessed event that is due, oldest first. */
-export async function dueOrders(db: Db, limit: number, onlyTenants: string[] | null = null): Promise<DueOrder[]> {
+/** Orders with an unprocessed event due at `now` (the clock receivedAt was written with), oldest first. */
+export async function dueOrders(db: Db, now: Date, limit: number, onlyTenants: string[] | null = null): Promise<DueOrder[]> {
   return db.$queryRaw<DueOrder[]>`
     SELECT "tenantId", "orderGid" FROM "OrderEvent"
-    WHERE "processedAt" IS NULL AND ${DUE_SQL} <= ${UTC_NOW}
+    WHERE "processedAt" IS NULL AND ${DUE_SQL} <= ${sqlTimestamp(now)}
       AND (${onlyTenants}::text[] IS NULL OR "tenantId" = ANY(${onlyTenants}::text[]))
     GROUP BY "tenantId", "orderGid"
     ORDER BY min("receivedAt")

@@ -83,7 +83,7 @@ async function processOrder(deps: ChangeDeps, order: DueOrder): Promise<{ proces
 
 /** One pass over the orders with a due event, oldest first. An order that fails is left waiting, with the reason. */
 export async function processOrderEvents(deps: ChangeDeps, options: ProcessOptions = {}): Promise<PassResult> {
-  const orders = await dueOrders(deps.db, options.limit ?? 50, options.onlyTenants ?? null);
+  const orders = await dueOrders(deps.db, deps.now(), options.limit ?? 50, options.onlyTenants ?? null);
   const result: PassResult = { orders: orders.length, processed: 0, waiting: 0 };
   for (const order of orders) {
     try {

@@ -49,35 +49,36 @@ const line = z.object({
   discount: z.string(),
 });
 
-/** The stored shape (OrderSync.content), parsed on every read. */
+/** The address fields vintrace's "send to" is built from, in a fixed order. */
+const ADDRESS_FIELDS = ["name", "company", "address1", "address2", "city", "province", "zip", "country", "phone"] as const;
+const address = z.object(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, z.string().nullable()])) as Record<(typeof ADDRESS_FIELDS)[number], z.ZodNullable<z.ZodString>>);
+type Address = z.infer<typeof address>;
+
+/** The stored shape (OrderSync.content), parsed on every read: it gives the fields back in this order (jsonb does not keep it). */
 export const orderContentSchema = z.object({
   lines: z.array(line),
   shipping: z.array(z.object({ title: z.string(), price: z.string() })),
   discountCodes: z.array(z.string()),
   customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
-  address: z.record(z.string(), z.string().nullable()).nullable(),
+  address: address.nullable(),
 });
 export type OrderContent = z.infer<typeof orderContentSchema>;
 type ContentLine = z.infer<typeof line>;
-
-/** The address fields vintrace's "send to" is built from, in a fixed order. */
-const ADDRESS_FIELDS = ["name", "company", "address1", "address2", "city", "province", "zip", "country", "phone"] as const;
 
 /** "35", "35.0" and "35.000" are all "35.00"; a price with fractions of a cent keeps them ("3.125"). */
 export function canonicalMoney(amount: string): string {
   return padDecimals(amount, 2).replace(/^(-?\d+\.\d\d\d*?)0+$/, "$1");
 }
 
-function addressOf(raw: Record<string, unknown> | null | undefined): Record<string, string | null> | null {
+function addressOf(raw: Record<string, unknown> | null | undefined): Address | null {
   if (!raw) return null;
   const field = (name: string) => {
     const value = raw[name];
     return typeof value === "string" && value.trim() ? value.trim() : null;
   };
   const joined = [field("first_name"), field("last_name")].filter(Boolean).join(" ");
-  const address: Record<string, string | null> = {};
-  for (const name of ADDRESS_FIELDS) address[name] = name === "name" ? (field("name") ?? (joined || null)) : field(name);
-  return Object.values(address).some((v) => v !== null) ? address : null;
+  const fields = Object.fromEntries(ADDRESS_FIELDS.map((name) => [name, name === "name" ? (field("name") ?? (joined || null)) : field(name)])) as Address;
+  return Object.values(fields).some((v) => v !== null) ? fields : null;
 }
 
 const byKey = (a: ContentLine, b: ContentLine) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.unitPrice < b.unitPrice ? -1 : a.unitPrice > b.unitPrice ? 1 : 0);
@@ -161,7 +162,7 @@ function diffLines(sent: ContentLine[], now: ContentLine[]): EditedDetails["line
 const describeShipping = (c: OrderContent) => (c.shipping.length ? c.shipping.map((s) => `${s.title} ${s.price}`).join("; ") : null);
 const describeCodes = (c: OrderContent) => (c.discountCodes.length ? c.discountCodes.join(", ") : null);
 const describeCustomer = (c: OrderContent) => (c.customer ? [c.customer.name, c.customer.email && `<${c.customer.email}>`].filter(Boolean).join(" ") : null);
-const describeAddress = (c: OrderContent) => (c.address ? Object.values(c.address).filter(Boolean).join(", ") : null);
+const describeAddress = ({ address: a }: OrderContent) => (a ? ADDRESS_FIELDS.map((f) => a[f]).filter(Boolean).join(", ") : null);
 
 const OTHER_FIELDS: [string, (c: OrderContent) => string | null][] = [
   ["Shipping", describeShipping],

@@ -262,6 +262,20 @@ describe("a change that comes before the order's record", () => {
   });
 });
 
+describe("a delivery about another shop's order", () => {
+  it("signed with the app secret but sent under another shop's name, it never touches either shop's orders", async () => {
+    const [shopA, shopB] = [await world.addTenant(), await world.addTenant()];
+    const order = await sentOrder(shopA);
+    await deliverChange(intake, shopB.shop, "orders/cancelled", cancelledOrder(order.payload, iso(0)));
+    await deliverChange(intake, shopB.shop, "orders/edited", orderEditBody(order.payload, iso(0)));
+    await processAt([shopA, shopB], at(16));
+    expect((await events(shopB)).map((e) => e.processedAt !== null)).toEqual([true, true]);
+    expect(await events(shopA)).toEqual([]);
+    expect(await entries(shopA, order)).toEqual([]);
+    expect(await db.orderChange.count({ where: { tenantId: shopB.tenantId } })).toBe(0);
+  });
+});
+
 describe("running and keeping", () => {
   it("a worker process applies a delivery within seconds", async () => {
     const tenant = await world.addTenant();

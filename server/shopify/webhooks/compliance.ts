@@ -91,6 +91,8 @@ export interface CustomerDataExport {
   auditEvents: Record<string, unknown>[];
   /** the Shopify deliveries we still store about the customer's orders */
   webhookDeliveries: Record<string, unknown>[];
+  /** the after-sale deliveries (cancellations, edits, refunds) we still store about those orders */
+  orderEvents: Record<string, unknown>[];
 }
 
 /** Every record we store about one customer of a winery: what a customers/data_request asks for. */
@@ -112,9 +114,10 @@ export async function customerDataExport(db: Db, tenant: { id: string; shopDomai
     SELECT "id" FROM "WebhookDelivery"
     WHERE "shopDomain" = ${tenant.shopDomain} AND "payload" IS NOT NULL
       AND ("payload"->'customer'->>'id' = ${customerId}::text OR "payload"->>'admin_graphql_api_id' = ANY(${gids}::text[]))`;
-  const [auditEvents, webhookDeliveries] = await Promise.all([
+  const [auditEvents, webhookDeliveries, orderEvents] = await Promise.all([
     db.auditEvent.findMany({ where: { id: { in: auditIds.map((r) => r.id) } }, orderBy: { createdAt: "asc" } }),
     db.webhookDelivery.findMany({ where: { id: { in: deliveryIds.map((r) => r.id) } }, orderBy: { receivedAt: "asc" } }),
+    db.orderEvent.findMany({ where: { tenantId: tenant.id, orderGid: { in: gids } }, orderBy: { receivedAt: "asc" } }),
   ]);
   return {
     shopDomain: tenant.shopDomain,
@@ -123,6 +126,7 @@ export async function customerDataExport(db: Db, tenant: { id: string; shopDomai
     orders: orders.map(({ attempts_, ...order }) => ({ ...order, attempts: attempts_ })),
     auditEvents,
     webhookDeliveries,
+    orderEvents,
   };
 }
 

@@ -5,6 +5,7 @@
 import "server-only";
 import type { SyncDeps } from "@/server/sync/context";
 import { processOrderEvents } from "@/server/order-changes/processor";
+import { startPollLoop } from "./poll-loop";
 
 export interface OrderChangeRunnerOptions {
   /** how often it looks for due events (default 2 s) */
@@ -24,40 +25,19 @@ export interface OrderChangeRunner {
 }
 
 export function startOrderChangeRunner(deps: SyncDeps, options: OrderChangeRunnerOptions = {}): OrderChangeRunner {
-  const log = options.log ?? (() => {});
   const limit = options.limit ?? 50;
-  let stopped = false;
-  let current: Promise<void> | null = null;
-
-  async function drain(): Promise<void> {
-    while (!stopped) {
+  async function drain(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const pass = await processOrderEvents(deps, { limit, onlyTenants: options.onlyTenants });
       // A full pass means there may be more; a short one took everything due.
       if (pass.orders < limit) return;
     }
   }
-
-  const wake = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    current ??= drain()
-      .catch((error: unknown) => log(`order changes: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        current = null;
-      });
-    return current;
-  };
-  const timer = setInterval(() => void wake(), options.pollMs ?? 2_000);
-  void wake();
-
+  const loop = startPollLoop(drain, { pollMs: options.pollMs ?? 2_000, name: "order changes", log: options.log ?? (() => {}) });
   return {
-    wake,
+    wake: loop.wake,
     async stop({ graceMs = 20_000 } = {}) {
-      stopped = true;
-      clearInterval(timer);
-      if (!current) return;
-      let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([current, new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timeout);
+      await loop.stop(graceMs);
     },
   };
 }

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import { Prisma, type TenantStatus } from "@/server/generated/prisma/client";
 import { sqlTimestamp } from "@/server/lib/sql-time";
+import { intakeTenant } from "@/server/sync/queue";
 
 /** The four topics that tell of an order changed after it was placed. */
 export const ORDER_CHANGE_TOPICS = ["orders/cancelled", "orders/updated", "orders/edited", "refunds/create"] as const;
@@ -48,13 +49,7 @@ export async function storeOrderEvent(db: Db, intake: OrderEventIntake): Promise
   const at = sqlTimestamp(intake.now);
   const { delivery } = intake;
   const rows = await db.$queryRaw<OrderEventStored[]>`
-    WITH t AS (
-      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
-      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
-      WHERE t."shopDomain" = ${intake.shopDomain}
-    ), ok AS (
-      SELECT "id" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${intake.signedWithOwnSecret}::boolean
-    ), same AS (
+    WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, same AS (
       SELECT EXISTS (
         SELECT 1 FROM "OrderSync" s, ok
         WHERE s."tenantId" = ok."id" AND s."orderGid" = ${intake.orderGid} AND s."contentHash" = ${intake.contentHash}::text

@@ -119,6 +119,20 @@ export interface EnqueueResult {
 }
 
 /**
+ * The first common table expressions of every webhook intake statement: `t`, the tenant of the shop (status, and
+ * whether it signs with its own secret), and `ok`, that tenant when the delivery may be stored (installed, and signed
+ * as `signedWithOwnSecret` says).
+ */
+export const intakeTenant = (shopDomain: string, signedWithOwnSecret: boolean) => Prisma.sql`
+    t AS (
+      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
+      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
+      WHERE t."shopDomain" = ${shopDomain}
+    ), ok AS (
+      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${signedWithOwnSecret}::boolean
+    )`;
+
+/**
  * The webhook's fast path, in ONE statement (one transaction, one round trip): finds the tenant, stores the delivery
  * and the order's record (PENDING, or HELD when the winery is paused or still in setup), and wakes the workers. It stores only when the
  * tenant is installed and signs as `signedWithOwnSecret` says. An existing record is left as it is, and so is a
@@ -129,13 +143,7 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
   const at = intake.now.toISOString();
   const { delivery } = intake;
   const rows = await db.$queryRaw<EnqueueResult[]>`
-    WITH t AS (
-      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
-      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
-      WHERE t."shopDomain" = ${intake.shopDomain}
-    ), ok AS (
-      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${intake.signedWithOwnSecret}::boolean
-    ), o AS (
+    WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
                                "statusReason", "payload", "content", "contentHash", "createdAt", "updatedAt")
       SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${sqlTimestamp(intake.orderCreatedAt)},

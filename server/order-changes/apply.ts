@@ -24,7 +24,7 @@ import type { Db } from "@/server/db";
 import type { OrderChangeKind, OrderEvent, OrderSync, Prisma } from "@/server/generated/prisma/client";
 import { sumDecimals } from "@/server/money";
 import type { ShopifyOrderPayload } from "@/server/shopify/order";
-import { addUnsentWarning, replaceUnsentPayload, skipCancelled } from "@/server/sync/queue";
+import { addUnsentWarning, fillMissingContent, replaceUnsentPayload, skipCancelled } from "@/server/sync/queue";
 import { canonicalMoney, contentHash, diffContent, orderContent, readContent } from "./content";
 import { newerStateApplied } from "./events";
 import { orderBody, refundBody, type RefundBody } from "./payloads";
@@ -175,8 +175,10 @@ async function listEdit(context: EventContext, record: OrderSync): Promise<Outco
   if (isCancelled(found.payload)) return unchanged("The order is cancelled: its Cancelled entry tells of it.");
   const now = orderContent(found.payload);
   if (!now) return unchanged("The body is not an order.");
-  const sent = readContent(record.content) ?? orderContent(record.payload);
+  const kept = readContent(record.content);
+  const sent = kept ?? orderContent(record.payload);
   if (!sent) return unchanged("What was sent to vintrace is no longer kept (purged after the retention period), so there is nothing to compare with.");
+  if (!kept) await fillMissingContent(tx, record.id, record.payload);
 
   const existing = await tx.orderChange.findUnique({ where: { orderSyncId_kind: { orderSyncId: record.id, kind: "EDITED" } } });
   const at = found.at;

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cancelledDetails, editedDetails, refundedDetails } from "@/lib/order-changes";
 import { createPrisma } from "@/server/db";
+import { Prisma } from "@/server/generated/prisma/client";
 import { startWorkerProcess } from "@/server/jobs/process";
 import { processOrderEvents } from "@/server/order-changes/processor";
 import { purgeExpiredData } from "@/server/sync/retention";
@@ -128,6 +129,19 @@ describe("a sent order changed in Shopify", () => {
     expect(await events(tenant)).toEqual([]);
     expect(await entries(tenant, order)).toEqual([]);
     expect(await db.webhookDelivery.findFirstOrThrow({ where: { shopDomain: tenant.shop, topic: "orders/updated" } })).toMatchObject({ outcome: "unchanged" });
+  });
+
+  it("a record sent before content was kept gets it at its first comparison, and its tag writes are dropped from then on", async () => {
+    const tenant = await world.addTenant();
+    const order = await sentOrder(tenant);
+    const { id, contentHash } = await tenant.sync(order.gid);
+    await db.orderSync.update({ where: { id }, data: { content: Prisma.DbNull, contentHash: null } });
+    await deliverChange(intake, tenant.shop, "orders/updated", updatedOrder(order.payload, iso(1), { tags: "vintrace-order-created" }));
+    await processAt([tenant]);
+    expect(await tenant.sync(order.gid)).toMatchObject({ contentHash, content: { lines: [{ sku: "21SHZ750" }, { sku: "22CHA750" }] } });
+    expect(await entries(tenant, order)).toEqual([]);
+    await deliverChange(intake, tenant.shop, "orders/updated", updatedOrder(order.payload, iso(2), { tags: "vintrace-order-created, gift" }));
+    expect(await events(tenant)).toHaveLength(1);
   });
 
   it("a new change to a handled entry opens it again and clears its digest; the same state again does not", async () => {

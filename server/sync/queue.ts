@@ -27,7 +27,8 @@
 //   free any → SYNCED + tag PENDING_CREATED or CREATED      recordAlreadySynced (bulk retry found it in vintrace)
 //   free PENDING / HELD / FAILED → SKIPPED (cancelled)      skipCancelled (an orders/cancelled before it was sent)
 // Nothing but a worker holding the lease changes a leased record; every other writer requires `notLeased`.
-// Payload-only writes change no state: a customer's redaction, the retention purge, and, for a record not sent
+// Payload-only writes change no state: a customer's redaction, the retention purge, content filled in for a record
+// stored before content was kept (fillMissingContent), and, for a record not sent
 // (PENDING, HELD, FAILED, SKIPPED) and not leased, Shopify's edit of the order (replaceUnsentPayload) or its refund
 // (addUnsentWarning), applied by the after-sale processor (server/order-changes), whose deliveries are stored by
 // storeOrderEvent (server/order-changes/events.ts) in one statement beside `enqueue`'s pattern.
@@ -589,6 +590,16 @@ export async function addUnsentWarning(db: Writer, id: string, warning: string, 
 }
 
 // ---- Payload-only writes ---------------------------------------------------------------------------------------------
+
+/**
+ * A record stored before content was kept gets it from its payload (for a synced record, what was sent), so that the
+ * intake can drop its unchanged orders/updated from then on. Nothing changes when it has content by now.
+ */
+export async function fillMissingContent(db: Writer, id: string, payload: unknown): Promise<void> {
+  const { content, contentHash } = contentWithHash(payload);
+  if (!content) return;
+  await db.orderSync.updateMany({ where: { id, contentHash: null }, data: { content, contentHash } });
+}
 
 /** Replaces a record's stored Shopify payload and content with their redacted copies (a customer's erasure). */
 export async function redactPayload(tx: Writer, id: string, payload: Prisma.InputJsonValue | null, content: Prisma.InputJsonValue | null): Promise<void> {

@@ -11,33 +11,45 @@ import { z } from "zod";
 import type { EditedDetails } from "@/lib/order-changes";
 import { padDecimals, sumDecimals } from "@/server/money";
 
-const text = z.string().nullish().transform((v) => (v?.trim() ? v.trim() : null));
-const money = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v).trim())
-  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), "is not a decimal amount")
-  .transform(canonicalMoney);
+// The input schema checks types only: transforms and records cost several times the whole check, and this runs on every
+// orders/updated. Trimming and money are normalised below, once the body is known to be an order.
+const str = z.string().nullish();
+const amount = z.union([z.string(), z.number()]);
+const addressInput = z.object({
+  name: str,
+  first_name: str,
+  last_name: str,
+  company: str,
+  address1: str,
+  address2: str,
+  city: str,
+  province: str,
+  zip: str,
+  country: str,
+  phone: str,
+});
 
 /** Only the fields content reads; z.object drops the rest without copying it. */
 const orderInput = z.object({
-  email: text,
+  email: str,
   line_items: z.array(
     z.object({
-      sku: text,
-      title: text,
-      name: text,
+      sku: str,
+      title: str,
+      name: str,
       quantity: z.number().int(),
       current_quantity: z.number().int().nullish(),
-      price: money,
-      discount_allocations: z.array(z.object({ amount: money })).nullish(),
+      price: amount,
+      discount_allocations: z.array(z.object({ amount })).nullish(),
     }),
   ),
-  shipping_lines: z.array(z.object({ title: text, price: money })).nullish(),
-  discount_codes: z.array(z.object({ code: text })).nullish(),
-  customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
-  shipping_address: z.record(z.string(), z.unknown()).nullish(),
-  billing_address: z.record(z.string(), z.unknown()).nullish(),
+  shipping_lines: z.array(z.object({ title: str, price: amount })).nullish(),
+  discount_codes: z.array(z.object({ code: str })).nullish(),
+  customer: z.object({ email: str, first_name: str, last_name: str }).nullish(),
+  shipping_address: addressInput.nullish(),
+  billing_address: addressInput.nullish(),
 });
+type OrderInput = z.infer<typeof orderInput>;
 
 const line = z.object({
   /** the SKU, or the line's name when it has none: what a sent line and a current one are matched by */
@@ -70,14 +82,41 @@ export function canonicalMoney(amount: string): string {
   return padDecimals(amount, 2).replace(/^(-?\d+\.\d\d\d*?)0+$/, "$1");
 }
 
-function addressOf(raw: Record<string, unknown> | null | undefined): Address | null {
+/** Trimmed text, null when empty. */
+const clean = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Thrown for an amount that is not a plain decimal: the body is then not read as an order. */
+class NotAnAmount extends Error {}
+
+function money(value: string | number): string {
+  const text = String(value).trim();
+  if (!DECIMAL.test(text)) throw new NotAnAmount(text);
+  return canonicalMoney(text);
+}
+
+/** The sum of a line's discount allocations; most lines have none or one, which need no arithmetic. */
+function lineDiscount(allocations: { amount: string | number }[]): string {
+  if (allocations.length === 0) return "0.00";
+  if (allocations.length === 1) return money(allocations[0].amount);
+  return canonicalMoney(sumDecimals(allocations.map((d) => ({ amount: money(d.amount), times: 1 }))));
+}
+
+function addressOf(raw: z.infer<typeof addressInput> | null | undefined): Address | null {
   if (!raw) return null;
-  const field = (name: string) => {
-    const value = raw[name];
-    return typeof value === "string" && value.trim() ? value.trim() : null;
+  const joined = [clean(raw.first_name), clean(raw.last_name)].filter(Boolean).join(" ");
+  const fields: Address = {
+    name: clean(raw.name) ?? (joined || null),
+    company: clean(raw.company),
+    address1: clean(raw.address1),
+    address2: clean(raw.address2),
+    city: clean(raw.city),
+    province: clean(raw.province),
+    zip: clean(raw.zip),
+    country: clean(raw.country),
+    phone: clean(raw.phone),
   };
-  const joined = [field("first_name"), field("last_name")].filter(Boolean).join(" ");
-  const fields = Object.fromEntries(ADDRESS_FIELDS.map((name) => [name, name === "name" ? (field("name") ?? (joined || null)) : field(name)])) as Address;
   return Object.values(fields).some((v) => v !== null) ? fields : null;
 }
 
@@ -87,29 +126,40 @@ const byKey = (a: ContentLine, b: ContentLine) => (a.key < b.key ? -1 : a.key > 
 export function orderContent(raw: unknown): OrderContent | null {
   const parsed = orderInput.safeParse(raw);
   if (!parsed.success) return null;
-  const order = parsed.data;
+  try {
+    return contentOf(parsed.data);
+  } catch (error) {
+    if (error instanceof NotAnAmount) return null;
+    throw error;
+  }
+}
+
+function contentOf(order: OrderInput): OrderContent {
   const lines = order.line_items
     .map((item) => ({ item, quantity: item.current_quantity ?? item.quantity }))
     // A line an edit or a refund removed stays in Shopify's order with nothing left of it.
     .filter(({ quantity }) => quantity > 0)
     .map(({ item, quantity }): ContentLine => {
-      const title = item.name ?? item.title ?? "";
+      const sku = clean(item.sku);
+      const title = clean(item.name) ?? clean(item.title) ?? "";
       return {
-        key: item.sku ?? title,
-        sku: item.sku,
+        key: sku ?? title,
+        sku,
         title,
         quantity,
-        unitPrice: item.price,
-        discount: canonicalMoney(sumDecimals((item.discount_allocations ?? []).map((d) => ({ amount: d.amount, times: 1 })))),
+        unitPrice: money(item.price),
+        discount: lineDiscount(item.discount_allocations ?? []),
       };
     })
     .sort(byKey);
-  const customerName = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ") || null;
-  const email = (order.email ?? order.customer?.email)?.toLowerCase() ?? null;
+  const customerName = [clean(order.customer?.first_name), clean(order.customer?.last_name)].filter(Boolean).join(" ") || null;
+  const email = (clean(order.email) ?? clean(order.customer?.email))?.toLowerCase() ?? null;
   return {
     lines,
-    shipping: (order.shipping_lines ?? []).map((s) => ({ title: s.title ?? "", price: s.price })).sort((a, b) => (`${a.title} ${a.price}` < `${b.title} ${b.price}` ? -1 : 1)),
-    discountCodes: (order.discount_codes ?? []).flatMap((d) => (d.code ? [d.code.toUpperCase()] : [])).sort(),
+    shipping: (order.shipping_lines ?? [])
+      .map((s) => ({ title: clean(s.title) ?? "", price: money(s.price) }))
+      .sort((a, b) => (`${a.title} ${a.price}` < `${b.title} ${b.price}` ? -1 : 1)),
+    discountCodes: (order.discount_codes ?? []).flatMap((d) => clean(d.code)?.toUpperCase() ?? []).sort(),
     customer: customerName || email ? { name: customerName, email } : null,
     address: addressOf(order.shipping_address) ?? addressOf(order.billing_address),
   };

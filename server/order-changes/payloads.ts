@@ -45,6 +45,9 @@ export const refundBody = z.object({
   transactions: z.array(z.object({ amount: money, kind: text, status: text, currency: text })).nullish(),
 });
 
+/** What the intake reads of an order body: plain types, no transforms, since every orders/updated is read so. */
+const orderKey = z.object({ id: z.union([z.number(), z.string().regex(/^\d+$/)]), admin_graphql_api_id: z.string().nullish(), updated_at: z.string() });
+
 export type OrderBody = z.infer<typeof orderBody>;
 export type RefundBody = z.infer<typeof refundBody>;
 
@@ -68,6 +71,7 @@ export function eventKeyOf(topic: OrderChangeTopic, json: unknown): EventKey | n
     const body = refundBody.safeParse(json);
     return body.success ? { orderGid: orderGidOf(body.data.order_id), occurredAt: iso(body.data.created_at) } : null;
   }
-  const body = orderBody.safeParse(json);
-  return body.success ? { orderGid: body.data.admin_graphql_api_id ?? orderGidOf(body.data.id), occurredAt: iso(body.data.updated_at) } : null;
+  const body = orderKey.safeParse(json);
+  if (!body.success || Number.isNaN(Date.parse(body.data.updated_at))) return null;
+  return { orderGid: body.data.admin_graphql_api_id || orderGidOf(String(body.data.id)), occurredAt: iso(body.data.updated_at) };
 }

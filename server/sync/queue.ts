@@ -35,9 +35,16 @@
 //   free any → SYNCED + tag PENDING_CREATED or CREATED      recordAlreadySynced (bulk retry found it in vintrace)
 //              + metafield PENDING (a code, not yet DONE)
 //   free SYNCED with a code, metafield NONE never tried → PENDING, due now   queueMetafieldBackfill (reconciliation)
+//   free PENDING / HELD / FAILED → SKIPPED (cancelled)      skipCancelled (an orders/cancelled before it was sent)
 // Whatever queues a record makes it HELD (paused, setup) while its winery is not live (holdOrQueue).
 // Nothing but a worker holding the lease changes a leased record; every other writer requires `notLeased`.
-// Payload-only writes (a customer's redaction, the retention purge) change no state.
+// Payload-only writes change no state: a customer's redaction, the retention purge, content filled in for a record
+// stored before content was kept (fillMissingContent), and, for a record not sent
+// (PENDING, HELD, FAILED, SKIPPED) and not leased, Shopify's edit of the order (replaceUnsentPayload) or its refund
+// (addUnsentWarning), applied by the after-sale processor (server/order-changes), whose deliveries are stored by
+// storeOrderEvent (server/order-changes/events.ts) in one statement beside `enqueue`'s pattern.
+// `content` and `contentHash` (server/order-changes/content.ts) always follow `payload`: every write of a payload
+// writes them too, so for a synced record they are what was sent.
 //
 // Whatever makes a record due wakes the workers with notifyOrderSyncDue (or pg_notify in the same statement).
 import "server-only";
@@ -54,6 +61,7 @@ import {
 } from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
 import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
+import { contentWithHash, type OrderContent } from "@/server/order-changes/content";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Writer = Db | Tx;
@@ -113,6 +121,9 @@ export interface Intake {
   orderCreatedAt: string | null;
   /** the body as received: PostgreSQL parses it, so 64-bit ids keep every digit */
   rawBody: string;
+  /** the order's content and its hash, computed from the body */
+  content: OrderContent | null;
+  contentHash: string | null;
   /** store only if the tenant's signing secret is (true) or is not (false) its own */
   signedWithOwnSecret: boolean;
   delivery: { webhookId: string; eventId: string | null; dedupKey: string; triggeredAt: string | null };
@@ -128,6 +139,20 @@ export interface EnqueueResult {
 }
 
 /**
+ * The first common table expressions of every webhook intake statement: `t`, the tenant of the shop (status, and
+ * whether it signs with its own secret), and `ok`, that tenant when the delivery may be stored (installed, and signed
+ * as `signedWithOwnSecret` says).
+ */
+export const intakeTenant = (shopDomain: string, signedWithOwnSecret: boolean) => Prisma.sql`
+    t AS (
+      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
+      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
+      WHERE t."shopDomain" = ${shopDomain}
+    ), ok AS (
+      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${signedWithOwnSecret}::boolean
+    )`;
+
+/**
  * The webhook's fast path, in ONE statement (one transaction, one round trip): finds the tenant, stores the delivery
  * and the order's record (PENDING, or HELD when the winery is paused or still in setup), and wakes the workers. It stores only when the
  * tenant is installed and signs as `signedWithOwnSecret` says. An existing record is left as it is, and so is a
@@ -138,19 +163,14 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
   const at = intake.now.toISOString();
   const { delivery } = intake;
   const rows = await db.$queryRaw<EnqueueResult[]>`
-    WITH t AS (
-      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
-      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
-      WHERE t."shopDomain" = ${intake.shopDomain}
-    ), ok AS (
-      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${intake.signedWithOwnSecret}::boolean
-    ), o AS (
+    WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
-                               "statusReason", "payload", "createdAt", "updatedAt")
+                               "statusReason", "payload", "content", "contentHash", "createdAt", "updatedAt")
       SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${sqlTimestamp(intake.orderCreatedAt)},
              (CASE WHEN ok."status" IN ('PAUSED', 'SETUP') THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
              CASE ok."status" WHEN 'PAUSED' THEN ${REASONS.paused}::text WHEN 'SETUP' THEN ${REASONS.setup}::text END,
-             ${intake.rawBody}::jsonb, ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
+             ${intake.rawBody}::jsonb, ${intake.content === null ? null : JSON.stringify(intake.content)}::jsonb, ${intake.contentHash}::text,
+             ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
       FROM ok
       ON CONFLICT ("tenantId", "orderGid") DO NOTHING
       RETURNING "tenantId", "status"
@@ -355,6 +375,9 @@ export interface SyncUpdate {
   metafieldAttempts?: number;
   metafieldError?: string | null;
   payload?: unknown;
+  /** set with payload by writeFenced, never by a caller */
+  content?: OrderContent | null;
+  contentHash?: string | null;
   orderName?: string;
   orderCreatedAt?: Date | null;
 }
@@ -386,6 +409,8 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   metafieldAttempts: "int",
   metafieldError: "text",
   payload: "jsonb",
+  content: "jsonb",
+  contentHash: "text",
   orderName: "text",
   orderCreatedAt: "timestamp(3)",
 };
@@ -393,7 +418,7 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
 function parameter(column: keyof SyncUpdate, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (column === "payload") return JSON.stringify(value);
+  if (column === "payload" || column === "content") return JSON.stringify(value);
   return value;
 }
 
@@ -408,8 +433,12 @@ function assignments(data: SyncUpdate): Prisma.Sql {
   );
 }
 
+/** A write that replaces the payload replaces its content and hash with it. */
+const withContent = (data: SyncUpdate): SyncUpdate => (data.payload === undefined ? data : { ...data, ...contentWithHash(data.payload) });
+
 /** Applies `data` if the lease is still ours, and records `attempts` either way; false when the lease was lost. */
-export async function writeFenced(db: Db, id: string, lease: Lease, data: SyncUpdate, attempts: AttemptInsert[] = []): Promise<boolean> {
+export async function writeFenced(db: Db, id: string, lease: Lease, update: SyncUpdate, attempts: AttemptInsert[] = []): Promise<boolean> {
+  const data = withContent(update);
   const rows = attempts.map((a) => ({ ...a, id: randomUUID() }));
   const [result] = await db.$queryRaw<{ updated: number }[]>`
     WITH u AS (
@@ -585,20 +614,76 @@ export async function queueMetafieldBackfill(db: Db, tenantId: string, limit: nu
   return count;
 }
 
-// ---- Payload-only writes ---------------------------------------------------------------------------------------------
+// ---- After-sale changes to an order not sent (server/order-changes applies them) --------------------------------------
 
-/** Replaces a record's stored Shopify payload with its redacted copy (a customer's erasure). */
-export async function redactPayload(tx: Writer, id: string, payload: Prisma.InputJsonValue): Promise<void> {
-  await tx.orderSync.update({ where: { id }, data: { payload } });
+/** The statuses of a record vintrace does not have: Shopify's later changes update the record instead of listing it. */
+export const UNSENT_STATUSES = ["PENDING", "HELD", "FAILED", "SKIPPED"] as const satisfies SyncStatus[];
+
+/**
+ * An order cancelled in Shopify before it was sent is never sent: a free PENDING, HELD or FAILED record becomes
+ * SKIPPED with the reason (an error tag not yet written is no longer wanted). False when it is leased or not one of
+ * those (a worker is sending it now: the caller tries again once the lease is gone).
+ */
+export async function skipCancelled(db: Writer, id: string, cancelledAt: string): Promise<boolean> {
+  const count = await db.$executeRaw`
+    UPDATE "OrderSync" s
+    SET status = 'SKIPPED', "statusReason" = ${REASONS.cancelled(cancelledAt)}, "nextAttemptAt" = NULL, "queuedBy" = NULL,
+        "tagState" = CASE WHEN s."tagState" = 'PENDING_ERROR' THEN 'NONE'::"TagState" ELSE s."tagState" END, "updatedAt" = ${UTC_NOW}
+    WHERE s.id = ${id} AND s.status IN ('PENDING', 'HELD', 'FAILED') AND ${NOT_LEASED_SQL}`;
+  return count === 1;
 }
 
 /**
- * Drops the stored payloads of finished records created before `cutoff`, at most `limit` of them; records still
- * waiting (PENDING, HELD) keep theirs, they will need it.
+ * An edit to an order not yet sent: the record holds Shopify's current order from now on (payload, content and
+ * hash), so whichever try comes next sends that. Only while the record is free, unsent, and still holds the version
+ * `expectedHash` the caller read, so a payload fetched or replaced meanwhile is never overwritten by an older one.
+ */
+export async function replaceUnsentPayload(db: Writer, id: string, payload: unknown, expectedHash: string | null, now: Date): Promise<boolean> {
+  const { content, contentHash } = contentWithHash(payload);
+  const { count } = await db.orderSync.updateMany({
+    where: { id, status: { in: [...UNSENT_STATUSES] }, contentHash: expectedHash, ...notLeased(now) },
+    data: { payload: payload as Prisma.InputJsonValue, content: content ?? Prisma.DbNull, contentHash },
+  });
+  return count === 1;
+}
+
+/**
+ * A refund of an order not yet sent: a line among the record's warnings. False when it is leased, sent, or has the
+ * line already (the caller looks first).
+ */
+export async function addUnsentWarning(db: Writer, id: string, warning: string, now: Date): Promise<boolean> {
+  const { count } = await db.orderSync.updateMany({
+    where: { id, status: { in: [...UNSENT_STATUSES] }, NOT: { warnings: { has: warning } }, ...notLeased(now) },
+    data: { warnings: { push: warning } },
+  });
+  return count === 1;
+}
+
+// ---- Payload-only writes ---------------------------------------------------------------------------------------------
+
+/**
+ * A record stored before content was kept gets it from its payload (for a synced record, what was sent), so that the
+ * intake can drop its unchanged orders/updated from then on. Nothing changes when it has content by now.
+ */
+export async function fillMissingContent(db: Writer, id: string, payload: unknown): Promise<void> {
+  const { content, contentHash } = contentWithHash(payload);
+  if (!content) return;
+  await db.orderSync.updateMany({ where: { id, contentHash: null }, data: { content, contentHash } });
+}
+
+/** Replaces a record's stored Shopify payload and content with their redacted copies (a customer's erasure). */
+export async function redactPayload(tx: Writer, id: string, payload: Prisma.InputJsonValue | null, content: Prisma.InputJsonValue | null): Promise<void> {
+  await tx.orderSync.update({ where: { id }, data: { payload: payload ?? Prisma.DbNull, content: content ?? Prisma.DbNull } });
+}
+
+/**
+ * Drops the stored payloads, and the content taken from them (names, addresses), of finished records created before
+ * `cutoff`, at most `limit` of them; records still waiting (PENDING, HELD) keep theirs, they will need it. The hash
+ * stays: it holds nothing readable, and still lets an unchanged orders/updated be dropped at intake.
  */
 export async function purgeFinishedPayloads(db: Db, cutoff: Date, limit: number): Promise<number> {
   return db.$executeRaw`
-    UPDATE "OrderSync" SET payload = NULL
+    UPDATE "OrderSync" SET payload = NULL, content = NULL
     WHERE id IN (
       SELECT id FROM "OrderSync"
       WHERE "createdAt" < ${cutoff} AND payload IS NOT NULL AND status IN ('SYNCED', 'FAILED', 'SKIPPED')

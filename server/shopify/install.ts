@@ -118,7 +118,7 @@ async function saveOnce(db: Db, session: InstallSession, accessToken: string, no
       // A first install's "SETUP" is how a later reinstall knows whether the winery ever went live.
       details: { shopDomain: session.shop, scopes: fields.scopes, status },
     });
-    return { tenantId: tenant.id, reinstalled, status };
+    return { tenantId: tenant.id, reinstalled, status, wasUninstalled: existing?.status === "UNINSTALLED" };
   });
 }
 
@@ -158,11 +158,12 @@ async function inviteOwner(deps: CallbackDeps, shopify: Shopify, appUrl: string,
 }
 
 /**
- * A winery reinstalled while still in setup whose owner never signed in: the first link may have expired or been
- * lost with the uninstall, and nobody else can finish the setup, so the owner is invited again.
+ * A winery reinstalled (after an uninstall) while still in setup, whose owner never signed in: the first link may
+ * have expired meanwhile, and nobody else can finish the setup, so the owner is invited again. A second callback of
+ * the same install is no reinstall: its winery was never uninstalled.
  */
-async function ownerStillToBeInvited(db: Db, saved: { tenantId: string; status: TenantStatus }): Promise<boolean> {
-  if (saved.status !== "SETUP") return false;
+async function ownerStillToBeInvited(db: Db, saved: { tenantId: string; status: TenantStatus; wasUninstalled: boolean }): Promise<boolean> {
+  if (!saved.wasUninstalled || saved.status !== "SETUP") return false;
   return (await db.membership.count({ where: { tenantId: saved.tenantId, role: "OWNER" } })) === 0;
 }
 
@@ -198,14 +199,14 @@ export async function completeInstall(request: Request, deps: CallbackDeps): Pro
     return { response: plain(400, `The Shopify install could not be completed (${reason}). Start again from the Shopify admin.`) };
   }
   const now = deps.now?.() ?? new Date();
-  const saved = await saveInstallation(deps.db, callback.session, now);
+  const { wasUninstalled, ...saved } = await saveInstallation(deps.db, callback.session, now);
   const credentials = { shop: callback.session.shop, accessToken: callback.session.accessToken ?? "" };
   await learnShopId(deps.db, saved.tenantId, credentials, { shopify });
   const subscriptions = await ensureWebhookSubscriptions(deps.db, saved.tenantId, { shopify, appUrl, now: () => now });
 
   const headers = new Headers();
   for (const cookie of (callback.headers as Headers).getSetCookie()) headers.append("Set-Cookie", cookie);
-  if (saved.reinstalled && !(await ownerStillToBeInvited(deps.db, saved))) {
+  if (saved.reinstalled && !(await ownerStillToBeInvited(deps.db, { ...saved, wasUninstalled }))) {
     headers.set("Location", new URL("/", appUrl).href);
     return { response: new Response(null, { status: 302, headers }), result: { ...saved, subscriptions } };
   }

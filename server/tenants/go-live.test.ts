@@ -51,20 +51,20 @@ describe("a winery in setup", () => {
     expect(await tenant.sync(orders[0].gid)).toMatchObject({ status: "HELD" });
 
     await db.vintraceSettings.update({ where: { tenantId: tenant.tenantId }, data: { apiKeyEnc: good.apiKeyEnc } });
-    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 2, changed: true });
+    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 2, skipped: 0, fetched: 0, changed: true });
     expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced", "synced"]);
     for (const order of orders) {
       expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
       expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     }
     const audit = await db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.tenantId, action: "tenant.went_live" } });
-    expect(audit).toMatchObject({ actorEmail: actor.email, details: { queued: 2 } });
+    expect(audit).toMatchObject({ actorEmail: actor.email, details: { queued: 2, skipped: 0, sendHeld: true, since: null } });
 
     // New orders go straight through; a second click changes nothing.
     const later = await tenant.placeOrder();
     expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced"]);
     expect(await tenant.salesOrdersFor(later.gid)).toHaveLength(1);
-    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 0, changed: false });
+    expect(await goLive(db, tenant.tenantId, actor, options())).toEqual({ status: "ACTIVE", orders: 0, skipped: 0, fetched: 0, changed: false });
   });
 
   it("refuses without saved vintrace settings, and for a paused winery", async () => {

@@ -76,9 +76,18 @@ export async function previewRetry(db: Db, tenantId: string, text: string, deps:
   return previewOf(parsed.format, await resolveNames(db, tenantId, parsed.names, deps), parsed.refused);
 }
 
-/** The preview of known orders, by their ids (going live: the held orders and those since a date). */
-export async function previewRetryOfOrders(db: Db, tenantId: string, orders: KnownOrder[], deps: RetryDeps): Promise<Extract<RetryPreview, { ok: true }>> {
-  return previewOf(await orderNameFormatFor(db, tenantId), await resolveNames(db, tenantId, orders, deps), []);
+/**
+ * The preview of known orders, by their ids (going live: the held orders and those since a date). `startsAt`: the
+ * start date the orders will be sent under, when the caller moves it before sending them.
+ */
+export async function previewRetryOfOrders(
+  db: Db,
+  tenantId: string,
+  orders: KnownOrder[],
+  deps: RetryDeps,
+  startsAt?: Date,
+): Promise<Extract<RetryPreview, { ok: true }>> {
+  return previewOf(await orderNameFormatFor(db, tenantId), await resolveNames(db, tenantId, orders, deps, startsAt), []);
 }
 
 function previewOf(format: { prefix: string; suffix: string }, resolved: Resolved[], refused: RefusedToken[]): Extract<RetryPreview, { ok: true }> {
@@ -185,8 +194,9 @@ async function parseForTenant(db: Db, tenantId: string, text: string) {
 const refusedVerdict = (refused: RefusedToken): RetryVerdict => ({ name: refused.token, verdict: "refused", message: refused.reason });
 
 /** Each name, or one order by its id (`gid`) when the caller knows exactly which order it means. */
-async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrder)[], deps: RetryDeps): Promise<Resolved[]> {
+async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrder)[], deps: RetryDeps, startsAt?: Date): Promise<Resolved[]> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, include: { shopify: true, vintrace: true } });
+  const start = { syncOrdersCreatedAfter: startsAt ?? tenant.syncOrdersCreatedAfter };
   const admin = await deps.adminFor(tenantId);
   const canReadAllOrders = (tenant.shopify?.scopes ?? "").split(",").map((s) => s.trim()).includes("read_all_orders");
   const vintrace = deps.vintraceFor && tenant.vintrace ? await deps.vintraceFor(tenantId).catch(() => null) : null;
@@ -226,7 +236,7 @@ async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrde
     }
 
     // The worker applies its skip rules before it asks vintrace anything, and so does the preview.
-    const skipped = skipVerdict(name, summary, tenant, tenant.vintrace?.syncTestOrders ?? false);
+    const skipped = skipVerdict(name, summary, start, tenant.vintrace?.syncTestOrders ?? false);
     if (skipped) return { verdict: skipped, summary, record, inVintrace: null };
 
     let note = "";

@@ -99,12 +99,15 @@ export interface GoLivePreview {
   skipped: number;
 }
 
+/** The start date the orders are sent under: moved back to the chosen date, or the worker would skip them. */
+const startAfterGoLive = (start: Date, choices: GoLiveChoices): Date => (choices.since && choices.since < start ? choices.since : start);
+
 /** Before the confirm: what going live with these choices would send, read-only. */
 export async function previewGoLive(db: Db, tenantId: string, choices: GoLiveChoices, deps: RetryDeps = retryDeps(db)): Promise<GoLivePreview> {
+  const tenant = await requireSetup(db, tenantId);
   const { send, byDate } = await ordersToSend(db, tenantId, choices, deps);
-  const kept = new Set(byDate.map((o) => o.gid));
-  const skipped = choices.sendHeld ? 0 : await db.orderSync.count({ where: { tenantId, status: "HELD", orderGid: { notIn: [...kept] } } });
-  return { preview: await previewRetryOfOrders(db, tenantId, send, deps), skipped };
+  const skipped = choices.sendHeld ? 0 : await db.orderSync.count({ where: { tenantId, status: "HELD", orderGid: { notIn: byDate.map((o) => o.gid) } } });
+  return { preview: await previewRetryOfOrders(db, tenantId, send, deps, startAfterGoLive(tenant.syncOrdersCreatedAfter, choices)), skipped };
 }
 
 export async function goLive(
@@ -121,7 +124,8 @@ export async function goLive(
   const deps = options.retry ?? retryDeps(db);
   const byDate = choices.since ? await shopOrdersSince(tenantId, choices.since, deps) : [];
   const known = new Set((await db.orderSync.findMany({ where: { tenantId, orderGid: { in: byDate.map((o) => o.gid) } }, select: { orderGid: true } })).map((r) => r.orderGid));
-  if (choices.since && choices.since < tenant.syncOrdersCreatedAfter) await saveSyncStart(db, tenantId, choices.since, actor);
+  const start = startAfterGoLive(tenant.syncOrdersCreatedAfter, choices);
+  if (start !== tenant.syncOrdersCreatedAfter) await saveSyncStart(db, tenantId, start, actor);
 
   const result = await db.$transaction(async (tx) => {
     // Only from setup: a second click, or one racing an uninstall, changes nothing.

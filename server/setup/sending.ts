@@ -2,7 +2,7 @@
 // with a default and where that default came from (what vintrace reported, what Shopify's recent orders say, or
 // the winery's saved value), then saved through the Settings page's own service and schema.
 import "server-only";
-import type { TenantSettings } from "@/lib/tenant-settings";
+import { EDITABLE_SETTINGS, type TenantSettings } from "@/lib/tenant-settings";
 import type { Db } from "@/server/db";
 import type { DiscountMode, TaxPolicy } from "@/server/generated/prisma/client";
 import { Refused } from "@/server/lib/refused";
@@ -93,23 +93,10 @@ export async function sendingDefaults(db: Db, adminFor: AdminFor, tenantId: stri
 }
 
 /** The stored settings as the settings schema takes them, the key left as it is. */
-function storedSettings(view: SettingsView): TenantSettings {
-  return {
-    baseUrl: view.baseUrl,
-    apiKey: undefined,
-    authScheme: view.authScheme,
-    customerName: view.customerName,
-    salesPriceList: view.salesPriceList,
-    storageAreaId: view.storageAreaId,
-    taxPolicy: view.taxPolicy,
-    discountMode: view.discountMode,
-    currency: view.currency,
-    shippingPolicy: view.shippingPolicy,
-    shippingStockCode: view.shippingStockCode,
-    syncTestOrders: view.syncTestOrders,
-    ignoreStockError: view.ignoreStockError,
-  };
-}
+const storedSettings = (view: SettingsView): TenantSettings => ({
+  ...(Object.fromEntries(EDITABLE_SETTINGS.map((field) => [field, view[field]])) as Omit<TenantSettings, "apiKey">),
+  apiKey: undefined,
+});
 
 /** Saves the step's choices as Settings saves them (audited the same way), then completes the step. */
 export async function saveSending(db: Db, tenantId: string, choices: SendingChoices, actor: Actor, allowlist: string[]) {

@@ -43,7 +43,7 @@ type Writer = Db | Tx;
 /** Why a record is held, waiting, skipped or synced without a send, in the words the winery reads. */
 export const REASONS = {
   paused: "Held: syncing is paused for this winery. Resume it to send this order.",
-  setup: "Held: setup not finished. The order is sent once the winery starts sending orders (Settings).",
+  setup: "Held: setup not finished. The order is sent when the winery goes live (the last step of Set up), if it chooses to send the orders held during setup.",
   uninstalled: "Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.",
   orderGone: "Skipped: Shopify no longer has this order.",
   orderGoneBecause: (detail: string) => `Skipped: Shopify no longer has this order (${detail}).`,

@@ -20,6 +20,8 @@ export function ProductsStep({ tenantId, canChange, onDone }: StepProps) {
       <Card title="Continue">
         {!latest.data?.last ? (
           <p className="text-sm text-slate-600">Run the check above: it compares your Shopify products with vintrace&apos;s stock items.</p>
+        ) : latest.data.last.status === "FAILED" ? (
+          <Notice tone="warning">The check could not finish (its reason is above). Run it again, or go on and run it later from the Products page.</Notice>
         ) : failing > 0 ? (
           <Notice tone="warning" testId="products-left">
             {summary?.missingInVintrace ?? 0} {summary?.missingInVintrace === 1 ? "product has a SKU" : "products have SKUs"} vintrace does not know, and{" "}

@@ -9,6 +9,7 @@ import { Button, Card, EmptyState, ErrorState, Loading, Notice, PageHeader, Stat
 import { useTenant, useTenantHref } from "@/components/tenant";
 import type { RouterOutputs } from "@/components/types";
 import { TaxPolicySwitch } from "./settings/tax-policy-switch";
+import { SetupProgressNote } from "./wineries/setup-progress";
 
 type Health = RouterOutputs["overview"]["get"]["tenants"][number];
 type Group = RouterOutputs["overview"]["get"]["failures"][number];
@@ -364,7 +365,10 @@ function AllTenants() {
                   </Link>
                   <span className="block text-xs text-slate-500">{w.shopDomain}</span>
                 </Td>
-                <Td><StatusBadge status={w.status} /></Td>
+                <Td>
+                  <StatusBadge status={w.status} />
+                  {w.setup && <SetupProgressNote setup={w.setup} />}
+                </Td>
                 <Td className="text-right tabular-nums">{w.synced}</Td>
                 <Td className="text-right tabular-nums">
                   {w.failed > 0 ? <Link className="text-red-700 hover:underline" href={href("/orders", { status: "FAILED" }, w.tenantId)}>{w.failed}</Link> : 0}

@@ -398,3 +398,15 @@ test("support staff add a winery, with the shop domain checked beside its field,
   await expect(card.getByTestId("install-link")).toHaveAttribute("href", `/api/shopify/install?shop=${shop}`);
   await shot(page, "wineries");
 });
+
+test("support see where a winery in setup is, and that it is stuck, on the Wineries list and the Overview", async ({ page, tenant, support }) => {
+  await query(`UPDATE "Tenant" SET status = 'SETUP', "setupStep" = 'PRODUCTS', "setupStepSince" = now() - interval '4 days 1 hour' WHERE id = $1`, [tenant.id]);
+  await signIn(page, support);
+  await nav(page, "Wineries");
+  const card = page.getByTestId("winery-card").filter({ hasText: tenant.name });
+  await expect(card.getByTestId("setup-progress")).toHaveText("Setup step: Products, for 4 days stuck");
+  await nav(page, "Overview");
+  const row = page.getByTestId("winery").filter({ hasText: tenant.name });
+  await expect(row.getByTestId("setup-progress")).toHaveText("Setup step: Products, for 4 days stuck");
+  await shot(page, "setup-stuck");
+});

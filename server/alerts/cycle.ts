@@ -8,7 +8,7 @@
 //      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
 // Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
 // deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out, webhook
-// subscriptions that could not be set up).
+// subscriptions that could not be set up), and once a day the wineries stuck in setup (setup-stuck.ts).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
@@ -35,6 +35,7 @@ import {
   type WebhookNotice,
 } from "./messages";
 import { createChatPoster } from "./outbound";
+import { stuckSetupsDue, takeStuckSetups, withStuckSetups } from "./setup-stuck";
 
 export interface AlertPolicy {
   digestWindowMs: number;
@@ -372,13 +373,15 @@ async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promi
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
-  const [failure, opened, notices] = await Promise.all([
+  const [failure, opened, notices, stuckDue] = await Promise.all([
     db.alertFailure.findFirst({ where: { supportDigestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } }),
     db.alertState.findFirst({ where: { open: true, supportSeen: false, openedAt: { lt: window.end } }, select: { tenantId: true } }),
     webhookNotices(db, window),
+    stuckSetupsDue(db, now),
   ]);
-  if (!failure && !opened && notices.length === 0) return;
+  if (!failure && !opened && notices.length === 0 && !stuckDue) return;
   if (!(await claimJob(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
+  const stuck = stuckDue ? await takeStuckSetups(db, now, deps.owner) : [];
   const alertId = randomUUID();
   const taken = await db.$queryRaw<{ tenantId: string; cause: AlertCause | null; count: bigint }[]>`
     WITH taken AS (
@@ -401,19 +404,19 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
   }
   const failures = taken.reduce((sum, t) => sum + Number(t.count), 0);
   let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length, webhookNotices: notices.length };
-  if (failures > 0 || newConditions.length > 0 || notices.length > 0) {
+  if (failures > 0 || newConditions.length > 0 || notices.length > 0 || stuck.length > 0) {
     const sent = await deliverAlert(db, deps, {
       id: alertId,
       tenantId: null,
       kind: "SUPPORT_DIGEST",
       failureCount: failures,
-      content: supportDigestAlert(
+      content: withStuckSetups(deps.appUrl, stuck, supportDigestAlert(
         deps.appUrl,
         [...rows.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)),
         newConditions.map((c) => ({ tenant: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
         window.end,
         notices,
-      ),
+      )),
       recipients: await supportRecipients(db, deps.supportWebhookUrl),
       createdAt: now,
     });

@@ -57,7 +57,7 @@ const base = (appUrl: string) => appUrl.replace(/\/$/, "");
 export const orderUrl = (appUrl: string, id: string) => `${base(appUrl)}/orders/${id}`;
 /** A dashboard page for the winery (the dashboard keeps the winery in ?winery=). */
 export const tenantUrl = (appUrl: string, tenant: AlertTenant, path: string, extra: Record<string, string> = {}) =>
-  `${base(appUrl)}${path}?${new URLSearchParams({ tenant: tenant.id, ...extra }).toString()}`;
+  `${base(appUrl)}${path}?${new URLSearchParams({ winery: tenant.id, ...extra }).toString()}`;
 
 function orderLine(appUrl: string, order: FailedOrder) {
   const message = order.message ?? "No message was recorded.";

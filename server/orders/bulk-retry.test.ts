@@ -8,6 +8,8 @@ import { testOrderBody } from "@/test/support/vintrace";
 import { confirmRetry, externalTransactionIdForGid, previewRetry, type RetryDeps } from "./bulk-retry";
 import { externalTransactionIdFor } from "../sync/build-sales-order";
 import { parseShopifyOrder } from "@/server/shopify/order";
+import { goLive } from "@/server/tenants/go-live";
+import { REASONS } from "../sync/queue";
 import { runUntilIdle, startSyncWorldForFile, type Tenant } from "../../test/support/sync";
 
 const db = createPrisma();
@@ -156,6 +158,33 @@ describe("bulk retry", () => {
     const parsed = parseShopifyOrder(order.payload);
     if (!parsed.ok) throw new Error(parsed.problems.join());
     expect(externalTransactionIdForGid(tenant.shop, order.gid)).toBe(externalTransactionIdFor(tenant.shop, parsed.order));
+  });
+});
+
+describe("a winery still in setup", () => {
+  it("holds what a retry queues, with the reason, and sends it only once the winery goes live", async () => {
+    const tenant = await world.addTenant({ label: "setup" });
+    await db.tenant.update({ where: { id: tenant.tenantId }, data: { status: "SETUP" } });
+    const stored = await tenant.placeOrder();
+    const neverDelivered = await tenant.placeOrder({ deliver: false });
+    const names = [stored.name, neverDelivered.name];
+
+    const preview = await previewRetry(db, tenant.tenantId, names.join(" "), retryDeps);
+    if (!preview.ok) throw new Error(preview.error);
+    for (const verdict of preview.verdicts) expect(verdict.message).toContain("still being set up: the order will be held");
+
+    const confirmed = await confirmRetry(db, tenant.tenantId, names, actor, retryDeps);
+    if (!confirmed.ok) throw new Error(confirmed.error);
+    expect(confirmed.counts.queued).toBe(2);
+    for (const order of [stored, neverDelivered]) {
+      expect(await tenant.sync(order.gid)).toMatchObject({ status: "HELD", statusReason: REASONS.setup, nextAttemptAt: null });
+    }
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual([]);
+    expect(await tenant.salesOrdersFor(stored.gid)).toHaveLength(0);
+
+    await goLive(db, tenant.tenantId, actor, { allowlist: [world.vintraceSim.url] });
+    expect(await runUntilIdle(world.deps(), [tenant.tenantId])).toEqual(["synced", "synced"]);
+    for (const order of [stored, neverDelivered]) expect(await tenant.salesOrdersFor(order.gid)).toHaveLength(1);
   });
 });
 

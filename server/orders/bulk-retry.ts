@@ -8,7 +8,7 @@
 // lookup-before-POST rule as every other sync.
 import "server-only";
 import { recordAudit } from "@/server/audit/record";
-import type { OrderSync } from "@/server/generated/prisma/client";
+import type { OrderSync, TenantStatus } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { OrderSummary } from "@/server/shopify/admin";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
@@ -76,18 +76,20 @@ export async function previewRetry(db: Db, tenantId: string, text: string, deps:
   return previewOf(parsed.format, await resolveNames(db, tenantId, parsed.names, deps), parsed.refused);
 }
 
-/**
- * The preview of known orders, by their ids (going live: the held orders and those since a date). `startsAt`: the
- * start date the orders will be sent under, when the caller moves it before sending them.
- */
+/** A winery about to go live: the orders are judged as the live winery will send them, under this start date. */
+export interface GoingLive {
+  startsAt: Date;
+}
+
+/** The preview of known orders, by their ids (going live: the held orders and those since a date). */
 export async function previewRetryOfOrders(
   db: Db,
   tenantId: string,
   orders: KnownOrder[],
   deps: RetryDeps,
-  startsAt?: Date,
+  goingLive?: GoingLive,
 ): Promise<Extract<RetryPreview, { ok: true }>> {
-  return previewOf(await orderNameFormatFor(db, tenantId), await resolveNames(db, tenantId, orders, deps, startsAt), []);
+  return previewOf(await orderNameFormatFor(db, tenantId), await resolveNames(db, tenantId, orders, deps, goingLive), []);
 }
 
 function previewOf(format: { prefix: string; suffix: string }, resolved: Resolved[], refused: RefusedToken[]): Extract<RetryPreview, { ok: true }> {
@@ -154,10 +156,9 @@ export async function confirmRetryOfOrders(db: Db, tenantId: string, orders: Kno
 
 async function confirmResolved(db: Db, tenantId: string, resolved: Resolved[], refused: RefusedToken[], actor: Actor): Promise<RetryConfirmation> {
   const parsed = { names: resolved.map((r) => r.verdict.name), refused };
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const queuedBy = `user:${actor.email}`;
   const results: RetryOutcome[] = [];
-  for (const entry of resolved) results.push(await act(db, tenantId, tenant.status === "PAUSED", queuedBy, entry));
+  for (const entry of resolved) results.push(await act(db, tenantId, queuedBy, entry));
   results.push(...parsed.refused.map((r) => ({ ...refusedVerdict(r), action: "none" as const })));
 
   const counts = countBy(results.map((r) => r.action), ["queued", "tag_queued", "none"]);
@@ -194,9 +195,10 @@ async function parseForTenant(db: Db, tenantId: string, text: string) {
 const refusedVerdict = (refused: RefusedToken): RetryVerdict => ({ name: refused.token, verdict: "refused", message: refused.reason });
 
 /** Each name, or one order by its id (`gid`) when the caller knows exactly which order it means. */
-async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrder)[], deps: RetryDeps, startsAt?: Date): Promise<Resolved[]> {
+async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrder)[], deps: RetryDeps, goingLive?: GoingLive): Promise<Resolved[]> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, include: { shopify: true, vintrace: true } });
-  const start = { syncOrdersCreatedAfter: startsAt ?? tenant.syncOrdersCreatedAfter };
+  const start = { syncOrdersCreatedAfter: goingLive?.startsAt ?? tenant.syncOrdersCreatedAfter };
+  const status = goingLive ? "ACTIVE" : tenant.status;
   const admin = await deps.adminFor(tenantId);
   const canReadAllOrders = (tenant.shopify?.scopes ?? "").split(",").map((s) => s.trim()).includes("read_all_orders");
   const vintrace = deps.vintraceFor && tenant.vintrace ? await deps.vintraceFor(tenantId).catch(() => null) : null;
@@ -262,7 +264,7 @@ async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrde
       if (!found.ok) note = ` vintrace could not be asked whether it already has it (${found.error.message}); the worker asks again before sending.`;
     }
     const previously = record?.status === "SKIPPED" && record.statusReason ? ` It was ${record.statusReason.charAt(0).toLowerCase()}${record.statusReason.slice(1)}` : "";
-    const held = tenant.status === "PAUSED" ? " This winery is paused: the order will be held until syncing resumes." : "";
+    const held = HELD_WORDS[status] ?? "";
     return {
       verdict: { ...base, verdict: "found", message: `Will be sent to vintrace.${previously}${held}${note}`.replace(/\.\./g, ".") },
       summary,
@@ -271,6 +273,12 @@ async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrde
     };
   });
 }
+
+/** What a retry does for a winery that is not live: the order is held, not sent. */
+const HELD_WORDS: Partial<Record<TenantStatus, string>> = {
+  PAUSED: " This winery is paused: the order will be held until syncing resumes.",
+  SETUP: " This winery is still being set up: the order will be held until it starts sending orders.",
+};
 
 function inProgress(record: OrderSync): boolean {
   return isLeased(record, new Date()) || record.status === "PENDING";
@@ -300,7 +308,7 @@ const startedMeanwhile = (verdict: RetryVerdict & { orderGid: string }): RetryOu
   action: "none",
 });
 
-async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
+async function act(db: Db, tenantId: string, queuedBy: string, entry: Resolved): Promise<RetryOutcome> {
   const { verdict, summary, record } = entry;
   const now = new Date();
   if (verdict.verdict === "in_progress" && record && waitingForRetry(record, now)) {
@@ -324,7 +332,7 @@ async function act(db: Db, tenantId: string, paused: boolean, queuedBy: string, 
     return { ...verdict, action: verdict.tagNeedsCorrection ? "tag_queued" : "none" };
   }
 
-  if (!(await requeueManually(db, manual, paused))) return startedMeanwhile(verdict);
+  if (!(await requeueManually(db, manual))) return startedMeanwhile(verdict);
   return { ...verdict, action: "queued" };
 }
 

@@ -84,3 +84,25 @@ describe("the Overview's connection warning", () => {
     expect(await kinds(refusedKey)).not.toContain("CONNECTION");
   });
 });
+
+describe("a winery's place in setup", () => {
+  it("names the setup step and how long the winery has been on it, and marks it stuck from three days", async () => {
+    const onStep = async (hoursAgo: number, step: "CONNECT" | "PREVIEW") => {
+      const tenantId = await tenantWaiting(1);
+      await db.tenant.update({ where: { id: tenantId }, data: { status: "SETUP", setupStep: step, setupStepSince: new Date(now.getTime() - hoursAgo * 60 * MINUTE) } });
+      return tenantId;
+    };
+    const [fresh, nearly, stuck] = [await onStep(2, "CONNECT"), await onStep(71, "PREVIEW"), await onStep(72, "PREVIEW")];
+    const health = await tenantHealth(db, [fresh, nearly, stuck], now);
+    const setupOf = (id: string) => health.find((h) => h.tenantId === id)?.setup;
+    expect(setupOf(fresh)).toMatchObject({ step: "CONNECT", label: "Connect vintrace", age: "2 hours", stuck: false });
+    expect(setupOf(nearly)).toMatchObject({ step: "PREVIEW", label: "Preview", age: "2 days", stuck: false });
+    expect(setupOf(stuck)).toMatchObject({ step: "PREVIEW", label: "Preview", age: "3 days", stuck: true });
+  });
+
+  it("is not given for a live winery, whatever step it last had", async () => {
+    const tenantId = await tenantWaiting(1);
+    await db.tenant.update({ where: { id: tenantId }, data: { setupStep: "GO_LIVE", setupStepSince: new Date(now.getTime() - 10 * 24 * 60 * MINUTE) } });
+    expect((await tenantHealth(db, [tenantId], now))[0].setup).toBeNull();
+  });
+});

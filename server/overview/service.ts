@@ -1,10 +1,12 @@
 // The Overview: for each winery, how many orders synced, failed and wait; the success rate; the last successful
-// sync; 14 days of daily counts; and what is wrong right now (silence, a failing connection, webhook subscriptions).
+// sync; 14 days of daily counts; what is wrong right now (silence, a failing connection, webhook subscriptions); and,
+// for a winery in setup, where it is in the setup wizard and for how long.
 // Support staff get the same for every winery at once, and the failures grouped by cause across wineries.
 import "server-only";
 import { Prisma, type TenantStatus } from "@/server/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { CAUSE_INFO, CAUSES, type Cause, type CauseInfo } from "../../lib/causes";
+import { setupProgress, type SetupProgress } from "../../lib/setup-steps";
 import { causeSql } from "../orders/cause-sql";
 import { taxPolicyMismatch, taxPolicyMismatchMessage } from "../settings/tax-policy";
 
@@ -50,6 +52,8 @@ export interface TenantHealth {
   lastSyncedAt: Date | null;
   days: DayCount[];
   warnings: Warning[];
+  /** in setup: the wizard's step, how long on it, and whether it is stuck there; null otherwise */
+  setup: SetupProgress | null;
 }
 
 export interface FailureGroup extends CauseInfo {
@@ -116,6 +120,8 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
         name: true,
         shopDomain: true,
         status: true,
+        setupStep: true,
+        setupStepSince: true,
         // the Alerts page's silence threshold: the Overview warns when the alert would fire, not on a fixed clock
         silenceAlertMinutes: true,
         shopify: { select: { revokedAt: true, subscriptionsProblem: true } },
@@ -195,6 +201,7 @@ export async function tenantHealth(db: Db, tenantIds: string[] | null, now = new
       lastSyncedAt: timing?.lastSyncedAt ?? null,
       days,
       warnings: warningsFor(tenant, timing, connectionByTenant.get(tenant.id), now),
+      setup: setupProgress(tenant, now),
     };
   });
 }

@@ -5,7 +5,7 @@
 // setupStepSince, which tells support how long a winery has been waiting at a step. Going live (go-live.ts) ends
 // the wizard: the step is cleared.
 import "server-only";
-import { SETUP_STEPS, STEP_TITLES } from "@/lib/setup-steps";
+import { SETUP_STEPS, setupStepLabel } from "@/lib/setup-steps";
 import { recordAudit } from "@/server/audit/record";
 import type { Db } from "@/server/db";
 import type { Prisma, SetupStep, TenantStatus } from "@/server/generated/prisma/client";
@@ -28,6 +28,9 @@ type TenantStep = { status: TenantStatus; setupStep: SetupStep | null };
 
 /** A winery in setup without a step (made before the wizard existed) is at its first step. */
 const currentStep = (tenant: TenantStep): SetupStep | null => (tenant.status === "SETUP" ? (tenant.setupStep ?? "CONNECT") : null);
+
+/** The steps in the wizard's order. */
+const ORDER: SetupStep[] = SETUP_STEPS.map((s) => s.step);
 
 const NOT_IN_SETUP = "This winery is not being set up any more: it already started sending orders.";
 
@@ -72,10 +75,10 @@ async function move(tx: Prisma.TransactionClient, tenantId: string, from: SetupS
  * (go-live.ts), never here.
  */
 export async function completeStep(db: Db, tenantId: string, step: Exclude<SetupStep, "GO_LIVE">, actor: Actor, now = new Date()): Promise<SetupStep> {
-  const next = SETUP_STEPS[SETUP_STEPS.indexOf(step) + 1];
+  const next = ORDER[ORDER.indexOf(step) + 1];
   await db.$transaction(async (tx) => {
     const current = await stepOf(tx, tenantId);
-    if (current !== step) throw new Refused("BAD_REQUEST", `This is not the current setup step: the winery is at "${STEP_TITLES[current]}".`);
+    if (current !== step) throw new Refused("BAD_REQUEST", `This is not the current setup step: the winery is at "${setupStepLabel(current)}".`);
     await move(tx, tenantId, current, next, now);
     await recordAudit(tx, { action: "setup.step_completed", actor, tenantId, details: { step, next } });
   });
@@ -87,8 +90,8 @@ export async function reopenStep(db: Db, tenantId: string, step: SetupStep, acto
   return db.$transaction(async (tx) => {
     const current = await stepOf(tx, tenantId);
     if (current === step) return step;
-    if (SETUP_STEPS.indexOf(step) > SETUP_STEPS.indexOf(current)) {
-      throw new Refused("BAD_REQUEST", `Finish "${STEP_TITLES[current]}" first: the steps are done in order.`);
+    if (ORDER.indexOf(step) > ORDER.indexOf(current)) {
+      throw new Refused("BAD_REQUEST", `Finish "${setupStepLabel(current)}" first: the steps are done in order.`);
     }
     await move(tx, tenantId, current, step, now);
     await recordAudit(tx, { action: "setup.step_reopened", actor, tenantId, details: { step, from: current } });

@@ -128,6 +128,43 @@ describe("saveManualConnection", () => {
     expect(await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).toEqual({ shop, accessToken: token });
     expect(await db.auditEvent.findFirst({ where: { tenantId: tenant.id, action: "shopify.manual_connection" } })).toMatchObject({ actorEmail: "support@example.com" });
   });
+
+  /** A winery installed from Shopify, which starts in setup (as the install records it), at `step` since `since`. */
+  async function installedInSetup(label: string, status: "SETUP" | "UNINSTALLED", step: "PRODUCTS" | null, since: Date | null) {
+    const shop = uniqueShop(label);
+    const tenant = await createTestTenant(db, { shop });
+    await db.tenant.update({ where: { id: tenant.id }, data: { status, setupStep: step, setupStepSince: since } });
+    await db.auditEvent.create({ data: { action: "shopify.installed", tenantId: tenant.id, details: { shopDomain: shop, status: "SETUP" } } });
+    return { shop, tenant };
+  }
+
+  it("a winery in setup stays in setup, at its step", async () => {
+    const since = new Date(Date.now() - 60 * 60_000);
+    const { shop, tenant } = await installedInSetup("manual-setup", "SETUP", "PRODUCTS", since);
+    await saveManualConnection(db, { tenantId: tenant.id, accessToken: s.sim.issueToken(shop) }, { shopify: s.shopify });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({ status: "SETUP", setupStep: "PRODUCTS", setupStepSince: since });
+  });
+
+  it("a winery uninstalled before it ever went live comes back to setup, never live", async () => {
+    const before = Date.now();
+    const { shop, tenant } = await installedInSetup("manual-never-live", "UNINSTALLED", "PRODUCTS", new Date(before - 30 * 24 * 3600_000));
+    await saveManualConnection(db, { tenantId: tenant.id, accessToken: s.sim.issueToken(shop) }, { shopify: s.shopify });
+    const back = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect(back).toMatchObject({ status: "SETUP", setupStep: "PRODUCTS" });
+    // The month it spent uninstalled does not count as time stuck on its step.
+    expect(back.setupStepSince?.getTime()).toBeGreaterThanOrEqual(before);
+
+    const { shop: bareShop, tenant: bare } = await installedInSetup("manual-never-live-no-step", "UNINSTALLED", null, null);
+    await saveManualConnection(db, { tenantId: bare.id, accessToken: s.sim.issueToken(bareShop) }, { shopify: s.shopify });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: bare.id } })).toMatchObject({ status: "SETUP", setupStep: "CONNECT" });
+  });
+
+  it("a winery uninstalled after it went live comes back live", async () => {
+    const { shop, tenant } = await installedInSetup("manual-went-live", "UNINSTALLED", null, null);
+    await db.auditEvent.create({ data: { action: "tenant.went_live", tenantId: tenant.id, details: { queued: 0 } } });
+    await saveManualConnection(db, { tenantId: tenant.id, accessToken: s.sim.issueToken(shop) }, { shopify: s.shopify });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("ACTIVE");
+  });
 });
 
 describe("the Shopify shop id of a winery connected before it was recorded", () => {

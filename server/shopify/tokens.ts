@@ -7,9 +7,11 @@ import { HttpResponseError, type Shopify } from "@shopify/shopify-api";
 import { recordAudit } from "@/server/audit/record";
 import { decryptSecret, encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
+import type { Prisma } from "@/server/generated/prisma/client";
 import { createShopifyAdmin, type ShopifyAdmin, type ShopifyAdminOptions } from "@/server/shopify/admin";
 import { getShopify } from "@/server/shopify/api";
 import { learnShopId } from "@/server/shopify/shop-id";
+import { everWentLive } from "@/server/tenants/go-live";
 
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -176,6 +178,22 @@ export interface ManualConnectionInput {
   actor?: { id?: string; email?: string };
 }
 
+/**
+ * An uninstalled winery whose shop is connected again comes back live if it ever went live, and otherwise to setup,
+ * where it was: a token must never let orders out before an owner has finished setting it up. Back in setup, it
+ * resumes its wizard step with the clock started again, since the time it spent uninstalled was not spent stuck.
+ * Any other winery keeps its status.
+ */
+async function reconnectTenant(tx: Prisma.TransactionClient, tenantId: string, now: Date): Promise<void> {
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { status: true, setupStep: true } });
+  if (tenant.status !== "UNINSTALLED") return;
+  const data = (await everWentLive(tx, tenantId))
+    ? { status: "ACTIVE" as const }
+    : { status: "SETUP" as const, setupStep: tenant.setupStep ?? "CONNECT", setupStepSince: now };
+  // Only while still uninstalled: a reinstall racing this one has already decided.
+  await tx.tenant.updateMany({ where: { id: tenantId, status: "UNINSTALLED" }, data });
+}
+
 /** Support staff connect a shop with a custom-app token instead of OAuth; such tokens do not expire. */
 export async function saveManualConnection(db: Db, input: ManualConnectionInput, options: { shopify?: Shopify } = {}): Promise<void> {
   const accessToken = input.accessToken.trim();
@@ -194,7 +212,7 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput,
   };
   const { shopDomain } = await db.$transaction(async (tx) => {
     await tx.shopifyConnection.upsert({ where: { tenantId: input.tenantId }, create: { tenantId: input.tenantId, ...fields }, update: fields });
-    await tx.tenant.updateMany({ where: { id: input.tenantId, status: "UNINSTALLED" }, data: { status: "ACTIVE" } });
+    await reconnectTenant(tx, input.tenantId, fields.installedAt);
     await recordAudit(tx, {
       action: "shopify.manual_connection",
       actor: input.actor,

@@ -7,6 +7,7 @@ import { createPrisma } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import {
   enqueue,
+  enqueueMissed,
   expedite,
   holdQueued,
   recordAlreadySynced,
@@ -53,7 +54,7 @@ describe("queue.ts is the only writer of OrderSync", () => {
   });
 });
 
-async function tenant(status: "ACTIVE" | "PAUSED" | "UNINSTALLED" = "ACTIVE") {
+async function tenant(status: "ACTIVE" | "PAUSED" | "SETUP" | "UNINSTALLED" = "ACTIVE") {
   const label = uniqueLabel("queue");
   return db.tenant.create({ data: { name: label, shopDomain: `${label}.myshopify.com`, status } });
 }
@@ -129,30 +130,50 @@ describe("requeue", () => {
     expect((await reread(leased.id)).status).toBe("FAILED");
   });
 
-  it("a manual retry requeues (or holds, when paused) a free record, creates a missing one once, and leaves a leased one", async () => {
+  const manual = (tenantId: string, gid: number, rec: ManualOrder["record"], now: Date): ManualOrder => ({
+    tenantId,
+    order: { gid: `gid://shopify/Order/${gid}`, name: `#${gid}`, createdAt: "2026-01-01T00:00:00Z" },
+    record: rec,
+    queuedBy: "user:a@b.test",
+    now,
+  });
+
+  it("a manual retry requeues a free record, creates a missing one once, and leaves a leased one", async () => {
     const t = await tenant();
     const now = new Date();
-    const manual = (gid: number, rec: ManualOrder["record"]): ManualOrder => ({
-      tenantId: t.id,
-      order: { gid: `gid://shopify/Order/${gid}`, name: `#${gid}`, createdAt: "2026-01-01T00:00:00Z" },
-      record: rec,
-      queuedBy: "user:a@b.test",
-      now,
-    });
     const failed = await record(t.id, 1, { status: "FAILED", attempts: 3, lastErrorClass: "VALIDATION", missingSkus: ["X"], tagState: "PENDING_ERROR" });
-    expect(await requeueManually(db, manual(1, failed), false)).toBe(true);
+    expect(await requeueManually(db, manual(t.id, 1, failed, now))).toBe(true);
     expect(await reread(failed.id)).toMatchObject({ status: "PENDING", attempts: 0, nextAttemptAt: now, lastErrorClass: null, missingSkus: [], tagState: "NONE" });
 
-    const skipped = await record(t.id, 2, { status: "SKIPPED" });
-    expect(await requeueManually(db, manual(2, skipped), true)).toBe(true);
-    expect(await reread(skipped.id)).toMatchObject({ status: "HELD", statusReason: REASONS.paused, nextAttemptAt: null });
-
     const leased = await record(t.id, 3, { status: "FAILED", ...leasedUntil(60_000) });
-    expect(await requeueManually(db, manual(3, leased), false)).toBe(false);
+    expect(await requeueManually(db, manual(t.id, 3, leased, now))).toBe(false);
 
-    expect(await requeueManually(db, manual(4, null), false)).toBe(true);
-    expect(await requeueManually(db, manual(4, null), false)).toBe(false);
+    expect(await requeueManually(db, manual(t.id, 4, null, now))).toBe(true);
+    expect(await requeueManually(db, manual(t.id, 4, null, now))).toBe(false);
     expect(await db.orderSync.findFirstOrThrow({ where: { tenantId: t.id, orderGid: "gid://shopify/Order/4" } })).toMatchObject({ source: "MANUAL", status: "PENDING" });
+  });
+
+  it.each([
+    ["paused", "PAUSED", REASONS.paused],
+    ["in setup", "SETUP", REASONS.setup],
+  ] as const)("whatever queues a record of a winery %s holds it, with the reason, and never makes it due", async (_, status, reason) => {
+    const t = await tenant(status);
+    const now = new Date();
+    const held = { status: "HELD", statusReason: reason, nextAttemptAt: null };
+
+    const skipped = await record(t.id, 1, { status: "SKIPPED" });
+    expect(await requeueManually(db, manual(t.id, 1, skipped, now))).toBe(true);
+    expect(await reread(skipped.id)).toMatchObject(held);
+    expect(await requeueManually(db, manual(t.id, 2, null, now))).toBe(true);
+    expect(await db.orderSync.findFirstOrThrow({ where: { tenantId: t.id, orderGid: "gid://shopify/Order/2" } })).toMatchObject({ source: "MANUAL", ...held });
+
+    const failed = await record(t.id, 3, { status: "FAILED", lastErrorClass: "CONFIG", tagState: "PENDING_ERROR" });
+    expect(await requeueFailed(db, t.id, { lastErrorClass: "CONFIG" }, "settings-change", now)).toBe(1);
+    expect(await reread(failed.id)).toMatchObject({ ...held, attempts: 0, tagState: "NONE" });
+
+    const missed = await enqueueMissed(db, t.id, [{ id: "gid://shopify/Order/4", name: "#4", createdAt: "2026-01-01T00:00:00Z" }]);
+    expect(missed).toHaveLength(1);
+    expect(await db.orderSync.findFirstOrThrow({ where: { tenantId: t.id, orderGid: "gid://shopify/Order/4" } })).toMatchObject({ source: "RECONCILE", ...held });
   });
 
   it("expedite makes a backing-off record due now, and only that", async () => {

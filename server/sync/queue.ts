@@ -22,10 +22,11 @@
 //   free PENDING → HELD                                     holdQueued (pause)
 //   HELD → PENDING                                          releaseHeld (resume, going live)
 //   HELD → SKIPPED                                          skipHeldAtGoLive (going live without the orders held in setup)
-//   free FAILED → PENDING, tag PENDING_ERROR → NONE         requeueFailed (a fix in settings or products)
-//   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry; HELD when paused)
+//   free FAILED → PENDING or HELD, tag PENDING_ERROR → NONE requeueFailed (a fix in settings or products)
+//   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry)
 //   free PENDING backing off → due now                      expedite (bulk retry)
 //   free any → SYNCED + tag PENDING_CREATED or CREATED      recordAlreadySynced (bulk retry found it in vintrace)
+// Whatever queues a record makes it HELD (paused, setup) while its winery is not live (holdOrQueue).
 // Nothing but a worker holding the lease changes a leased record; every other writer requires `notLeased`.
 // Payload-only writes (a customer's redaction, the retention purge) change no state.
 //
@@ -154,23 +155,45 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
   return rows[0];
 }
 
-/** Queues orders whose webhook never came (source RECONCILE); a record made meanwhile (a late webhook) wins. */
+/**
+ * The state a record queued now takes: PENDING and due now for a live winery, HELD with the reason for one that is
+ * paused or still in setup. The winery is read under a share lock on its row, so a pause, resume or going live (each
+ * changes that row, then holds or releases the winery's records, in one transaction) cannot fall between this read
+ * and the caller's write in the same transaction: the write either lands first and is held or released with the
+ * rest, or waits and sees the new status.
+ */
+async function holdOrQueue(tx: Tx, tenantId: string, now: Date) {
+  const [tenant] = await tx.$queryRaw<{ status: TenantStatus }[]>`SELECT status FROM "Tenant" WHERE id = ${tenantId} FOR SHARE`;
+  const reason = tenant?.status === "PAUSED" ? REASONS.paused : tenant?.status === "SETUP" ? REASONS.setup : null;
+  return reason
+    ? { status: "HELD" as const, statusReason: reason, nextAttemptAt: null }
+    : { status: "PENDING" as const, statusReason: null, nextAttemptAt: now };
+}
+
+/**
+ * Queues orders whose webhook never came (source RECONCILE), held while the winery is not live; a record made
+ * meanwhile (a late webhook) wins.
+ */
 export async function enqueueMissed(db: Db, tenantId: string, orders: { id: string; name: string; createdAt: string }[]) {
   if (orders.length === 0) return [];
-  const created = await db.orderSync.createManyAndReturn({
-    data: orders.map((o) => ({
-      tenantId,
-      orderGid: o.id,
-      orderName: o.name,
-      orderCreatedAt: new Date(o.createdAt),
-      source: "RECONCILE" as const,
-      status: "PENDING" as const,
-      queuedBy: "reconcile",
-    })),
-    skipDuplicates: true,
-    select: { orderGid: true, orderName: true },
+  const { created, state } = await db.$transaction(async (tx) => {
+    const state = await holdOrQueue(tx, tenantId, new Date());
+    const created = await tx.orderSync.createManyAndReturn({
+      data: orders.map((o) => ({
+        tenantId,
+        orderGid: o.id,
+        orderName: o.name,
+        orderCreatedAt: new Date(o.createdAt),
+        source: "RECONCILE" as const,
+        ...state,
+        queuedBy: "reconcile",
+      })),
+      skipDuplicates: true,
+      select: { orderGid: true, orderName: true },
+    });
+    return { created, state };
   });
-  if (created.length > 0) await notifyOrderSyncDue(db, tenantId);
+  if (created.length > 0 && state.status === "PENDING") await notifyOrderSyncDue(db, tenantId);
   return created;
 }
 
@@ -425,18 +448,21 @@ export async function skipHeldAtGoLive(tx: Writer, tenantId: string, keep: strin
 // ---- Requeue (a fix, or a person asking) ---------------------------------------------------------------------------
 
 /**
- * Queues a winery's failures matching `where` again, from the first try. A failure whose error tag was never written
- * needs none now; one that was tagged keeps its tag until the retry succeeds, which removes it.
+ * Queues a winery's failures matching `where` again, from the first try (held while the winery is not live). A
+ * failure whose error tag was never written needs none now; one that was tagged keeps its tag until the retry
+ * succeeds, which removes it.
  */
 export async function requeueFailed(db: Db, tenantId: string, where: Prisma.OrderSyncWhereInput, queuedBy: string, now: Date): Promise<number> {
-  const { count } = await db.orderSync.updateMany({
-    where: { tenantId, status: "FAILED", ...notLeased(now), ...where },
-    data: { status: "PENDING", attempts: 0, nextAttemptAt: now, queuedBy, statusReason: null },
+  const { count, state } = await db.$transaction(async (tx) => {
+    const state = await holdOrQueue(tx, tenantId, now);
+    const { count } = await tx.orderSync.updateMany({
+      where: { tenantId, status: "FAILED", ...notLeased(now), ...where },
+      data: { ...state, attempts: 0, queuedBy },
+    });
+    if (count > 0) await tx.orderSync.updateMany({ where: { tenantId, status: state.status, queuedBy, tagState: "PENDING_ERROR" }, data: { tagState: "NONE" } });
+    return { count, state };
   });
-  if (count > 0) {
-    await db.orderSync.updateMany({ where: { tenantId, status: "PENDING", queuedBy, tagState: "PENDING_ERROR" }, data: { tagState: "NONE" } });
-    await notifyOrderSyncDue(db, tenantId);
-  }
+  if (count > 0 && state.status === "PENDING") await notifyOrderSyncDue(db, tenantId);
   return count;
 }
 
@@ -472,25 +498,20 @@ export const clearedError = {
 } satisfies ManualFields;
 
 /**
- * Queues a FAILED, SKIPPED or HELD record from the first try (HELD again while the winery is paused), or creates one;
- * false when a sync of it started meanwhile. An error tag never written is no longer wanted.
+ * Queues a FAILED, SKIPPED or HELD record from the first try (HELD again while the winery is paused or still in
+ * setup), or creates one; false when a sync of it started meanwhile. An error tag never written is no longer wanted.
  */
-export async function requeueManually(db: Db, manual: ManualOrder, paused: boolean): Promise<boolean> {
+export async function requeueManually(db: Db, manual: ManualOrder): Promise<boolean> {
   const { record, now } = manual;
-  const fields: ManualFields = {
-    status: paused ? "HELD" : "PENDING",
-    statusReason: paused ? REASONS.paused : null,
-    attempts: 0,
-    nextAttemptAt: paused ? null : now,
-    ...clearedError,
-    queuedBy: manual.queuedBy,
-  };
-  if (!record) return createManual(db, manual, fields);
-  const { count } = await db.orderSync.updateMany({
-    where: { id: record.id, status: { in: ["FAILED", "SKIPPED", "HELD"] }, ...notLeased(now) },
-    data: { ...fields, ...(record.tagState === "PENDING_ERROR" ? { tagState: "NONE" as const } : {}) },
+  return db.$transaction(async (tx) => {
+    const fields: ManualFields = { ...(await holdOrQueue(tx, manual.tenantId, now)), attempts: 0, ...clearedError, queuedBy: manual.queuedBy };
+    if (!record) return createManual(tx, manual, fields);
+    const { count } = await tx.orderSync.updateMany({
+      where: { id: record.id, status: { in: ["FAILED", "SKIPPED", "HELD"] }, ...notLeased(now) },
+      data: { ...fields, ...(record.tagState === "PENDING_ERROR" ? { tagState: "NONE" as const } : {}) },
+    });
+    return count === 1;
   });
-  return count === 1;
 }
 
 /**
@@ -521,7 +542,7 @@ export async function recordAlreadySynced(
 }
 
 /** A record for an order we never held; false when one appeared meanwhile (a webhook, reconciliation). */
-async function createManual(db: Db, manual: ManualOrder, fields: ManualFields): Promise<boolean> {
+async function createManual(db: Writer, manual: ManualOrder, fields: ManualFields): Promise<boolean> {
   const { order } = manual;
   const created = await db.orderSync.createMany({
     data: [{ ...fields, tenantId: manual.tenantId, orderGid: order.gid, orderName: order.name, orderCreatedAt: new Date(order.createdAt), source: "MANUAL" }],

@@ -43,6 +43,14 @@ describe("reconciliation", () => {
     const tenant = await world.addTenant({ status: "PAUSED" });
     expect(await reconcileTenant({ db, adminFor: world.adminFor }, tenant.tenantId)).toMatchObject({ skipped: "the winery is paused", queued: [] });
   });
+
+  it("a winery in setup is not reconciled: its missed orders are found once it goes live", async () => {
+    const tenant = await world.addTenant();
+    await db.tenant.update({ where: { id: tenant.tenantId }, data: { status: "SETUP" } });
+    const missed = await tenant.placeOrder({ deliver: false, createdAt: minutesAgo(10) });
+    expect(await reconcileTenant({ db, adminFor: world.adminFor }, tenant.tenantId)).toMatchObject({ skipped: "the winery is still being set up", queued: [] });
+    expect(await db.orderSync.count({ where: { tenantId: tenant.tenantId, orderGid: missed.gid } })).toBe(0);
+  });
 });
 
 describe("retention", () => {

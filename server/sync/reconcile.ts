@@ -48,7 +48,10 @@ export async function reconcileTenant(
   const result: ReconcileResult = { tenantId, examined: 0, queued: [], known: 0, cancelled: 0, tooRecent: 0 };
   const tenant = await db.tenant.findUnique({ where: { id: tenantId } });
   if (!tenant) throw new Error(`No winery with id ${tenantId}`);
-  if (tenant.status !== "ACTIVE") return { ...result, skipped: `the winery is ${tenant.status.toLowerCase()}` };
+  if (tenant.status !== "ACTIVE") {
+    // A winery in setup is not asked either: it goes live with a pass that looks back its usual days.
+    return { ...result, skipped: tenant.status === "SETUP" ? "the winery is still being set up" : `the winery is ${tenant.status.toLowerCase()}` };
+  }
 
   const lookbackDays = Math.min(MAX_RECONCILE_LOOKBACK_DAYS, Math.max(1, options.lookbackDays ?? RECONCILE_LOOKBACK_DAYS));
   const since = now.getTime() - lookbackDays * 24 * 60 * 60 * 1000;

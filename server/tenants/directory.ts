@@ -9,6 +9,7 @@ import { getEnv } from "@/server/env";
 import { Refused } from "@/server/lib/refused";
 import { saveManualConnection } from "@/server/shopify/tokens";
 import { createTenant } from "@/server/tenants/service";
+import { setupProgress } from "@/lib/setup-steps";
 
 const noSuchTenant = () => new Refused("NOT_FOUND", "No such winery.");
 
@@ -32,8 +33,11 @@ export async function tenant(db: Db, tenantId: string) {
   return tenant;
 }
 
-/** Every winery with how it is connected and how many users it has, for the support team. */
-export async function tenantDirectory(db: Db) {
+/**
+ * Every winery with how it is connected, how many users it has and, for one in setup, where it is in the setup
+ * wizard and for how long, for the support team.
+ */
+export async function tenantDirectory(db: Db, now = new Date()) {
   const tenants = await db.tenant.findMany({
     orderBy: { name: "asc" },
     select: {
@@ -43,12 +47,18 @@ export async function tenantDirectory(db: Db) {
       status: true,
       createdAt: true,
       syncOrdersCreatedAfter: true,
+      setupStep: true,
+      setupStepSince: true,
       shopify: { select: { method: true, scopes: true, installedAt: true, revokedAt: true, subscriptionsCheckedAt: true, subscriptionsProblem: true } },
       vintrace: { select: { baseUrl: true, lastVerifiedAt: true } },
       _count: { select: { memberships: true } },
     },
   });
-  return tenants.map(({ _count, ...t }) => ({ ...t, users: _count.memberships }));
+  return tenants.map(({ _count, setupStep, setupStepSince, ...t }) => ({
+    ...t,
+    users: _count.memberships,
+    setup: setupProgress({ status: t.status, setupStep, setupStepSince }, now),
+  }));
 }
 
 /** Adds a winery (its shop is connected afterwards, by OAuth or with a custom app's token). */

@@ -108,10 +108,10 @@ describe("going live, as the owner chose", () => {
 
     const { preview, skipped } = await previewGoLive(db, tenant.tenantId, choices, retry());
     expect(skipped).toBe(0);
-    // Under the start date going live moves back: both will be sent.
-    expect(preview.verdicts.map((v) => [v.name, v.outcome])).toEqual([
-      [held.name, "will be sent"],
-      [older.name, "will be sent"],
+    // As the live winery will send them, under the start date going live moves back: both will be sent.
+    expect(preview.verdicts.map((v) => [v.name, v.outcome, v.message])).toEqual([
+      [held.name, "will be sent", "Will be sent to vintrace."],
+      [older.name, "will be sent", "Will be sent to vintrace."],
     ]);
     expect(await db.orderSync.count({ where: { tenantId: tenant.tenantId } })).toBe(1);
 

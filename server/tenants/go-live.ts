@@ -107,7 +107,7 @@ export async function previewGoLive(db: Db, tenantId: string, choices: GoLiveCho
   const tenant = await requireSetup(db, tenantId);
   const { send, byDate } = await ordersToSend(db, tenantId, choices, deps);
   const skipped = choices.sendHeld ? 0 : await db.orderSync.count({ where: { tenantId, status: "HELD", orderGid: { notIn: byDate.map((o) => o.gid) } } });
-  return { preview: await previewRetryOfOrders(db, tenantId, send, deps, startAfterGoLive(tenant.syncOrdersCreatedAfter, choices)), skipped };
+  return { preview: await previewRetryOfOrders(db, tenantId, send, deps, { startsAt: startAfterGoLive(tenant.syncOrdersCreatedAfter, choices) }), skipped };
 }
 
 export async function goLive(

@@ -10,7 +10,7 @@ import { TenantGate, useTenantHref } from "@/components/tenant";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Card, cx, ErrorState, LinkButton, Loading, Notice, PageHeader, Time } from "@/components/ui";
-import { SETUP_STEPS, STEP_TITLES } from "@/lib/setup-steps";
+import { SETUP_STEPS, setupStepLabel } from "@/lib/setup-steps";
 import { ConnectStep } from "./connect-step";
 import { GoLiveStep } from "./go-live-step";
 import { PreviewStep } from "./preview-step";
@@ -50,7 +50,7 @@ function Wizard({ tenantId }: { tenantId: string }) {
         description={
           step ? (
             <span>
-              Step {SETUP_STEPS.indexOf(step) + 1} of {SETUP_STEPS.length}: {STEP_TITLES[step]}
+              Step {SETUP_STEPS.findIndex((s) => s.step === step) + 1} of {SETUP_STEPS.length}: {setupStepLabel(step)}
               {state.data.stepSince && (
                 <>
                   {" "}
@@ -94,12 +94,12 @@ function CurrentStep({ step, props, onWentLive }: { step: Step; props: StepProps
 function Stepper({ tenantId, current, canChange, onDone }: { tenantId: string; current: Step; canChange: boolean; onDone: () => void }) {
   const trpc = useTRPC();
   const reopen = useMutation(trpc.setup.reopen.mutationOptions({ onSuccess: onDone }));
-  const at = SETUP_STEPS.indexOf(current);
+  const at = SETUP_STEPS.findIndex((s) => s.step === current);
   return (
     <nav aria-label="Setup steps">
       <ol className="flex flex-wrap gap-2" data-testid="setup-steps">
-        {SETUP_STEPS.map((step, i) => {
-          const label = `${i + 1}. ${STEP_TITLES[step]}`;
+        {SETUP_STEPS.map(({ step, label: name }, i) => {
+          const label = `${i + 1}. ${name}`;
           const style = cx(
             "rounded-full border px-3 py-1 text-xs font-medium",
             i === at ? "border-indigo-300 bg-indigo-50 text-indigo-800" : i < at ? "border-emerald-200 bg-emerald-50 text-emerald-800" : "border-slate-200 bg-white text-slate-500",

@@ -12,6 +12,7 @@ import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
 import { Badge, Button, Card, EmptyState, ErrorState, Field, Loading, Notice, PageHeader, StatusBadge, TextInput, Time } from "@/components/ui";
 import { useViewer, useTenantHref } from "@/components/tenant";
+import { SetupProgressNote } from "./setup-progress";
 
 type Tenant = RouterOutputs["tenantAdmin"]["list"][number];
 
@@ -100,6 +101,7 @@ function TenantCard({ tenant, open }: { tenant: Tenant; open: boolean }) {
             <StatusBadge status={tenant.status} />
           </p>
           <p className="text-sm text-slate-500">{tenant.shopDomain}</p>
+          {tenant.setup && <SetupProgressNote setup={tenant.setup} />}
         </div>
         <div className="flex flex-wrap gap-2">
           <Button onClick={() => setPanel(panel === "connect" ? null : "connect")} aria-expanded={panel === "connect"}>

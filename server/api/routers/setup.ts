@@ -3,11 +3,10 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { SETUP_STEPS } from "@/lib/setup-steps";
 import { syncStartSchema } from "@/lib/tenant-settings";
 import { createTRPCRouter, tenantOwnerProcedure, tenantProcedure } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
-import { DiscountMode, TaxPolicy } from "@/server/generated/prisma/enums";
+import { DiscountMode, SetupStep, TaxPolicy } from "@/server/generated/prisma/enums";
 import { adminFromTokens, vintraceFromSettings } from "@/server/sync/context";
 import { PREVIEW_MAX_ORDERS, previewOrders } from "@/server/setup/preview";
 import { saveSending, sendingDefaults } from "@/server/setup/sending";
@@ -44,7 +43,7 @@ export const setupRouter = createTRPCRouter({
   state: tenantProcedure.query(async ({ ctx }) => ({ ...(await setupState(ctx.db, ctx.tenantId)), canChange: ctx.isOwner })),
 
   /** Back to an earlier step, which becomes the current one again. Audited. */
-  reopen: tenantOwnerProcedure.input(z.object({ step: z.enum(SETUP_STEPS) })).mutation(async ({ ctx, input }) => ({
+  reopen: tenantOwnerProcedure.input(z.object({ step: z.enum(SetupStep) })).mutation(async ({ ctx, input }) => ({
     step: await reopenStep(ctx.db, ctx.tenantId, input.step, actorOf(ctx.user)),
   })),
 

@@ -73,16 +73,21 @@ export function SettingsForm({ tenantId, view, sections = ["connection", "sendin
   const errors = { ...firstErrors(test.error?.data?.fieldErrors), ...firstErrors(save.error?.data?.fieldErrors) };
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
 
+  /** The connection as typed: what a save sends, and what "Test connection" checks. */
+  const connection = () => ({
+    tenantId,
+    baseUrl: form.baseUrl,
+    apiKey: form.apiKey || undefined,
+    authScheme: form.authScheme,
+    customerName: form.customerName,
+    salesPriceList: form.salesPriceList,
+  });
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(null);
     save.mutate({
-      tenantId,
-      baseUrl: form.baseUrl,
-      apiKey: form.apiKey || undefined,
-      authScheme: form.authScheme,
-      customerName: form.customerName,
-      salesPriceList: form.salesPriceList,
+      ...connection(),
       storageAreaId: storageAreaFromText(form.storageAreaId),
       taxPolicy: form.taxPolicy,
       discountMode: form.discountMode,
@@ -96,15 +101,7 @@ export function SettingsForm({ tenantId, view, sections = ["connection", "sendin
 
   const runTest = () => {
     const area = storageAreaFromText(form.storageAreaId);
-    test.mutate({
-      tenantId,
-      baseUrl: form.baseUrl,
-      apiKey: form.apiKey || undefined,
-      authScheme: form.authScheme,
-      customerName: form.customerName,
-      salesPriceList: form.salesPriceList,
-      storageAreaId: area !== null && Number.isInteger(area) && area > 0 ? area : null,
-    });
+    test.mutate({ ...connection(), storageAreaId: area !== null && Number.isInteger(area) && area > 0 ? area : null });
   };
 
   const verification = test.data?.verification ?? null;

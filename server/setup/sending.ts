@@ -78,10 +78,15 @@ export async function sendingDefaults(db: Db, adminFor: AdminFor, tenantId: stri
   const view = await connectedView(db, tenantId);
   const needShopify = !view.taxPolicySetAt && !view.taxPolicyMismatch;
   const shopifyInclusive = needShopify ? await shopifyPricesIncludeTax(adminFor, tenantId) : null;
+  const { createdAt } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { createdAt: true } });
+  const startDate = day(view.syncOrdersCreatedAfter);
   return {
     startDate: {
-      value: day(view.syncOrdersCreatedAfter),
-      source: "The day the app was installed: the orders held since then can be sent when you go live; older orders never are.",
+      value: startDate,
+      source:
+        startDate === day(createdAt)
+          ? "The day the app was installed: the orders held since then can be sent when you go live; older orders never are."
+          : "As saved in Settings: orders created before it are never sent.",
     },
     syncTestOrders: { value: view.syncTestOrders, source: view.syncTestOrders ? "As saved in Settings." : "The default: Shopify test orders are not sent." },
     taxPolicy: taxPolicyDefault(view, shopifyInclusive),

@@ -33,14 +33,14 @@ function Wizard({ tenantId }: { tenantId: string }) {
   if (state.isPending) return <Loading label="Loading the setup…" />;
   if (state.isError) return <ErrorState title="Could not load the setup" error={state.error} onRetry={() => void state.refetch()} />;
   const { step } = state.data;
-  const onWentLive = (result: WentLive) => {
-    setWentLive(result);
-    onDone();
-  };
   const onDone = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.setup.state.queryKey({ tenantId }) });
     // The navigation and the other pages show the winery's status.
     void queryClient.invalidateQueries({ queryKey: trpc.tenants.list.queryKey() });
+  };
+  const onWentLive = (result: WentLive) => {
+    setWentLive(result);
+    onDone();
   };
   const props: StepProps = { tenantId, state: state.data, canChange: state.data.canChange, onDone };
   return (

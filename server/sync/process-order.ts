@@ -13,7 +13,7 @@
 //   then the Shopify steps (shopify-steps.ts): the tag, and the vintrace code's metafield; they never send the order
 //   again.
 import "server-only";
-import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
+import type { OrderSync, Prisma, SkuMapping, Tenant } from "@/server/generated/prisma/client";
 import { logger } from "@/server/observability/log";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
@@ -29,13 +29,15 @@ import {
 } from "@/server/vintrace";
 import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from "./attempts";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./build-sales-order";
-import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
+import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type MappingSettings, type SyncDeps } from "./context";
 import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
 import { clearedError, holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
 import { runDueShopifySteps, runShopifySteps, type ShopifyStepsPlan, type ShopifyStepsResult } from "./shopify-steps";
 import { scaledSchedule } from "./tagging";
 import { noteVintraceTaxPolicy, type StoredTaxPolicy } from "./vintrace-tax-policy";
+
+type SkuMappingRow = Pick<SkuMapping, "shopifySku" | "vintraceCode" | "multiplier">;
 
 export type ProcessResult =
   | "synced"
@@ -59,7 +61,7 @@ export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease)
   return runDueShopifySteps(row, lease, { deps, trigger });
 }
 
-interface PlainError {
+export interface PlainError {
   class: VintraceErrorClass;
   message: string;
   /** the diagnosed cause of a refusal (lib/causes.ts) */
@@ -76,6 +78,9 @@ type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { ki
 const NO_PRODUCT_LINES_HOW_TO =
   "If a line left out belongs in vintrace, change the ignore rules on the Products page (lines without a SKU, gift cards, " +
   "the ignored SKUs); saving them retries the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
+
+/** Why an order of a winery without vintrace settings is not sent. */
+export const NOT_CONNECTED = "This winery has no vintrace connection yet.";
 
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
@@ -125,7 +130,7 @@ class OrderRun {
     }
 
     const vintraceSettings = context.vintrace;
-    if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
+    if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: NOT_CONNECTED, fix: CONNECT_SETTINGS_FIX });
     this.storedTaxPolicy = vintraceSettings;
 
     const payload = await this.payload();
@@ -136,17 +141,15 @@ class OrderRun {
     }
     const order = parsed.order;
 
-    const skipReason = skipReasonFor(order, tenant, vintraceSettings.syncTestOrders);
-    if (skipReason) return this.skip(skipReason);
-
     // A payload fetched just now was not there to pick the SKU mappings by.
     const mappings =
       payload.kind === "fetched"
         ? await db.skuMapping.findMany({ where: { tenantId: tenant.id, shopifySku: { in: skusOfPayload(payload.raw) } } })
         : context.mappings;
-    const settings = salesOrderSettingsFrom(vintraceSettings, mappings);
-    const built = buildSalesOrder(order, settings, tenant.shopDomain);
-    if (!built.ok) return this.failForGood(refusalError(order, settings, built));
+    const plan = planSalesOrder(order, { tenant, vintrace: vintraceSettings, mappings });
+    if (plan.kind === "skip") return this.skip(plan.reason);
+    if (plan.kind === "refuse") return this.failForGood(plan.error);
+    const { built, settings } = plan;
 
     let client: VintraceClient;
     try {
@@ -413,6 +416,29 @@ export function skipReasonFor(order: Pick<ShopifyOrder, "test" | "created_at" | 
   }
   if (order.cancelled_at) return REASONS.cancelled(order.cancelled_at);
   return null;
+}
+
+/** What the worker does with an order, decided from the order and the winery's settings alone (no I/O). */
+export type SalesOrderPlan =
+  | { kind: "skip"; reason: string }
+  | { kind: "refuse"; error: PlainError }
+  | { kind: "send"; built: Extract<BuildSalesOrderResult, { ok: true }>; settings: SalesOrderSettings };
+
+/**
+ * The worker's skip rules, then the mapping: the order is skipped, refused (and why, in the words the sync log
+ * shows), or sent as this body. The worker and the setup preview both decide with it, so the preview shows exactly
+ * what the worker would send.
+ */
+export function planSalesOrder(
+  order: ShopifyOrder,
+  context: { tenant: Pick<Tenant, "shopDomain" | "syncOrdersCreatedAfter">; vintrace: MappingSettings & { syncTestOrders: boolean }; mappings: SkuMappingRow[] },
+): SalesOrderPlan {
+  const reason = skipReasonFor(order, context.tenant, context.vintrace.syncTestOrders);
+  if (reason) return { kind: "skip", reason };
+  const settings = salesOrderSettingsFrom(context.vintrace, context.mappings);
+  const built = buildSalesOrder(order, settings, context.tenant.shopDomain);
+  if (!built.ok) return { kind: "refuse", error: refusalError(order, settings, built) };
+  return { kind: "send", built, settings };
 }
 
 /**

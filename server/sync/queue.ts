@@ -29,6 +29,7 @@
 //   leased metafield PENDING → DONE, PENDING later, or NONE (given up)   writeFenced
 //   free PENDING → HELD                                     holdQueued (pause)
 //   HELD → PENDING                                          releaseHeld (resume, going live)
+//   HELD → SKIPPED                                          skipHeldAtGoLive (going live without the orders held in setup)
 //   free FAILED → PENDING or HELD, tag PENDING_ERROR → NONE requeueFailed (a fix in settings or products)
 //   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry)
 //   free PENDING backing off → due now                      expedite (bulk retry)
@@ -69,11 +70,13 @@ type Writer = Db | Tx;
 /** Why a record is held, waiting, skipped or synced without a send, in the words the winery reads. */
 export const REASONS = {
   paused: "Held: syncing is paused for this winery. Resume it to send this order.",
-  setup: "Held: setup not finished. The order is sent once the winery starts sending orders (Settings).",
+  setup: "Held: setup not finished. The order is sent when the winery goes live (the last step of Set up), if it chooses to send the orders held during setup.",
   uninstalled: "Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.",
   orderGone: "Skipped: Shopify no longer has this order.",
   orderGoneBecause: (detail: string) => `Skipped: Shopify no longer has this order (${detail}).`,
   cancelled: (at: string) => `Skipped: the order was cancelled in Shopify (${at}) before it was sent to vintrace.`,
+  notSentAtGoLive:
+    "Skipped: this order arrived while the winery was being set up, and the winery chose not to send the orders held during setup when it started sending orders.",
   testOrder: "Skipped: this is a Shopify test order. To send test orders to vintrace, turn on \"Sync test orders\" in Settings.",
   beforeStart: (day: string) =>
     `Skipped: the order was placed before ${day}, when this winery started syncing. Earlier orders are never sent, so onboarding does not push history into vintrace.`,
@@ -481,6 +484,18 @@ export async function releaseHeld(tx: Writer, tenantId: string): Promise<number>
     UPDATE "OrderSync"
     SET status = 'PENDING', "statusReason" = NULL, "nextAttemptAt" = COALESCE("orderCreatedAt", "createdAt"), "updatedAt" = ${UTC_NOW}
     WHERE "tenantId" = ${tenantId} AND status = 'HELD'`;
+}
+
+/**
+ * Going live without the orders held during setup: each held record becomes SKIPPED with the reason, except the
+ * orders in `keep` (chosen to be sent another way, by date). Held records only: nothing in a worker's hands is held.
+ */
+export async function skipHeldAtGoLive(tx: Writer, tenantId: string, keep: string[]): Promise<number> {
+  const { count } = await tx.orderSync.updateMany({
+    where: { tenantId, status: "HELD", orderGid: { notIn: keep } },
+    data: { status: "SKIPPED", statusReason: REASONS.notSentAtGoLive, nextAttemptAt: null },
+  });
+  return count;
 }
 
 // ---- Requeue (a fix, or a person asking) ---------------------------------------------------------------------------

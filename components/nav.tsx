@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { OpenChangesCount } from "@/components/open-changes-count";
-import { useViewer, useTenantHref } from "@/components/tenant";
+import { useTenant, useTenantHref } from "@/components/tenant";
 import { cx } from "@/components/ui";
 
 const ITEMS = [
@@ -20,20 +20,28 @@ const ITEMS = [
   { href: "/account", label: "Account" },
 ];
 
-/** A column on laptops, a scrolling row on tablets; the current page is marked for screen readers too. */
+/** While the winery is being set up, its setup wizard comes first. */
+const SETUP_ITEM: (typeof ITEMS)[number] = { href: "/setup", label: "Set up" };
+
+/**
+ * A column on laptops, a scrolling row on tablets; the current page is marked for screen readers too. While the
+ * winery is in setup, the links name it: the home without a winery opens the wizard, and Overview must still open.
+ */
 export function DashboardNav() {
-  const viewer = useViewer();
+  const { viewer, tenant } = useTenant();
   const pathname = usePathname();
   const href = useTenantHref();
+  const setupOf = tenant?.status === "SETUP" ? tenant.id : undefined;
+  const items = setupOf ? [SETUP_ITEM, ...ITEMS] : ITEMS;
   return (
     <nav aria-label="Dashboard" className="lg:w-48 lg:shrink-0">
       <ul className="flex gap-1 overflow-x-auto pb-2 lg:flex-col lg:overflow-visible lg:pb-0">
-        {ITEMS.filter((item) => !item.supportOnly || viewer.role === "SUPPORT").map((item) => {
+        {items.filter((item) => !item.supportOnly || viewer.role === "SUPPORT").map((item) => {
           const active = item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`);
           return (
             <li key={item.href}>
               <Link
-                href={item.href === "/wineries" || item.href === "/account" ? item.href : href(item.href)}
+                href={item.href === "/wineries" || item.href === "/account" ? item.href : href(item.href, {}, setupOf)}
                 aria-current={active ? "page" : undefined}
                 className={cx(
                   "block rounded-md px-3 py-1.5 text-sm whitespace-nowrap focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400",

@@ -3,21 +3,24 @@
 // one order. The wrong thing is put right straight after, written directly, so the failure stays failed and waits for
 // its fix while the winery's next orders sync. Across the two wineries that makes one failure of each cause the
 // Overview groups by, one order riding out a vintrace 503 on its next automatic try, a paused winery holding
-// orders, and product checks that find the catalogs' deliberate mismatches (simulators/catalog.ts). It runs once:
+// orders, product checks that find the catalogs' deliberate mismatches (simulators/catalog.ts), and three sent orders
+// that the customer or the winery then changes in Shopify (cancelled, refunded, edited): Shopify's webhooks tell the
+// app, which lists each in "Changed after sending" once it has processed them. It runs once:
 // wineries that have orders already are left as they are (their orders only put back in Shopify, demo-restore.ts).
 import { causeOf, DIAGNOSED_CAUSES, type Cause } from "@/lib/causes";
 import { DEMO_LOGINS } from "@/prisma/seed";
 import { encryptSecret } from "@/server/crypto";
 import type { Db } from "@/server/db";
-import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
+import type { OrderChangeKind, OrderSync, Prisma } from "@/server/generated/prisma/client";
 import { requestProductCheck } from "@/server/products/check";
 import { pauseTenant } from "@/server/tenants/pause";
 import { demoTenants, type DemoTenant } from "@/simulators/catalog";
-import type { ShopifySimulator } from "@/simulators/shopify/server";
+import type { EditLine } from "@/simulators/shopify/order-changes";
+import type { ChangedOrder, ShopifySimulator } from "@/simulators/shopify/server";
 import { demoSeed } from "@/simulators/vintrace/demo-seed";
 import type { VintraceSimulator } from "@/simulators/vintrace/server";
 import { restoreShopifyOrders } from "./demo-restore";
-import { settled, waitForProductCheck } from "./demo-wait";
+import { changeEntries, settled, unsubscribedTopics, waitForProductCheck } from "./demo-wait";
 
 /**
  * The causes the first run shows a failed order of (the browser test and check-demo hold it to this): every one the
@@ -41,10 +44,19 @@ type Outcome = { status: "SYNCED" } | { status: "FAILED"; cause: Cause } | { sta
 /** Puts something wrong for one order; answers what puts it right again. */
 type Breakage = (world: DemoWorld, winery: Winery) => Promise<() => Promise<void>>;
 
+/** What the customer or the winery does in Shopify once the order is in vintrace, and the topics Shopify sends for it. */
+interface AfterSending {
+  kind: OrderChangeKind;
+  topics: string[];
+  change(shopify: ShopifySimulator, shop: string, gid: string): Promise<ChangedOrder>;
+}
+
 interface DemoOrder {
   lines: { sku: string; qty: number }[];
   outcome: Outcome;
   breaks?: Breakage;
+  /** done once the order has synced */
+  then?: AfterSending;
 }
 
 /** An order placed by webhook, or the winery paused (by support, for the audit log) with this reason. */
@@ -89,6 +101,23 @@ const lowStock =
     return () => simControl(world, demo, "stock-items", "POST", item);
   };
 
+const cancelled: AfterSending = {
+  kind: "CANCELLED",
+  topics: ["orders/cancelled", "orders/updated"],
+  change: (shopify, shop, gid) => shopify.cancelOrder(shop, gid, { reason: "customer" }),
+};
+// An amount alone: refunding a line would also lower its current quantity, which the list shows as an edit too.
+const refunded: AfterSending = {
+  kind: "REFUNDED",
+  topics: ["refunds/create", "orders/updated"],
+  change: (shopify, shop, gid) => shopify.refundOrder(shop, gid, { amount: "10.00", note: "Delivered a week late" }),
+};
+const edited = (lines: EditLine[]): AfterSending => ({
+  kind: "EDITED",
+  topics: ["orders/edited", "orders/updated"],
+  change: (shopify, shop, gid) => shopify.editOrder(shop, gid, lines),
+});
+
 const synced: Outcome = { status: "SYNCED" };
 const failed = (cause: Cause): Outcome => ({ status: "FAILED", cause });
 
@@ -101,9 +130,20 @@ const HILLTOP: Step[] = [
   { lines: [{ sku: "23RSE750", qty: 3 }], outcome: failed("STORAGE_AREA_REFUSED"), breaks: setting(() => ({ storageAreaId: 98 })) },
   { lines: [{ sku: "TOTE-NAT", qty: 1 }, { sku: "23RSE750", qty: 2 }], outcome: failed("UNKNOWN_STOCK_CODE") },
   { lines: [{ sku: "22CHA750", qty: 6 }], outcome: failed("NOT_ENOUGH_STOCK"), breaks: lowStock("22CHA750", 5) },
-  // Last, so that nothing is wrong when its automatic retry comes, 30 to 45 seconds later.
+  // After every breakage, so that nothing is wrong when its automatic retry comes, 30 to 45 seconds later.
   { lines: [{ sku: "20CAB750", qty: 2 }], outcome: { status: "RETRYING" }, breaks: vintraceAnswers(503) },
+  // Sent, then changed in Shopify: one entry of each kind in "Changed after sending".
+  { lines: [{ sku: "22CHA750", qty: 2 }], outcome: synced, then: cancelled },
+  { lines: [{ sku: "21SHZ750", qty: 3 }], outcome: synced, then: refunded },
+  {
+    lines: [{ sku: "20CAB750", qty: 1 }, { sku: "23RSE750", qty: 2 }],
+    outcome: synced,
+    then: edited([{ sku: "20CAB750", qty: 2 }, { sku: "23RSE750", qty: 0 }]),
+  },
 ];
+
+/** The kinds of change the first run makes to sent orders. */
+const AFTER_SENDING_KINDS = HILLTOP.flatMap((step) => ("then" in step && step.then ? [step.then.kind] : []));
 
 /** River Bend ends paused (a stocktake), holding the orders that arrive meanwhile. */
 const RIVER_BEND: Step[] = [
@@ -149,11 +189,22 @@ async function takeInTurn(world: DemoWorld, winery: Winery, steps: Step[]): Prom
       const created = await world.shopify.createOrder({ shop: winery.demo.shopDomain, lines: order.lines, deliver: true });
       const row = await settled(world.db, winery.tenantId, created.gid);
       if (!matches(row, order.outcome)) problems.push(`${winery.demo.name} ${created.name} ended ${describe(row)}, not ${"cause" in order.outcome ? order.outcome.cause : order.outcome.status}`);
+      else if (order.then) problems.push(...(await changeAfterSending(world, winery, created, order.then)));
     } finally {
       await restore?.();
     }
   }
   return problems;
+}
+
+/** Changes a sent order in Shopify once the app is subscribed to the topics that tell of it; answers what went otherwise. */
+async function changeAfterSending(world: DemoWorld, { demo }: Winery, order: { gid: string; name: string }, after: AfterSending): Promise<string[]> {
+  const missing = await unsubscribedTopics(world.shopify, demo.shopDomain, after.topics);
+  if (missing.length) return [`${demo.name} ${order.name}: the app has not subscribed ${demo.shopDomain} to ${missing.join(", ")}, so the change was not made`];
+  const changed = await after.change(world.shopify, demo.shopDomain, order.gid);
+  return changed.deliveries.flatMap((d) =>
+    d.attempts.filter((a) => a.status < 200 || a.status > 299).map((a) => `${demo.name} ${order.name}: the app answered ${d.topic} with ${a.status === 0 ? a.error : `HTTP ${a.status}`}`),
+  );
 }
 
 /** Two orders per winery "lost their webhook" (placed in Shopify only), for reconciliation and the Retry page to find. */
@@ -177,9 +228,13 @@ export async function placeDemoOrders(world: DemoWorld): Promise<string[]> {
   // Only now that every setting is right again: a check run while one was wrong would fail (the nightly job's may have).
   const checked = await Promise.all([hilltop, riverBend].map((winery) => freshProductCheck(world.db, winery.tenantId)));
   [hilltop, riverBend].forEach((winery, i) => checked[i] || problems.push(`${winery.demo.name}: the product check did not finish`));
+  // The app lists the changes once its worker has processed Shopify's deliveries: usually by now, else soon after.
+  const listed = await changeEntries(world.db, hilltop.tenantId, AFTER_SENDING_KINDS);
+  const pending = AFTER_SENDING_KINDS.filter((kind) => !listed.includes(kind));
   return [
     "Demo orders: one failure of each cause (sign in as support: Overview), one order retrying after a vintrace 503, " +
-      `${riverBend.demo.name} paused with orders held, and product checks with mismatches to look at.`,
+      `${riverBend.demo.name} paused with orders held, product checks with mismatches to look at, and ${hilltop.demo.name} orders ` +
+      `cancelled, refunded and edited after they were sent ("Changed after sending"${pending.length ? `; ${pending.map((k) => k.toLowerCase()).join(", ")} not listed yet, the app is still processing` : ""}).`,
     ...problems.map((p) => `  not as planned: ${p}`),
   ];
 }

@@ -1,7 +1,8 @@
 // Waiting for the in-app worker, for the demo's orders (demo-scenarios.ts): it runs in the app's process, so the demo
 // reads the database until each order has settled and each product check has finished.
 import type { Db } from "@/server/db";
-import type { OrderSync } from "@/server/generated/prisma/client";
+import type { OrderChangeKind, OrderSync } from "@/server/generated/prisma/client";
+import type { ShopifySimulator } from "@/simulators/shopify/server";
 
 /** Long enough for a busy machine; an order that takes longer is reported, not waited for. */
 const ORDER_TIMEOUT_MS = 60_000;
@@ -43,4 +44,24 @@ export async function ordersThatMetATransientError(db: Db): Promise<{ orderName:
     where: { attempts_: { some: { errorClass: "TRANSIENT" } } },
     select: { orderName: true, status: true, attempts: true },
   });
+}
+
+/** The topics no subscription of the shop covers yet, once they all are or at the time limit (the app subscribes a second or so after its start). */
+export async function unsubscribedTopics(shopify: ShopifySimulator, shop: string, topics: string[], timeoutMs = 10_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const missing = topics.filter((topic) => shopify.subscriptionsFor(shop, topic).length === 0);
+    if (!missing.length || Date.now() > deadline) return missing;
+    await sleep(POLL_MS * 5);
+  }
+}
+
+/** The kinds of the winery's "Changed after sending" entries once all of `kinds` are there, or at the time limit. */
+export async function changeEntries(db: Db, tenantId: string, kinds: OrderChangeKind[], timeoutMs = ORDER_TIMEOUT_MS / 2): Promise<OrderChangeKind[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await db.orderChange.findMany({ where: { tenantId }, select: { kind: true } })).map((c) => c.kind);
+    if (kinds.every((kind) => found.includes(kind)) || Date.now() > deadline) return found;
+    await sleep(POLL_MS * 5);
+  }
 }

@@ -39,6 +39,7 @@ ${DEMO_LOGINS.map((l) => `  ${l.email.padEnd(24)} ${l.password.padEnd(22)} ${l.r
 Simulators: vintrace ${stack.vintrace!.url}   Shopify ${stack.shopify!.url}
 Mail (invitations, password resets, alerts): ${stack.mail ? `${stack.mail.httpUrl} (also .data/mail/*.eml)` : `sent through ${process.env.SMTP_URL}`}
 Place an order:  SHOPIFY_SIM_URL=${stack.shopify!.url} APP_URL=${stack.appUrl} npm run sim:order -- --shop ${demoTenants[0].shopDomain}
+Change one sent:  SHOPIFY_SIM_URL=${stack.shopify!.url} npm run sim:order -- --shop ${demoTenants[0].shopDomain} --cancel "#1001"   (or --refund, --edit: --help)
 Press Ctrl+C to stop. Data stays in .data/ for the next run.
 `);
 

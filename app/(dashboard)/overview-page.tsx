@@ -26,9 +26,13 @@ export function OverviewPage() {
   return <TenantOverview tenantId={tenantId} />;
 }
 
-/** Where a warning sends its reader: support to its own pages when it has a link of its own, else the common one. */
+/**
+ * Where a warning sends its reader: support to its own pages when it has a link of its own, else the common one. A
+ * winery in setup is finished in the setup wizard, at its current step.
+ */
 function warningLink(w: Warning, isSupport: boolean): { href: string; action: string } | null {
   if (isSupport && w.supportLink) return w.supportLink;
+  if (w.kind === "SETUP" && w.href) return { href: w.href.replace(/^\/settings/, "/setup"), action: "Continue the setup" };
   return w.href && w.action ? { href: w.href, action: w.action } : null;
 }
 

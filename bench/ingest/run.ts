@@ -1,7 +1,9 @@
 // Webhook ingest on `next start`: signed orders/create deliveries for 50 shops at 300/s for 60 s, on PostgreSQL and
-// on embedded PGlite, against GET /api/health on the same server as the baseline.
+// on embedded PGlite, against GET /api/health on the same server as the baseline. With --updated-rate N, also
+// orders/updated at N/s for orders it created (mostly our own tag writes), alone and alongside orders/create.
 // Run: node scripts/node24.mjs bench/ingest/run.ts [--worktree] [--only postgres|pglite] [--duration 60] [--rate 300]
-//        [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>] [--rss] [--app-node-flags=…]
+//        [--updated-rate 300] [--capacity-duration 15] [--keep | --app <kept build>] [--cpu-prof <dir>] [--rss]
+//        [--app-node-flags=…]
 // (results in bench/README.md)
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
@@ -27,6 +29,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     duration: { type: "string", default: "60" },
     rate: { type: "string", default: "300" },
+    /** orders/updated deliveries per second (0: none), for orders the benchmark created */
+    "updated-rate": { type: "string", default: "0" },
     "capacity-duration": { type: "string", default: "15" },
     /** write V8 CPU profiles of the server to this folder */
     "cpu-prof": { type: "string" },
@@ -38,6 +42,9 @@ const { values: args } = parseArgs({
 });
 const DURATION_S = Number(args.duration);
 const RATE = Number(args.rate);
+const UPDATED_RATE = Number(args["updated-rate"]);
+/** One orders/updated in this many changes a quantity; the others are tag writes (only tags and updated_at differ). */
+const QUANTITY_CHANGE_EVERY = 20;
 const CAPACITY_S = Number(args["capacity-duration"]);
 const SHOPS = 50;
 /** autocannon connections: unthrottled (capacity), and with overallRate */
@@ -297,10 +304,14 @@ interface Delivery {
   headers: Record<string, string>;
 }
 
-/** Distinct orders, round-robin over the 50 shops, signed as Shopify signs them. */
-function makeDeliveries(count: number): Delivery[] {
-  const deliveries: Delivery[] = [];
-  for (let i = 0; i < count; i++) {
+interface BenchOrder {
+  shop: string;
+  payload: ReturnType<typeof buildOrderPayload>;
+}
+
+/** Distinct orders, round-robin over the 50 shops. */
+function makeOrders(count: number): BenchOrder[] {
+  return Array.from({ length: count }, (_, i) => {
     const shop = shopDomain(i % SHOPS);
     const payload = buildOrderPayload({
       shop,
@@ -310,15 +321,43 @@ function makeDeliveries(count: number): Delivery[] {
       ],
       discountPercent: i % 4 === 0 ? 10 : undefined,
     });
-    const signed = signedWebhookRequest({ shop, topic: "orders/create", payload, secret: APP_SECRET });
-    deliveries.push({ body: signed.body, headers: signed.headers });
-  }
-  return deliveries;
+    return { shop, payload };
+  });
+}
+
+/** Signed ahead of time as Shopify signs them, each with an event id of its own. */
+function sign(topic: string, orders: BenchOrder[]): Delivery[] {
+  return orders.map(({ shop, payload }) => {
+    const signed = signedWebhookRequest({ shop, topic, payload, secret: APP_SECRET });
+    return { body: signed.body, headers: signed.headers };
+  });
+}
+
+/** Distinct orders/create deliveries. */
+const makeDeliveries = (count: number): Delivery[] => sign("orders/create", makeOrders(count));
+
+/**
+ * orders/updated for orders already created (`of`, taken in turn), each a later version than the one before it:
+ * mostly a tag write (our vintrace-order-created tag: only tags and updated_at differ), and one in
+ * QUANTITY_CHANGE_EVERY a changed quantity, the kind of change the app must keep.
+ */
+function makeUpdates(of: BenchOrder[], count: number): Delivery[] {
+  const updates = Array.from({ length: count }, (_, i): BenchOrder => {
+    const { shop, payload } = of[i % of.length];
+    const version = Math.floor(i / of.length) + 1;
+    const tagged = { ...payload, tags: "vintrace-order-created", updated_at: new Date(Date.parse(payload.created_at) + version * 1000).toISOString() };
+    if (i % QUANTITY_CHANGE_EVERY !== 0) return { shop, payload: tagged };
+    const [first, ...rest] = payload.line_items;
+    return { shop, payload: { ...tagged, line_items: [{ ...first, quantity: first.quantity + 1, current_quantity: first.quantity + 1 }, ...rest] } };
+  });
+  return sign("orders/updated", updates);
 }
 
 interface Measured {
   phase: string;
   target: string;
+  /** the webhook's topic (orders/create unless said) */
+  topic?: string;
   requests: number;
   throughputPerS: number;
   p50Ms: number;
@@ -346,14 +385,19 @@ function rssOfPid(pid: number): { rssMB: number; peakRssMB: number } | undefined
   }
 }
 
-/** Runs one phase and charges it the CPU the app server and the database spent meanwhile. */
-async function withCpu(appPid: number, database: BenchDatabase, phase: () => Promise<Measured>): Promise<Measured> {
+/**
+ * Runs one phase and charges it the CPU the app server and the database spent meanwhile, per request. A phase that
+ * drives several kinds of request at once shares its CPU out evenly over all of them.
+ */
+async function withCpu(appPid: number, database: BenchDatabase, phase: () => Promise<Measured[]>): Promise<Measured[]> {
   const app0 = cpuSnapshot([appPid]);
   const db0 = cpuSnapshot(database.pids());
   const measured = await phase();
-  const per = (ms: number) => Math.round((ms / Math.max(1, measured.requests)) * 1000) / 1000;
+  const requests = measured.reduce((sum, m) => sum + m.requests, 0);
+  const per = (ms: number) => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
   const rss = args.rss ? rssOfStarted(appPid, database) : undefined;
-  return { ...measured, appCpuMs: per(cpuSpent(app0, cpuSnapshot([appPid]))), dbCpuMs: per(cpuSpent(db0, cpuSnapshot(database.pids()))), rss };
+  const cpu = { appCpuMs: per(cpuSpent(app0, cpuSnapshot([appPid]))), dbCpuMs: per(cpuSpent(db0, cpuSnapshot(database.pids()))) };
+  return measured.map((m) => ({ ...m, ...cpu, rss }));
 }
 
 /** The processes this benchmark started: the app server, and the PGlite server (PostgreSQL's backends are not ours). */
@@ -475,14 +519,14 @@ async function paced(phase: string, url: string, target: "webhook" | "health", o
   };
 }
 
-async function countStored(database: BenchDatabase): Promise<{ orderSyncs: number; deliveries: number }> {
+async function countStored(database: BenchDatabase): Promise<{ orderSyncs: number; deliveries: number; orderEvents: number }> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ o: number; d: number }>(
-      `SELECT (SELECT count(*) FROM "OrderSync")::int AS o, (SELECT count(*) FROM "WebhookDelivery")::int AS d`,
+    const { rows } = await client.query<{ o: number; d: number; e: number }>(
+      `SELECT (SELECT count(*) FROM "OrderSync")::int AS o, (SELECT count(*) FROM "WebhookDelivery")::int AS d, (SELECT count(*) FROM "OrderEvent")::int AS e`,
     );
-    return { orderSyncs: rows[0].o, deliveries: rows[0].d };
+    return { orderSyncs: rows[0].o, deliveries: rows[0].d, orderEvents: rows[0].e };
   } finally {
     await client.end();
   }
@@ -493,31 +537,49 @@ async function benchOne(kind: "postgres" | "pglite", app: BenchApp) {
   const database = kind === "postgres" ? await postgresDatabase(app) : await pgliteDatabase(app);
   try {
     await seedTenants(database.url);
-    const warm = makeDeliveries(RATE * WARMUP_S);
+    const warmOrders = makeOrders(RATE * WARMUP_S);
+    const warm = sign("orders/create", warmOrders);
     const pacedSet = makeDeliveries(RATE * DURATION_S);
     const ratedSet = makeDeliveries(RATE * DURATION_S + 200);
     const capacitySet = makeDeliveries(3000 * CAPACITY_S);
+    // orders/updated for the warm-up's orders (stored before any is sent), alone and then alongside new orders
+    const updates = makeUpdates(warmOrders, 2 * UPDATED_RATE * DURATION_S);
+    const [updatedAlone, updatedAlongside] = [updates.slice(0, UPDATED_RATE * DURATION_S), updates.slice(UPDATED_RATE * DURATION_S)];
+    const mixedCreates = makeDeliveries(UPDATED_RATE ? RATE * DURATION_S : 0);
     const server = await startApp(app.dir, database);
     try {
       log(`${kind}: warming up`);
       await paced("warm-up", server.url, "webhook", { durationS: WARMUP_S, rate: RATE, deliveries: warm });
       await paced("warm-up", server.url, "health", { durationS: WARMUP_S, rate: RATE });
       const rows: Measured[] = [];
-      const measure = (phase: () => Promise<Measured>) => withCpu(server.child.pid ?? 0, database, phase);
+      const measure = async (phase: () => Promise<Measured>) => rows.push(...(await withCpu(server.child.pid ?? 0, database, async () => [await phase()])));
       log(`${kind}: paced ${RATE}/s for ${DURATION_S} s → webhook, then /api/health`);
-      rows.push(await measure(() => paced(`paced ${RATE}/s`, server.url, "webhook", { durationS: DURATION_S, rate: RATE, deliveries: pacedSet })));
-      rows.push(await measure(() => paced(`paced ${RATE}/s`, server.url, "health", { durationS: DURATION_S, rate: RATE })));
+      await measure(() => paced(`paced ${RATE}/s`, server.url, "webhook", { durationS: DURATION_S, rate: RATE, deliveries: pacedSet }));
+      await measure(() => paced(`paced ${RATE}/s`, server.url, "health", { durationS: DURATION_S, rate: RATE }));
+      if (UPDATED_RATE) {
+        log(`${kind}: paced orders/updated ${UPDATED_RATE}/s for ${DURATION_S} s, alone, then alongside orders/create ${RATE}/s`);
+        const updated = (phase: string, deliveries: Delivery[]) =>
+          paced(phase, server.url, "webhook", { durationS: DURATION_S, rate: UPDATED_RATE, deliveries }).then((m) => ({ ...m, topic: "orders/updated" }));
+        await measure(() => updated(`paced updated ${UPDATED_RATE}/s`, updatedAlone));
+        const mixed = `paced ${RATE}/s + updated ${UPDATED_RATE}/s`;
+        rows.push(
+          ...(await withCpu(server.child.pid ?? 0, database, () =>
+            Promise.all([paced(mixed, server.url, "webhook", { durationS: DURATION_S, rate: RATE, deliveries: mixedCreates }), updated(mixed, updatedAlongside)]),
+          )),
+        );
+      }
       log(`${kind}: autocannon overallRate ${RATE}, ${RATED_CONNECTIONS} connections, ${DURATION_S} s → webhook, then /api/health`);
       const rated = { durationS: DURATION_S, rate: RATE, connections: RATED_CONNECTIONS };
-      rows.push(await measure(() => drive(`autocannon ${RATE}/s`, server.url, "webhook", { ...rated, deliveries: ratedSet })));
-      rows.push(await measure(() => drive(`autocannon ${RATE}/s`, server.url, "health", rated)));
+      await measure(() => drive(`autocannon ${RATE}/s`, server.url, "webhook", { ...rated, deliveries: ratedSet }));
+      await measure(() => drive(`autocannon ${RATE}/s`, server.url, "health", rated));
       log(`${kind}: capacity, unthrottled, ${CAPACITY_CONNECTIONS} connections, ${CAPACITY_S} s each`);
-      const webhookMax = await measure(() => drive("capacity", server.url, "webhook", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS, deliveries: capacitySet }));
-      const healthMax = await measure(() => drive("capacity", server.url, "health", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS }));
-      rows.push(webhookMax, healthMax);
+      await measure(() => drive("capacity", server.url, "webhook", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS, deliveries: capacitySet }));
+      await measure(() => drive("capacity", server.url, "health", { durationS: CAPACITY_S, connections: CAPACITY_CONNECTIONS }));
+      const capacity = (target: string) => rows.find((r) => r.phase === "capacity" && r.target === target)?.throughputPerS ?? 0;
       const stored = await countStored(database);
-      const acknowledged = rows.filter((r) => r.target === "webhook").reduce((sum, r) => sum + r.requests - r.non2xx - r.errors - r.timeouts, 0);
-      return { kind, rows, capacityRatio: Math.round((webhookMax.throughputPerS / healthMax.throughputPerS) * 100) / 100, stored, acknowledged };
+      // errors count the timeouts too (autocannon's do, and a paced request that times out is destroyed, an error)
+      const acknowledged = rows.filter((r) => r.target === "webhook").reduce((sum, r) => sum + r.requests - r.non2xx - r.errors, 0);
+      return { kind, rows, capacityRatio: Math.round((capacity("webhook") / capacity("health")) * 100) / 100, stored, acknowledged };
     } finally {
       await stopProcess(server.child);
     }
@@ -533,7 +595,7 @@ function table(rows: Measured[]): string {
     args.rss ? ` ${Object.entries(r.rss ?? {}).map(([name, m]) => `${name} ${m.rssMB} (${m.peakRssMB})`).join(", ")} |` : "";
   const lines = rows.map(
     (r) =>
-      `| ${r.phase} | ${r.target === "webhook" ? "POST /api/webhooks/shopify" : "GET /api/health"} | ${r.throughputPerS} | ${r.p50Ms} | ${r.p90Ms} | ` +
+      `| ${r.phase} | ${r.target === "webhook" ? `POST /api/webhooks/shopify ${r.topic ?? "orders/create"}` : "GET /api/health"} | ${r.throughputPerS} | ${r.p50Ms} | ${r.p90Ms} | ` +
       `${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.timeouts} | ${r.non2xx} | ${r.appCpuMs ?? ""} | ${r.dbCpuMs ?? ""} |${rssCell(r)}`,
   );
   return [head + rssHead, `|---|---|---|---|---|---|---|---|---|---|---|---|${args.rss ? "---|" : ""}`, ...lines].join("\n");
@@ -551,9 +613,10 @@ async function main() {
       console.log(table(result.rows));
       console.log(
         `\ncapacity ratio webhook/health: ${result.capacityRatio}; measured deliveries answered 2xx: ${result.acknowledged} ` +
-          `(+ warm-up); stored: ${result.stored.orderSyncs} OrderSync, ${result.stored.deliveries} WebhookDelivery`,
+          `(+ warm-up); stored: ${result.stored.orderSyncs} OrderSync, ${result.stored.deliveries} WebhookDelivery, ${result.stored.orderEvents} OrderEvent` +
+          (UPDATED_RATE ? `; the two "paced … + updated" rows share their phase's CPU per request` : ""),
       );
-      console.log(JSON.stringify({ bench: "ingest", commit: app.commit, machine, loadAverage: os.loadavg(), rate: RATE, durationS: DURATION_S, ...result }));
+      console.log(JSON.stringify({ bench: "ingest", commit: app.commit, machine, loadAverage: os.loadavg(), rate: RATE, updatedRate: UPDATED_RATE, durationS: DURATION_S, ...result }));
     }
   } finally {
     app.cleanup();

@@ -6,7 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, signIn, stackInfo, test, uniqueTag, type Login } from "@/e2e/fixtures";
 import { hashToken } from "@/server/crypto";
-import { addChange, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-changes";
+import { addChange, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { createShopifyOrder, shopifyOrders, waitForSync } from "./helpers";
 
 const url = (path: string) => `${stackInfo().appUrl}${path}`;

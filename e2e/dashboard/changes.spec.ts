@@ -2,7 +2,7 @@
 // and marked handled through the dashboard the way a winery's owner does.
 import type { Page } from "@playwright/test";
 import { expect, signIn, test } from "@/e2e/fixtures";
-import { addChange, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-changes";
+import { addChange, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 const navLink = (page: Page, name: string | RegExp) => page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name });

@@ -6,7 +6,7 @@ import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { CAUSE_INFO } from "@/lib/causes";
 import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
-import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-changes";
+import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
 import { OVERDUE_AFTER_MS } from "./order-changes";
 import { createChatPoster } from "./outbound";

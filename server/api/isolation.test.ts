@@ -21,6 +21,7 @@ import type { CurrentUser } from "@/server/auth/current-user";
 import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { newTenantId } from "@/server/tenants/service";
+import { startSimulatedShopify, type SimulatedShopify } from "@/simulators/shopify/testing";
 import { startVintraceSimulator, type VintraceSimulator } from "@/simulators/vintrace/server";
 import { setTestEnv } from "@/test/env";
 
@@ -50,6 +51,7 @@ interface Tenant {
 }
 
 let vintrace: VintraceSimulator;
+let shopify: SimulatedShopify;
 let a: Tenant;
 let b: Tenant;
 let merchantA: CurrentUser;
@@ -62,7 +64,8 @@ async function seedTenant(label: "a" | "b", vintraceUrl: string, withShopify: bo
   const name = `Isolation ${label.toUpperCase()} ${stamp}`;
   const shop = `iso-${label}-${stamp}.myshopify.com`;
   const vintraceKey = `vintrace-key-${label}-${stamp}`;
-  const shopifyToken = `shpat_${label}_${stamp}_token`;
+  // B's shop is on the Shopify simulator, so the procedures that read a shop (the setup wizard's) answer for it.
+  const shopifyToken = withShopify ? shopify.sim.issueToken(shop) : `shpat_${label}_${stamp}_token`;
   const webhookSecret = `whsec_${label}_${stamp}`;
   const tenantId = newTenantId();
   const tenant = await db.tenant.create({
@@ -282,7 +285,8 @@ function leaked(data: unknown, markers: string[]): string[] {
 
 beforeAll(async () => {
   vintrace = await startVintraceSimulator({ seedDemo: true });
-  setTestEnv({ OUTBOUND_ALLOWLIST: vintrace.url });
+  shopify = await startSimulatedShopify({ shops: [] });
+  setTestEnv({ OUTBOUND_ALLOWLIST: vintrace.url, SHOPIFY_ADMIN_ORIGIN: shopify.sim.url, ALLOW_SIMULATORS: "1" });
   a = await seedTenant("a", vintrace.customerUrl("hilltop"), false);
   b = await seedTenant("b", vintrace.customerUrl("riverbend"), true);
   merchantA = { id: a.ownerId, email: a.ownerEmail, name: null, role: "MERCHANT", tenantIds: [a.tenantId], ownerOf: [a.tenantId] };
@@ -293,7 +297,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await vintrace?.close();
+  await Promise.all([vintrace?.close(), shopify?.sim.close()]);
   await db.$disconnect();
 });
 
@@ -375,7 +379,17 @@ describe("the isolation sweep over every procedure", () => {
     const failures: string[] = [];
     const ids = { ...idsOfB(), tenantId: a.tenantId, orderSyncId: a.orderSyncId, userId: a.ownerId, invitationId: a.invitationId, productCheckId: a.productCheckId, webhookId: a.alertWebhookId };
     const before = { members: await db.membership.count({ where: { tenantId: a.tenantId } }), invitation: await db.invitation.findUniqueOrThrow({ where: { id: a.invitationId } }) };
-    expect(procedures().filter((p) => p.access === "owner").map((p) => p.path)).toEqual(expect.arrayContaining(["users.invite", "users.remove"]));
+    expect(procedures().filter((p) => p.access === "owner").map((p) => p.path)).toEqual(
+      expect.arrayContaining(["users.invite", "users.remove", "setup.reopen", "setup.completeConnect", "setup.completeProducts", "setup.saveSending", "setup.completePreview", "setup.goLive"]),
+    );
+    // The setup wizard's reads are any of the winery's users', through its own winery id only.
+    expect(procedures().filter((p) => p.path.startsWith("setup.") && p.access === "tenant").map((p) => p.path).sort()).toEqual([
+      "setup.goLivePreview",
+      "setup.preview",
+      "setup.recentOrders",
+      "setup.sendingDefaults",
+      "setup.state",
+    ]);
     for (const proc of procedures().filter((p) => TENANT_SCOPED.includes(p.access))) {
       if ((proc.access === "tenant" || proc.access === "scoped") && proc.type === "mutation") continue;
       const outcome = await call(staffA, proc.path, inputFor(proc, ids).input);

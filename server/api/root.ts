@@ -9,6 +9,7 @@ import { overviewRouter } from "@/server/api/routers/overview";
 import { productsRouter } from "@/server/api/routers/products";
 import { retryRouter } from "@/server/api/routers/retry";
 import { settingsRouter } from "@/server/api/routers/settings";
+import { setupRouter } from "@/server/api/routers/setup";
 import { tenantsRouter } from "@/server/api/routers/tenants";
 import { usersRouter } from "@/server/api/routers/users";
 import { tenantAdminRouter } from "@/server/api/routers/tenant-admin";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   retry: retryRouter,
   products: productsRouter,
   settings: settingsRouter,
+  setup: setupRouter,
   tenantAdmin: tenantAdminRouter,
   users: usersRouter,
   audit: auditRouter,

@@ -1,9 +1,10 @@
 // A worker process, as both the app (WORKER_MODE=in-app) and `npm run worker` start it: the sync worker, beside it
-// the scheduler of the scheduled jobs (which claims its windows under the worker's id), and the runner of queued
-// product checks.
+// the scheduler of the scheduled jobs (which claims its windows under the worker's id), the runner of queued
+// product checks, and the runner of the after-sale change processor.
 import "server-only";
 import { logger } from "@/server/observability/log";
 import { createSyncWorker, type SyncWorker, type WorkerOptions } from "@/server/sync/worker";
+import { startOrderChangeRunner, type OrderChangeRunner, type OrderChangeRunnerOptions } from "./order-changes";
 import { startProductCheckRunner, type ProductCheckRunner, type ProductCheckRunnerOptions } from "./product-checks";
 import { startScheduler, type Scheduler, type SchedulerOptions } from "./scheduler";
 
@@ -15,6 +16,8 @@ export interface WorkerProcessOptions extends WorkerOptions {
   scheduler?: boolean | Omit<SchedulerOptions, "owner">;
   /** run queued product checks here (default true) */
   productChecks?: boolean | Omit<ProductCheckRunnerOptions, "owner">;
+  /** apply stored after-sale deliveries here (default true) */
+  orderChanges?: boolean | OrderChangeRunnerOptions;
 }
 
 export interface WorkerProcess {
@@ -26,7 +29,12 @@ export interface WorkerProcess {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-export async function startWorkerProcess({ scheduler: schedulerOption, productChecks: productCheckOption, ...workerOptions }: WorkerProcessOptions): Promise<WorkerProcess> {
+export async function startWorkerProcess({
+  scheduler: schedulerOption,
+  productChecks: productCheckOption,
+  orderChanges: orderChangeOption,
+  ...workerOptions
+}: WorkerProcessOptions): Promise<WorkerProcess> {
   const worker = createSyncWorker(workerOptions);
   await worker.start();
   const log = workerOptions.log ?? ((message: string) => logger().error({ workerId: worker.id }, message));
@@ -43,10 +51,14 @@ export async function startWorkerProcess({ scheduler: schedulerOption, productCh
       log,
     });
   }
+  let orderChanges: OrderChangeRunner | null = null;
+  if (orderChangeOption !== false) {
+    orderChanges = startOrderChangeRunner(workerOptions.deps, { onlyTenants: workerOptions.onlyTenants, ...(typeof orderChangeOption === "object" ? orderChangeOption : {}), log });
+  }
   return {
     worker,
     async stop({ graceMs = SHUTDOWN_GRACE_MS } = {}) {
-      await Promise.all([scheduler?.stop({ graceMs }), productChecks?.stop({ graceMs }), worker.stop({ graceMs })]);
+      await Promise.all([scheduler?.stop({ graceMs }), productChecks?.stop({ graceMs }), orderChanges?.stop({ graceMs }), worker.stop({ graceMs })]);
     },
   };
 }

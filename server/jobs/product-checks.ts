@@ -4,6 +4,7 @@
 // another process takes it at once.
 import "server-only";
 import type { SyncDeps } from "@/server/sync/context";
+import { startPollLoop } from "./poll-loop";
 import { claimProductCheck, performProductCheck, PRODUCT_CHECK_LEASE_MS, releaseProductCheck, type ProductCheckView } from "@/server/products/check";
 
 export interface ProductCheckRunnerOptions {
@@ -27,12 +28,10 @@ export function startProductCheckRunner(deps: SyncDeps, options: ProductCheckRun
   const lease = { owner: options.owner, leaseMs: options.leaseMs ?? PRODUCT_CHECK_LEASE_MS };
   const log = options.log ?? (() => {});
   const checkDeps = { adminFor: deps.adminFor, vintraceFor: deps.vintraceFor, now: deps.now };
-  let stopped = false;
-  let current: Promise<void> | null = null;
   let inHand: string | null = null;
 
-  async function drain(): Promise<void> {
-    while (!stopped) {
+  async function drain(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const run = await claimProductCheck(deps.db, lease, { tenantIds: options.onlyTenants });
       if (!run) return;
       inHand = run.id;
@@ -45,27 +44,12 @@ export function startProductCheckRunner(deps: SyncDeps, options: ProductCheckRun
     }
   }
 
-  const wake = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    current ??= drain()
-      .catch((error: unknown) => log(`product checks: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        current = null;
-      });
-    return current;
-  };
-  const timer = setInterval(() => void wake(), options.pollMs ?? 2_000);
-  void wake();
+  const loop = startPollLoop(drain, { pollMs: options.pollMs ?? 2_000, name: "product checks", log });
 
   return {
-    wake,
+    wake: loop.wake,
     async stop({ graceMs = 20_000 } = {}) {
-      stopped = true;
-      clearInterval(timer);
-      if (!current) return;
-      let timeout: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([current.then(() => true), new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), graceMs)))]);
-      clearTimeout(timeout);
+      const finished = await loop.stop(graceMs);
       const id = inHand;
       if (!finished && id && (await releaseProductCheck(deps.db, id, lease.owner).catch(() => false))) {
         log(`product check ${id} still running after ${graceMs} ms; handed back for another worker`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import type { CurrentUser } from "@/server/auth/current-user";
 import { createPrisma } from "@/server/db";
-import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-changes";
+import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { markChangeHandled } from "./handled";
 import { changesOfOrder, countOpenChanges, listChanges, type ChangeCursor, type ChangeState, type OrderChangeEntry } from "./list";
 

@@ -55,6 +55,12 @@ export type RetryConfirmation =
   | { ok: true; results: RetryOutcome[]; counts: Record<ConfirmAction, number> }
   | { ok: false; error: string };
 
+/** An order the caller knows by its Shopify id, with its name for the lists. */
+export interface KnownOrder {
+  gid: string;
+  name: string;
+}
+
 export interface RetryDeps {
   adminFor: AdminFor;
   /** to ask vintrace whether it already has an order we hold no record of; optional (the worker asks anyway) */
@@ -67,11 +73,30 @@ const RESOLVE_CONCURRENCY = 4;
 export async function previewRetry(db: Db, tenantId: string, text: string, deps: RetryDeps): Promise<RetryPreview> {
   const parsed = await parseForTenant(db, tenantId, text);
   if (!parsed.ok) return parsed;
-  const resolved = await resolveNames(db, tenantId, parsed.names, deps);
-  const verdicts = [...resolved.map((r) => r.verdict), ...parsed.refused.map(refusedVerdict)].map((v) => ({ ...v, outcome: outcomeOf(v) }));
+  return previewOf(parsed.format, await resolveNames(db, tenantId, parsed.names, deps), parsed.refused);
+}
+
+/** A winery about to go live: the orders are judged as the live winery will send them, under this start date. */
+export interface GoingLive {
+  startsAt: Date;
+}
+
+/** The preview of known orders, by their ids (going live: the held orders and those since a date). */
+export async function previewRetryOfOrders(
+  db: Db,
+  tenantId: string,
+  orders: KnownOrder[],
+  deps: RetryDeps,
+  goingLive?: GoingLive,
+): Promise<Extract<RetryPreview, { ok: true }>> {
+  return previewOf(await orderNameFormatFor(db, tenantId), await resolveNames(db, tenantId, orders, deps, goingLive), []);
+}
+
+function previewOf(format: { prefix: string; suffix: string }, resolved: Resolved[], refused: RefusedToken[]): Extract<RetryPreview, { ok: true }> {
+  const verdicts = [...resolved.map((r) => r.verdict), ...refused.map(refusedVerdict)].map((v) => ({ ...v, outcome: outcomeOf(v) }));
   return {
     ok: true,
-    format: parsed.format,
+    format,
     verdicts,
     counts: countBy(verdicts.map((v) => v.verdict), ["found", "skipped", "not_found", "already_synced", "in_progress", "refused"]),
   };
@@ -120,8 +145,13 @@ export async function confirmRetry(db: Db, tenantId: string, names: string[] | s
  * Retries one known order, found in Shopify by its id rather than its name: two orders may share a name (a shop
  * that renamed its prefix, an import), and the one whose page the person is on is the one they mean.
  */
-export async function confirmRetryOfOrder(db: Db, tenantId: string, order: { gid: string; name: string }, actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
-  return confirmResolved(db, tenantId, await resolveNames(db, tenantId, [order], deps), [], actor);
+export async function confirmRetryOfOrder(db: Db, tenantId: string, order: KnownOrder, actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
+  return confirmRetryOfOrders(db, tenantId, [order], actor, deps);
+}
+
+/** Retries known orders, each found in Shopify by its id. */
+export async function confirmRetryOfOrders(db: Db, tenantId: string, orders: KnownOrder[], actor: Actor, deps: RetryDeps): Promise<RetryConfirmation> {
+  return confirmResolved(db, tenantId, await resolveNames(db, tenantId, orders, deps), [], actor);
 }
 
 async function confirmResolved(db: Db, tenantId: string, resolved: Resolved[], refused: RefusedToken[], actor: Actor): Promise<RetryConfirmation> {
@@ -165,8 +195,10 @@ async function parseForTenant(db: Db, tenantId: string, text: string) {
 const refusedVerdict = (refused: RefusedToken): RetryVerdict => ({ name: refused.token, verdict: "refused", message: refused.reason });
 
 /** Each name, or one order by its id (`gid`) when the caller knows exactly which order it means. */
-async function resolveNames(db: Db, tenantId: string, names: (string | { gid: string; name: string })[], deps: RetryDeps): Promise<Resolved[]> {
+async function resolveNames(db: Db, tenantId: string, names: (string | KnownOrder)[], deps: RetryDeps, goingLive?: GoingLive): Promise<Resolved[]> {
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, include: { shopify: true, vintrace: true } });
+  const start = { syncOrdersCreatedAfter: goingLive?.startsAt ?? tenant.syncOrdersCreatedAfter };
+  const status = goingLive ? "ACTIVE" : tenant.status;
   const admin = await deps.adminFor(tenantId);
   const canReadAllOrders = (tenant.shopify?.scopes ?? "").split(",").map((s) => s.trim()).includes("read_all_orders");
   const vintrace = deps.vintraceFor && tenant.vintrace ? await deps.vintraceFor(tenantId).catch(() => null) : null;
@@ -206,7 +238,7 @@ async function resolveNames(db: Db, tenantId: string, names: (string | { gid: st
     }
 
     // The worker applies its skip rules before it asks vintrace anything, and so does the preview.
-    const skipped = skipVerdict(name, summary, tenant, tenant.vintrace?.syncTestOrders ?? false);
+    const skipped = skipVerdict(name, summary, start, tenant.vintrace?.syncTestOrders ?? false);
     if (skipped) return { verdict: skipped, summary, record, inVintrace: null };
 
     let note = "";
@@ -232,7 +264,7 @@ async function resolveNames(db: Db, tenantId: string, names: (string | { gid: st
       if (!found.ok) note = ` vintrace could not be asked whether it already has it (${found.error.message}); the worker asks again before sending.`;
     }
     const previously = record?.status === "SKIPPED" && record.statusReason ? ` It was ${record.statusReason.charAt(0).toLowerCase()}${record.statusReason.slice(1)}` : "";
-    const held = HELD_WORDS[tenant.status] ?? "";
+    const held = HELD_WORDS[status] ?? "";
     return {
       verdict: { ...base, verdict: "found", message: `Will be sent to vintrace.${previously}${held}${note}`.replace(/\.\./g, ".") },
       summary,

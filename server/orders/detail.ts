@@ -1,8 +1,9 @@
 // One order's page: where it stands, why it failed in plain words with the link to its fix, every attempt with its
-// request and response (stored redacted by the sync engine), the lines as Shopify sent them, and the tag state.
+// request and response (stored redacted by the sync engine), the lines as Shopify sent them, the tag state and where
+// the vintrace code stands in the Shopify order's metafield.
 import "server-only";
 import type { Db } from "@/server/db";
-import type { Prisma } from "@/server/generated/prisma/client";
+import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
 import { changesOfOrder, type OrderChangeEntry } from "@/server/order-changes/list";
 import { explainSyncError, type SyncErrorExplanation } from "@/server/orders/status";
 import { parseShopifyOrder } from "@/server/shopify/order";
@@ -32,6 +33,18 @@ export interface OrderAttempt {
   response: Prisma.JsonValue | null;
 }
 
+/** The vintrace code in the Shopify order's metafield: written, waiting for a (re)try, or not written (yet, or given up). */
+export interface MetafieldStatus {
+  state: "written" | "waiting" | "not_written";
+  /** why the last write failed: retrying when waiting, given up when not written */
+  error: string | null;
+}
+
+export function metafieldStatus(row: Pick<OrderSync, "metafieldState" | "metafieldError">): MetafieldStatus {
+  if (row.metafieldState === "DONE") return { state: "written", error: null };
+  return { state: row.metafieldState === "PENDING" ? "waiting" : "not_written", error: row.metafieldError };
+}
+
 export interface OrderDetail {
   id: string;
   tenantId: string;
@@ -49,6 +62,7 @@ export interface OrderDetail {
   salesOrder: { id: number; code: string | null } | null;
   tagState: string;
   tagError: string | null;
+  metafield: MetafieldStatus;
   warnings: string[];
   missingSkus: string[];
   error:
@@ -98,6 +112,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
     salesOrder: row.vintraceSalesOrderId !== null ? { id: row.vintraceSalesOrderId, code: row.vintraceSalesOrderCode } : null,
     tagState: row.tagState,
     tagError: row.tagError,
+    metafield: metafieldStatus(row),
     warnings: row.warnings,
     missingSkus: row.missingSkus,
     error: explained && {

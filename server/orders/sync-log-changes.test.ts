@@ -2,7 +2,7 @@
 // (or every winery, for support), paged by keyset like the rest of the log; the CSV export takes the same filter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
-import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-changes";
+import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { allSyncLogRows, listSyncLog, type SyncLogFilter } from "./sync-log";
 import { syncLogCsv } from "./sync-log-csv";
 

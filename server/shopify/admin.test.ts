@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
-import { reconcileQuery, webhookTopicEnum } from "@/server/shopify/admin";
+import { ORDER_CODE_METAFIELD, reconcileQuery, webhookTopicEnum } from "@/server/shopify/admin";
+import { SIMULATOR_SHOP_HEADER } from "@/server/shopify/seam";
+import { SIM_APP_ID } from "@/simulators/shopify/metafields";
 import { SYNC_TAGS } from "@/server/shopify/sync-tags";
 import { startSimulatedShopify, type SimulatedShopify } from "@/simulators/shopify/testing";
 
@@ -152,5 +154,69 @@ describe("Admin GraphQL operations against the simulator", () => {
       message: expect.stringMatching(/not approved to subscribe to webhook topics containing protected customer data/),
     });
     expect(webhookTopicEnum("app/uninstalled")).toBe("APP_UNINSTALLED");
+  });
+
+  describe("the vintrace code's order metafield", () => {
+    const APP_NAMESPACE = `app--${SIM_APP_ID}--vintrace`;
+
+    /** A GraphQL call as any app would make it, for what the admin client never asks. */
+    async function graphql(query: string, variables: Record<string, unknown>) {
+      const response = await fetch(`${s.sim.url}/admin/api/2026-10/graphql.json`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", [SIMULATOR_SHOP_HEADER]: HILLTOP, "X-Shopify-Access-Token": s.sim.issueToken(HILLTOP) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return ((await response.json()) as { data: Record<string, unknown> }).data;
+    }
+    const metafieldsSet = (metafields: Record<string, unknown>[]) =>
+      graphql("mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message code } } }", { metafields }).then(
+        (data) => data.metafieldsSet as { metafields: unknown[] | null; userErrors: { field: string[]; code: string }[] },
+      );
+
+    it("creates the pinned definition once (TAKEN after), and writes the code, readable back as $app:vintrace", async () => {
+      const admin = s.adminFor(HILLTOP);
+      expect(await admin.createOrderCodeMetafieldDefinition()).toBe("created");
+      expect(await admin.createOrderCodeMetafieldDefinition()).toBe("existed");
+      const { gid } = await s.sim.createOrder({ shop: HILLTOP });
+      await admin.setOrderCodeMetafield(gid, "SO-0007");
+      await admin.setOrderCodeMetafield(gid, "SO-0008");
+
+      const written = s.sim.metafieldsOf(HILLTOP, gid);
+      expect(written.definitions).toEqual([
+        expect.objectContaining({ name: ORDER_CODE_METAFIELD.name, namespace: APP_NAMESPACE, key: "sales_order_code", ownerType: "ORDER", type: "single_line_text_field", pinnedPosition: 1 }),
+      ]);
+      expect(written.metafields).toEqual([expect.objectContaining({ namespace: APP_NAMESPACE, key: "sales_order_code", type: "single_line_text_field", value: "SO-0008" })]);
+
+      const read = await graphql(
+        "query OrderMetafield($id: ID!, $namespace: String!, $key: String!) { order(id: $id) { metafield(namespace: $namespace, key: $key) { value } } }",
+        { id: gid, namespace: "$app:vintrace", key: "sales_order_code" },
+      );
+      expect(read).toMatchObject({ order: { metafield: { value: "SO-0008" } } });
+      const hook = await fetch(`${s.sim.url}/__sim/metafields?shop=${HILLTOP}&gid=${encodeURIComponent(gid)}`).then((r) => r.json());
+      expect(hook).toMatchObject({ metafields: [{ value: "SO-0008" }], definitions: [{ key: "sales_order_code" }] });
+    });
+
+    it("refuses what Shopify refuses, and sets nothing when any metafield is refused", async () => {
+      const admin = s.adminFor(HILLTOP);
+      await admin.createOrderCodeMetafieldDefinition();
+      const { gid } = await s.sim.createOrder({ shop: HILLTOP });
+      await expect(admin.setOrderCodeMetafield("gid://shopify/Order/404", "SO-1")).rejects.toMatchObject({
+        kind: "USER_ERROR",
+        message: expect.stringMatching(/metafieldsSet was refused: metafields.0.ownerId: Owner does not exist/),
+      });
+
+      const good = { ownerId: gid, namespace: "$app:vintrace", key: "sales_order_code", value: "SO-1" };
+      const refusals = await Promise.all([
+        metafieldsSet([{ ...good, type: "number_integer" }]),
+        metafieldsSet([{ ...good, value: "SO-1\nSO-2" }]),
+        metafieldsSet([{ ...good, key: "x" }]),
+        metafieldsSet([{ ...good, namespace: "$app:", type: "single_line_text_field" }]),
+        metafieldsSet([{ ...good, namespace: "$app:other" }]),
+        metafieldsSet([good, { ...good, ownerId: "gid://shopify/Product/1" }]),
+      ]);
+      expect(refusals.map((r) => r.userErrors.map((e) => e.code))).toEqual([["INVALID_TYPE"], ["INVALID_VALUE"], ["INVALID"], ["INVALID"], ["BLANK"], ["INVALID"]]);
+      expect(refusals.every((r) => r.metafields === null)).toBe(true);
+      expect(s.sim.metafieldsOf(HILLTOP, gid).metafields).toEqual([]);
+    });
   });
 });

@@ -54,7 +54,22 @@ export interface ShopifyAdmin {
   createWebhookSubscription(topic: string, callbackUrl: string): Promise<WebhookSubscription>;
   /** Removes a shop-specific subscription by its id (gid://shopify/WebhookSubscription/…). */
   deleteWebhookSubscription(id: string): Promise<void>;
+  /** Creates the pinned definition of the order's vintrace code metafield; "existed" when the shop already has it. */
+  createOrderCodeMetafieldDefinition(): Promise<"created" | "existed">;
+  /** Writes the vintrace sales order code to the order's app-owned metafield (replacing any earlier value). */
+  setOrderCodeMetafield(orderGid: string, code: string): Promise<void>;
 }
+
+/**
+ * The order metafield that shows the vintrace sales order code in Shopify admin. `$app:` is this app's reserved
+ * namespace: only the app can write it, so a merchant or another app cannot change the code we wrote.
+ */
+export const ORDER_CODE_METAFIELD = {
+  name: "vintrace sales order",
+  namespace: "$app:vintrace",
+  key: "sales_order_code",
+  type: "single_line_text_field",
+} as const;
 
 export interface ShopifyAdminOptions {
   shopify?: Shopify;
@@ -201,6 +216,28 @@ export function createShopifyAdmin(credentials: ShopCredentials, options: Shopif
     async deleteWebhookSubscription(id) {
       const data = await run<gql.WebhookSubscriptionDeleteData>("WebhookSubscriptionDelete", gql.WEBHOOK_SUBSCRIPTION_DELETE, { id });
       throwOnUserErrors(`webhookSubscriptionDelete(${id})`, data.webhookSubscriptionDelete.userErrors);
+    },
+
+    async createOrderCodeMetafieldDefinition() {
+      const { name, namespace, key, type } = ORDER_CODE_METAFIELD;
+      const data = await run<gql.MetafieldDefinitionCreateData>("MetafieldDefinitionCreate", gql.METAFIELD_DEFINITION_CREATE, {
+        // Pinned, so the code shows on the order's page in Shopify admin without the merchant adding it.
+        definition: { name, namespace, key, type, ownerType: "ORDER", pin: true },
+      });
+      const { createdDefinition, userErrors } = data.metafieldDefinitionCreate;
+      // Another worker (or an earlier install) created it first: the shop has what we wanted.
+      if (userErrors.length > 0 && userErrors.every((e) => e.code === "TAKEN")) return "existed";
+      throwOnUserErrors("metafieldDefinitionCreate", userErrors);
+      if (!createdDefinition) throw new Error("metafieldDefinitionCreate returned no definition and no userErrors");
+      return "created";
+    },
+
+    async setOrderCodeMetafield(orderGid, code) {
+      const { namespace, key, type } = ORDER_CODE_METAFIELD;
+      const data = await run<gql.MetafieldsSetData>("MetafieldsSet", gql.METAFIELDS_SET, {
+        metafields: [{ ownerId: orderGid, namespace, key, type, value: code }],
+      });
+      throwOnUserErrors("metafieldsSet", data.metafieldsSet.userErrors);
     },
   };
 }

@@ -247,3 +247,28 @@ export const WEBHOOK_SUBSCRIPTION_DELETE = `mutation WebhookSubscriptionDelete($
 export type WebhookSubscriptionDeleteData = {
   webhookSubscriptionDelete: { deletedWebhookSubscriptionId: string | null; userErrors: UserError[] };
 };
+
+/** A mutation's userError with Shopify's code for it (TAKEN, INVALID…), for the mutations whose answer depends on it. */
+export interface CodedUserError extends UserError {
+  code: string | null;
+}
+
+export const METAFIELD_DEFINITION_CREATE = `mutation MetafieldDefinitionCreate($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id }
+    userErrors { field message code }
+  }
+}`;
+export type MetafieldDefinitionCreateData = {
+  metafieldDefinitionCreate: { createdDefinition: { id: string } | null; userErrors: CodedUserError[] };
+};
+
+export const METAFIELDS_SET = `mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id namespace key value }
+    userErrors { field message code }
+  }
+}`;
+export type MetafieldsSetData = {
+  metafieldsSet: { metafields: { id: string; namespace: string; key: string; value: string }[] | null; userErrors: CodedUserError[] };
+};

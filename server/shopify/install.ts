@@ -60,7 +60,10 @@ export interface CallbackDeps extends InstallDeps {
   mailer?: Mailer;
 }
 
-/** The owner's invitation, sent on a first install: where it went (masked), or that support was told it could not go. */
+/**
+ * The owner's invitation, sent on a first install (and on a reinstall during setup before any owner signed in): where
+ * it went (masked), or that support was told it could not go.
+ */
 export type OwnerInvitation = { sent: true; maskedEmail: string } | { sent: false };
 
 export interface InstallResult {
@@ -68,7 +71,7 @@ export interface InstallResult {
   reinstalled: boolean;
   status: TenantStatus;
   subscriptions: SubscriptionCheck;
-  /** a first install only */
+  /** a first install, or a reinstall during setup that invited the owner again */
   invitation?: OwnerInvitation;
 }
 
@@ -90,7 +93,10 @@ async function saveOnce(db: Db, session: InstallSession, accessToken: string, no
   return db.$transaction(async (tx) => {
     const existing = await tx.tenant.findUnique({ where: { shopDomain: session.shop }, select: { id: true, status: true } });
     const status = await statusAfterInstall(tx, existing);
-    const tenant = existing ?? (await tx.tenant.create({ data: { name: session.shop, shopDomain: session.shop, status }, select: { id: true, status: true } }));
+    // A new winery starts at the setup wizard's first step.
+    const tenant =
+      existing ??
+      (await tx.tenant.create({ data: { name: session.shop, shopDomain: session.shop, status, setupStep: "CONNECT", setupStepSince: now }, select: { id: true, status: true } }));
     if (existing && existing.status !== status) await tx.tenant.update({ where: { id: tenant.id }, data: { status } });
     const fields = {
       method: "OAUTH" as const,
@@ -112,7 +118,7 @@ async function saveOnce(db: Db, session: InstallSession, accessToken: string, no
       // A first install's "SETUP" is how a later reinstall knows whether the winery ever went live.
       details: { shopDomain: session.shop, scopes: fields.scopes, status },
     });
-    return { tenantId: tenant.id, reinstalled, status };
+    return { tenantId: tenant.id, reinstalled, status, wasUninstalled: existing?.status === "UNINSTALLED" };
   });
 }
 
@@ -151,10 +157,20 @@ async function inviteOwner(deps: CallbackDeps, shopify: Shopify, appUrl: string,
   }
 }
 
+/**
+ * A winery reinstalled (after an uninstall) while still in setup, whose owner never signed in: the first link may
+ * have expired meanwhile, and nobody else can finish the setup, so the owner is invited again. A second callback of
+ * the same install is no reinstall: its winery was never uninstalled.
+ */
+async function ownerStillToBeInvited(db: Db, saved: { tenantId: string; status: TenantStatus; wasUninstalled: boolean }): Promise<boolean> {
+  if (!saved.wasUninstalled || saved.status !== "SETUP") return false;
+  return (await db.membership.count({ where: { tenantId: saved.tenantId, role: "OWNER" } })) === 0;
+}
+
 /** The page a first install lands on: the app is installed, and where the sign-in link went. */
 function installedPage(shop: string, invitation: OwnerInvitation, headers: Headers): Response {
   const next = invitation.sent
-    ? `We sent a sign-in link to ${invitation.maskedEmail}, the shop owner's address in Shopify. Open it to choose your password, then connect vintrace in Settings and start sending orders.`
+    ? `We sent a sign-in link to ${invitation.maskedEmail}, the shop owner's address in Shopify. Open it to choose your password: the setup then walks you through connecting vintrace and sending your first orders.`
     : "We could not send the sign-in link to the shop's owner. Winehub support has been told and will invite you.";
   headers.set("Content-Type", "text/html; charset=utf-8");
   const body = [
@@ -169,8 +185,8 @@ function installedPage(shop: string, invitation: OwnerInvitation, headers: Heade
 }
 
 /**
- * Completes the OAuth grant, with the library's cookies: a reconnected shop is redirected to the app; a new one gets
- * a page saying where its owner's sign-in link went.
+ * Completes the OAuth grant, with the library's cookies: a reconnected shop is redirected to the app; a new one (or
+ * one still in setup whose owner never signed in) gets a page saying where its owner's sign-in link went.
  */
 export async function completeInstall(request: Request, deps: CallbackDeps): Promise<{ response: Response; result?: InstallResult }> {
   const shopify = deps.shopify ?? getShopify();
@@ -183,14 +199,14 @@ export async function completeInstall(request: Request, deps: CallbackDeps): Pro
     return { response: plain(400, `The Shopify install could not be completed (${reason}). Start again from the Shopify admin.`) };
   }
   const now = deps.now?.() ?? new Date();
-  const saved = await saveInstallation(deps.db, callback.session, now);
+  const { wasUninstalled, ...saved } = await saveInstallation(deps.db, callback.session, now);
   const credentials = { shop: callback.session.shop, accessToken: callback.session.accessToken ?? "" };
   await learnShopId(deps.db, saved.tenantId, credentials, { shopify });
   const subscriptions = await ensureWebhookSubscriptions(deps.db, saved.tenantId, { shopify, appUrl, now: () => now });
 
   const headers = new Headers();
   for (const cookie of (callback.headers as Headers).getSetCookie()) headers.append("Set-Cookie", cookie);
-  if (saved.reinstalled) {
+  if (saved.reinstalled && !(await ownerStillToBeInvited(deps.db, { ...saved, wasUninstalled }))) {
     headers.set("Location", new URL("/", appUrl).href);
     return { response: new Response(null, { status: 302, headers }), result: { ...saved, subscriptions } };
   }

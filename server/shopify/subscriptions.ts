@@ -16,7 +16,8 @@ import { webhookTopicEnum, type ShopifyAdmin, type ShopifyAdminOptions } from "@
 import { getEnv } from "@/server/env";
 import { adminForTenant } from "@/server/shopify/tokens";
 
-export const SUBSCRIBED_TOPICS = ["orders/create", "app/uninstalled"] as const;
+/** orders/create sends orders; the after-sale topics tell of their changes once sent; app/uninstalled ends it. */
+export const SUBSCRIBED_TOPICS = ["orders/create", "orders/cancelled", "orders/updated", "orders/edited", "refunds/create", "app/uninstalled"] as const;
 export const WEBHOOK_CALLBACK_PATH = "/api/webhooks/shopify";
 
 export interface SubscriptionFailure {

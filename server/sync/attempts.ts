@@ -5,7 +5,7 @@ import "server-only";
 import type { Prisma } from "@/server/generated/prisma/client";
 import type { VintraceError, VintraceExchange } from "@/server/vintrace";
 
-export type AttemptStep = "LOOKUP" | "CREATE" | "DIAGNOSE" | "CHECK" | "TAG";
+export type AttemptStep = "LOOKUP" | "CREATE" | "DIAGNOSE" | "CHECK" | "TAG" | "METAFIELD";
 export type AttemptOutcome = "ok" | "found" | "not_found" | "created" | "failed" | "skipped";
 
 export interface AttemptRecord {

@@ -31,6 +31,7 @@ describe("a webhook order", () => {
       ["LOOKUP", "not_found", "webhook"],
       ["CREATE", "created", "webhook"],
       ["TAG", "ok", "webhook"],
+      ["METAFIELD", "ok", "webhook"],
     ]);
     const create = attempts[1];
     expect(JSON.stringify(create.request)).not.toContain("tok-SECRET");
@@ -74,7 +75,7 @@ describe("vintrace faults on the POST", () => {
       if (testCase.errorClass === "RATE_LIMITED") expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
       if ("commitBeforeFailing" in testCase.fault) {
         // The 500 came after the commit: the look-up right after it finds the order, and nothing is sent again.
-        expect(steps.slice(-3)).toEqual(["CREATE:failed:TRANSIENT", "LOOKUP:found:", "TAG:ok:"]);
+        expect(steps.slice(-4)).toEqual(["CREATE:failed:TRANSIENT", "LOOKUP:found:", "TAG:ok:", "METAFIELD:ok:"]);
         expect(sync.attempts).toBe(1);
       }
     });

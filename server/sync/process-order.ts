@@ -10,9 +10,10 @@
 //     TRANSIENT / RATE_LIMITED: after a 5xx look up again at once; retry later (after a timeout, late enough for
 //                               vintrace to have finished committing); give up after SYNC_MAX_ATTEMPTS → FAILED
 //     VALIDATION / CONFIG / AUTH: diagnose a refusal with our own lookups; FAILED at once, with the fix
-//   then the tag step (tagging.ts), which never sends the order again.
+//   then the Shopify steps (shopify-steps.ts): the tag, and the vintrace code's metafield; they never send the order
+//   again.
 import "server-only";
-import type { OrderSync, Prisma, Tenant } from "@/server/generated/prisma/client";
+import type { OrderSync, Prisma, SkuMapping, Tenant } from "@/server/generated/prisma/client";
 import { logger } from "@/server/observability/log";
 import { ShopifyAdminError } from "@/server/shopify/admin-error";
 import type { ShopifyAdmin } from "@/server/shopify/admin";
@@ -28,12 +29,15 @@ import {
 } from "@/server/vintrace";
 import { attemptRow, ExchangeLog, type AttemptInsert, type AttemptRecord } from "./attempts";
 import { buildSalesOrder, type BuildSalesOrderResult, type SalesOrderSettings } from "./build-sales-order";
-import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type SyncDeps } from "./context";
+import { loadOrderContext, NotConnectedError, salesOrderSettingsFrom, skusOfPayload, type MappingSettings, type SyncDeps } from "./context";
 import { orderTags, parseShopifyOrder, type ShopifyOrder } from "@/server/shopify/order";
 import { clearedError, holdLease, REASONS, released, writeFenced, type Lease, type SyncUpdate } from "./queue";
 import { DEFAULT_RETRY_SCHEDULE, nextRetry } from "./retry-policy";
-import { attemptTags, runTagStep, scaledSchedule, type TagResult } from "./tagging";
+import { runDueShopifySteps, runShopifySteps, type ShopifyStepsPlan, type ShopifyStepsResult } from "./shopify-steps";
+import { scaledSchedule } from "./tagging";
 import { noteVintraceTaxPolicy, type StoredTaxPolicy } from "./vintrace-tax-policy";
+
+type SkuMappingRow = Pick<SkuMapping, "shopifySku" | "vintraceCode" | "multiplier">;
 
 export type ProcessResult =
   | "synced"
@@ -42,9 +46,7 @@ export type ProcessResult =
   | "skipped"
   | "held"
   | "waiting"
-  | `tag_${TagResult}`
-  | "lost_lease"
-  | "nothing_to_do";
+  | ShopifyStepsResult;
 
 /** Who or what caused this run, for the attempt records. */
 export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status" | "source">): string {
@@ -56,14 +58,10 @@ export function triggerOf(row: Pick<OrderSync, "queuedBy" | "attempts" | "status
 export async function processOrder(deps: SyncDeps, row: OrderSync, lease: Lease): Promise<ProcessResult> {
   const trigger = triggerOf(row);
   if (row.status === "PENDING") return new OrderRun(deps, row, lease, trigger).runSafely();
-  if (row.tagState === "PENDING_CREATED" || row.tagState === "PENDING_ERROR") {
-    return `tag_${await runTagStep(row, { deps, lease, trigger })}`;
-  }
-  await writeFenced(deps.db, row.id, lease, { ...released, nextAttemptAt: null });
-  return "nothing_to_do";
+  return runDueShopifySteps(row, lease, { deps, trigger });
 }
 
-interface PlainError {
+export interface PlainError {
   class: VintraceErrorClass;
   message: string;
   /** the diagnosed cause of a refusal (lib/causes.ts) */
@@ -80,6 +78,9 @@ type ShopifyCheck = { kind: "wanted" } | { kind: "skip"; reason: string } | { ki
 const NO_PRODUCT_LINES_HOW_TO =
   "If a line left out belongs in vintrace, change the ignore rules on the Products page (lines without a SKU, gift cards, " +
   "the ignored SKUs); saving them retries the order. Otherwise there is nothing for vintrace: enter the order there by hand if you need it.";
+
+/** Why an order of a winery without vintrace settings is not sent. */
+export const NOT_CONNECTED = "This winery has no vintrace connection yet.";
 
 const CONNECT_SETTINGS_FIX = { where: "settings", howTo: "Connect vintrace in Settings: its address and an API key." } as const;
 
@@ -129,7 +130,7 @@ class OrderRun {
     }
 
     const vintraceSettings = context.vintrace;
-    if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: "This winery has no vintrace connection yet.", fix: CONNECT_SETTINGS_FIX });
+    if (!vintraceSettings) return this.failForGood({ class: "CONFIG", message: NOT_CONNECTED, fix: CONNECT_SETTINGS_FIX });
     this.storedTaxPolicy = vintraceSettings;
 
     const payload = await this.payload();
@@ -140,17 +141,15 @@ class OrderRun {
     }
     const order = parsed.order;
 
-    const skipReason = skipReasonFor(order, tenant, vintraceSettings.syncTestOrders);
-    if (skipReason) return this.skip(skipReason);
-
     // A payload fetched just now was not there to pick the SKU mappings by.
     const mappings =
       payload.kind === "fetched"
         ? await db.skuMapping.findMany({ where: { tenantId: tenant.id, shopifySku: { in: skusOfPayload(payload.raw) } } })
         : context.mappings;
-    const settings = salesOrderSettingsFrom(vintraceSettings, mappings);
-    const built = buildSalesOrder(order, settings, tenant.shopDomain);
-    if (!built.ok) return this.failForGood(refusalError(order, settings, built));
+    const plan = planSalesOrder(order, { tenant, vintrace: vintraceSettings, mappings });
+    if (plan.kind === "skip") return this.skip(plan.reason);
+    if (plan.kind === "refuse") return this.failForGood(plan.error);
+    const { built, settings } = plan;
 
     let client: VintraceClient;
     try {
@@ -312,7 +311,8 @@ class OrderRun {
       warnings,
       queuedBy: null,
     };
-    return (await this.writeWithTag(syncedFields, this.row.tagState === "CREATED" ? null : "PENDING_CREATED")) ? "synced" : "lost_lease";
+    const plan = { tag: this.row.tagState === "CREATED" ? null : "PENDING_CREATED", metafieldCode: this.row.metafieldState === "DONE" ? null : order.code } as const;
+    return (await this.writeWithShopifySteps(syncedFields, plan)) ? "synced" : "lost_lease";
   }
 
   /** vintrace's word on tax, for the Settings (never a reason to fail a sync vintrace already holds). */
@@ -325,18 +325,17 @@ class OrderRun {
   }
 
   /**
-   * Writes the sync's outcome together with its tag: tags first (an order already tagged that way is left alone),
-   * then one statement with both, so each order costs one write.
+   * Writes the sync's outcome together with its Shopify steps: the steps first (an order already tagged that way, or
+   * whose code is already written, is left alone), then one statement with all of it, so each order costs one write.
    */
-  private async writeWithTag(fields: SyncUpdate, tagState: "PENDING_CREATED" | "PENDING_ERROR" | null): Promise<boolean> {
-    if (tagState === null) return this.write({ ...fields, ...released, nextAttemptAt: null });
-    const tag = await attemptTags({ ...this.row, tagState }, this.tagContext());
-    this.attempts.push(tag.attempt);
-    return this.write({ ...fields, ...tag.fields });
+  private async writeWithShopifySteps(fields: SyncUpdate, plan: ShopifyStepsPlan): Promise<boolean> {
+    const steps = await runShopifySteps(this.row, plan, this.stepContext());
+    this.attempts.push(...steps.attempts);
+    return this.write({ ...fields, ...steps.fields });
   }
 
   private async failForGood(error: PlainError, missingSkus: string[] = []): Promise<ProcessResult> {
-    const ok = await this.writeWithTag(
+    const ok = await this.writeWithShopifySteps(
       {
         status: "FAILED",
         statusReason: null,
@@ -349,7 +348,7 @@ class OrderRun {
         missingSkus,
         queuedBy: null,
       },
-      this.row.tagState === "ERROR" ? null : "PENDING_ERROR",
+      { tag: this.row.tagState === "ERROR" ? null : "PENDING_ERROR", metafieldCode: null },
     );
     return ok ? "failed" : "lost_lease";
   }
@@ -402,8 +401,8 @@ class OrderRun {
     return ok ? "held" : "lost_lease";
   }
 
-  private tagContext() {
-    return { deps: this.deps, lease: this.lease, trigger: this.trigger, knownTags: this.knownTags, admin: this.admin ?? undefined };
+  private stepContext() {
+    return { deps: this.deps, trigger: this.trigger, knownTags: this.knownTags, admin: this.admin ?? undefined };
   }
 }
 
@@ -417,6 +416,29 @@ export function skipReasonFor(order: Pick<ShopifyOrder, "test" | "created_at" | 
   }
   if (order.cancelled_at) return REASONS.cancelled(order.cancelled_at);
   return null;
+}
+
+/** What the worker does with an order, decided from the order and the winery's settings alone (no I/O). */
+export type SalesOrderPlan =
+  | { kind: "skip"; reason: string }
+  | { kind: "refuse"; error: PlainError }
+  | { kind: "send"; built: Extract<BuildSalesOrderResult, { ok: true }>; settings: SalesOrderSettings };
+
+/**
+ * The worker's skip rules, then the mapping: the order is skipped, refused (and why, in the words the sync log
+ * shows), or sent as this body. The worker and the setup preview both decide with it, so the preview shows exactly
+ * what the worker would send.
+ */
+export function planSalesOrder(
+  order: ShopifyOrder,
+  context: { tenant: Pick<Tenant, "shopDomain" | "syncOrdersCreatedAfter">; vintrace: MappingSettings & { syncTestOrders: boolean }; mappings: SkuMappingRow[] },
+): SalesOrderPlan {
+  const reason = skipReasonFor(order, context.tenant, context.vintrace.syncTestOrders);
+  if (reason) return { kind: "skip", reason };
+  const settings = salesOrderSettingsFrom(context.vintrace, context.mappings);
+  const built = buildSalesOrder(order, settings, context.tenant.shopDomain);
+  if (!built.ok) return { kind: "refuse", error: refusalError(order, settings, built) };
+  return { kind: "send", built, settings };
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
 import {
+  addUnsentWarning,
   enqueue,
   enqueueMissed,
   expedite,
@@ -13,8 +14,11 @@ import {
   recordAlreadySynced,
   releaseHeld,
   REASONS,
+  replaceUnsentPayload,
   requeueFailed,
   requeueManually,
+  skipCancelled,
+  writeFenced,
   type Intake,
   type ManualOrder,
 } from "./queue";
@@ -76,6 +80,8 @@ function intake(shopDomain: string, id: number, eventId: string): Intake {
     orderName: `#${id}`,
     orderCreatedAt: "2026-01-01T00:00:00.000Z",
     rawBody: JSON.stringify({ id, name: `#${id}` }),
+    content: null,
+    contentHash: null,
     signedWithOwnSecret: false,
     delivery: { webhookId: eventId, eventId, dedupKey: eventId, triggeredAt: null },
     now: new Date(),
@@ -201,5 +207,50 @@ describe("requeue", () => {
       tagState: "PENDING_CREATED",
       nextAttemptAt: now,
     });
+  });
+});
+
+describe("after-sale changes to a record not sent", () => {
+  const order = (sku: string, qty: number) => ({ line_items: [{ sku, title: sku, quantity: qty, price: "10.00" }], updated_at: "2026-01-02T00:00:00Z" });
+
+  it("a cancellation skips a free PENDING, HELD or FAILED record (an error tag not written is dropped), never a leased or sent one", async () => {
+    const t = await tenant();
+    const pending = await record(t.id, 1, { nextAttemptAt: new Date() });
+    const failed = await record(t.id, 2, { status: "FAILED", tagState: "PENDING_ERROR", nextAttemptAt: new Date() });
+    const leased = await record(t.id, 3, { nextAttemptAt: new Date(), ...leasedUntil(60_000) });
+    const synced = await record(t.id, 4, { status: "SYNCED" });
+    for (const r of [pending, failed]) expect(await skipCancelled(db, r.id, "2026-01-02T00:00:00Z")).toBe(true);
+    expect(await reread(pending.id)).toMatchObject({ status: "SKIPPED", statusReason: REASONS.cancelled("2026-01-02T00:00:00Z"), nextAttemptAt: null });
+    expect(await reread(failed.id)).toMatchObject({ status: "SKIPPED", tagState: "NONE" });
+    for (const r of [leased, synced]) expect(await skipCancelled(db, r.id, "2026-01-02T00:00:00Z")).toBe(false);
+    expect((await reread(leased.id)).status).toBe("PENDING");
+    expect((await reread(synced.id)).status).toBe("SYNCED");
+  });
+
+  it("an edit replaces payload, content and hash only while the record holds the version read; a refund adds its warning once", async () => {
+    const t = await tenant();
+    const held = await record(t.id, 1, { status: "HELD" });
+    const now = new Date();
+    expect(await replaceUnsentPayload(db, held.id, order("A", 2), null, now)).toBe(true);
+    const first = await reread(held.id);
+    expect(first).toMatchObject({ payload: order("A", 2), content: { lines: [{ sku: "A", quantity: 2 }] }, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Read before that write: refused, so an older version never overwrites the newer one.
+    expect(await replaceUnsentPayload(db, held.id, order("A", 1), null, now)).toBe(false);
+    expect(await replaceUnsentPayload(db, held.id, order("A", 3), first.contentHash, now)).toBe(true);
+    expect((await reread(held.id)).content).toMatchObject({ lines: [{ quantity: 3 }] });
+
+    expect(await addUnsentWarning(db, held.id, "refunded", now)).toBe(true);
+    expect(await addUnsentWarning(db, held.id, "refunded", now)).toBe(false);
+    expect((await reread(held.id)).warnings).toEqual(["refunded"]);
+    const synced = await record(t.id, 2, { status: "SYNCED" });
+    expect(await replaceUnsentPayload(db, synced.id, order("A", 2), null, now)).toBe(false);
+    expect(await addUnsentWarning(db, synced.id, "refunded", now)).toBe(false);
+  });
+
+  it("a worker's write of a fetched payload writes its content and hash with it", async () => {
+    const t = await tenant();
+    const leased = await record(t.id, 1, { leaseOwner: "w1", leaseUntil: new Date(Date.now() + 60_000) });
+    expect(await writeFenced(db, leased.id, { owner: "w1", leaseMs: 60_000 }, { payload: order("B", 4) })).toBe(true);
+    expect(await reread(leased.id)).toMatchObject({ content: { lines: [{ sku: "B", quantity: 4 }] }, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });

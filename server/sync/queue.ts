@@ -10,32 +10,59 @@
 //   tagState NONE → PENDING_CREATED → CREATED   the order's Shopify tag after SYNCED
 //            NONE → PENDING_ERROR   → ERROR     the order's Shopify tag after FAILED
 //            (PENDING_* are due at nextAttemptAt, as a tag step only: a tag step never sends the order again)
+//   metafieldState NONE → PENDING → DONE   the vintrace code in the Shopify order's app-owned metafield, once SYNCED
+//            with a code; PENDING is due at nextAttemptAt like a tag step, and never sends the order again either.
+//            Given up: back to NONE with metafieldError and metafieldAttempts > 0 (the backfill takes only untried ones).
+//   The tag and the metafield are the Shopify steps (shopify-steps.ts): once the sync is decided, nextAttemptAt is the
+//            earlier of their next tries, and a pass makes a try of each one still wanting it.
 //   lease    leaseOwner/leaseUntil: a worker holds the record until leaseUntil; an expired lease is free again
 //
 // The legal transitions, and who makes them:
 //   (none)            → PENDING or HELD (paused, setup)   enqueue (webhook), enqueueMissed (reconcile), a manual retry
-//   free  → leased                                          claimDueSyncs (due PENDING, or tag PENDING_*, active winery)
+//   free  → leased                                          claimDueSyncs (due PENDING, tag PENDING_* or metafield PENDING,
+//                                                           active winery)
 //   leased → leased / free                                  renewLeases, holdLease, releaseLeases
 //   leased PENDING → SYNCED / FAILED + tag PENDING_* or done, PENDING (retry later), SKIPPED, HELD (paused, setup),
 //                    PENDING (waiting for a reinstall)       writeFenced, only while the lease is still ours
+//                    SYNCED with a code: + metafield DONE, or PENDING later, or NONE (given up at once)
 //   leased tag PENDING_* → CREATED / ERROR, or PENDING_* later   writeFenced
+//   leased metafield PENDING → DONE, PENDING later, or NONE (given up)   writeFenced
 //   free PENDING → HELD                                     holdQueued (pause)
 //   HELD → PENDING                                          releaseHeld (resume, going live)
+//   HELD → SKIPPED                                          skipHeldAtGoLive (going live without the orders held in setup)
 //   free FAILED → PENDING or HELD, tag PENDING_ERROR → NONE requeueFailed (a fix in settings or products)
 //   free FAILED / SKIPPED / HELD → PENDING or HELD          requeueManually (bulk retry)
 //   free PENDING backing off → due now                      expedite (bulk retry)
 //   free any → SYNCED + tag PENDING_CREATED or CREATED      recordAlreadySynced (bulk retry found it in vintrace)
+//              + metafield PENDING (a code, not yet DONE)
+//   free SYNCED with a code, metafield NONE never tried → PENDING, due now   queueMetafieldBackfill (reconciliation)
+//   free PENDING / HELD / FAILED → SKIPPED (cancelled)      skipCancelled (an orders/cancelled before it was sent)
 // Whatever queues a record makes it HELD (paused, setup) while its winery is not live (holdOrQueue).
 // Nothing but a worker holding the lease changes a leased record; every other writer requires `notLeased`.
-// Payload-only writes (a customer's redaction, the retention purge) change no state.
+// Payload-only writes change no state: a customer's redaction, the retention purge, content filled in for a record
+// stored before content was kept (fillMissingContent), and, for a record not sent
+// (PENDING, HELD, FAILED, SKIPPED) and not leased, Shopify's edit of the order (replaceUnsentPayload) or its refund
+// (addUnsentWarning), applied by the after-sale processor (server/order-changes), whose deliveries are stored by
+// storeOrderEvent (server/order-changes/events.ts) in one statement beside `enqueue`'s pattern.
+// `content` and `contentHash` (server/order-changes/content.ts) always follow `payload`: every write of a payload
+// writes them too, so for a synced record they are what was sent.
 //
 // Whatever makes a record due wakes the workers with notifyOrderSyncDue (or pg_notify in the same statement).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { databaseOf, type Db } from "@/server/db";
-import { Prisma, type ErrorClass, type OrderSync, type SyncStatus, type TagState, type TenantStatus } from "@/server/generated/prisma/client";
+import {
+  Prisma,
+  type ErrorClass,
+  type MetafieldState,
+  type OrderSync,
+  type SyncStatus,
+  type TagState,
+  type TenantStatus,
+} from "@/server/generated/prisma/client";
 import type { AttemptInsert } from "./attempts";
 import { sqlTimestamp, UTC_NOW } from "@/server/lib/sql-time";
+import { contentWithHash, type OrderContent } from "@/server/order-changes/content";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Writer = Db | Tx;
@@ -43,11 +70,13 @@ type Writer = Db | Tx;
 /** Why a record is held, waiting, skipped or synced without a send, in the words the winery reads. */
 export const REASONS = {
   paused: "Held: syncing is paused for this winery. Resume it to send this order.",
-  setup: "Held: setup not finished. The order is sent once the winery starts sending orders (Settings).",
+  setup: "Held: setup not finished. The order is sent when the winery goes live (the last step of Set up), if it chooses to send the orders held during setup.",
   uninstalled: "Waiting: the app was uninstalled from this Shopify shop. The order is sent once the app is installed again.",
   orderGone: "Skipped: Shopify no longer has this order.",
   orderGoneBecause: (detail: string) => `Skipped: Shopify no longer has this order (${detail}).`,
   cancelled: (at: string) => `Skipped: the order was cancelled in Shopify (${at}) before it was sent to vintrace.`,
+  notSentAtGoLive:
+    "Skipped: this order arrived while the winery was being set up, and the winery chose not to send the orders held during setup when it started sending orders.",
   testOrder: "Skipped: this is a Shopify test order. To send test orders to vintrace, turn on \"Sync test orders\" in Settings.",
   beforeStart: (day: string) =>
     `Skipped: the order was placed before ${day}, when this winery started syncing. Earlier orders are never sent, so onboarding does not push history into vintrace.`,
@@ -95,6 +124,9 @@ export interface Intake {
   orderCreatedAt: string | null;
   /** the body as received: PostgreSQL parses it, so 64-bit ids keep every digit */
   rawBody: string;
+  /** the order's content and its hash, computed from the body */
+  content: OrderContent | null;
+  contentHash: string | null;
   /** store only if the tenant's signing secret is (true) or is not (false) its own */
   signedWithOwnSecret: boolean;
   delivery: { webhookId: string; eventId: string | null; dedupKey: string; triggeredAt: string | null };
@@ -110,6 +142,20 @@ export interface EnqueueResult {
 }
 
 /**
+ * The first common table expressions of every webhook intake statement: `t`, the tenant of the shop (status, and
+ * whether it signs with its own secret), and `ok`, that tenant when the delivery may be stored (installed, and signed
+ * as `signedWithOwnSecret` says).
+ */
+export const intakeTenant = (shopDomain: string, signedWithOwnSecret: boolean) => Prisma.sql`
+    t AS (
+      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
+      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
+      WHERE t."shopDomain" = ${shopDomain}
+    ), ok AS (
+      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${signedWithOwnSecret}::boolean
+    )`;
+
+/**
  * The webhook's fast path, in ONE statement (one transaction, one round trip): finds the tenant, stores the delivery
  * and the order's record (PENDING, or HELD when the winery is paused or still in setup), and wakes the workers. It stores only when the
  * tenant is installed and signs as `signedWithOwnSecret` says. An existing record is left as it is, and so is a
@@ -120,19 +166,14 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
   const at = intake.now.toISOString();
   const { delivery } = intake;
   const rows = await db.$queryRaw<EnqueueResult[]>`
-    WITH t AS (
-      SELECT t."id", t."status", c."webhookSecretEnc" IS NOT NULL AS "ownSecret"
-      FROM "Tenant" t LEFT JOIN "ShopifyConnection" c ON c."tenantId" = t."id"
-      WHERE t."shopDomain" = ${intake.shopDomain}
-    ), ok AS (
-      SELECT "id", "status" FROM t WHERE "status" <> 'UNINSTALLED' AND "ownSecret" = ${intake.signedWithOwnSecret}::boolean
-    ), o AS (
+    WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
-                               "statusReason", "payload", "createdAt", "updatedAt")
+                               "statusReason", "payload", "content", "contentHash", "createdAt", "updatedAt")
       SELECT ${randomUUID()}, ok."id", ${intake.orderGid}, ${intake.orderName}, ${sqlTimestamp(intake.orderCreatedAt)},
              (CASE WHEN ok."status" IN ('PAUSED', 'SETUP') THEN 'HELD' ELSE 'PENDING' END)::"SyncStatus", 'WEBHOOK', ${sqlTimestamp(at)},
              CASE ok."status" WHEN 'PAUSED' THEN ${REASONS.paused}::text WHEN 'SETUP' THEN ${REASONS.setup}::text END,
-             ${intake.rawBody}::jsonb, ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
+             ${intake.rawBody}::jsonb, ${intake.content === null ? null : JSON.stringify(intake.content)}::jsonb, ${intake.contentHash}::text,
+             ${sqlTimestamp(at)}, ${sqlTimestamp(at)}
       FROM ok
       ON CONFLICT ("tenantId", "orderGid") DO NOTHING
       RETURNING "tenantId", "status"
@@ -212,11 +253,11 @@ export const DEFAULT_PER_TENANT_LIMIT = 4;
 /**
  * Claims due records, fairly and safely across any number of worker processes.
  *
- * Due: a sync waiting for its (re)try (status PENDING) or a tag step waiting (tagState PENDING_*), whose
- * nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's wait for
- * resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of holding a row
- * lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker that dies simply
- * lets its leases lapse.
+ * Due: a sync waiting for its (re)try (status PENDING) or a Shopify step waiting (tagState PENDING_*, metafieldState
+ * PENDING), whose nextAttemptAt has come, and whose lease is free or has expired, of an active winery (a paused one's
+ * wait for resume; an uninstalled one's for the app to be installed again). The claim takes a lease instead of
+ * holding a row lock for the whole sync, so a sync can last many seconds without a transaction open, and a worker
+ * that dies simply lets its leases lapse.
  *
  * Fairness: each winery's oldest due records are ranked 1, 2, 3…, and the claim takes all the rank-1 records before
  * any rank-2 one, so one winery's backlog of thousands waits its turn behind every other winery's first order. A
@@ -247,7 +288,7 @@ export async function claimDueSyncs(db: Db, options: ClaimOptions): Promise<Orde
         FROM "OrderSync" s
         WHERE s."tenantId" = t.id
           AND s."nextAttemptAt" <= ${UTC_NOW}
-          AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR'))
+          AND (s.status = 'PENDING' OR s."tagState" IN ('PENDING_CREATED', 'PENDING_ERROR') OR s."metafieldState" = 'PENDING')
           AND ${NOT_LEASED_SQL}
         ORDER BY s."nextAttemptAt"
         LIMIT ${options.perTenantLimit}
@@ -333,7 +374,13 @@ export interface SyncUpdate {
   tagState?: TagState;
   tagAttempts?: number;
   tagError?: string | null;
+  metafieldState?: MetafieldState;
+  metafieldAttempts?: number;
+  metafieldError?: string | null;
   payload?: unknown;
+  /** set with payload by writeFenced, never by a caller */
+  content?: OrderContent | null;
+  contentHash?: string | null;
   orderName?: string;
   orderCreatedAt?: Date | null;
 }
@@ -361,7 +408,12 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
   tagState: '"TagState"',
   tagAttempts: "int",
   tagError: "text",
+  metafieldState: '"MetafieldState"',
+  metafieldAttempts: "int",
+  metafieldError: "text",
   payload: "jsonb",
+  content: "jsonb",
+  contentHash: "text",
   orderName: "text",
   orderCreatedAt: "timestamp(3)",
 };
@@ -369,7 +421,7 @@ export const COLUMN_TYPES: Record<keyof SyncUpdate, string> = {
 function parameter(column: keyof SyncUpdate, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (column === "payload") return JSON.stringify(value);
+  if (column === "payload" || column === "content") return JSON.stringify(value);
   return value;
 }
 
@@ -384,8 +436,12 @@ function assignments(data: SyncUpdate): Prisma.Sql {
   );
 }
 
+/** A write that replaces the payload replaces its content and hash with it. */
+const withContent = (data: SyncUpdate): SyncUpdate => (data.payload === undefined ? data : { ...data, ...contentWithHash(data.payload) });
+
 /** Applies `data` if the lease is still ours, and records `attempts` either way; false when the lease was lost. */
-export async function writeFenced(db: Db, id: string, lease: Lease, data: SyncUpdate, attempts: AttemptInsert[] = []): Promise<boolean> {
+export async function writeFenced(db: Db, id: string, lease: Lease, update: SyncUpdate, attempts: AttemptInsert[] = []): Promise<boolean> {
+  const data = withContent(update);
   const rows = attempts.map((a) => ({ ...a, id: randomUUID() }));
   const [result] = await db.$queryRaw<{ updated: number }[]>`
     WITH u AS (
@@ -430,6 +486,18 @@ export async function releaseHeld(tx: Writer, tenantId: string): Promise<number>
     WHERE "tenantId" = ${tenantId} AND status = 'HELD'`;
 }
 
+/**
+ * Going live without the orders held during setup: each held record becomes SKIPPED with the reason, except the
+ * orders in `keep` (chosen to be sent another way, by date). Held records only: nothing in a worker's hands is held.
+ */
+export async function skipHeldAtGoLive(tx: Writer, tenantId: string, keep: string[]): Promise<number> {
+  const { count } = await tx.orderSync.updateMany({
+    where: { tenantId, status: "HELD", orderGid: { notIn: keep } },
+    data: { status: "SKIPPED", statusReason: REASONS.notSentAtGoLive, nextAttemptAt: null },
+  });
+  return count;
+}
+
 // ---- Requeue (a fix, or a person asking) ---------------------------------------------------------------------------
 
 /**
@@ -464,7 +532,7 @@ export async function expedite(db: Db, id: string, queuedBy: string, now: Date):
 export interface ManualOrder {
   tenantId: string;
   order: { gid: string; name: string; createdAt: string };
-  record: Pick<OrderSync, "id" | "tagState"> | null;
+  record: Pick<OrderSync, "id" | "tagState" | "metafieldState"> | null;
   queuedBy: string;
   now: Date;
 }
@@ -501,7 +569,8 @@ export async function requeueManually(db: Db, manual: ManualOrder): Promise<bool
 
 /**
  * Records that vintrace has the order (`found`: we learnt it just now, so it is marked synced now), and queues the
- * created tag when the Shopify order lacks it; false when a sync of it started meanwhile.
+ * created tag when the Shopify order lacks it, and the code's metafield unless it is written; false when a sync of it
+ * started meanwhile.
  */
 export async function recordAlreadySynced(
   db: Db,
@@ -509,6 +578,7 @@ export async function recordAlreadySynced(
   salesOrder: { id: number; code: string | null; found: boolean; tagNeedsCorrection: boolean },
 ): Promise<boolean> {
   const { record, now } = manual;
+  const metafieldDue = salesOrder.code !== null && record?.metafieldState !== "DONE";
   const fields: ManualFields = {
     status: "SYNCED",
     vintraceSalesOrderId: salesOrder.id,
@@ -518,7 +588,8 @@ export async function recordAlreadySynced(
     tagState: salesOrder.tagNeedsCorrection ? "PENDING_CREATED" : "CREATED",
     tagAttempts: 0,
     tagError: null,
-    nextAttemptAt: salesOrder.tagNeedsCorrection ? now : null,
+    ...(metafieldDue ? { metafieldState: "PENDING", metafieldAttempts: 0, metafieldError: null } : {}),
+    nextAttemptAt: salesOrder.tagNeedsCorrection || metafieldDue ? now : null,
     queuedBy: manual.queuedBy,
   };
   if (!record) return createManual(db, manual, fields);
@@ -536,20 +607,98 @@ async function createManual(db: Writer, manual: ManualOrder, fields: ManualField
   return created.count === 1;
 }
 
-// ---- Payload-only writes ---------------------------------------------------------------------------------------------
+// ---- The metafield backfill ----------------------------------------------------------------------------------------
 
-/** Replaces a record's stored Shopify payload with its redacted copy (a customer's erasure). */
-export async function redactPayload(tx: Writer, id: string, payload: Prisma.InputJsonValue): Promise<void> {
-  await tx.orderSync.update({ where: { id }, data: { payload } });
+/**
+ * Makes the metafield step due now for at most `limit` of a winery's orders synced before the step existed (SYNCED,
+ * a code, metafield NONE and never tried), oldest first, and wakes the workers; returns how many.
+ */
+export async function queueMetafieldBackfill(db: Db, tenantId: string, limit: number): Promise<number> {
+  // The lease is checked on the row updated as well: a worker that leased it meanwhile keeps it.
+  const count = await db.$executeRaw`
+    UPDATE "OrderSync" u
+    SET "metafieldState" = 'PENDING', "nextAttemptAt" = ${UTC_NOW}, "updatedAt" = ${UTC_NOW}
+    WHERE u.id IN (
+      SELECT s.id FROM "OrderSync" s
+      WHERE s."tenantId" = ${tenantId} AND s.status = 'SYNCED' AND s."vintraceSalesOrderCode" IS NOT NULL
+        AND s."metafieldState" = 'NONE' AND s."metafieldAttempts" = 0 AND ${NOT_LEASED_SQL}
+      ORDER BY s."createdAt", s.id
+      LIMIT ${limit})
+      AND (u."leaseUntil" IS NULL OR u."leaseUntil" <= ${UTC_NOW})`;
+  if (count > 0) await notifyOrderSyncDue(db, tenantId);
+  return count;
+}
+
+// ---- After-sale changes to an order not sent (server/order-changes applies them) --------------------------------------
+
+/** The statuses of a record vintrace does not have: Shopify's later changes update the record instead of listing it. */
+export const UNSENT_STATUSES = ["PENDING", "HELD", "FAILED", "SKIPPED"] as const satisfies SyncStatus[];
+
+/**
+ * An order cancelled in Shopify before it was sent is never sent: a free PENDING, HELD or FAILED record becomes
+ * SKIPPED with the reason (an error tag not yet written is no longer wanted). False when it is leased or not one of
+ * those (a worker is sending it now: the caller tries again once the lease is gone).
+ */
+export async function skipCancelled(db: Writer, id: string, cancelledAt: string): Promise<boolean> {
+  const count = await db.$executeRaw`
+    UPDATE "OrderSync" s
+    SET status = 'SKIPPED', "statusReason" = ${REASONS.cancelled(cancelledAt)}, "nextAttemptAt" = NULL, "queuedBy" = NULL,
+        "tagState" = CASE WHEN s."tagState" = 'PENDING_ERROR' THEN 'NONE'::"TagState" ELSE s."tagState" END, "updatedAt" = ${UTC_NOW}
+    WHERE s.id = ${id} AND s.status IN ('PENDING', 'HELD', 'FAILED') AND ${NOT_LEASED_SQL}`;
+  return count === 1;
 }
 
 /**
- * Drops the stored payloads of finished records created before `cutoff`, at most `limit` of them; records still
- * waiting (PENDING, HELD) keep theirs, they will need it.
+ * An edit to an order not yet sent: the record holds Shopify's current order from now on (payload, content and
+ * hash), so whichever try comes next sends that. Only while the record is free, unsent, and still holds the version
+ * `expectedHash` the caller read, so a payload fetched or replaced meanwhile is never overwritten by an older one.
+ */
+export async function replaceUnsentPayload(db: Writer, id: string, payload: unknown, expectedHash: string | null, now: Date): Promise<boolean> {
+  const { content, contentHash } = contentWithHash(payload);
+  const { count } = await db.orderSync.updateMany({
+    where: { id, status: { in: [...UNSENT_STATUSES] }, contentHash: expectedHash, ...notLeased(now) },
+    data: { payload: payload as Prisma.InputJsonValue, content: content ?? Prisma.DbNull, contentHash },
+  });
+  return count === 1;
+}
+
+/**
+ * A refund of an order not yet sent: a line among the record's warnings. False when it is leased, sent, or has the
+ * line already (the caller looks first).
+ */
+export async function addUnsentWarning(db: Writer, id: string, warning: string, now: Date): Promise<boolean> {
+  const { count } = await db.orderSync.updateMany({
+    where: { id, status: { in: [...UNSENT_STATUSES] }, NOT: { warnings: { has: warning } }, ...notLeased(now) },
+    data: { warnings: { push: warning } },
+  });
+  return count === 1;
+}
+
+// ---- Payload-only writes ---------------------------------------------------------------------------------------------
+
+/**
+ * A record stored before content was kept gets it from its payload (for a synced record, what was sent), so that the
+ * intake can drop its unchanged orders/updated from then on. Nothing changes when it has content by now.
+ */
+export async function fillMissingContent(db: Writer, id: string, payload: unknown): Promise<void> {
+  const { content, contentHash } = contentWithHash(payload);
+  if (!content) return;
+  await db.orderSync.updateMany({ where: { id, contentHash: null }, data: { content, contentHash } });
+}
+
+/** Replaces a record's stored Shopify payload and content with their redacted copies (a customer's erasure). */
+export async function redactPayload(tx: Writer, id: string, payload: Prisma.InputJsonValue | null, content: Prisma.InputJsonValue | null): Promise<void> {
+  await tx.orderSync.update({ where: { id }, data: { payload: payload ?? Prisma.DbNull, content: content ?? Prisma.DbNull } });
+}
+
+/**
+ * Drops the stored payloads, and the content taken from them (names, addresses), of finished records created before
+ * `cutoff`, at most `limit` of them; records still waiting (PENDING, HELD) keep theirs, they will need it. The hash
+ * stays: it holds nothing readable, and still lets an unchanged orders/updated be dropped at intake.
  */
 export async function purgeFinishedPayloads(db: Db, cutoff: Date, limit: number): Promise<number> {
   return db.$executeRaw`
-    UPDATE "OrderSync" SET payload = NULL
+    UPDATE "OrderSync" SET payload = NULL, content = NULL
     WHERE id IN (
       SELECT id FROM "OrderSync"
       WHERE "createdAt" < ${cutoff} AND payload IS NOT NULL AND status IN ('SYNCED', 'FAILED', 'SKIPPED')

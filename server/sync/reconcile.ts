@@ -10,6 +10,7 @@
 import "server-only";
 import type { Db } from "@/server/db";
 import type { AdminFor } from "./context";
+import { backfillMetafields } from "./metafield-backfill";
 import { enqueueMissed } from "./queue";
 
 export const RECONCILE_LOOKBACK_DAYS = 7;
@@ -36,6 +37,8 @@ export interface ReconcileResult {
   tooRecent: number;
   /** why nothing was asked, when the winery is not active */
   skipped?: string;
+  /** old synced orders whose vintrace code is now due to be written to Shopify */
+  metafieldsQueued?: number;
 }
 
 export async function reconcileTenant(
@@ -89,5 +92,5 @@ export async function reconcileTenant(
     if (!batch.hasNextPage || !batch.endCursor) break;
     after = batch.endCursor;
   }
-  return result;
+  return { ...result, metafieldsQueued: await backfillMetafields(db, tenantId) };
 }

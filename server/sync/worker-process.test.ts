@@ -110,7 +110,7 @@ describeWithPostgres("worker processes", () => {
     expect(tenant.tags(order.gid)).toEqual([SYNC_TAGS.created]);
     const steps = (await db.syncAttempt.findMany({ where: { orderSync: { orderGid: order.gid } }, orderBy: { createdAt: "asc" } })).map((a) => `${a.step}:${a.outcome}`);
     // The dead worker recorded nothing; the rescuer found the order vintrace had committed and did not POST it.
-    expect(steps).toEqual(["LOOKUP:found", "TAG:ok"]);
+    expect(steps).toEqual(["LOOKUP:found", "TAG:ok", "METAFIELD:ok"]);
     expect((await tenant.sync(order.gid)).attempts).toBe(2);
 
     rescuer.child.kill("SIGTERM");

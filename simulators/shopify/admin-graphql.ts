@@ -1,8 +1,9 @@
 // The Admin GraphQL operations the app sends, recognised by operation name. Not a GraphQL engine: each handler
 // answers its query with the shape Shopify would, and states what the query costs (requested up front, actual
 // after) so the caller can run the shop's cost bucket.
-import { nextShopifyId } from "@/simulators/shopify/order-payload";
-import { lineItemNodes, orderPayloadNode, orderSummaryNode } from "@/simulators/shopify/graphql-nodes";
+import { lineItemNodes, metafieldNode, orderPayloadNode, orderSummaryNode } from "@/simulators/shopify/graphql-nodes";
+import { createMetafieldDefinition, metafieldOf, setMetafields } from "@/simulators/shopify/metafields";
+import { tagsChanged, type OrderWebhook } from "@/simulators/shopify/order-changes";
 import { matchesSearch, parseSearchQuery } from "@/simulators/shopify/search-query";
 import type { SimOrder, SimShop } from "@/simulators/shopify/shop-state";
 
@@ -11,6 +12,8 @@ export type Variables = Record<string, unknown>;
 interface OperationResult {
   data: unknown;
   actualCost: number;
+  /** the webhooks the change makes Shopify send */
+  webhooks?: OrderWebhook[];
 }
 
 interface Operation {
@@ -93,8 +96,12 @@ function tagMutation(name: "tagsAdd" | "tagsRemove", apply: (order: SimOrder, ta
       const userErrors = [];
       if (!order) userErrors.push({ field: ["id"], message: `Order does not exist: ${String(v.id)}` });
       if (tags.length === 0) userErrors.push({ field: ["tags"], message: "Tags can't be blank" });
-      if (order && userErrors.length === 0) apply(order, tags);
-      return { data: { [name]: { node: userErrors.length ? null : { id: v.id }, userErrors } }, actualCost: MUTATION_COST };
+      const data = { [name]: { node: userErrors.length ? null : { id: v.id }, userErrors } };
+      if (!order || userErrors.length) return { data, actualCost: MUTATION_COST };
+      const before = order.tags.join(",");
+      apply(order, tags);
+      // Shopify sends orders/updated only when the tags did change.
+      return { data, actualCost: MUTATION_COST, webhooks: order.tags.join(",") === before ? undefined : tagsChanged(order) };
     },
   };
 }
@@ -145,6 +152,23 @@ const operations: Record<string, Operation> = {
   TagsRemove: tagMutation("tagsRemove", (order, tags) => {
     order.tags = order.tags.filter((t) => !tags.includes(t));
   }),
+  MetafieldDefinitionCreate: {
+    requestedCost: () => MUTATION_COST,
+    run: (shop, v) => ({ data: { metafieldDefinitionCreate: createMetafieldDefinition(shop, v.definition) }, actualCost: MUTATION_COST }),
+  },
+  MetafieldsSet: {
+    requestedCost: () => MUTATION_COST,
+    run: (shop, v) => ({ data: { metafieldsSet: setMetafields(shop, v.metafields) }, actualCost: MUTATION_COST }),
+  },
+  /** `order(id) { metafield(namespace, key) { … } }`: how a test reads back what the app wrote. */
+  OrderMetafield: {
+    requestedCost: () => 2,
+    run: (shop, v) => {
+      const order = findOrder(shop, v.id);
+      const metafield = order ? metafieldOf(shop, order.payload.admin_graphql_api_id, v.namespace, v.key) : null;
+      return { data: { order: order ? { id: order.payload.admin_graphql_api_id, metafield: metafield && metafieldNode(metafield) } : null }, actualCost: 2 };
+    },
+  },
   ProductVariants: {
     requestedCost: (v) => 2 + pageSize(v) * 2,
     run: (shop, v) => {
@@ -180,8 +204,7 @@ const operations: Record<string, Operation> = {
         userErrors.push({ field: ["webhookSubscription", "uri"], message: "Address for this topic has already been taken" });
       }
       if (userErrors.length) return { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors } }, actualCost: MUTATION_COST };
-      const subscription = { id: `gid://shopify/WebhookSubscription/${nextShopifyId()}`, topic, uri, format: "JSON" as const, createdAt: new Date().toISOString() };
-      shop.subscriptions.push(subscription);
+      const subscription = shop.subscribe(topic, uri);
       return { data: { webhookSubscriptionCreate: { webhookSubscription: subscription, userErrors } }, actualCost: MUTATION_COST };
     },
   },

@@ -1,7 +1,7 @@
 // How the simulator's stored REST orders look through GraphQL (API 2026-10): camelCase, GIDs, MoneyBags with
 // Decimal amounts written the way GraphQL writes them ("35.0", not "35.00").
-import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
-import type { SimOrder } from "@/simulators/shopify/shop-state";
+import { fromCents, refundedCents, type SimOrderPayload } from "@/simulators/shopify/order-payload";
+import type { SimMetafield, SimMetafieldDefinition, SimOrder } from "@/simulators/shopify/shop-state";
 
 /** "35.00" → "35.0", "3.51" → "3.51", as Shopify's Decimal scalar serialises. */
 export function graphqlDecimal(amount: string): string {
@@ -101,6 +101,22 @@ export function orderPayloadNode(order: SimOrder) {
     },
     shippingAddress: address(p.shipping_address),
     billingAddress: address(p.billing_address),
+    totalRefundedSet: moneyBag(fromCents(refundedCents(order.refunds)), c),
+    refunds: order.refunds.map((r) => ({
+      id: r.admin_graphql_api_id,
+      legacyResourceId: String(r.id),
+      createdAt: r.created_at,
+      note: r.note,
+      totalRefundedSet: moneyBag(fromCents(refundedCents([r])), c),
+      refundLineItems: {
+        nodes: r.refund_line_items.map((l) => ({
+          quantity: l.quantity,
+          lineItem: { id: l.line_item.admin_graphql_api_id, sku: l.line_item.sku, title: l.line_item.title },
+          subtotalSet: moneyBag(l.subtotal, c),
+          totalTaxSet: moneyBag(l.total_tax, c),
+        })),
+      },
+    })),
     shippingLines: {
       nodes: p.shipping_lines.map((s) => ({
         id: s.id === null ? null : `gid://shopify/ShippingLine/${s.id}`,
@@ -113,4 +129,14 @@ export function orderPayloadNode(order: SimOrder) {
       })),
     },
   };
+}
+
+export function metafieldNode(metafield: SimMetafield) {
+  const { id, namespace, key, type, value, createdAt, updatedAt } = metafield;
+  return { id, namespace, key, type, value, createdAt, updatedAt };
+}
+
+export function metafieldDefinitionNode(definition: SimMetafieldDefinition) {
+  const { id, name, namespace, key, ownerType, type, pinnedPosition } = definition;
+  return { id, name, namespace, key, ownerType, type: { name: type }, pinnedPosition };
 }

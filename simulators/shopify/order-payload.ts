@@ -35,6 +35,45 @@ export interface BuildOrderInput {
 
 /** The app's order payload (checked below), with the fields a webhook adds that the Admin API cannot rebuild. */
 export type SimOrderPayload = ReturnType<typeof buildOrderPayload>;
+export type SimLineItem = ReturnType<typeof buildLineItem>["item"];
+
+/** A Refund as refunds/create carries it and as an order's refunds[] lists it. */
+export interface SimRefund {
+  id: number;
+  admin_graphql_api_id: string;
+  order_id: number;
+  created_at: string;
+  processed_at: string;
+  note: string | null;
+  restock: boolean;
+  user_id: number | null;
+  refund_line_items: {
+    id: number;
+    quantity: number;
+    line_item_id: number;
+    location_id: number | null;
+    restock_type: "no_restock" | "cancel" | "return";
+    subtotal: string;
+    total_tax: string;
+    subtotal_set: { shop_money: { amount: string; currency_code: string } };
+    total_tax_set: { shop_money: { amount: string; currency_code: string } };
+    line_item: SimLineItem;
+  }[];
+  transactions: {
+    id: number;
+    admin_graphql_api_id: string;
+    order_id: number;
+    kind: "refund";
+    gateway: string;
+    status: "success";
+    amount: string;
+    currency: string;
+    created_at: string;
+    test: boolean;
+  }[];
+  order_adjustments: { id: number; order_id: number; refund_id: number; kind: "refund_discrepancy"; reason: string; amount: string; tax_amount: string }[];
+  duties: never[];
+}
 
 /** An order that cannot be built from what was asked: the caller's mistake, not the simulator's. */
 export class OrderInputError extends Error {}
@@ -54,6 +93,9 @@ export const toCents = (amount: string): number => {
 };
 export const fromCents = (cents: number): string => `${cents < 0 ? "-" : ""}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, "0")}`;
 
+/** The money the refunds gave back, in cents. */
+export const refundedCents = (refunds: SimRefund[]): number => refunds.flatMap((r) => r.transactions).reduce((sum, t) => sum + toCents(t.amount), 0);
+
 /** GST in cents on an amount that includes it (1/11th) or excludes it (10%). */
 const taxOn = (cents: number, included: boolean) => Math.round(included ? (cents * GST_RATE) / (1 + GST_RATE) : cents * GST_RATE);
 const gstLine = (cents: number) => ({ title: "GST", rate: GST_RATE, price: fromCents(cents) });
@@ -63,9 +105,47 @@ function defaultTaxesIncluded(shop: string): boolean {
   return tenant ? tenant.priceList.taxPolicy === "Tax Inclusive" : true;
 }
 
+/** One order line priced from the catalog (or its own price), with its share of a percentage discount and its GST. */
+export function buildLineItem(shop: string, line: OrderLineInput, pricing: { percent: number; taxesIncluded: boolean }) {
+  if (!Number.isInteger(line.qty) || line.qty < 1) throw new OrderInputError(`quantity for ${line.sku} must be a positive whole number`);
+  const variant = catalogVariantsFor(shop).find((v) => v.sku === line.sku);
+  const price = line.price ?? variant?.price;
+  if (!price) throw new OrderInputError(`SKU ${line.sku} is not in ${shop}'s catalog; give it a price`);
+  const lineCents = toCents(price) * line.qty;
+  const discountCents = Math.round((lineCents * pricing.percent) / 100);
+  const taxCents = taxOn(lineCents - discountCents, pricing.taxesIncluded);
+  const lineId = nextShopifyId();
+  const title = line.title ?? variant?.productTitle ?? line.sku;
+  const variantTitle = variant && variant.title !== "Default Title" ? variant.title : null;
+  return {
+    lineCents,
+    discountCents,
+    taxCents,
+    item: {
+      id: lineId,
+      admin_graphql_api_id: `gid://shopify/LineItem/${lineId}`,
+      product_id: variant?.productId ?? null,
+      variant_id: variant?.id ?? null,
+      sku: line.sku || null,
+      title,
+      variant_title: variantTitle,
+      name: variantTitle ? `${title} - ${variantTitle}` : title,
+      vendor: demoTenants.find((w) => w.shopDomain === shop)?.name ?? "Simulated Winery",
+      quantity: line.qty,
+      current_quantity: line.qty,
+      price,
+      total_discount: "0.00",
+      taxable: !line.giftCard,
+      requires_shipping: !line.giftCard,
+      gift_card: line.giftCard ?? false,
+      discount_allocations: discountCents ? [{ amount: fromCents(discountCents), discount_application_index: 0 }] : [],
+      tax_lines: [gstLine(taxCents)],
+    },
+  };
+}
+
 export function buildOrderPayload(input: BuildOrderInput) {
   if (input.lines.length === 0) throw new OrderInputError("an order needs at least one line");
-  const catalog = catalogVariantsFor(input.shop);
   const currency = input.currency ?? "AUD";
   const taxesIncluded = input.taxesIncluded ?? defaultTaxesIncluded(input.shop);
   const id = input.id ?? nextShopifyId();
@@ -73,43 +153,7 @@ export function buildOrderPayload(input: BuildOrderInput) {
   const createdAt = input.createdAt ?? new Date().toISOString();
   const percent = input.discountPercent ?? 0;
 
-  const lineItems = input.lines.map((line) => {
-    if (!Number.isInteger(line.qty) || line.qty < 1) throw new OrderInputError(`quantity for ${line.sku} must be a positive whole number`);
-    const variant = catalog.find((v) => v.sku === line.sku);
-    const price = line.price ?? variant?.price;
-    if (!price) throw new OrderInputError(`SKU ${line.sku} is not in ${input.shop}'s catalog; give it a price`);
-    const lineCents = toCents(price) * line.qty;
-    const discountCents = Math.round((lineCents * percent) / 100);
-    const taxCents = taxOn(lineCents - discountCents, taxesIncluded);
-    const lineId = nextShopifyId();
-    const title = line.title ?? variant?.productTitle ?? line.sku;
-    const variantTitle = variant && variant.title !== "Default Title" ? variant.title : null;
-    return {
-      lineCents,
-      discountCents,
-      taxCents,
-      item: {
-        id: lineId,
-        admin_graphql_api_id: `gid://shopify/LineItem/${lineId}`,
-        product_id: variant?.productId ?? null,
-        variant_id: variant?.id ?? null,
-        sku: line.sku || null,
-        title,
-        variant_title: variantTitle,
-        name: variantTitle ? `${title} - ${variantTitle}` : title,
-        vendor: demoTenants.find((w) => w.shopDomain === input.shop)?.name ?? "Simulated Winery",
-        quantity: line.qty,
-        current_quantity: line.qty,
-        price,
-        total_discount: "0.00",
-        taxable: !line.giftCard,
-        requires_shipping: !line.giftCard,
-        gift_card: line.giftCard ?? false,
-        discount_allocations: discountCents ? [{ amount: fromCents(discountCents), discount_application_index: 0 }] : [],
-        tax_lines: [gstLine(taxCents)],
-      },
-    };
-  });
+  const lineItems = input.lines.map((line) => buildLineItem(input.shop, line, { percent, taxesIncluded }));
 
   const shippingCents = toCents(input.shippingPrice ?? "10.00");
   const shippingTaxCents = taxOn(shippingCents, taxesIncluded);

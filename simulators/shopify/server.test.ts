@@ -199,4 +199,45 @@ describe("npm run sim:order", () => {
       await new Promise<void>((resolve) => app.close(() => resolve()));
     }
   });
+
+  it("cancels, refunds and edits an order by name, printing each topic sent to the shop's subscription", async () => {
+    const topics: string[] = [];
+    const app = createServer((req, res) => {
+      topics.push(String(req.headers["x-shopify-topic"]));
+      req.resume();
+      req.on("end", () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    const sim = await startShopifySimulator({ apiKey: TEST_APP.apiKey, apiSecret: TEST_APP.apiSecret, appUrl });
+    const env = { SHOPIFY_SIM_URL: sim.url };
+    try {
+      await sim.createOrder({ shop: HILLTOP, lines: [{ sku: "21SHZ750", qty: 2 }, { sku: "TOTE-NAT", qty: 1 }] });
+      const unsubscribed = await run(["--shop", HILLTOP, "--cancel", "#1001"], env);
+      expect(unsubscribed.status).toBe(0);
+      expect(unsubscribed.stderr).toMatch(/nothing was sent: no webhook subscription of hilltop-estate.myshopify.com/);
+
+      await sim.createOrder({ shop: HILLTOP, lines: [{ sku: "21SHZ750", qty: 2 }, { sku: "TOTE-NAT", qty: 1 }] });
+      sim.subscribe(HILLTOP, ["orders/cancelled", "orders/updated", "orders/edited", "refunds/create"]);
+      const edit = await run(["--shop", HILLTOP, "--edit", "1002", "--lines", "21SHZ750:3,TOTE-NAT:0"], env);
+      expect(edit.stdout).toMatch(/^edited #1002 \(gid:\/\/shopify\/Order\/\d+\) in hilltop-estate.myshopify.com$/m);
+      expect(edit.stdout).toMatch(/orders\/edited \(event [\w-]+\) → http:\/\/127.0.0.1:\d+\/api\/webhooks\/shopify: HTTP 200/);
+      expect(edit.status).toBe(0);
+      const refund = await run(["--shop", HILLTOP, "--refund", "#1002", "--amount", "4.50"], env);
+      expect(refund.status).toBe(0);
+      expect(refund.stdout).toMatch(/^refunded #1002/m);
+      expect(topics).toEqual(["orders/edited", "orders/updated", "refunds/create", "orders/updated"]);
+      const [, second] = sim.orders(HILLTOP);
+      expect(second.line_items.map((l) => [l.sku, l.current_quantity])).toEqual([["21SHZ750", 3], ["TOTE-NAT", 0]]);
+
+      const unknown = await run(["--shop", HILLTOP, "--cancel", "#1009"], env);
+      expect(unknown.status).toBe(1);
+      expect(unknown.stderr).toMatch(/no order named #1009 in hilltop-estate.myshopify.com; its orders: #1001, #1002/);
+      const twice = await run(["--shop", HILLTOP, "--cancel", "#1001"], env);
+      expect(twice.stderr).toMatch(/#1001 is already cancelled/);
+    } finally {
+      await sim.close();
+      await new Promise<void>((resolve) => app.close(() => resolve()));
+    }
+  });
 });

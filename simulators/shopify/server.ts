@@ -15,8 +15,19 @@ import { launchUrl } from "@/simulators/shopify/launch-link";
 import { SimOAuth } from "@/simulators/shopify/oauth";
 import { buildOrderPayload, OrderInputError, type OrderLineInput, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 import { catalogProductsFor } from "@/simulators/shopify/shop-catalog";
-import { ACCESS_TOKEN_TTL_SECONDS, SimState, type SimFault, type SimShop, type ShopSettings } from "@/simulators/shopify/shop-state";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  SimState,
+  type SimFault,
+  type SimMetafield,
+  type SimMetafieldDefinition,
+  type SimOrder,
+  type SimShop,
+  type ShopSettings,
+} from "@/simulators/shopify/shop-state";
 import { deliverWebhook, WEBHOOK_PATH, type DeliveryResult } from "@/simulators/shopify/webhook";
+import { UnknownDeliveryError, WebhookOutbox, type SimDelivery } from "@/simulators/shopify/deliveries";
+import { CANCEL_REASONS, cancelOrder, editOrder, refundOrder, type CancelReason, type EditLine, type OrderWebhook, type RefundInput } from "@/simulators/shopify/order-changes";
 
 export interface ShopifySimulatorOptions {
   port?: number;
@@ -69,6 +80,17 @@ export interface CreatedOrder {
   deliveries: DeliveryResult[];
 }
 
+/** An order named by its GID, or by its name as the shop shows it ("#1001"; the number alone also finds it). */
+export type OrderRef = { gid: string } | { name: string };
+
+/** A change to an order and the webhooks it sent (none for a topic no subscription of the shop covers). */
+export interface ChangedOrder {
+  gid: string;
+  name: string;
+  updatedAt: string;
+  deliveries: SimDelivery[];
+}
+
 export interface RequestLogEntry {
   shop: string;
   operation: string;
@@ -94,8 +116,28 @@ export interface ShopifySimulator {
   createOrder(input: CreateOrderInput): Promise<CreatedOrder>;
   deliverOrderCreated(shop: string, gid: string, options?: { duplicates?: number; appUrl?: string }): Promise<DeliveryResult[]>;
   tagsOf(shop: string, gid: string): string[];
-  /** Cancels an existing order (its cancelledAt is set from now on). */
-  cancelOrder(shop: string, gid: string): void;
+  /** What the app wrote: an order's metafields and the shop's metafield definitions. */
+  metafieldsOf(shop: string, gid: string): { metafields: SimMetafield[]; definitions: SimMetafieldDefinition[] };
+  /**
+   * The merchant cancels, refunds or edits an order: it changes as Shopify changes it (the state is changed before
+   * the promise's first wait), and the topics Shopify sends for it go to the shop's subscriptions. Refused with
+   * OrderInputError when the change is not possible (already cancelled, nothing left to refund, an unknown SKU…).
+   */
+  cancelOrder(shop: string, order: string | OrderRef, options?: { reason?: CancelReason }): Promise<ChangedOrder>;
+  refundOrder(shop: string, order: string | OrderRef, input?: RefundInput): Promise<ChangedOrder>;
+  editOrder(shop: string, order: string | OrderRef, lines: EditLine[]): Promise<ChangedOrder>;
+  /** Shop-specific subscriptions for these topics (default address: the app's webhook route), as the app would make. */
+  subscribe(shop: string, topics: string[], uri?: string): void;
+  /** The change webhooks made so far (not orders/create, not lifecycle topics), oldest first. */
+  deliveries(shop?: string): SimDelivery[];
+  /** From now on the shop's change webhooks wait to be released (true), or go at once again (false). */
+  holdDeliveries(shop: string, hold: boolean): void;
+  /** Sends held deliveries: those named, in that order (to deliver out of order), else all in the order made. */
+  releaseDeliveries(shop: string, webhookIds?: string[]): Promise<SimDelivery[]>;
+  /** Sends a delivery again, with the same webhook and event ids: a duplicate. */
+  redeliver(shop: string, webhookId: string): Promise<SimDelivery>;
+  /** Resolves once every webhook being sent has been answered (a tag write's orders/updated goes in the background). */
+  idle(): Promise<void>;
   orders(shop: string): SimOrderPayload[];
   seedVariants(shop: string, count: number): void;
   configureShop(shop: string, settings: Partial<ShopSettings>): void;
@@ -121,6 +163,10 @@ const faultSchema = z.union([
 ]);
 const shopField = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com");
 const lineSchema = z.object({ sku: z.string(), qty: z.number().int().positive(), price: z.string().regex(/^\d+(\.\d+)?$/).optional(), title: z.string().optional(), giftCard: z.boolean().optional() });
+const orderRefSchema = z.object({ shop: shopField, gid: z.string().startsWith("gid://shopify/Order/").optional(), name: z.string().min(1).optional() });
+const oneRef = [(r: { gid?: string; name?: string }) => Boolean(r.gid) !== Boolean(r.name), "name the order by gid or by name (one of them)"] as const;
+const refOf = (input: { gid?: string; name?: string }): OrderRef => (input.gid ? { gid: input.gid } : { name: input.name ?? "" });
+
 const control = {
   order: z.object({
     shop: shopField,
@@ -153,7 +199,22 @@ const control = {
   shopOnly: z.object({ shop: shopField }),
   lifecycle: z.object({ shop: shopField, topic: z.enum(LIFECYCLE_TOPICS), appUrl: z.url().optional() }),
   uninstall: z.object({ shop: shopField, appUrl: z.url().optional() }),
-  orderRef: z.object({ shop: shopField, gid: z.string().startsWith("gid://shopify/Order/") }),
+  metafields: z.object({ shop: shopField, gid: z.string().startsWith("gid://shopify/Order/") }),
+  cancel: orderRefSchema.extend({ reason: z.enum(CANCEL_REASONS).optional() }).refine(...oneRef),
+  refund: orderRefSchema
+    .extend({
+      lines: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().positive() })).min(1).optional(),
+      amount: z.string().regex(/^\d+(\.\d{1,2})?$/, "must be an amount like 12.50").optional(),
+      note: z.string().optional(),
+    })
+    .refine(...oneRef),
+  edit: orderRefSchema
+    .extend({ lines: z.array(z.object({ sku: z.string().min(1), qty: z.number().int().min(0), price: lineSchema.shape.price, title: z.string().optional() })).min(1) })
+    .refine(...oneRef),
+  subscribe: z.object({ shop: shopField, topics: z.array(z.string().regex(/^[a-z_]+\/[a-z_]+$/, "must be a topic like orders/updated")).min(1), uri: z.url().optional() }),
+  hold: z.object({ shop: shopField, hold: z.boolean() }),
+  release: z.object({ shop: shopField, webhookIds: z.array(z.string()).optional() }),
+  redeliver: z.object({ shop: shopField, webhookId: z.string().min(1) }),
 };
 
 class HttpError extends Error {
@@ -240,6 +301,35 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     return deliverWebhook({ appUrl, shop: shop.domain, topic, payload: lifecyclePayload(shop, topic), secret });
   }
 
+  const secretOf = (domain: string) => state.shop(domain).settings.webhookSecret ?? options.apiSecret;
+  const outbox = new WebhookOutbox(secretOf);
+  const dispatch = (shop: SimShop, webhooks: OrderWebhook[]) =>
+    outbox.dispatch(shop.domain, webhooks, (topic) => simulator.subscriptionsFor(shop.domain, topic).map((route) => route.uri));
+
+  /** The order by GID, or by name: exactly as given, else as the shop writes its names ("1001" → "#1001"). */
+  function findOrder(shop: SimShop, ref: string | OrderRef): SimOrder {
+    const wanted = typeof ref === "string" ? { gid: ref } : ref;
+    if ("gid" in wanted) {
+      const order = shop.orders.get(wanted.gid);
+      if (!order) throw new HttpError(404, `no order ${wanted.gid} in ${shop.domain}`);
+      return order;
+    }
+    const names = [wanted.name, `${shop.settings.namePrefix}${wanted.name}${shop.settings.nameSuffix}`];
+    const order = [...shop.orders.values()].find((o) => names.includes(o.payload.name));
+    if (order) return order;
+    const known = [...shop.orders.values()].map((o) => o.payload.name);
+    const listed = known.length ? `its orders: ${known.slice(-10).join(", ")}${known.length > 10 ? " (the last 10)" : ""}` : "it has no orders";
+    throw new HttpError(404, `no order named ${wanted.name} in ${shop.domain}; ${listed}`);
+  }
+
+  /** Applies a change to an order (at once) and sends the webhooks it makes. */
+  async function changeOrder(domain: string, ref: string | OrderRef, change: (order: SimOrder, shop: SimShop) => OrderWebhook[]): Promise<ChangedOrder> {
+    const shop = knownShop(domain);
+    const order = findOrder(shop, ref);
+    const deliveries = await dispatch(shop, change(order, shop));
+    return { gid: order.payload.admin_graphql_api_id, name: order.payload.name, updatedAt: order.payload.updated_at, deliveries };
+  }
+
   async function createOrder(input: CreateOrderInput): Promise<CreatedOrder> {
     const shop = state.shop(input.shop);
     const orderNumber = input.orderNumber ?? shop.nextOrderNumber();
@@ -309,6 +399,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     if (!shop.bucket.tryCharge(requested)) return throttled(200);
     try {
       const result = operation.run(shop, variables);
+      // Shopify answers the mutation and sends its webhooks afterwards, on its own time.
+      if (result.webhooks) void dispatch(shop, result.webhooks);
       shop.bucket.refund(requested - result.actualCost);
       record({ shop: shop.domain, operation: operationName, status: 200, outcome: "ok" });
       send(res, 200, {
@@ -355,9 +447,36 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
         return send(res, 201, created);
       }
       case "POST /orders/cancel": {
-        const input = validated(control.orderRef, await body());
-        simulator.cancelOrder(input.shop, input.gid);
+        const input = validated(control.cancel, await body());
+        return send(res, 200, await simulator.cancelOrder(input.shop, refOf(input), { reason: input.reason }));
+      }
+      case "POST /orders/refund": {
+        const { lines, amount, note, ...input } = validated(control.refund, await body());
+        return send(res, 200, await simulator.refundOrder(input.shop, refOf(input), { lines, amount, note }));
+      }
+      case "POST /orders/edit": {
+        const input = validated(control.edit, await body());
+        return send(res, 200, await simulator.editOrder(input.shop, refOf(input), input.lines));
+      }
+      case "POST /subscriptions": {
+        const input = validated(control.subscribe, await body());
+        simulator.subscribe(input.shop, input.topics, input.uri);
+        return send(res, 200, { subscriptions: knownShop(input.shop).subscriptions });
+      }
+      case "GET /deliveries":
+        return send(res, 200, { deliveries: simulator.deliveries(url.searchParams.get("shop") ?? undefined) });
+      case "POST /deliveries/hold": {
+        const input = validated(control.hold, await body());
+        simulator.holdDeliveries(input.shop, input.hold);
         return send(res, 204);
+      }
+      case "POST /deliveries/release": {
+        const input = validated(control.release, await body());
+        return send(res, 200, { deliveries: await simulator.releaseDeliveries(input.shop, input.webhookIds) });
+      }
+      case "POST /deliveries/redeliver": {
+        const input = validated(control.redeliver, await body());
+        return send(res, 200, await simulator.redeliver(input.shop, input.webhookId));
       }
       case "GET /options":
         return send(res, 200, settings);
@@ -380,6 +499,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       }
       case "GET /state":
         return send(res, 200, stateOf(url.searchParams.get("shop")));
+      case "GET /metafields": {
+        const input = validated(control.metafields, { shop: url.searchParams.get("shop"), gid: url.searchParams.get("gid") });
+        return send(res, 200, simulator.metafieldsOf(input.shop, input.gid));
+      }
       case "GET /requests":
         return send(res, 200, { requests: simulator.requests(url.searchParams.get("shop") ?? undefined) });
       case "POST /variants": {
@@ -441,6 +564,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       if (res.headersSent) return res.end();
       if (error instanceof HttpError) return send(res, error.status, { errors: error.message });
       if (error instanceof OrderInputError) return send(res, 400, { errors: error.message });
+      if (error instanceof UnknownDeliveryError) return send(res, 404, { errors: error.message });
       send(res, 500, { errors: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -475,10 +599,25 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       if (!order) throw new HttpError(404, `no order ${gid} in ${domain}`);
       return deliverOrderCreated(shop, order.payload, opts.duplicates, opts.appUrl);
     },
-    cancelOrder: (shop, gid) => {
-      if (!knownShop(shop).cancelOrder(gid)) throw new HttpError(404, `no order ${gid} in ${shop}`);
+    cancelOrder: (shop, ref, opts = {}) => changeOrder(shop, ref, (order) => cancelOrder(order, opts.reason)),
+    refundOrder: (shop, ref, input) => changeOrder(shop, ref, (order) => refundOrder(order, input).webhooks),
+    editOrder: (shop, ref, lines) => changeOrder(shop, ref, (order, { domain }) => editOrder(order, domain, lines)),
+    subscribe: (domain, topics, uri = options.appUrl && `${options.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}`) => {
+      if (!uri) throw new HttpError(400, "no address to subscribe: start the simulator with appUrl or pass a uri");
+      const shop = knownShop(domain);
+      for (const topic of topics) {
+        const wanted = topic.toUpperCase().replace(/\//g, "_");
+        if (shop.subscriptions.some((s) => s.topic === wanted && s.uri === uri)) continue;
+        shop.subscribe(wanted, uri);
+      }
     },
+    deliveries: (shop) => outbox.list(shop),
+    holdDeliveries: (shop, hold) => outbox.hold(knownShop(shop).domain, hold),
+    releaseDeliveries: (shop, webhookIds) => outbox.release(knownShop(shop).domain, webhookIds),
+    redeliver: (shop, webhookId) => outbox.redeliver(knownShop(shop).domain, webhookId),
+    idle: () => outbox.idle(),
     tagsOf: (shop, gid) => [...(knownShop(shop).orders.get(gid)?.tags ?? [])],
+    metafieldsOf: (shop, gid) => ({ metafields: [...(knownShop(shop).metafields.get(gid) ?? [])], definitions: [...knownShop(shop).metafieldDefinitions] }),
     orders: (shop) => [...knownShop(shop).orders.values()].map((o) => o.payload),
     seedVariants: (shop, count) => state.shop(shop).seedVariants(count),
     configureShop: (shop, settings) => state.shop(shop).configure(settings),
@@ -501,6 +640,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
     },
     reset: () => {
       state.reset();
+      outbox.clear();
       log.length = 0;
       acceptFixedTokens();
     },

@@ -1,13 +1,15 @@
-// Everything the simulator knows about one shop: its orders (stored as the REST payloads it sent), their tags,
-// variants, webhook subscriptions, access tokens, cost bucket and queued faults.
+// Everything the simulator knows about one shop: its orders (stored as the REST payloads it sent), their tags and
+// metafields, variants, webhook subscriptions, metafield definitions, access tokens, cost bucket and queued faults.
 import { createHash, randomBytes } from "node:crypto";
 import { CostBucket, STANDARD_BUCKET, type BucketConfig } from "@/simulators/shopify/cost-bucket";
-import type { SimOrderPayload } from "@/simulators/shopify/order-payload";
+import { nextShopifyId, type SimOrderPayload, type SimRefund } from "@/simulators/shopify/order-payload";
 import { catalogVariantsFor, generatedVariants, type SimVariant } from "@/simulators/shopify/shop-catalog";
 
 export interface SimOrder {
   payload: SimOrderPayload;
   tags: string[];
+  /** the order's refunds (its orders/create payload has none yet) */
+  refunds: SimRefund[];
 }
 
 export interface SimWebhookSubscription {
@@ -16,6 +18,28 @@ export interface SimWebhookSubscription {
   uri: string;
   format: "JSON";
   createdAt: string;
+}
+
+/** A metafield as stored, its namespace resolved (`$app:vintrace` is kept as `app--<app id>--vintrace`, as Shopify does). */
+export interface SimMetafield {
+  id: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimMetafieldDefinition {
+  id: string;
+  name: string;
+  namespace: string;
+  key: string;
+  ownerType: string;
+  type: string;
+  /** its place among the owner type's pinned definitions (shown on the resource's admin page), or null */
+  pinnedPosition: number | null;
 }
 
 /** A failure to answer with instead of the real reply, `count` times, optionally only for one operation. */
@@ -58,6 +82,9 @@ export class SimShop {
   readonly orders = new Map<string, SimOrder>();
   variants: SimVariant[];
   readonly subscriptions: SimWebhookSubscription[] = [];
+  /** metafields by their owner's GID (an order's) */
+  readonly metafields = new Map<string, SimMetafield[]>();
+  readonly metafieldDefinitions: SimMetafieldDefinition[] = [];
   readonly faults: SimFault[] = [];
   readonly bucket: CostBucket;
   private readonly accessTokens = new Map<string, AccessToken>();
@@ -97,19 +124,16 @@ export class SimShop {
   }
 
   addOrder(payload: SimOrderPayload): SimOrder {
-    const order = { payload, tags: payload.tags ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : [] };
+    const order = { payload, tags: payload.tags ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : [], refunds: [] };
     this.orders.set(payload.admin_graphql_api_id, order);
     return order;
   }
 
-  /** Cancels an order after the fact, as a merchant would between the webhook and the sync. */
-  cancelOrder(gid: string): SimOrder | undefined {
-    const order = this.orders.get(gid);
-    if (order && !order.payload.cancelled_at) {
-      const now = new Date().toISOString();
-      order.payload = { ...order.payload, cancelled_at: now, cancel_reason: "customer", updated_at: now };
-    }
-    return order;
+  /** A shop-specific subscription; `topic` as GraphQL writes it (ORDERS_UPDATED). */
+  subscribe(topic: string, uri: string): SimWebhookSubscription {
+    const subscription = { id: `gid://shopify/WebhookSubscription/${nextShopifyId()}`, topic, uri, format: "JSON" as const, createdAt: new Date().toISOString() };
+    this.subscriptions.push(subscription);
+    return subscription;
   }
 
   seedVariants(count: number): void {

@@ -68,9 +68,13 @@ export interface DeliveryResult {
   error?: string;
 }
 
-export async function deliverWebhook(input: WebhookRequestInput & { appUrl: string }): Promise<DeliveryResult> {
+export function deliverWebhook(input: WebhookRequestInput & { appUrl: string }): Promise<DeliveryResult> {
+  return deliverWebhookTo(`${input.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}`, input);
+}
+
+/** POSTs the signed delivery to a full address, such as a webhook subscription's uri. */
+export async function deliverWebhookTo(url: string, input: WebhookRequestInput): Promise<DeliveryResult> {
   const request = signedWebhookRequest(input);
-  const url = `${input.appUrl.replace(/\/+$/, "")}${WEBHOOK_PATH}`;
   try {
     const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
     await response.arrayBuffer();

@@ -1,70 +1,73 @@
-// "Changed after sending" entries for tests of what reads them (the list, the order's page, the alerts, the browser
-// tests): a sent order and its entries written straight to the database, with details in lib/order-changes.ts's
-// shapes (parsed here, so a test never builds a shape the worker could not write).
-import { randomBytes } from "node:crypto";
+// For tests of the after-sale path: the bodies Shopify sends for orders/cancelled, orders/updated, orders/edited and
+// refunds/create, built from an order payload of the simulator, and a way to deliver one, signed, to the intake.
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
-import { orderChangeDetails, type CancelledDetails, type EditedDetails, type OrderChangeDetails, type RefundedDetails } from "@/lib/order-changes";
+import type { Shopify } from "@shopify/shopify-api";
+import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
+import { webhookRequest } from "@/test/support/shopify";
+import { nextShopifyId, type SimOrderPayload } from "@/simulators/shopify/order-payload";
 
-export const cancelledDetails = (overrides: Partial<CancelledDetails> = {}): CancelledDetails => ({
-  kind: "CANCELLED",
-  cancelledAt: "2026-12-01T09:30:00.000Z",
-  reason: "customer",
-  ...overrides,
-});
-
-export const refundedDetails = (): RefundedDetails => ({
-  kind: "REFUNDED",
-  currency: "AUD",
-  total: "45.00",
-  refunds: [
-    {
-      id: "990001",
-      createdAt: "2026-12-01T09:40:00.000Z",
-      amount: "35.00",
-      note: "Bottle arrived broken",
-      lines: [{ sku: "21SHZ750", title: "2021 Shiraz - 750ml", quantity: 1, amount: "35.00" }],
-    },
-    { id: "990002", createdAt: "2026-12-01T10:05:00.000Z", amount: "10.00", note: null, lines: [] },
-  ],
-});
-
-/** One line changed (2 → 1 Shiraz), one removed (the tote), one added (a Cabernet), and the shipping changed. */
-export const editedDetails = (): EditedDetails => ({
-  kind: "EDITED",
-  lines: [
-    { key: "21SHZ750", title: "2021 Shiraz - 750ml", sku: "21SHZ750", sent: { quantity: 2, unitPrice: "35.00", discount: "7.00" }, now: { quantity: 1, unitPrice: "35.00", discount: "3.50" } },
-    { key: "TOTE-NAT", title: "Canvas Tote", sku: "TOTE-NAT", sent: { quantity: 1, unitPrice: "15.00", discount: "1.50" }, now: null },
-    { key: "19CAB750", title: "2019 Cabernet - 750ml", sku: "19CAB750", sent: null, now: { quantity: 1, unitPrice: "40.00", discount: "0.00" } },
-  ],
-  other: [{ field: "Shipping", sent: "Standard 10.00", now: "Express 15.00" }],
-});
-
-const tag = () => randomBytes(4).toString("hex");
-
-/** An order sent to vintrace, with its sales order code. */
-export async function sentOrder(db: Db, tenantId: string, orderName: string, code = `SO-${tag()}`) {
-  return db.orderSync.create({
-    data: {
-      tenantId,
-      orderGid: `gid://shopify/Order/${BigInt(`0x${randomBytes(6).toString("hex")}`)}`,
-      orderName,
-      source: "WEBHOOK",
-      status: "SYNCED",
-      vintraceSalesOrderId: Number.parseInt(randomBytes(3).toString("hex"), 16),
-      vintraceSalesOrderCode: code,
-      syncedAt: new Date(),
-    },
-  });
+/** The order as orders/updated (and orders/cancelled) carries it: the same Order, changed, with a later updated_at. */
+export function updatedOrder(order: SimOrderPayload, updatedAt: string, change: Partial<SimOrderPayload> = {}): SimOrderPayload {
+  return { ...order, ...change, updated_at: updatedAt };
 }
 
-/** An entry for the order, as the worker would write it. */
-export async function addChange(
-  db: Db,
-  order: { id: string; tenantId: string },
-  details: OrderChangeDetails,
-  fields: { detectedAt?: Date; handledAt?: Date; handledBy?: string; handledNote?: string; digestId?: string; supportDigestId?: string } = {},
-) {
-  return db.orderChange.create({
-    data: { tenantId: order.tenantId, orderSyncId: order.id, kind: details.kind, details: orderChangeDetails.parse(details), ...fields },
+/** The order with new current quantities by SKU, as an edit leaves it (a line taken out keeps quantity, current 0). */
+export function withQuantities(order: SimOrderPayload, quantities: Record<string, number>): SimOrderPayload["line_items"] {
+  return order.line_items.map((line) => (line.sku && line.sku in quantities ? { ...line, current_quantity: quantities[line.sku] } : line));
+}
+
+export function cancelledOrder(order: SimOrderPayload, at: string): SimOrderPayload {
+  return updatedOrder(order, at, { cancelled_at: at, cancel_reason: "customer", line_items: order.line_items.map((l) => ({ ...l, current_quantity: 0 })) });
+}
+
+export function orderEditBody(order: SimOrderPayload, createdAt: string) {
+  return {
+    order_edit: {
+      id: nextShopifyId(),
+      app_id: null,
+      created_at: createdAt,
+      committed_at: createdAt,
+      notify_customer: false,
+      order_id: order.id,
+      staff_note: "",
+      user_id: 1,
+      line_items: { additions: [], removals: [] },
+      discounts: { additions: [], removals: [] },
+      shipping_lines: { additions: [], removals: [] },
+    },
+  };
+}
+
+export function refundBody(order: SimOrderPayload, input: { id?: number; createdAt: string; lines: { sku: string; quantity: number }[]; note?: string | null }) {
+  const items = input.lines.map(({ sku, quantity }) => {
+    const line = order.line_items.find((l) => l.sku === sku);
+    if (!line) throw new Error(`no line ${sku} in ${order.name}`);
+    const cents = Math.round(Number(line.price) * 100) * quantity;
+    return { id: nextShopifyId(), quantity, line_item_id: line.id, line_item: line, subtotal: (cents / 100).toFixed(2), total_tax: "0.00", restock_type: "return" };
   });
+  const amount = (items.reduce((sum, item) => sum + Math.round(Number(item.subtotal) * 100), 0) / 100).toFixed(2);
+  return {
+    id: input.id ?? nextShopifyId(),
+    order_id: order.id,
+    created_at: input.createdAt,
+    note: input.note ?? null,
+    restock: true,
+    refund_line_items: items,
+    transactions: [{ id: nextShopifyId(), amount, kind: "refund", status: "success", currency: order.currency }],
+    order_adjustments: [],
+  };
+}
+
+/** Delivers one signed after-sale webhook to the intake; the same `eventId` makes a duplicate. Returns the status. */
+export async function deliverChange(
+  deps: { db: Db; shopify: Shopify },
+  shop: string,
+  topic: string,
+  payload: unknown,
+  options: { eventId?: string; secret?: string } = {},
+): Promise<number> {
+  const eventId = options.eventId ?? randomUUID();
+  const { request } = webhookRequest({ shop, topic, payload, eventId, webhookId: randomUUID(), ...(options.secret ? { secret: options.secret } : {}) });
+  return (await handleShopifyWebhook(request, deps)).status;
 }

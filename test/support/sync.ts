@@ -207,7 +207,7 @@ export async function runUntilIdle(deps: SyncDeps, tenantIds: string[], { timeou
       continue;
     }
     const waiting = await deps.db.orderSync.findFirst({
-      where: { tenantId: { in: tenantIds }, nextAttemptAt: { not: null }, OR: [{ status: "PENDING" }, { tagState: { in: ["PENDING_CREATED", "PENDING_ERROR"] } }] },
+      where: { tenantId: { in: tenantIds }, nextAttemptAt: { not: null }, OR: [{ status: "PENDING" }, { tagState: { in: ["PENDING_CREATED", "PENDING_ERROR"] } }, { metafieldState: "PENDING" }] },
       orderBy: { nextAttemptAt: "asc" },
     });
     if (!waiting?.nextAttemptAt) return results;

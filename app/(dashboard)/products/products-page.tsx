@@ -43,10 +43,11 @@ const STATUS_TEXT: Record<Row["status"], { label: string; tone: "green" | "red" 
 const WARNING_TEXT: Record<Row["warnings"][number], string> = { NAME_DIFFERS: "Name differs", PRICE_DIFFERS: "Price differs", PRICE_NOT_CHECKABLE: "Price not checkable" };
 
 export function ProductsPage() {
-  return <TenantGate what="products">{(tenantId) => <Products key={tenantId} tenantId={tenantId} />}</TenantGate>;
+  return <TenantGate what="products">{(tenantId) => <ProductMatching key={tenantId} tenantId={tenantId} />}</TenantGate>;
 }
 
-function Products({ tenantId }: { tenantId: string }) {
+/** The check and the product rules of one winery: the Products page, and the setup wizard's products step. */
+export function ProductMatching({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const latest = useQuery({

@@ -129,32 +129,7 @@ function PreviewResult({
         </p>
       }
     >
-      {verdicts.length === 0 ? (
-        <p className="text-sm text-slate-500">No order names in that text.</p>
-      ) : (
-        <Table label="Preview">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>What will happen</Th>
-              <Th>Why</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {verdicts.map((v) => (
-              <tr key={`${v.verdict}-${v.name}`} data-testid="verdict-row" data-verdict={v.verdict}>
-                <Td className="font-mono">{v.name}</Td>
-                <Td>
-                  <Badge tone={VERDICT[v.verdict].tone}>
-                    <span data-testid="verdict-outcome">{v.outcome}</span>
-                  </Badge>
-                </Td>
-                <Td className="text-slate-600">{v.message}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      {verdicts.length === 0 ? <p className="text-sm text-slate-500">No order names in that text.</p> : <VerdictTable verdicts={verdicts} />}
       <div className="mt-4 flex flex-wrap items-center gap-3">
         <Button variant="primary" disabled={actionable.length === 0 || confirming} onClick={() => onConfirm(names)}>
           {confirming ? "Queuing…" : `Confirm: retry ${actionable.length} ${actionable.length === 1 ? "order" : "orders"}`}
@@ -163,6 +138,34 @@ function PreviewResult({
         {query.isFetching && <span className="text-sm text-slate-500">Refreshing…</span>}
       </div>
     </Card>
+  );
+}
+
+/** What will happen to each order, as the bulk retry's preview says it: here, and before a winery goes live. */
+export function VerdictTable({ verdicts }: { verdicts: Verdict[] }) {
+  return (
+    <Table label="Preview">
+      <thead>
+        <tr>
+          <Th>Name</Th>
+          <Th>What will happen</Th>
+          <Th>Why</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {verdicts.map((v) => (
+          <tr key={`${v.verdict}-${v.name}`} data-testid="verdict-row" data-verdict={v.verdict}>
+            <Td className="font-mono">{v.name}</Td>
+            <Td>
+              <Badge tone={VERDICT[v.verdict].tone}>
+                <span data-testid="verdict-outcome">{v.outcome}</span>
+              </Badge>
+            </Td>
+            <Td className="text-slate-600">{v.message}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Prisma } from "@/server/generated/prisma/client";
 import { createPrisma } from "@/server/db";
 import { createTestTenant, startSimulatedShopifyForFile, uniqueShop, webhookRequest } from "@/test/support/shopify";
+import { contentWithHash } from "@/server/order-changes/content";
 import { customerDataExport } from "@/server/shopify/webhooks/compliance";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { buildOrderPayload, type SimOrderPayload } from "@/simulators/shopify/order-payload";
@@ -32,8 +33,17 @@ function orderOf(shop: string, person: typeof JANE, first: string, last: string)
 }
 
 async function seedOrder(tenantId: string, order: SimOrderPayload) {
+  const { content, contentHash } = contentWithHash(order);
   const sync = await db.orderSync.create({
-    data: { tenantId, orderGid: order.admin_graphql_api_id, orderName: order.name, source: "WEBHOOK", payload: order as unknown as Prisma.InputJsonValue },
+    data: {
+      tenantId,
+      orderGid: order.admin_graphql_api_id,
+      orderName: order.name,
+      source: "WEBHOOK",
+      payload: order as unknown as Prisma.InputJsonValue,
+      content: content as unknown as Prisma.InputJsonValue,
+      contentHash,
+    },
   });
   const address = order.shipping_address!;
   await db.syncAttempt.create({
@@ -67,6 +77,9 @@ describe("customers/data_request", () => {
     const sameCustomer = orderOf(shop, JANE, "Jane", "Citizen");
     const other = orderOf(shop, BOB, "Bob", "Smith");
     for (const order of [listed, sameCustomer, other]) await seedOrder(tenant.id, order);
+    for (const order of [listed, other]) {
+      await db.orderEvent.create({ data: { tenantId: tenant.id, orderGid: order.admin_graphql_api_id, topic: "orders/cancelled", payload: order as unknown as Prisma.InputJsonValue } });
+    }
 
     const payload = { shop_id: 1, shop_domain: shop, orders_requested: [listed.id], customer: JANE, data_request: { id: 9999 } };
     const request = webhookRequest({ shop, topic: "customers/data_request", payload, webhookId: "dr-1", eventId: "dr-event-1" });
@@ -88,6 +101,7 @@ describe("customers/data_request", () => {
     expect(exported.orders.map((o) => o.orderGid).sort()).toEqual([listed.admin_graphql_api_id, sameCustomer.admin_graphql_api_id].sort());
     expect(exported.orders.every((o) => o.attempts.length === 1)).toBe(true);
     expect(exported.auditEvents.map((e) => e.id)).toEqual([audits[0].id]);
+    expect(exported.orderEvents.map((e) => e.orderGid)).toEqual([listed.admin_graphql_api_id]);
     const text = asText(exported);
     expect(text).toContain(JANE.email);
     for (const bobs of [BOB.email, BOB.phone, String(BOB.id), "Bob Smith", other.admin_graphql_api_id]) expect(text).not.toContain(bobs);
@@ -95,7 +109,7 @@ describe("customers/data_request", () => {
 });
 
 describe("customers/redact", () => {
-  it("blanks the customer's personal data in order payloads, attempts and stored deliveries, and nothing else", async () => {
+  it("blanks the customer's personal data in order payloads and content, attempts, stored deliveries and after-sale events, and nothing else", async () => {
     const shop = uniqueShop("redact");
     const tenant = await createTestTenant(db, { shop });
     const listed = orderOf(shop, JANE, "Jane", "Citizen");
@@ -106,6 +120,8 @@ describe("customers/redact", () => {
     await db.webhookDelivery.create({
       data: { shopDomain: shop, topic: "orders/create", webhookId: "w-1", dedupKey: "w-1", outcome: "queued", payload: listed as unknown as Prisma.InputJsonValue },
     });
+    const eventOf = (order: SimOrderPayload) => ({ tenantId: tenant.id, orderGid: order.admin_graphql_api_id, topic: "orders/updated", payload: order as unknown as Prisma.InputJsonValue });
+    const [listedEvent, otherEvent] = [await db.orderEvent.create({ data: eventOf(listed) }), await db.orderEvent.create({ data: eventOf(other) })];
 
     const payload = { shop_id: 1, shop_domain: shop, customer: JANE, orders_to_redact: [listed.id] };
     expect((await send(shop, "customers/redact", payload)).status).toBe(200);
@@ -119,7 +135,8 @@ describe("customers/redact", () => {
       const attempt = after.attempts_[0];
       expect(attempt.request).toMatchObject({ customerName: "Cellar Door Sales", sendTo: null, description: expect.stringContaining("[redacted]") });
       expect(attempt.response).toMatchObject({ customer: { name: "Cellar Door Sales" }, sendTo: null });
-      for (const text of [asText(after.payload), asText(attempt.request), asText(attempt.response)]) {
+      expect(after.content).toMatchObject({ customer: null, address: null, lines: [{ sku: "21SHZ750", quantity: 1 }] });
+      for (const text of [asText(after.payload), asText(after.content), asText(attempt.request), asText(attempt.response)]) {
         for (const secret of [JANE.email, JANE.phone, "Jane Citizen", "12 Vineyard Road", String(JANE.id)]) expect(text).not.toContain(secret);
       }
     }
@@ -129,6 +146,10 @@ describe("customers/redact", () => {
 
     const delivery = await db.webhookDelivery.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "w-1" } });
     expect(asText(delivery.payload)).not.toContain(JANE.email);
+    const event = await db.orderEvent.findUniqueOrThrow({ where: { id: listedEvent.id } });
+    for (const secret of [JANE.email, JANE.phone, "Jane Citizen", "12 Vineyard Road"]) expect(asText(event.payload)).not.toContain(secret);
+    expect(event.payload).toMatchObject({ line_items: listed.line_items });
+    expect((await db.orderEvent.findUniqueOrThrow({ where: { id: otherEvent.id } })).payload).toEqual(otherEvent.payload);
     expect(await db.auditEvent.count({ where: { tenantId: tenant.id, action: "compliance.customer_redact" } })).toBe(1);
   });
 });

@@ -20,9 +20,15 @@ interface CustomerOrder {
   orderName: string;
   status: string;
   payload: unknown;
+  content: unknown;
 }
 
 const orderGidOf = (orderId: string) => `gid://shopify/Order/${orderId}`;
+
+/** In an order's content (server/order-changes/content.ts) the customer and the address are the personal parts. */
+const CONTENT_PERSONAL_FIELDS = new Set(["customer", "address"]);
+/** An edit carries the staff's note, a refund the merchant's: free text that may name the customer. */
+const EVENT_PERSONAL_FIELDS = new Set([...SHOPIFY_PERSONAL_FIELDS, "staff_note"]);
 
 /** The customer's orders we hold: the listed ones, and any whose payload names the customer by id or email. */
 async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[], customer: Customer | null | undefined) {
@@ -30,7 +36,7 @@ async function customerOrders(db: SqlRunner, tenantId: string, orderIds: string[
   const email = customer?.email?.trim().toLowerCase() || null;
   // FOR UPDATE: inside the redaction's transaction no worker rewrites a payload while it is being blanked.
   return db.$queryRaw<CustomerOrder[]>`
-    SELECT "id", "orderGid", "orderName", "status"::text AS "status", "payload" FROM "OrderSync"
+    SELECT "id", "orderGid", "orderName", "status"::text AS "status", "payload", "content" FROM "OrderSync"
     WHERE "tenantId" = ${tenantId}
       AND ("orderGid" = ANY(${orderIds.map(orderGidOf)}::text[]) OR "payload"->'customer'->>'id' = ${customerId}::text
            OR lower("payload"->>'email') = ${email}::text)
@@ -85,6 +91,8 @@ export interface CustomerDataExport {
   auditEvents: Record<string, unknown>[];
   /** the Shopify deliveries we still store about the customer's orders */
   webhookDeliveries: Record<string, unknown>[];
+  /** the after-sale deliveries (cancellations, edits, refunds) we still store about those orders */
+  orderEvents: Record<string, unknown>[];
 }
 
 /** Every record we store about one customer of a winery: what a customers/data_request asks for. */
@@ -106,9 +114,10 @@ export async function customerDataExport(db: Db, tenant: { id: string; shopDomai
     SELECT "id" FROM "WebhookDelivery"
     WHERE "shopDomain" = ${tenant.shopDomain} AND "payload" IS NOT NULL
       AND ("payload"->'customer'->>'id' = ${customerId}::text OR "payload"->>'admin_graphql_api_id' = ANY(${gids}::text[]))`;
-  const [auditEvents, webhookDeliveries] = await Promise.all([
+  const [auditEvents, webhookDeliveries, orderEvents] = await Promise.all([
     db.auditEvent.findMany({ where: { id: { in: auditIds.map((r) => r.id) } }, orderBy: { createdAt: "asc" } }),
     db.webhookDelivery.findMany({ where: { id: { in: deliveryIds.map((r) => r.id) } }, orderBy: { receivedAt: "asc" } }),
+    db.orderEvent.findMany({ where: { tenantId: tenant.id, orderGid: { in: gids } }, orderBy: { receivedAt: "asc" } }),
   ]);
   return {
     shopDomain: tenant.shopDomain,
@@ -117,6 +126,7 @@ export async function customerDataExport(db: Db, tenant: { id: string; shopDomai
     orders: orders.map(({ attempts_, ...order }) => ({ ...order, attempts: attempts_ })),
     auditEvents,
     webhookDeliveries,
+    orderEvents,
   };
 }
 
@@ -132,8 +142,23 @@ export async function handleCustomersRedact(delivery: VerifiedDelivery, body: Cu
       const needles = needlesFrom([body.customer?.email ?? "", body.customer?.phone ?? "", ...orders.flatMap((o) => personalValuesOf(o.payload))]);
 
       for (const order of orders) {
-        if (order.payload === null) continue;
-        await redactPayload(tx, order.id, redactJson(order.payload, SHOPIFY_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue);
+        if (order.payload === null && order.content === null) continue;
+        await redactPayload(
+          tx,
+          order.id,
+          order.payload === null ? null : (redactJson(order.payload, SHOPIFY_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue),
+          order.content === null ? null : (redactJson(order.content, CONTENT_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue),
+        );
+      }
+
+      // The after-sale deliveries still stored for those orders (an order's body carries the customer; so may a
+      // refund's note or an edit's staff note).
+      const events = await tx.orderEvent.findMany({
+        where: { tenantId: tenant.id, orderGid: { in: orders.map((o) => o.orderGid) } },
+        select: { id: true, payload: true },
+      });
+      for (const event of events) {
+        await tx.orderEvent.update({ where: { id: event.id }, data: { payload: redactJson(event.payload, EVENT_PERSONAL_FIELDS, needles) as Prisma.InputJsonValue } });
       }
 
       const attempts = await tx.syncAttempt.findMany({
@@ -167,7 +192,7 @@ export async function handleCustomersRedact(delivery: VerifiedDelivery, body: Cu
           shopDomain: delivery.shopDomain,
           customerId: body.customer?.id ?? null,
           ordersToRedact: orderIds,
-          redacted: { orders: orders.map((o) => o.orderName), attempts: attempts.length, deliveries: deliveries.length },
+          redacted: { orders: orders.map((o) => o.orderName), attempts: attempts.length, deliveries: deliveries.length, orderEvents: events.length },
         },
       });
     },

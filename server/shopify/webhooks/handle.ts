@@ -1,6 +1,7 @@
 // POST /api/webhooks/shopify: one endpoint for every topic.
 // Order of checks: size → signature (against the shop's own secret if it has one) → headers → body → the body's
-// shop. Nothing is stored until all of them pass. orders/create has its own, faster, path (orders-create.ts).
+// shop. Nothing is stored until all of them pass. orders/create and the after-sale topics have their own, faster,
+// path (shop-delivery.ts, with orders-create.ts and order-changes.ts).
 import "server-only";
 import type { Shopify } from "@shopify/shopify-api";
 import type { z } from "zod";
@@ -22,6 +23,8 @@ import {
   textResponse,
   type VerifiedDelivery,
 } from "@/server/shopify/webhooks/delivery";
+import { ORDER_CHANGE_TOPICS, type OrderChangeTopic } from "@/server/order-changes/events";
+import { handleOrderChange } from "@/server/shopify/webhooks/order-changes";
 import { handleOrderCreated } from "@/server/shopify/webhooks/orders-create";
 import {
   appUninstalledBody,
@@ -64,7 +67,9 @@ const LIFECYCLE_TOPICS = new Map<string, LifecycleTopic>([
   ["shop/redact", lifecycleTopic(shopRedactBody, (b) => ({ domain: b.shop_domain, id: b.shop_id }), handleShopRedact)],
 ]);
 
-export const WEBHOOK_TOPICS = ["orders/create", ...LIFECYCLE_TOPICS.keys()];
+export const WEBHOOK_TOPICS = ["orders/create", ...ORDER_CHANGE_TOPICS, ...LIFECYCLE_TOPICS.keys()];
+
+const isOrderChangeTopic = (topic: string): topic is OrderChangeTopic => (ORDER_CHANGE_TOPICS as readonly string[]).includes(topic);
 
 /**
  * Handles one delivery and logs it: topic, shop, the status answered and how long it took (never the body, the
@@ -102,9 +107,10 @@ async function handleDelivery(request: Request, deps: WebhookDeps): Promise<Resp
   const now = deps.now?.() ?? new Date();
 
   // Business topics: unknown and uninstalled shops are refused (404), and the shop must be named in the header.
-  if (headers.topic === "orders/create") {
+  if (headers.topic === "orders/create" || isOrderChangeTopic(headers.topic)) {
     if (!headers.shopDomain) return textResponse(400, "Missing X-Shopify-Shop-Domain");
-    return handleOrderCreated({ rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, appSecret: shopify.config.apiSecretKey, now });
+    const delivery = { rawBody, headers: { ...headers, shopDomain: headers.shopDomain }, db: deps.db, appSecret: shopify.config.apiSecretKey, now };
+    return isOrderChangeTopic(headers.topic) ? handleOrderChange(delivery, headers.topic) : handleOrderCreated(delivery);
   }
 
   const topic = LIFECYCLE_TOPICS.get(headers.topic);

@@ -9,6 +9,7 @@ import { encryptSecret } from "@/server/crypto";
 import { createPrisma } from "@/server/db";
 import { createMailer } from "@/server/mail/mailer";
 import { createTestTenant, startWebhookReceiver, uniqueShop, webhookRequest } from "@/test/support/shopify";
+import { ORDER_CHANGE_TOPICS } from "@/server/order-changes/events";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { hmacMatches } from "@/server/shopify/webhooks/verify";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
@@ -74,6 +75,7 @@ async function snapshot(tenantId: string) {
       revokedAt: tenant.shopify.revokedAt,
     },
     orders: await db.orderSync.count({ where: { tenantId } }),
+    orderEvents: await db.orderEvent.count({ where: { tenantId } }),
     deliveries: tenant ? await db.webhookDelivery.count({ where: { shopDomain: tenant.shopDomain } }) : 0,
   };
 }
@@ -81,14 +83,14 @@ async function snapshot(tenantId: string) {
 const forgeryAudits = (tenantId: string) => db.auditEvent.findMany({ where: { tenantId, action: "webhook.forgery_suspected" }, orderBy: { createdAt: "asc" } });
 
 describe("a launch link's signature replayed as a webhook", () => {
-  it("as app/uninstalled, shop/redact and orders/create for another shop: 400, and the winery keeps its tokens and orders", async () => {
+  it("as app/uninstalled, shop/redact, orders/create or an after-sale topic for another shop: 400, and the winery keeps its tokens and orders", async () => {
     const victim = await installedTenant("victim");
     const forgery = await collectLaunchLink(s.sim.url, uniqueShop("attacker"), TEST_APP.apiKey);
     // The attack's premise: the link's query, with its hex HMAC in base64, carries a valid webhook signature.
     expect(hmacMatches(forgery.body, TEST_APP.apiSecret, forgery.hmacBase64)).toBe(true);
     const before = await snapshot(victim.tenant.id);
 
-    for (const topic of ["app/uninstalled", "shop/redact", "orders/create"]) {
+    for (const topic of ["app/uninstalled", "shop/redact", "orders/create", ...ORDER_CHANGE_TOPICS]) {
       const { request } = webhookRequest({ shop: victim.shop, topic, payload: forgery.body }, { headers: { "X-Shopify-Hmac-Sha256": forgery.hmacBase64 } });
       expect((await handle(request)).status, topic).toBe(400);
     }

@@ -8,6 +8,7 @@ import { JsonView } from "@/components/json-view";
 import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
 import { useTenantHref, useViewer, TenantGate } from "@/components/tenant";
+import { VintraceCodeInShopify } from "@/app/(dashboard)/orders/[id]/vintrace-code-in-shopify";
 import { OrderChangesSection } from "./order-changes-section";
 
 const TAG_TEXT: Record<string, string> = {
@@ -24,6 +25,7 @@ const STEP_TEXT: Record<string, string> = {
   DIAGNOSE: "Diagnosed vintrace's refusal",
   CHECK: "Checked the order",
   TAG: "Tagged the Shopify order",
+  METAFIELD: "Wrote the vintrace code to the Shopify order",
 };
 
 export function OrderDetailPage({ orderSyncId }: { orderSyncId: string }) {
@@ -40,7 +42,7 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
     // Follow the order while the worker has it.
     refetchInterval: (query) => {
       const data = query.state.data;
-      return data && (data.status === "PENDING" || data.inProgress || data.tagState.startsWith("PENDING")) ? 2_000 : false;
+      return data && (data.status === "PENDING" || data.inProgress || data.tagState.startsWith("PENDING") || data.metafield.state === "waiting") ? 2_000 : false;
     },
   });
   const onRetried = () => void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ tenantId, orderSyncId }) });
@@ -173,6 +175,7 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
               {TAG_TEXT[order.tagState] ?? order.tagState}
               {order.tagError && <span className="block text-xs text-red-700">Tagging failed: {order.tagError}</span>}
             </dd>
+            {order.salesOrder && <VintraceCodeInShopify metafield={order.metafield} />}
             <dt className="text-slate-500">Placed</dt>
             <dd>
               <Time value={order.orderCreatedAt} />

@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { OpenChangesCount } from "@/components/open-changes-count";
 import { useTenant, useTenantHref } from "@/components/tenant";
 import { cx } from "@/components/ui";
 
 const ITEMS = [
   { href: "/", label: "Overview" },
   { href: "/orders", label: "Orders" },
+  { href: "/changes", label: "Changed after sending" },
   { href: "/retry", label: "Retry" },
   { href: "/products", label: "Products" },
   { href: "/settings", label: "Settings" },
@@ -47,6 +49,7 @@ export function DashboardNav() {
                 )}
               >
                 {item.label}
+                {item.href === "/changes" && <OpenChangesCount />}
               </Link>
             </li>
           );

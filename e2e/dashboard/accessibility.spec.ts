@@ -6,6 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, signIn, stackInfo, test, uniqueTag, type Login } from "@/e2e/fixtures";
 import { hashToken } from "@/server/crypto";
+import { addChange, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { createShopifyOrder, shopifyOrders, waitForSync } from "./helpers";
 
 const url = (path: string) => `${stackInfo().appUrl}${path}`;
@@ -60,6 +61,10 @@ test("every page has no serious or critical axe violation", async ({ page, brows
   // A failed order, so the overview, the orders table and the order page have something to show.
   const order = await createShopifyOrder({ shop: tenant.shopDomain, lines: [{ sku: "TOTE-NAT", qty: 1 }], deliver: true });
   const failed = await waitForSync(tenant.shopDomain, order.gid, (r) => r.status === "FAILED");
+  // A sent order that Shopify edited and refunded since, for the "Changed after sending" list and its order's page.
+  const changed = await sentOrder(db, tenant.id, "#2001");
+  await addChange(db, changed, editedDetails());
+  await addChange(db, changed, refundedDetails(), { handledAt: new Date(), handledBy: owner.email, handledNote: "Credit note raised in vintrace" });
 
   await signIn(page, owner);
   const w = `winery=${tenant.id}`;
@@ -71,6 +76,8 @@ test("every page has no serious or critical axe violation", async ({ page, brows
   for (const [name, path, ready] of [
     ["orders", `/orders?${w}`, page.getByTestId("order-row")],
     ["order", `/orders/${failed.id}?${w}`, page.getByTestId("order-error")],
+    ["changed after sending", `/changes?${w}&state=all`, page.getByTestId("change-entry")],
+    ["order changed after sending", `/orders/${changed.id}?${w}`, page.getByTestId("order-changes")],
     ["retry", `/retry?${w}`, page.getByLabel("Order names")],
     ["settings", `/settings?${w}`, page.getByLabel("Customer name")],
     ["users", `/users?${w}`, page.getByRole("main").getByText(owner.email)],

@@ -6,7 +6,9 @@ import { startChatReceiver, type ChatReceiver } from "@/simulators/mail/chat";
 import { startMailCatcher, type MailCatcher } from "@/simulators/mail/catcher";
 import { CAUSE_INFO } from "@/lib/causes";
 import { NO_PRODUCT_LINES_PREFIX } from "@/lib/no-product-lines";
+import { addChange, cancelledDetails, editedDetails, refundedDetails, sentOrder } from "@/test/support/order-change-entries";
 import { ALERT_POLICY, runAlertCycle, runSupportDigest, runTenantAlerts, type AlertDeps } from "./cycle";
+import { OVERDUE_AFTER_MS } from "./order-changes";
 import { createChatPoster } from "./outbound";
 import { addChatWebhook, sendTestAlert } from "./settings";
 
@@ -432,5 +434,110 @@ describe("retention", () => {
     const again = await db.alert.create({ data: { tenantId: w.tenant.id, kind: "TEST", subject: "old too", text: "old", createdAt: longAgo } });
     await runAlertCycle(db, new Date(now.getTime() + MIN), { ...deps, policy: { retentionDays: 90 } });
     expect(await db.alert.findUnique({ where: { id: again.id } })).not.toBeNull(); // pruning ran already today
+  });
+});
+
+describe("changed after sending", () => {
+  const sentKinds = (result: { sent: { kind: string }[] }) => result.sent.map((s) => s.kind);
+
+  it("the winery's digest tells of a new change once, with no failure to report, to the people who opted in; again once the entry is opened again", async () => {
+    const t0 = nextStretch();
+    const w = await tenant("Changed Creek");
+    const order = await sentOrder(db, w.tenant.id, "#2001", "SO-2001");
+    const change = await addChange(db, order, editedDetails());
+    // Handled before any digest ran: nothing to tell.
+    const quick = await addChange(db, await sentOrder(db, w.tenant.id, "#2002"), cancelledDetails(), { handledAt: new Date(), handledBy: "x@winery.test" });
+
+    const first = await runTenantAlerts(db, w.tenant.id, new Date(t0 + W + MIN), deps);
+    expect(sentKinds(first)).toEqual(["DIGEST"]);
+    const mail = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(mail.subject).toBe(`${w.tenant.name}: 1 order changed in Shopify after sending to vintrace`);
+    expect(mail.text).toContain("#2001 (vintrace SO-2001): Edited: 1 line added, 1 line removed, 1 line changed; Shipping");
+    expect(mail.text).toContain(`${appUrl}/orders/${order.id}?winery=${w.tenant.id}`);
+    expect(mail.text).toContain(`${appUrl}/changes?winery=${w.tenant.id}`);
+    expect(mail.text).toContain("make the change there, then mark the entry handled");
+    expect(mail.text).not.toContain("#2002");
+    expect(mailsTo(w.optedOut[0])).toHaveLength(0);
+    expect(chat.messages(w.hookName)).toHaveLength(1);
+    expect(chat.messages(w.hookName)[0].text).toContain("#2001");
+
+    const alert = await db.alert.findUniqueOrThrow({ where: { id: first.sent[0].alertId } });
+    expect(alert).toMatchObject({ kind: "DIGEST", failureCount: 0, tenantId: w.tenant.id });
+    const told = await db.orderChange.findUniqueOrThrow({ where: { id: change.id } });
+    expect(told.digestId).toBe(alert.id);
+    // Taking it for the digest is not a change to the entry: a person who read it before can still mark it handled.
+    expect(told.updatedAt).toEqual(change.updatedAt);
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: quick.id } })).digestId).toBeNull();
+
+    // Told once: the next window sends nothing.
+    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(t0 + 2 * W + MIN), deps))).toEqual([]);
+
+    // Marked handled, then Shopify changes the order again: the worker opens the entry again, and it is told again.
+    await db.orderChange.update({ where: { id: change.id }, data: { handledAt: new Date(), handledBy: w.optedIn[0] } });
+    await db.orderChange.update({ where: { id: change.id }, data: { handledAt: null, handledBy: null, digestId: null, details: { ...editedDetails(), other: [] } } });
+    catcher.clear();
+    const again = await runTenantAlerts(db, w.tenant.id, new Date(t0 + 3 * W + MIN), deps);
+    expect(sentKinds(again)).toEqual(["DIGEST"]);
+    const second = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(second.text).toContain("#2001 (vintrace SO-2001): Edited: 1 line added, 1 line removed, 1 line changed");
+    expect(second.text).not.toContain("; Shipping");
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: change.id } })).digestId).toBe(again.sent[0].alertId);
+  });
+
+  it("the winery's digest tells of failures and changes together", async () => {
+    const t0 = nextStretch();
+    const w = await tenant("Both Ways");
+    // Two failures: the first is alerted at once, the second waits for the digest with the change.
+    await fail(w.tenant.id, "CONFIG", 2);
+    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(t0 + MIN), deps))).toEqual(["FIRST_FAILURE"]);
+    await addChange(db, await sentOrder(db, w.tenant.id, "#3003", "SO-3003"), refundedDetails());
+    catcher.clear();
+
+    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(t0 + W + MIN), deps))).toEqual(["DIGEST"]);
+    const mail = await catcher.waitFor((m) => m.to.includes(w.optedIn[0]));
+    expect(mail.subject).toBe(`${w.tenant.name}: 1 order could not be sent to vintrace; 1 order changed after sending`);
+    expect(mail.text).toContain("The settings do not match vintrace (1)");
+    expect(mail.text).toContain("#3003 (vintrace SO-3003): Refunded 45.00 AUD in 2 refunds");
+  });
+
+  it("support's digest lists the entries unhandled for over 3 days once a day, each once, and neither a younger nor a handled one", async () => {
+    const HOUR = 60 * MIN;
+    const DAY = 24 * HOUR;
+    const t0 = nextStretch();
+    // What earlier tests left for the support team goes out first, before anyone here is listening.
+    await runSupportDigest(db, new Date(t0 + MIN), deps);
+    const day = Math.ceil((t0 + W) / DAY) * DAY;
+    const w = await tenant("Slow Hands");
+    const staff = await db.user.create({ data: { email: `support-changes-${unique()}@winehub.test`, role: "SUPPORT", supportAlertEmails: true } });
+    // The winery was told of each entry already.
+    const detected = (at: number) => ({ detectedAt: new Date(at), digestId: "told" });
+    const overdue = await addChange(db, await sentOrder(db, w.tenant.id, "#4001", "SO-4001"), cancelledDetails({ reason: "declined" }), detected(day - OVERDUE_AFTER_MS - HOUR));
+    // Three days old from two hours into the day, after the day's list went out.
+    const later = await addChange(db, await sentOrder(db, w.tenant.id, "#4002"), refundedDetails(), detected(day + 2 * HOUR - OVERDUE_AFTER_MS));
+    // Two days old on the next day.
+    await addChange(db, await sentOrder(db, w.tenant.id, "#4003"), editedDetails(), detected(day - DAY));
+    await addChange(db, await sentOrder(db, w.tenant.id, "#4004"), editedDetails(), { ...detected(day - 5 * DAY), handledAt: new Date(day - DAY), handledBy: "x@winery.test" });
+
+    const first = await runSupportDigest(db, new Date(day + MIN), deps);
+    expect(sentKinds(first)).toEqual(["SUPPORT_DIGEST"]);
+    const [mail] = mailsTo(staff.email);
+    expect(mail.subject).toBe("vintrace-sync support digest: 0 failed orders, 1 order changed after sending, unhandled for over 3 days");
+    expect(mail.text).toContain(`${w.tenant.name}: #4001 (vintrace SO-4001): Cancelled: payment declined`);
+    expect(mail.text).toContain(`${appUrl}/orders/${overdue.orderSyncId}?winery=${w.tenant.id}`);
+    for (const other of ["#4002", "#4003", "#4004"]) expect(mail.text).not.toContain(other);
+    expect(chat.messages("support").at(-1)?.text).toContain("1 order changed after sending, unhandled for over 3 days across 1 winery");
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: overdue.id } })).supportDigestId).toBe(first.sent[0].alertId);
+    // Nor does the winery's own digest tell of them again.
+    expect(sentKinds(await runTenantAlerts(db, w.tenant.id, new Date(day + W + MIN), deps))).toEqual([]);
+
+    // Later the same day #4002 is overdue too, but the day's list has gone out: it waits for tomorrow's.
+    expect(sentKinds(await runSupportDigest(db, new Date(day + 3 * HOUR), deps))).toEqual([]);
+    catcher.clear();
+    const next = await runSupportDigest(db, new Date(day + DAY + MIN), deps);
+    expect(sentKinds(next)).toEqual(["SUPPORT_DIGEST"]);
+    const [nextMail] = mailsTo(staff.email);
+    expect(nextMail.text).toContain("#4002");
+    for (const other of ["#4001", "#4003", "#4004"]) expect(nextMail.text).not.toContain(other);
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: later.id } })).supportDigestId).toBe(next.sent[0].alertId);
   });
 });

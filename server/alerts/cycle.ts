@@ -4,11 +4,13 @@
 //      condition that is alerted when it opens and never again until it clears, when one short "resolved" follows;
 //   3. the silence warning: an order has waited longer than the winery's threshold and nothing synced since (a
 //      condition too, with its "resolved");
-//   4. the digest of the 15-minute window that just ended: every failure not yet reported, grouped by cause, in
-//      one alert per recipient, however many there are; claimed per (winery, window) so N instances send it once.
+//   4. the digest of the 15-minute window that just ended: every failure not yet reported, grouped by cause, and
+//      every order newly changed after sending (order-changes.ts), in one alert per recipient, however many there
+//      are; claimed per (winery, window) so N instances send it once.
 // Then the support team's cross-winery digest of the same window, with the window's notices about Shopify
 // deliveries (possible forgeries, an uninstall Shopify did not confirm, a shop/redact not carried out, webhook
-// subscriptions that could not be set up), and once a day the wineries stuck in setup (setup-stuck.ts).
+// subscriptions that could not be set up), and once a day the wineries stuck in setup (setup-stuck.ts) and the
+// orders changed after sending left unhandled for over 3 days (order-changes.ts).
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
@@ -35,6 +37,7 @@ import {
   type WebhookNotice,
 } from "./messages";
 import { createChatPoster } from "./outbound";
+import { hasUntoldChanges, overdueChangesDue, takeChangesForDigest, takeOverdueChanges, withChanges, withOverdueChanges } from "./order-changes";
 import { stuckSetupsDue, takeStuckSetups, withStuckSetups } from "./setup-stuck";
 
 export interface AlertPolicy {
@@ -303,7 +306,7 @@ END)`;
 async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
   const pending = await db.alertFailure.findFirst({ where: { tenantId: tenant.id, digestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } });
-  if (!pending) return;
+  if (!pending && !(await hasUntoldChanges(db, tenant.id, window.end))) return;
   if (!(await claimJob(db, "alerts-digest", tenant.id, window.key, deps.owner, now))) return;
   const alertId = randomUUID();
   // Each failure goes to exactly one digest, even when a slow run overlaps the next window's.
@@ -313,8 +316,9 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
       WHERE "tenantId" = ${tenant.id} AND "digestId" IS NULL AND "seenAt" < ${window.end}
       RETURNING "orderSyncId", "errorClass")
     SELECT taken."orderSyncId", ${takenCauseSql} AS "cause" FROM taken LEFT JOIN "OrderSync" s ON s."id" = taken."orderSyncId"`;
+  const changes = await takeChangesForDigest(db, tenant.id, window.end, alertId);
   let summary: Prisma.InputJsonValue = { failures: 0 };
-  if (taken.length > 0) {
+  if (taken.length > 0 || changes.length > 0) {
     const byCause = new Map<AlertCause | null, string[]>();
     for (const row of taken) {
       const ids = byCause.get(row.cause) ?? [];
@@ -339,12 +343,12 @@ async function tenantDigest(db: Db, tenant: TenantRow, now: Date, deps: AlertDep
       tenantId: tenant.id,
       kind: "DIGEST",
       failureCount: failures,
-      content: digestAlert(deps.appUrl, tenant, groups, window.end),
+      content: withChanges(failures > 0 ? digestAlert(deps.appUrl, tenant, groups, window.end) : null, deps.appUrl, tenant, changes, window.end, policy.listedPerCause),
       recipients: await tenantRecipients(db, tenant.id),
       createdAt: now,
     });
     result.sent.push({ tenantId: tenant.id, kind: "DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
-    summary = { failures, alertId: sent.alertId, recipients: sent.deliveries.length };
+    summary = { failures, changes: changes.length, alertId: sent.alertId, recipients: sent.deliveries.length };
   }
   await finishJob(db, "alerts-digest", tenant.id, window.key, summary);
 }
@@ -373,13 +377,14 @@ async function webhookNotices(db: Db, window: { start: Date; end: Date }): Promi
 
 async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPolicy, result: AlertCycleResult): Promise<void> {
   const window = lastCompleteWindow(now, policy.digestWindowMs);
-  const [failure, opened, notices, stuckDue] = await Promise.all([
+  const [failure, opened, notices, stuckDue, overdueDue] = await Promise.all([
     db.alertFailure.findFirst({ where: { supportDigestId: null, seenAt: { lt: window.end } }, select: { orderSyncId: true } }),
     db.alertState.findFirst({ where: { open: true, supportSeen: false, openedAt: { lt: window.end } }, select: { tenantId: true } }),
     webhookNotices(db, window),
     stuckSetupsDue(db, now),
+    overdueChangesDue(db, now),
   ]);
-  if (!failure && !opened && notices.length === 0 && !stuckDue) return;
+  if (!failure && !opened && notices.length === 0 && !stuckDue && !overdueDue) return;
   if (!(await claimJob(db, "alerts-support-digest", "all", window.key, deps.owner, now))) return;
   const stuck = stuckDue ? await takeStuckSetups(db, now, deps.owner) : [];
   const alertId = randomUUID();
@@ -394,6 +399,7 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     UPDATE "AlertState" SET "supportSeen" = true
     WHERE "open" = true AND "supportSeen" = false AND "openedAt" < ${window.end}
     RETURNING "tenantId", "condition"`;
+  const overdueChanges = overdueDue ? await takeOverdueChanges(db, now, alertId, deps.owner) : [];
   const tenantIds = [...new Set([...taken.map((t) => t.tenantId), ...newConditions.map((c) => c.tenantId)])];
   const names = new Map((await db.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, name: true } })).map((t) => [t.id, t.name]));
   const rows = new Map<string, { tenant: string; counts: { cause: AlertCause | null; count: number }[] }>();
@@ -403,25 +409,25 @@ async function supportDigest(db: Db, now: Date, deps: AlertDeps, policy: AlertPo
     rows.set(t.tenantId, row);
   }
   const failures = taken.reduce((sum, t) => sum + Number(t.count), 0);
-  let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length, webhookNotices: notices.length };
-  if (failures > 0 || newConditions.length > 0 || notices.length > 0 || stuck.length > 0) {
+  let summary: Prisma.InputJsonValue = { failures, conditions: newConditions.length, webhookNotices: notices.length, overdueChanges: overdueChanges.length };
+  if (failures > 0 || newConditions.length > 0 || notices.length > 0 || stuck.length > 0 || overdueChanges.length > 0) {
     const sent = await deliverAlert(db, deps, {
       id: alertId,
       tenantId: null,
       kind: "SUPPORT_DIGEST",
       failureCount: failures,
-      content: withStuckSetups(deps.appUrl, stuck, supportDigestAlert(
+      content: withOverdueChanges(deps.appUrl, overdueChanges, withStuckSetups(deps.appUrl, stuck, supportDigestAlert(
         deps.appUrl,
         [...rows.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)),
         newConditions.map((c) => ({ tenant: names.get(c.tenantId) ?? c.tenantId, condition: CONDITION_WORDS[c.condition] })),
         window.end,
         notices,
-      )),
+      ))),
       recipients: await supportRecipients(db, deps.supportWebhookUrl),
       createdAt: now,
     });
     result.sent.push({ tenantId: null, kind: "SUPPORT_DIGEST", alertId: sent.alertId, recipients: sent.deliveries.length });
-    summary = { failures, conditions: newConditions.length, webhookNotices: notices.length, alertId: sent.alertId, recipients: sent.deliveries.length };
+    summary = { failures, conditions: newConditions.length, webhookNotices: notices.length, overdueChanges: overdueChanges.length, alertId: sent.alertId, recipients: sent.deliveries.length };
   }
   await finishJob(db, "alerts-support-digest", "all", window.key, summary);
 }

@@ -209,6 +209,17 @@ export function supportDigestAlert(
   return { subject: `vintrace-sync support digest: ${total} failed order${total === 1 ? "" : "s"}${problems}${webhooks}`, blocks, chat: chat.join("\n") };
 }
 
+/** A digest with a section of its own added before its closing link, and said in its subject and chat message. */
+export function withSection(content: AlertContent, section: { subject: string; blocks: MailBlock[]; chat: string }): AlertContent {
+  const closing = content.blocks.findLastIndex((b) => b.kind === "action");
+  const at = closing === -1 ? content.blocks.length : closing;
+  return {
+    subject: `${content.subject}, ${section.subject}`,
+    blocks: [...content.blocks.slice(0, at), ...section.blocks, ...content.blocks.slice(at)],
+    chat: `${content.chat}\n${section.chat}`,
+  };
+}
+
 export function testAlert(appUrl: string, w: AlertTenant, by: string): AlertContent {
   const tenant = w.name;
   return {

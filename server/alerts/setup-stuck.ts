@@ -6,12 +6,11 @@
 import "server-only";
 import type { Db } from "@/server/db";
 import type { Prisma } from "@/server/generated/prisma/client";
-import { claimJob, finishJob, windowOf } from "@/server/jobs/claim";
 import { durationWords, SETUP_STUCK_AFTER_MS, setupProgress, type SetupProgress } from "@/lib/setup-steps";
-import { tenantUrl, type AlertContent, type AlertTenant } from "./messages";
+import { dailyListDue, takeDailyList } from "./daily-list";
+import { tenantUrl, withSection, type AlertContent, type AlertTenant } from "./messages";
 
 const JOB = "alerts-setup-stuck";
-const DAY_MS = 24 * 60 * 60_000;
 
 export interface StuckSetup {
   tenant: AlertTenant;
@@ -37,24 +36,14 @@ export async function stuckSetups(db: Db, now: Date): Promise<StuckSetup[]> {
   });
 }
 
-const today = (now: Date) => windowOf(now, DAY_MS);
-
 /** Whether today's list is still to go out: some winery is stuck, and no digest has listed them today. */
 export async function stuckSetupsDue(db: Db, now: Date): Promise<boolean> {
-  const [listed, stuck] = await Promise.all([
-    db.jobClaim.findUnique({ where: { job_scope_window: { job: JOB, scope: "all", window: today(now) } }, select: { job: true } }),
-    db.tenant.findFirst({ where: stuckWhere(now), select: { id: true } }),
-  ]);
-  return listed === null && stuck !== null;
+  const [due, stuck] = await Promise.all([dailyListDue(db, JOB, now), db.tenant.findFirst({ where: stuckWhere(now), select: { id: true } })]);
+  return due && stuck !== null;
 }
 
 /** Today's list, for the one digest that claims it; empty for any other. */
-export async function takeStuckSetups(db: Db, now: Date, owner: string): Promise<StuckSetup[]> {
-  if (!(await claimJob(db, JOB, "all", today(now), owner, now))) return [];
-  const stuck = await stuckSetups(db, now);
-  await finishJob(db, JOB, "all", today(now), { wineries: stuck.length });
-  return stuck;
-}
+export const takeStuckSetups = (db: Db, now: Date, owner: string): Promise<StuckSetup[]> => takeDailyList(db, JOB, now, owner, () => stuckSetups(db, now));
 
 const wineries = (n: number) => `${n} ${n === 1 ? "winery" : "wineries"}`;
 
@@ -66,11 +55,9 @@ export function withStuckSetups(appUrl: string, stuck: StuckSetup[], content: Al
     { kind: "heading", text: `Stuck in setup (${stuck.length}): on the same step for ${durationWords(SETUP_STUCK_AFTER_MS)} or more` },
     { kind: "list", items: stuck.map((s) => ({ text: line(s), url: tenantUrl(appUrl, s.tenant, "/") })) },
   ];
-  const closing = content.blocks.findLastIndex((b) => b.kind === "action");
-  const at = closing === -1 ? content.blocks.length : closing;
-  return {
-    subject: `${content.subject}, ${wineries(stuck.length)} stuck in setup`,
-    blocks: [...content.blocks.slice(0, at), ...section, ...content.blocks.slice(at)],
-    chat: [content.chat, `:hourglass: ${wineries(stuck.length)} stuck in setup:`, ...stuck.map((s) => `• ${line(s)} ${tenantUrl(appUrl, s.tenant, "/")}`)].join("\n"),
-  };
+  return withSection(content, {
+    subject: `${wineries(stuck.length)} stuck in setup`,
+    blocks: section,
+    chat: [`:hourglass: ${wineries(stuck.length)} stuck in setup:`, ...stuck.map((s) => `• ${line(s)} ${tenantUrl(appUrl, s.tenant, "/")}`)].join("\n"),
+  });
 }

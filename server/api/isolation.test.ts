@@ -44,6 +44,7 @@ interface Tenant {
   productCheckId: string;
   alertWebhookId: string;
   alertWebhookUrl: string;
+  changeId: string;
   vintraceKey: string;
   shopifyToken: string;
   webhookSecret: string;
@@ -111,6 +112,9 @@ async function seedTenant(label: "a" | "b", vintraceUrl: string, withShopify: bo
   });
   await db.auditEvent.create({ data: { tenantId: tenant.id, actorEmail: owner.email, action: "settings.changed", details: { tenant: name } } });
   await db.alert.create({ data: { tenantId: tenant.id, kind: "TEST", subject: `Alert ${label} ${stamp}`, text: `for ${name}` } });
+  const change = await db.orderChange.create({
+    data: { tenantId: tenant.id, orderSyncId: order.id, kind: "CANCELLED", details: { kind: "CANCELLED", cancelledAt: new Date().toISOString(), reason: `reason-${label}-${stamp}` } },
+  });
   const alertWebhookUrl = `https://chat.example.com/hooks/${label}-${stamp}-secret-path`;
   const alertWebhook = await db.alertWebhook.create({
     data: { tenantId: tenant.id, label: `Chat ${label} ${stamp}`, urlEnc: encryptSecret(alertWebhookUrl, { tenantId, column: "AlertWebhook.urlEnc" }), urlHint: "https://chat.example.com" },
@@ -128,6 +132,7 @@ async function seedTenant(label: "a" | "b", vintraceUrl: string, withShopify: bo
     productCheckId: check.id,
     alertWebhookId: alertWebhook.id,
     alertWebhookUrl,
+    changeId: change.id,
     vintraceKey,
     shopifyToken,
     webhookSecret,
@@ -136,7 +141,7 @@ async function seedTenant(label: "a" | "b", vintraceUrl: string, withShopify: bo
 
 /** What in a response would be winery B's: its ids, names and records. */
 function markersOf(w: Tenant): string[] {
-  return [w.tenantId, w.name, w.shop, w.ownerEmail, w.orderSyncId, w.orderGid, w.invitationId, w.productCheckId, `SKU-b-${stamp}`, `MAP-b-${stamp}`, `CHECK-b-${stamp}`, `staff-b-${stamp}`, `invitee-b-${stamp}`, w.alertWebhookId, `Chat b ${stamp}`, `Alert b ${stamp}`];
+  return [w.tenantId, w.name, w.shop, w.ownerEmail, w.orderSyncId, w.orderGid, w.invitationId, w.productCheckId, `SKU-b-${stamp}`, `MAP-b-${stamp}`, `CHECK-b-${stamp}`, `staff-b-${stamp}`, `invitee-b-${stamp}`, w.alertWebhookId, `Chat b ${stamp}`, `Alert b ${stamp}`, w.changeId, `reason-b-${stamp}`];
 }
 
 /** Every secret, in plaintext and as stored. */
@@ -170,6 +175,7 @@ function idsOfB(): Record<string, unknown> {
     invitationId: b.invitationId,
     productCheckId: b.productCheckId,
     webhookId: b.alertWebhookId,
+    changeId: b.changeId,
   };
 }
 const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "catch", "readonly", "nonoptional"]);
@@ -321,6 +327,7 @@ describe("the isolation sweep over every procedure", () => {
       order: await db.orderSync.findUniqueOrThrow({ where: { id: b.orderSyncId } }),
       settings: await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: b.tenantId } }),
       tenant: await db.tenant.findUniqueOrThrow({ where: { id: b.tenantId } }),
+      change: await db.orderChange.findUniqueOrThrow({ where: { id: b.changeId } }),
     };
     for (const proc of procedures()) {
       const { input } = inputFor(proc, idsOfB());
@@ -342,6 +349,7 @@ describe("the isolation sweep over every procedure", () => {
     expect(await db.orderSync.findUniqueOrThrow({ where: { id: b.orderSyncId } })).toEqual(before.order);
     expect(await db.vintraceSettings.findUniqueOrThrow({ where: { tenantId: b.tenantId } })).toEqual(before.settings);
     expect(await db.tenant.findUniqueOrThrow({ where: { id: b.tenantId } })).toEqual(before.tenant);
+    expect(await db.orderChange.findUniqueOrThrow({ where: { id: b.changeId } })).toEqual(before.change);
   });
 
   it("refuses B's records through A's own winery id, and A's queries answer nothing of B's", async () => {
@@ -364,6 +372,7 @@ describe("the isolation sweep over every procedure", () => {
     expect(await db.membership.count({ where: { userId: b.ownerId, tenantId: b.tenantId } })).toBe(1);
     expect((await db.invitation.findUniqueOrThrow({ where: { id: b.invitationId } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
     expect(await db.alertWebhook.count({ where: { id: b.alertWebhookId } })).toBe(1);
+    expect((await db.orderChange.findUniqueOrThrow({ where: { id: b.changeId } })).handledAt).toBeNull();
   });
 
   it("refuses A's staff every owner-only procedure on A, and answers them every winery query", async () => {
@@ -431,7 +440,7 @@ describe("the isolation sweep over every procedure", () => {
 describe("the procedures over the caller's visible wineries (scoped), called without a winery", () => {
   it("answers a merchant of A nothing of B's, through every one of them, and changes nothing of B's", async () => {
     const scoped = procedures().filter((p) => p.access === "scoped");
-    expect(scoped.map((p) => p.path)).toEqual(expect.arrayContaining(["orders.list", "audit.list", "alerts.list", "overview.get", "overview.retryCause"]));
+    expect(scoped.map((p) => p.path)).toEqual(expect.arrayContaining(["orders.list", "audit.list", "alerts.list", "overview.get", "overview.retryCause", "changes.list", "changes.count"]));
     const before = await db.orderSync.findUniqueOrThrow({ where: { id: b.orderSyncId } });
     const failures: string[] = [];
     for (const proc of scoped) {
@@ -454,6 +463,8 @@ describe("the procedures over the caller's visible wineries (scoped), called wit
     expect(alerts.items.map((i) => i.subject)).toEqual([`Alert a ${stamp}`]);
     const overview = await caller.overview.get({ tenantId: null });
     expect(overview.tenants.map((w) => w.tenantId)).toEqual([a.tenantId]);
+    expect((await caller.changes.list({ tenantId: null, state: "all" })).entries.map((e) => e.id)).toEqual([a.changeId]);
+    expect(await caller.changes.count({ tenantId: null })).toEqual({ open: 1 });
     expect(overview.failures.flatMap((g) => g.byTenant.map((w) => w.tenantId))).toEqual([a.tenantId]);
   });
 
@@ -464,6 +475,8 @@ describe("the procedures over the caller's visible wineries (scoped), called wit
     expect((await caller.orders.list({ tenantId: b.tenantId, filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.id)).toEqual([b.orderSyncId]);
     const audit = (await caller.audit.list({ filter: { from: startedAt }, limit: 200 })).rows.map((r) => r.tenantId);
     expect(audit).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
+    expect((await caller.changes.list({ state: "all", limit: 100 })).entries.map((e) => e.id)).toEqual(expect.arrayContaining([a.changeId, b.changeId]));
+    expect((await caller.changes.list({ tenantId: b.tenantId, state: "all" })).entries.map((e) => e.id)).toEqual([b.changeId]);
     const tenants = (await caller.overview.get({})).tenants.map((w) => w.tenantId);
     expect(tenants).toEqual(expect.arrayContaining([a.tenantId, b.tenantId]));
     expect((await caller.overview.get({ tenantId: b.tenantId })).tenants.map((w) => w.tenantId)).toEqual([b.tenantId]);

@@ -3,6 +3,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { accountRouter } from "@/server/api/routers/account";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { auditRouter } from "@/server/api/routers/audit";
+import { changesRouter } from "@/server/api/routers/changes";
 import { ordersRouter } from "@/server/api/routers/orders";
 import { overviewRouter } from "@/server/api/routers/overview";
 import { productsRouter } from "@/server/api/routers/products";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   tenants: tenantsRouter,
   overview: overviewRouter,
   orders: ordersRouter,
+  changes: changesRouter,
   retry: retryRouter,
   products: productsRouter,
   settings: settingsRouter,

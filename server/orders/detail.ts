@@ -4,6 +4,7 @@
 import "server-only";
 import type { Db } from "@/server/db";
 import type { OrderSync, Prisma } from "@/server/generated/prisma/client";
+import { changesOfOrder, type OrderChangeEntry } from "@/server/order-changes/list";
 import { explainSyncError, type SyncErrorExplanation } from "@/server/orders/status";
 import { parseShopifyOrder } from "@/server/shopify/order";
 import { isLeased } from "@/server/sync/queue";
@@ -76,6 +77,8 @@ export interface OrderDetail {
     | null;
   order: { currency: string; total: string | null; test: boolean; cancelledAt: string | null; lines: OrderLine[] } | null;
   history: OrderAttempt[];
+  /** what Shopify changed after the order was sent to vintrace ("Changed after sending"), open entries first */
+  changes: OrderChangeEntry[];
   createdAt: Date;
   updatedAt: Date;
   syncedAt: Date | null;
@@ -87,6 +90,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
   const row = await db.orderSync.findFirst({ where: { id: orderSyncId, tenantId }, include: { tenant: { select: { name: true } } } });
   if (!row) return null;
   const history = await db.syncAttempt.findMany({ where: { orderSyncId: row.id, tenantId }, orderBy: { createdAt: "asc" }, take: MAX_ATTEMPTS_SHOWN });
+  const changes = await changesOfOrder(db, tenantId, row.id);
   const explained = explainSyncError(row);
   const cause = causeOf(row.lastErrorClass, row.lastErrorMessage, row.lastErrorCause);
   const parsed = row.payload ? parseShopifyOrder(row.payload) : null;
@@ -147,6 +151,7 @@ export async function orderDetail(db: Db, tenantId: string, orderSyncId: string,
       request: a.request,
       response: a.response,
     })),
+    changes,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     syncedAt: row.syncedAt,

@@ -1,7 +1,8 @@
-// The sync log: one page of OrderSync rows, newest first, filtered by winery, status, cause, date range and order
-// name. Pagination is by keyset on (createdAt, id): a page costs the same wherever it is in a million-row log, and a
-// row synced while someone pages never shifts the next page. The same function serves the page, the CSV export and
-// the benchmark, so the figures in bench/dashboard/README.md are the page's own.
+// The sync log: one page of OrderSync rows, newest first, filtered by winery, status, cause, date range, order name
+// and whether the order changed after sending. Pagination is by keyset on (createdAt, id): a page costs the same
+// wherever it is in a million-row log, and a row synced while someone pages never shifts the next page. The same
+// function serves the page, the CSV export and the benchmark, so the figures in bench/dashboard/README.md are the
+// page's own.
 import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/server/generated/prisma/client";
@@ -13,6 +14,8 @@ export { SYNC_STATUSES, type SyncStatusName };
 export type ErrorClassName = "AUTH" | "VALIDATION" | "CONFIG" | "NOT_FOUND" | "RATE_LIMITED" | "TRANSIENT";
 
 export const MAX_PAGE_SIZE = 200;
+
+export const SYNC_LOG_CHANGE_FILTERS = ["open", "any"] as const;
 
 /** An opaque position in the log: the last row's createdAt and id. */
 export const cursorSchema = z.object({ createdAt: z.coerce.date(), id: z.string().min(1).max(64) });
@@ -27,6 +30,8 @@ export const syncLogFilterSchema = z.object({
   to: z.coerce.date().optional(),
   /** part of an order name: "1001", "#1001" */
   search: z.string().trim().max(100).optional(),
+  /** orders on the "Changed after sending" list: with an entry still open, or with any entry */
+  changes: z.enum(SYNC_LOG_CHANGE_FILTERS).optional(),
 });
 export type SyncLogFilter = z.infer<typeof syncLogFilterSchema>;
 
@@ -66,6 +71,19 @@ export function searchPattern(search: string): string {
   return `%${bare.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The orders with a "Changed after sending" entry (open ones only, or any). Written from the entries' side, scoped to
+ * the same wineries, so the planner can start from the few entries (their index on tenantId, handledAt) rather than
+ * walk the whole log probing each order.
+ */
+function changedAfterSending(scope: SyncLogScope, which: (typeof SYNC_LOG_CHANGE_FILTERS)[number]): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (scope.tenantIds !== null) conditions.push(Prisma.sql`c."tenantId" IN (${Prisma.join(scope.tenantIds)})`);
+  if (which === "open") conditions.push(Prisma.sql`c."handledAt" IS NULL`);
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  return Prisma.sql`s.id IN (SELECT c."orderSyncId" FROM "OrderChange" c ${where})`;
+}
+
 function whereClause(scope: SyncLogScope, filter: SyncLogFilter, cursor: SyncLogCursor | null): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
   if (scope.tenantIds !== null) {
@@ -88,6 +106,7 @@ function whereClause(scope: SyncLogScope, filter: SyncLogFilter, cursor: SyncLog
   if (filter.search && filter.search.replace(/^#+/, "") !== "") {
     conditions.push(Prisma.sql`s."orderName" ILIKE ${searchPattern(filter.search)}`);
   }
+  if (filter.changes) conditions.push(changedAfterSending(scope, filter.changes));
   if (cursor) conditions.push(Prisma.sql`(s."createdAt", s.id) < (${cursor.createdAt}, ${cursor.id})`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }

@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { dayStart, useDebounced, useSetSearchParams } from "@/components/address-filters";
 import { useTRPC } from "@/components/trpc";
 import type { RouterOutputs } from "@/components/types";
-import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
+import { Badge, Button, EmptyState, ErrorState, Loading, LoadMoreButton, PageHeader, Select, StatusBadge, Table, Td, TextInput, Th, Time } from "@/components/ui";
 import { NoSuchTenant, useTenant, useTenantHref } from "@/components/tenant";
 import { CAUSE_INFO, CAUSES, SYNC_STATUSES, type Cause, type SyncStatusName } from "@/lib/causes";
 
@@ -23,6 +23,13 @@ const TAG_LABEL: Record<string, string> = {
   CREATED: "Created",
   ERROR: "Error",
 };
+
+/** The "Changed after sending" filter's choices (server/orders/sync-log.ts). */
+const CHANGE_FILTERS = [
+  { value: "open", label: "With an open entry" },
+  { value: "any", label: "With any entry, handled too" },
+] as const;
+type ChangeFilter = (typeof CHANGE_FILTERS)[number]["value"];
 
 const splitList = <T extends string>(value: string | null, allowed: readonly T[]): T[] =>
   (value ?? "").split(",").filter((v): v is T => (allowed as readonly string[]).includes(v));
@@ -39,6 +46,7 @@ export function OrdersPage() {
   const causes = splitList(params.get("cause"), CAUSES);
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
+  const changes = CHANGE_FILTERS.find((c) => c.value === params.get("changes"))?.value;
   const [search, setSearch] = useState(params.get("q") ?? "");
   const debounced = useDebounced(search.trim(), 250);
 
@@ -54,6 +62,7 @@ export function OrdersPage() {
     from: dayStart(from),
     to: dayStart(to, 1),
     search: debounced || undefined,
+    changes,
   };
 
   const trpc = useTRPC();
@@ -71,6 +80,7 @@ export function OrdersPage() {
   if (filter.from) exportParams.set("from", filter.from.toISOString());
   if (filter.to) exportParams.set("to", filter.to.toISOString());
   if (debounced) exportParams.set("q", debounced);
+  if (changes) exportParams.set("changes", changes);
 
   const toggleStatus = (status: SyncStatusName) => {
     const next = statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status];
@@ -95,7 +105,7 @@ export function OrdersPage() {
       <form
         role="search"
         aria-label="Filter orders"
-        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-[1fr_auto_auto]"
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-3 md:grid-cols-[1fr_auto_auto_auto]"
         onSubmit={(e) => e.preventDefault()}
       >
         <div>
@@ -116,7 +126,20 @@ export function OrdersPage() {
           </label>
           <TextInput id="to" type="date" value={to} min={from || undefined} onChange={(e) => setParam({ to: e.target.value || null })} />
         </div>
-        <fieldset className="md:col-span-3">
+        <div>
+          <label htmlFor="changes" className="block text-xs font-medium text-slate-600">
+            Changed after sending
+          </label>
+          <Select id="changes" value={changes ?? ""} onChange={(e) => setParam({ changes: (e.target.value as ChangeFilter | "") || null })}>
+            <option value="">Any order</option>
+            {CHANGE_FILTERS.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <fieldset className="md:col-span-4">
           <legend className="text-xs font-medium text-slate-600">Status</legend>
           <div className="mt-1 flex flex-wrap gap-2">
             {SYNC_STATUSES.map((status) => (
@@ -138,7 +161,7 @@ export function OrdersPage() {
                 </button>
               </span>
             ))}
-            {(statuses.length > 0 || causes.length > 0 || from || to || search) && (
+            {(statuses.length > 0 || causes.length > 0 || from || to || search || changes) && (
               <Button
                 variant="ghost"
                 onClick={() => {
@@ -161,7 +184,7 @@ export function OrdersPage() {
         <ErrorState title="Could not load the orders" error={query.error} onRetry={() => void query.refetch()} />
       ) : rows.length === 0 ? (
         <EmptyState title="No orders match">
-          {statuses.length || causes.length || from || to || debounced ? "Try fewer filters." : "Orders appear here as soon as Shopify sends them."}
+          {statuses.length || causes.length || from || to || debounced || changes ? "Try fewer filters." : "Orders appear here as soon as Shopify sends them."}
         </EmptyState>
       ) : (
         <>

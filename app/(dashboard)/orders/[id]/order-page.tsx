@@ -9,6 +9,7 @@ import { useTRPC } from "@/components/trpc";
 import { Badge, Button, Card, ErrorState, Loading, Notice, PageHeader, StatusBadge, Table, Td, Th, Time } from "@/components/ui";
 import { useTenantHref, useViewer, TenantGate } from "@/components/tenant";
 import { VintraceCodeInShopify } from "@/app/(dashboard)/orders/[id]/vintrace-code-in-shopify";
+import { OrderChangesSection } from "./order-changes-section";
 
 const TAG_TEXT: Record<string, string> = {
   NONE: "Not tagged yet",
@@ -143,6 +144,8 @@ function OrderDetail({ tenantId, orderSyncId }: { tenantId: string; orderSyncId:
       {order.statusReason && (
         <Notice tone={order.status === "SYNCED" ? "success" : "info"}>{order.statusReason}</Notice>
       )}
+
+      <OrderChangesSection changes={order.changes} />
 
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="vintrace">

@@ -32,6 +32,7 @@ export async function GET(request: Request): Promise<Response> {
     from: params.get("from") || undefined,
     to: params.get("to") || undefined,
     search: params.get("q") || undefined,
+    changes: params.get("changes") || undefined,
   });
   if (!filter.success) return text(400, `Bad filter: ${filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
 

@@ -99,7 +99,10 @@ async function upsertEntry(tx: Tx, record: OrderSync, details: OrderChangeDetail
     if (newest?.getTime() !== existing.shopifyUpdatedAt?.getTime()) await tx.orderChange.update({ where: { id: existing.id }, data: { shopifyUpdatedAt: newest } });
     return unchanged(`the ${kind.toLowerCase()} entry already shows this`);
   }
-  await tx.orderChange.update({ where: { id: existing.id }, data: { details: json, shopifyUpdatedAt: newest, ...REOPENED } });
+  // A handled entry that changes again is a new thing to handle: its age (support's 3-day list) counts from now, and
+  // support's digest may list it again. (Created entries take the same clock, the database's default.)
+  const handledBefore = existing.handledAt ? { detectedAt: new Date(), supportDigestId: null } : {};
+  await tx.orderChange.update({ where: { id: existing.id }, data: { details: json, shopifyUpdatedAt: newest, ...REOPENED, ...handledBefore } });
   return applied(`${kind.toLowerCase()} entry updated${existing.handledAt ? " and opened again" : ""}`);
 }
 

@@ -151,7 +151,8 @@ describe("a sent order changed in Shopify", () => {
     await processAt([tenant]);
     const [entry] = await entries(tenant, order);
     const handled = { handledAt: new Date(), handledBy: "owner@example.com", handledNote: "changed in vintrace", digestId: "digest-1" };
-    await db.orderChange.update({ where: { id: entry.id }, data: handled });
+    const fourDaysAgo = new Date(Date.now() - 4 * 24 * 3600_000);
+    await db.orderChange.update({ where: { id: entry.id }, data: { ...handled, detectedAt: fourDaysAgo, supportDigestId: "support-digest-1" } });
 
     const sameAgain = updatedOrder(order.payload, iso(2), { line_items: withQuantities(order.payload, { "21SHZ750": 3 }), tags: "x" });
     await deliverChange(intake, tenant.shop, "orders/updated", sameAgain);
@@ -161,7 +162,9 @@ describe("a sent order changed in Shopify", () => {
     await deliverChange(intake, tenant.shop, "orders/updated", updatedOrder(order.payload, iso(3), { line_items: withQuantities(order.payload, { "21SHZ750": 4 }) }));
     await processAt([tenant]);
     const [reopened] = await entries(tenant, order);
-    expect(reopened).toMatchObject({ id: entry.id, handledAt: null, handledBy: null, handledNote: null, digestId: null });
+    expect(reopened).toMatchObject({ id: entry.id, handledAt: null, handledBy: null, handledNote: null, digestId: null, supportDigestId: null });
+    // A new thing to handle: support's 3-day clock starts again.
+    expect(reopened.detectedAt.getTime()).toBeGreaterThan(fourDaysAgo.getTime() + 3 * 24 * 3600_000);
     expect(editedDetails.parse(reopened.details).lines[0].now).toMatchObject({ quantity: 4 });
   });
 

@@ -7,7 +7,6 @@ import { fieldErrors } from "@/server/api/field-errors";
 import { connectionTestSchema, syncStartSchema, tenantSettingsSchema } from "@/lib/tenant-settings";
 import { applySettings, saveSyncStart, settingsView, testConnection, type ConnectionField } from "@/server/settings/service";
 import { switchTaxPolicyToVintrace } from "@/server/settings/tax-policy";
-import { goLive, GoLiveRefused } from "@/server/tenants/go-live";
 import { pauseTenant, resumeTenant } from "@/server/tenants/pause";
 
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
@@ -55,19 +54,6 @@ export const settingsRouter = createTRPCRouter({
       return await pauseTenant(ctx.db, ctx.tenantId, actorOf(ctx.user));
     } catch (error) {
       throw new TRPCError({ code: "BAD_REQUEST", message: error instanceof Error ? error.message : String(error), cause: error });
-    }
-  }),
-
-  /**
-   * "Start sending orders": a winery in setup goes live once vintrace accepts its saved settings, and its held orders
-   * are queued. It decides where orders go, so, like the connection, owners and support only. Audited.
-   */
-  goLive: tenantOwnerProcedure.mutation(async ({ ctx }) => {
-    try {
-      return await goLive(ctx.db, ctx.tenantId, actorOf(ctx.user), { allowlist: getEnv().outboundAllowlist });
-    } catch (error) {
-      if (error instanceof GoLiveRefused) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-      throw error;
     }
   }),
 

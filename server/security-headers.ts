@@ -1,6 +1,8 @@
-// The headers every response carries: pages, API routes, static files and error pages alike (proxy.ts sets them).
-// They depend on the runtime APP_URL (HSTS only over https) and on a fresh nonce per request, so they cannot be
-// fixed in next.config at build time.
+// The headers every response carries: pages, API routes, static files and error pages alike (proxy.ts sets them,
+// and the webhook route, which skips the proxy, sets them itself: server/http/unproxied-route.ts). They depend on the
+// runtime APP_URL (HSTS only over https) and on a fresh nonce per request, so they cannot be fixed in next.config at
+// build time.
+import { getEnv } from "@/server/env";
 
 export interface SecurityHeaderOptions {
   /** The app's public address; Strict-Transport-Security is sent only when it is https. */
@@ -44,6 +46,12 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
     "Referrer-Policy": "strict-origin-when-cross-origin",
     ...(https ? { "Strict-Transport-Security": `max-age=${HSTS_MAX_AGE_S}; includeSubDomains` } : {}),
   };
+}
+
+/** This request's headers, with a nonce of its own. */
+export function requestSecurityHeaders(): Record<string, string> {
+  const env = getEnv();
+  return securityHeaders({ appUrl: env.APP_URL, nonce: newCspNonce(), development: env.NODE_ENV === "development" });
 }
 
 /** 128 random bits, base64: unguessable, and valid inside `'nonce-…'`. */

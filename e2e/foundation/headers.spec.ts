@@ -20,10 +20,20 @@ test("a page, an API route, a static asset and a not-found page each carry the s
     static: await request.get(`${appUrl}${script}`),
     notFound: await request.get(`${appUrl}/no-such-page`),
     apiRefusal: await request.post(`${appUrl}/api/password/reset`, { data: "not json", headers: { "content-type": "text/plain" } }),
+    // The webhook route skips the proxy and sets the headers itself, for every answer and method.
+    webhookRefusal: await request.post(`${appUrl}/api/webhooks/shopify`, { data: "{}", headers: { "x-shopify-topic": "orders/create", "x-shopify-hmac-sha256": "bm90IGEgc2lnbmF0dXJl", "x-shopify-shop-domain": "nobody.myshopify.com" } }),
+    webhookWrongMethod: await request.get(`${appUrl}/api/webhooks/shopify`),
+    // Paths beside it still go through the proxy.
+    besideWebhook: await request.get(`${appUrl}/api/webhooks/shopify/other`),
+    longerWebhook: await request.get(`${appUrl}/api/webhooks/shopifyx`),
   };
   expect(responses.static.ok()).toBe(true);
   expect(responses.notFound.status()).toBe(404);
   expect(responses.apiRefusal.status()).toBe(400);
+  expect(responses.webhookRefusal.status()).toBe(401);
+  expect(responses.webhookWrongMethod.status()).toBe(405);
+  expect(responses.webhookWrongMethod.headers()["allow"]).toBe("POST");
+  expect([responses.besideWebhook.status(), responses.longerWebhook.status()]).toEqual([404, 404]);
   for (const [kind, response] of Object.entries(responses)) {
     const headers = response.headers();
     expect(headers, kind).toMatchObject(REQUIRED);
@@ -31,7 +41,17 @@ test("a page, an API route, a static asset and a not-found page each carry the s
     expect(headers["content-security-policy"], kind).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     // The stack runs on http://127.0.0.1, where Strict-Transport-Security would be meaningless.
     expect(headers, kind).not.toHaveProperty("strict-transport-security");
+    expect(headers["x-request-id"], kind).toBeTruthy();
   }
+});
+
+test("the webhook route, which skips the proxy, answers under the caller's request id when it is safe", async ({ request }) => {
+  const { appUrl } = stackInfo();
+  const response = await request.post(`${appUrl}/api/webhooks/shopify`, { data: "{}", headers: { "x-request-id": "lb-webhook-42", "x-shopify-topic": "orders/create", "x-shopify-hmac-sha256": "bm90IGEgc2lnbmF0dXJl", "x-shopify-shop-domain": "nobody.myshopify.com" } });
+  expect(response.status()).toBe(401);
+  expect(response.headers()["x-request-id"]).toBe("lb-webhook-42");
+  const unsafe = await request.post(`${appUrl}/api/webhooks/shopify`, { data: "{}", headers: { "x-request-id": "<script>", "x-shopify-topic": "orders/create" } });
+  expect(unsafe.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test("each page gets its own nonce, and the scripts Next.js renders carry it", async ({ request }) => {

@@ -7,6 +7,7 @@ import { appRouter } from "@/server/api/root";
 import { hashPassword } from "@/server/auth/password";
 import { createPrisma } from "@/server/db";
 import { createMailer } from "@/server/mail/mailer";
+import { answerUnproxied } from "@/server/http/unproxied-route";
 import { handleShopifyWebhook } from "@/server/shopify/webhooks/handle";
 import { createSyncWorker } from "@/server/sync/worker";
 import { webhookRequest } from "@/test/support/shopify";
@@ -88,6 +89,19 @@ describe("every path that logs keeps its secrets out", () => {
     expect(refused).toMatchObject({ level: "warn", status: 401, outcome: "refused" });
     expect(refused.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expectAbsent("Body-Secret-Pass", "Body-Secret-Key", "Header-Secret-Token", signed.headers["X-Shopify-Hmac-Sha256"], "Zm9yZ2VkLXNpZ25hdHVyZQ==");
+  });
+
+  it("the webhook route, which skips the proxy: the id it logs under is the one its answer names, with the security headers", async () => {
+    const tenant = await world.addTenant();
+    const order = await world.shopify.sim.createOrder({ shop: tenant.shop });
+    const { request } = webhookRequest({ shop: tenant.shop, topic: "orders/create", payload: order.payload, webhookId: "wh-log-3" });
+    const response = await answerUnproxied(request, () => handleShopifyWebhook(request, { db, shopify: world.shopify.shopify }));
+    expect(response.status).toBe(200);
+    const [line] = withMessage("webhook");
+    expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-request-id")).toBe(line.requestId);
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
   it("a sync whose vintrace answer echoes the API key: every step and the outcome, under the worker, winery and sync", async () => {

@@ -2,7 +2,7 @@
 // and settles them. OrderSync is only read here; its changes go through server/sync/queue.ts.
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Db } from "@/server/db";
+import { queryRows, type Db } from "@/server/db";
 import { Prisma, type TenantStatus } from "@/server/generated/prisma/client";
 import { sqlTimestamp } from "@/server/lib/sql-time";
 import { intakeTenant } from "@/server/sync/queue";
@@ -48,7 +48,7 @@ export interface OrderEventStored {
 export async function storeOrderEvent(db: Db, intake: OrderEventIntake): Promise<OrderEventStored> {
   const at = sqlTimestamp(intake.now);
   const { delivery } = intake;
-  const rows = await db.$queryRaw<OrderEventStored[]>`
+  const rows = await queryRows<OrderEventStored>(db, Prisma.sql`
     WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, same AS (
       SELECT EXISTS (
         SELECT 1 FROM "OrderSync" s, ok
@@ -72,7 +72,7 @@ export async function storeOrderEvent(db: Db, intake: OrderEventIntake): Promise
       RETURNING 1
     )
     SELECT (SELECT "status"::text FROM t) AS "tenantStatus", (SELECT "ownSecret" FROM t) AS "ownSecret",
-           (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM e)::int AS "stored"`;
+           (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM e)::int AS "stored"`);
   return rows[0];
 }
 

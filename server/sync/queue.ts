@@ -50,7 +50,7 @@
 // Whatever makes a record due wakes the workers with notifyOrderSyncDue (or pg_notify in the same statement).
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { databaseOf, type Db } from "@/server/db";
+import { databaseOf, queryRows, type Db } from "@/server/db";
 import {
   Prisma,
   type ErrorClass,
@@ -165,7 +165,7 @@ export const intakeTenant = (shopDomain: string, signedWithOwnSecret: boolean) =
 export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
   const at = intake.now.toISOString();
   const { delivery } = intake;
-  const rows = await db.$queryRaw<EnqueueResult[]>`
+  const rows = await queryRows<EnqueueResult>(db, Prisma.sql`
     WITH ${intakeTenant(intake.shopDomain, intake.signedWithOwnSecret)}, o AS (
       INSERT INTO "OrderSync" ("id", "tenantId", "orderGid", "orderName", "orderCreatedAt", "status", "source", "nextAttemptAt",
                                "statusReason", "payload", "content", "contentHash", "createdAt", "updatedAt")
@@ -189,7 +189,7 @@ export async function enqueue(db: Db, intake: Intake): Promise<EnqueueResult> {
       SELECT pg_notify(${ORDER_SYNC_DUE_CHANNEL}, o."tenantId") FROM o WHERE o."status" = 'PENDING' AND ${listensForDue(db)}::boolean
     )
     SELECT (SELECT "status"::text FROM t) AS "tenantStatus", (SELECT "ownSecret" FROM t) AS "ownSecret",
-           (SELECT count(*) FROM o)::int AS "created", (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM n)::int AS "notified"`;
+           (SELECT count(*) FROM o)::int AS "created", (SELECT count(*) FROM d)::int AS "delivered", (SELECT count(*) FROM n)::int AS "notified"`);
   return rows[0];
 }
 

@@ -29,6 +29,13 @@ describe("queryRows", () => {
     expect(outside.tx).not.toBe(other.tx);
   });
 
+  it("prepares the statement once per connection under a name, so the database does not plan it again", async () => {
+    const prepared = Prisma.sql`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE ${"%pg_prepared_statements%"}::text`;
+    await queryRows(db, prepared);
+    const rows = await queryRows<{ name: string; statement: string }>(db, prepared);
+    expect(rows).toEqual([expect.objectContaining({ name: expect.stringMatching(/^vs_[0-9a-f]{24}$/) })]);
+  });
+
   it("still answers after the client disconnects and Prisma connects again", async () => {
     const client = createPrisma();
     expect(await queryRows(client, sample("before"))).toEqual([{ name: "before", missing: false, length: 6 }]);

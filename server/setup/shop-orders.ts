@@ -1,7 +1,6 @@
 // The shop's orders as the setup wizard lists them: the recent ones to preview, and those since a date to send on
-// going live. Read through the Admin API client's reconciliation query, which lists the orders created after a time
-// that carry neither sync tag: a winery in setup never had an order sent, so none of its orders carries one, and
-// that query lists them all.
+// going live. Both queries list the orders created after a time that carry neither sync tag: a winery in setup never
+// had an order sent, so none of its orders carries one, and they list them all.
 import "server-only";
 import type { OrderSummary, ShopifyAdmin } from "@/server/shopify/admin";
 
@@ -22,16 +21,10 @@ export async function ordersSince(admin: ShopifyAdmin, since: Date, limit: numbe
   return { orders: orders.slice(0, limit), more: orders.length > limit || after !== null };
 }
 
-/** Widening windows: a busy shop's last days are enough, a quiet shop's last weeks are looked at. */
-const RECENT_WINDOWS_DAYS = [3, 14, 60];
+/** How far back the recent orders are looked for. */
+const RECENT_DAYS = 60;
 
-/** The shop's most recent orders, newest first, at most `count`. */
+/** The shop's most recent orders of the last 60 days, newest first, at most `count`: one Admin API call. */
 export async function recentOrders(admin: ShopifyAdmin, count: number, now = new Date()): Promise<OrderSummary[]> {
-  let found: OrderSummary[] = [];
-  for (const days of RECENT_WINDOWS_DAYS) {
-    // Listed oldest first: a window holding more than it reads keeps the oldest, so the windows start small.
-    found = (await ordersSince(admin, new Date(now.getTime() - days * DAY_MS), 5 * PAGE_SIZE)).orders;
-    if (found.length >= count) break;
-  }
-  return found.reverse().slice(0, count);
+  return admin.recentOrders({ createdAfter: new Date(now.getTime() - RECENT_DAYS * DAY_MS), first: count });
 }

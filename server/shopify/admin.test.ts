@@ -26,6 +26,7 @@ describe("Admin GraphQL operations against the simulator", () => {
       test: true,
       cancelledAt: null,
       createdAt: created.payload.created_at,
+      taxesIncluded: created.payload.taxes_included,
     });
     expect(await admin.orderById("gid://shopify/Order/999")).toBeNull();
   });
@@ -77,6 +78,22 @@ describe("Admin GraphQL operations against the simulator", () => {
     expect(seen).not.toContain(synced.gid);
     expect(seen).not.toContain(failed.gid);
     expect(reconcileQuery(new Date(at(5)))).toBe(`created_at:>'${at(5)}' AND -tag:"vintrace-order-created" AND -tag:"vintrace-order-error"`);
+  });
+
+  it("lists the newest untagged orders in one call, newest first, each saying whether its prices include tax", async () => {
+    const shop = `recent-${Date.now()}.myshopify.com`;
+    const admin = s.adminFor(shop);
+    const at = (day: number) => `2026-11-${String(day).padStart(2, "0")}T09:00:00.000Z`;
+    await s.sim.createOrder({ shop, createdAt: at(1) }); // before the window
+    const inWindow = [];
+    for (let day = 10; day < 16; day++) inWindow.push(await s.sim.createOrder({ shop, createdAt: at(day), taxesIncluded: day % 2 === 0 }));
+    await s.sim.createOrder({ shop, createdAt: at(16), tags: [SYNC_TAGS.created] });
+
+    const before = s.sim.requests(shop).length;
+    const recent = await admin.recentOrders({ createdAfter: new Date(at(5)), first: 4 });
+    expect(s.sim.requests(shop).length - before).toBe(1);
+    expect(recent.map((o) => o.id)).toEqual(inWindow.slice(2).reverse().map((o) => o.gid));
+    expect(recent.map((o) => o.taxesIncluded)).toEqual([false, true, false, true]);
   });
 
   it("rebuilds the orders/create payload from GraphQL for orders that arrived without a webhook", async () => {

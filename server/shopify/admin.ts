@@ -44,6 +44,8 @@ export interface ShopifyAdmin {
   ordersByName(name: string): Promise<OrderSummary[]>;
   /** One page of orders created after `createdAfter` that carry neither sync tag, oldest first. */
   ordersForReconcile(args: { createdAfter: Date; first?: number; after?: string | null }): Promise<OrdersPage>;
+  /** The newest orders created after a time that carry neither sync tag, newest first: one page, at most 250. */
+  recentOrders(args: { createdAfter: Date; first: number }): Promise<OrderSummary[]>;
   /** The order in the shape of an orders/create webhook body, or null when Shopify does not have it. */
   fetchOrderPayload(gid: string): Promise<ShopifyOrderPayload | null>;
   tagsAdd(gid: string, tags: string[]): Promise<void>;
@@ -162,6 +164,11 @@ export function createShopifyAdmin(credentials: ShopCredentials, options: Shopif
         after,
       });
       return { orders: data.orders.nodes, ...data.orders.pageInfo };
+    },
+
+    async recentOrders({ createdAfter, first }) {
+      const data = await run<gql.RecentOrdersData>("RecentOrders", gql.RECENT_ORDERS, { query: reconcileQuery(createdAfter), first: Math.min(first, PAGE_SIZE_LIMIT) });
+      return data.orders.nodes;
     },
 
     async fetchOrderPayload(gid) {

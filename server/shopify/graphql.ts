@@ -31,7 +31,7 @@ export const SHOP_EMAIL = `query ShopEmail {
 }`;
 export type ShopEmailData = { shop: { email: string } };
 
-const ORDER_SUMMARY_FIELDS = "id name tags test cancelledAt createdAt";
+const ORDER_SUMMARY_FIELDS = "id name tags test cancelledAt createdAt taxesIncluded";
 
 export interface OrderSummaryNode {
   id: string;
@@ -40,6 +40,8 @@ export interface OrderSummaryNode {
   test: boolean;
   cancelledAt: string | null;
   createdAt: string;
+  /** whether the order's prices include tax */
+  taxesIncluded: boolean;
 }
 
 export const ORDER_BY_ID = `query OrderById($id: ID!) {
@@ -59,6 +61,11 @@ export const ORDERS_FOR_RECONCILE = `query OrdersForReconcile($query: String!, $
   }
 }`;
 export type OrdersForReconcileData = { orders: { nodes: OrderSummaryNode[]; pageInfo: PageInfo } };
+
+export const RECENT_ORDERS = `query RecentOrders($query: String!, $first: Int!) {
+  orders(first: $first, query: $query, sortKey: CREATED_AT, reverse: true) { nodes { ${ORDER_SUMMARY_FIELDS} } }
+}`;
+export type RecentOrdersData = { orders: { nodes: OrderSummaryNode[] } };
 
 const MONEY = "shopMoney { amount currencyCode }";
 const TAX_LINES = `taxLines { title rate priceSet { ${MONEY} } }`;

@@ -121,12 +121,14 @@ describe("install", () => {
     await expect(getShopifyAccess(db, tenant.id, { shopify: s.shopify })).rejects.toMatchObject({ kind: "UNINSTALLED" });
     expect((await deliver(shop, "orders/create", order(shop))).status).toBe(404);
     const uninstalledAt = new Date().toISOString();
+    // The vintrace code's metafield definition was made for the first installation; Shopify deletes it on uninstall.
+    await db.shopifyConnection.update({ where: { tenantId: tenant.id }, data: { metafieldDefinitionAt: new Date() } });
 
     const second = await installThroughOAuth(shop);
     expect(second.result).toMatchObject({ tenantId: tenant.id, reinstalled: true, subscriptions: { present: [], created: [], removed: [] } });
     expect(s.sim.subscriptionsFor(shop, "app/uninstalled")).toEqual([{ kind: "app", uri: CALLBACK_URL }]);
     const back = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id }, include: { shopify: true } });
-    expect(back).toMatchObject({ status: "ACTIVE", shopify: { revokedAt: null } });
+    expect(back).toMatchObject({ status: "ACTIVE", shopify: { revokedAt: null, metafieldDefinitionAt: null } });
     expect(await db.orderSync.count({ where: { tenantId: tenant.id } })).toBe(1);
     expect(await db.auditEvent.count({ where: { tenantId: tenant.id, action: { in: ["shopify.installed", "shopify.uninstalled", "shopify.reinstalled"] } } })).toBe(3);
     expect((await getShopifyAccess(db, tenant.id, { shopify: s.shopify })).shop).toBe(shop);

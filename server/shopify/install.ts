@@ -109,6 +109,9 @@ async function saveOnce(db: Db, session: InstallSession, accessToken: string, no
       scopes: session.scope ?? "",
       installedAt: now,
       revokedAt: null,
+      // Shopify deletes an app's metafield definitions when the app is uninstalled, so a reinstalled shop needs the
+      // vintrace code's definition again: the next write creates it (or finds it, which is as good).
+      metafieldDefinitionAt: null,
     };
     await tx.shopifyConnection.upsert({ where: { tenantId: tenant.id }, create: { tenantId: tenant.id, ...fields }, update: fields });
     const reinstalled = existing !== null;

@@ -162,8 +162,11 @@ describe("saveManualConnection", () => {
   it("a winery uninstalled after it went live comes back live", async () => {
     const { shop, tenant } = await installedInSetup("manual-went-live", "UNINSTALLED", null, null);
     await db.auditEvent.create({ data: { action: "tenant.went_live", tenantId: tenant.id, details: { queued: 0 } } });
+    await db.shopifyConnection.update({ where: { tenantId: tenant.id }, data: { metafieldDefinitionAt: new Date() } });
     await saveManualConnection(db, { tenantId: tenant.id, accessToken: s.sim.issueToken(shop) }, { shopify: s.shopify });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe("ACTIVE");
+    // The old installation's metafield definition is not this app's: the next write makes one.
+    expect((await db.shopifyConnection.findUniqueOrThrow({ where: { tenantId: tenant.id } })).metafieldDefinitionAt).toBeNull();
   });
 });
 

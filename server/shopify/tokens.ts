@@ -209,6 +209,8 @@ export async function saveManualConnection(db: Db, input: ManualConnectionInput,
     scopes: input.scopes?.trim() ?? "",
     revokedAt: null,
     installedAt: new Date(),
+    // The metafield definition belongs to the app that made it; a custom app's token needs its own.
+    metafieldDefinitionAt: null,
   };
   const { shopDomain } = await db.$transaction(async (tx) => {
     await tx.shopifyConnection.upsert({ where: { tenantId: input.tenantId }, create: { tenantId: input.tenantId, ...fields }, update: fields });

@@ -79,6 +79,17 @@ const ordersSearch: Operation = {
   },
 };
 
+/** `sortKey: CREATED_AT, reverse: true`: the newest matching orders, one page. */
+const recentOrdersSearch: Operation = {
+  requestedCost: (v) => 2 + pageSize(v),
+  run(shop, v) {
+    const terms = parseSearchQuery(typeof v.query === "string" ? v.query : "");
+    const matching = [...shop.orders.values()].filter((o) => matchesSearch(o, terms));
+    const newest = matching.sort((a, b) => (after(orderKey(a), orderKey(b)) ? -1 : 1)).slice(0, pageSize(v));
+    return { data: { orders: { nodes: newest.map(orderSummaryNode) } }, actualCost: 2 + newest.length };
+  },
+};
+
 const LINE_ITEMS_PAGE = 100;
 const lineItemKey = (l: { id: string }) => [Number(l.id.slice(l.id.lastIndexOf("/") + 1)), 0];
 
@@ -127,6 +138,7 @@ const operations: Record<string, Operation> = {
   },
   OrdersByName: ordersSearch,
   OrdersForReconcile: ordersSearch,
+  RecentOrders: recentOrdersSearch,
   OrderPayload: {
     requestedCost: () => 2 + 20 * 2 + LINE_ITEMS_PAGE * 3,
     run: (shop, v) => {

@@ -35,7 +35,7 @@ function address(a: SimOrderPayload["shipping_address"]) {
 
 export function orderSummaryNode(order: SimOrder) {
   const p = order.payload;
-  return { id: p.admin_graphql_api_id, name: p.name, tags: [...order.tags], test: p.test, cancelledAt: p.cancelled_at, createdAt: p.created_at };
+  return { id: p.admin_graphql_api_id, name: p.name, tags: [...order.tags], test: p.test, cancelledAt: p.cancelled_at, createdAt: p.created_at, taxesIncluded: p.taxes_included };
 }
 
 export function lineItemNodes(order: SimOrder) {

@@ -64,6 +64,8 @@ export interface CreateOrderInput {
   test?: boolean;
   cancelledAt?: string | null;
   discountPercent?: number;
+  /** whether the prices include tax (default: the shop's own setting) */
+  taxesIncluded?: boolean;
   withCustomer?: boolean;
   tags?: string[];
   /** POST orders/create to the app */

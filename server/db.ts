@@ -53,9 +53,9 @@ export function createPrisma(database: DatabaseRuntime = databaseFromEnv(), pool
  * delivery's CPU (bench/README.md). Any other client, such as a transaction's, runs it as `$queryRaw`.
  *
  * The statement's text must be the same every time, with everything that varies in its values: it is prepared once
- * per connection (below). Two more differences from `$queryRaw`: the parameters go untyped, so cast each one whose type the statement does not
- * fix (`${value}::text`); and the rows come back as node-postgres types them, so keep to text, boolean and int
- * columns (cast in SQL), which both read alike.
+ * per connection (below). Two more differences from `$queryRaw`: the parameters go untyped, so cast each one whose
+ * type the statement does not fix (`${value}::text`); and the rows come back as node-postgres types them, so keep to
+ * text, boolean and int columns (cast in SQL), which both read alike.
  */
 export async function queryRows<T>(db: Pick<PrismaClient, "$queryRaw">, query: Prisma.Sql): Promise<T[]> {
   const pool = pools.get(db);

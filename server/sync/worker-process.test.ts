@@ -120,7 +120,9 @@ describeWithPostgres("worker processes", () => {
   it("two workers on 200 orders across 5 wineries: none twice, none lost; jobs run once; SIGTERM is graceful", async () => {
     const tenants = await Promise.all(Array.from({ length: 5 }, () => world.addTenant()));
     const tenantIds = tenants.map((w) => w.tenantId);
-    const env = { WORKER_SCHEDULER: "on", WORKER_TENANT_CONCURRENCY: "4" };
+    // Reconciliation windows of a day, not the default 15 minutes: a run that crossed a quarter hour would reconcile
+    // every winery again in the next window (as it should), and "once in this window" could not be counted.
+    const env = { WORKER_SCHEDULER: "on", WORKER_TENANT_CONCURRENCY: "4", RECONCILE_INTERVAL_MINUTES: "1440" };
     // The SIGKILLed worker of the test before could not remove its heartbeat; the health check ages it out.
     const stale = (await db.workerHeartbeat.findMany({ select: { id: true } })).map((h) => h.id);
     const liveBeats = () => db.workerHeartbeat.count({ where: { id: { notIn: stale } } });

@@ -14,7 +14,6 @@ describe("queryRows", () => {
     for (const name of ["Hilltop's Shiraz", null, "'; DROP TABLE \"Tenant\"; --"]) {
       expect(await queryRows(db, sample(name))).toEqual(await db.$queryRaw(sample(name)));
     }
-    expect(await db.tenant.count()).toBeGreaterThanOrEqual(0);
   });
 
   it("runs inside the transaction it is handed, which sees its own uncommitted work", async () => {

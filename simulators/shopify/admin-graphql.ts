@@ -69,12 +69,16 @@ function findOrder(shop: SimShop, id: unknown): SimOrder | undefined {
   return typeof id === "string" ? shop.orders.get(id) : undefined;
 }
 
+/** The shop's orders that match the operation's `query` search. */
+function matchingOrders(shop: SimShop, v: Variables): SimOrder[] {
+  const terms = parseSearchQuery(typeof v.query === "string" ? v.query : "");
+  return [...shop.orders.values()].filter((o) => matchesSearch(o, terms));
+}
+
 const ordersSearch: Operation = {
   requestedCost: (v) => 2 + pageSize(v),
   run(shop, v) {
-    const terms = parseSearchQuery(typeof v.query === "string" ? v.query : "");
-    const matching = [...shop.orders.values()].filter((o) => matchesSearch(o, terms));
-    const page = paginate(matching, orderKey, pageSize(v), v.after);
+    const page = paginate(matchingOrders(shop, v), orderKey, pageSize(v), v.after);
     return { data: { orders: { nodes: page.nodes.map(orderSummaryNode), pageInfo: page.pageInfo } }, actualCost: 2 + page.nodes.length };
   },
 };
@@ -83,9 +87,7 @@ const ordersSearch: Operation = {
 const recentOrdersSearch: Operation = {
   requestedCost: (v) => 2 + pageSize(v),
   run(shop, v) {
-    const terms = parseSearchQuery(typeof v.query === "string" ? v.query : "");
-    const matching = [...shop.orders.values()].filter((o) => matchesSearch(o, terms));
-    const newest = matching.sort((a, b) => (after(orderKey(a), orderKey(b)) ? -1 : 1)).slice(0, pageSize(v));
+    const newest = matchingOrders(shop, v).sort((a, b) => (after(orderKey(a), orderKey(b)) ? -1 : 1)).slice(0, pageSize(v));
     return { data: { orders: { nodes: newest.map(orderSummaryNode) } }, actualCost: 2 + newest.length };
   },
 };
